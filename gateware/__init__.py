@@ -1,0 +1,1 @@
+"""sailbench gateware: CPU-less LiteX probe SoCs built from board profiles."""

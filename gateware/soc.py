@@ -1,0 +1,69 @@
+"""ProbeSoC: the CPU-less LiteX SoC every sailbench board runs.
+
+Composition only: a board target (gateware/sim.py for the simulated board,
+gateware/ecp5.py for real ECP5 boards) supplies the platform, the CRG and the
+PHYs; this class adds the identifier, the bus bridges, LiteDRAM with its BIST
+engines and the hardware counters, and exports what the host needs.
+"""
+from __future__ import annotations
+
+from litex.soc.integration.soc_core import SoCCore
+from litex.soc.cores import uart
+
+from gateware.cores.cycle_counter import CycleCounter
+from gateware.cores.window_timer import WindowTimer
+from gateware.profiles import BoardProfile
+
+IDENT_PREFIX = "sailbench"
+
+
+def identifier_string(profile: str, target: str, version: str, build_hash: str) -> str:
+    """What the board answers when asked who it is (max 255 characters)."""
+    return f"{IDENT_PREFIX} profile={profile} target={target} version={version} hash={build_hash}"
+
+
+class ProbeSoC(SoCCore):
+    def __init__(self, platform, profile: BoardProfile, target: str, version: str,
+                 build_hash: str, sys_clk_hz: int):
+        self.profile = profile
+        self.target = target
+        self.build_hash = build_hash
+        self.ident = identifier_string(profile.name, target, version, build_hash)
+        SoCCore.__init__(self, platform, sys_clk_hz,
+            cpu_type="None",
+            integrated_rom_size=0,
+            integrated_sram_size=0,
+            with_uart=False,
+            with_timer=False,
+            with_ctrl=True,            # ctrl_scratch: the round-trip register
+            ident=self.ident,
+            ident_version=False,       # no build time: the identifier is reproducible
+            csr_data_width=32,
+        )
+        self.cycles = CycleCounter()
+        self.add_constant("SAILBENCH_SYS_CLK_HZ", sys_clk_hz)
+
+    # Host bridges ---------------------------------------------------------------------------------
+    def add_probe_uartbone(self, phy) -> None:
+        """UARTBone on an already created UART PHY (RS232PHY on boards, RS232PHYModel in sim)."""
+        self.uartbone_phy = phy
+        self.uartbone = uart.UARTBone(phy=phy, clk_freq=self.sys_clk_freq,
+                                      address_width=self.bus.address_width)
+        self.bus.add_master(name="uartbone", master=self.uartbone.wishbone)
+
+    def add_probe_etherbone(self, phy, ip_address: str, mac_address: int) -> None:
+        self.add_etherbone(phy=phy, ip_address=ip_address, mac_address=mac_address, data_width=8)
+
+    # DRAM -----------------------------------------------------------------------------------------
+    def add_probe_dram(self, phy, module) -> None:
+        """LiteDRAM, its BIST generator/checker, a cycle window around each, main_ram on the bus.
+
+        No L2 cache: a word the host writes over the bus must reach the DRAM
+        before the checker reads it back (the corruption test relies on it)."""
+        self.add_sdram("sdram", phy=phy, module=module, with_bist=True, l2_cache_size=0)
+        gen, chk = self.sdram_generator, self.sdram_checker
+        self.ddr_write_timer = WindowTimer(start=gen.start.re, done=gen.done.status)
+        self.ddr_read_timer = WindowTimer(start=chk.start.re, done=chk.done.status)
+        # The BIST ports are full-width native ports: one BIST word = one controller word.
+        self.bist_word_bytes = self.sdram.crossbar.controller.data_width // 8
+        self.add_constant("SAILBENCH_BIST_WORD_BYTES", self.bist_word_bytes)

@@ -1,0 +1,98 @@
+"""Build the gateware a board needs, once per set of inputs (cached by hash).
+
+The build itself runs in a child Python (`python -m gateware.sim ...`) so
+LiteX's working-directory changes and output stay out of the harness; its
+log goes to a file beside the build, and a progress line is printed while
+it runs. A file lock makes concurrent runs wait for one build instead of
+racing.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+from harness.errors import BuildError, ToolError
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def build_root() -> Path:
+    return Path(os.environ.get("SAILBENCH_BUILD_DIR", REPO_ROOT / "build")).resolve()
+
+
+def _sim_args(profile: str, with_dram: bool, with_ethernet: bool) -> list[str]:
+    args = ["--profile", profile, "--build-root", str(build_root())]
+    if not with_dram:
+        args.append("--no-dram")
+    if not with_ethernet:
+        args.append("--no-ethernet")
+    return args
+
+
+def sim_build_dir(profile: str, with_dram: bool = True, with_ethernet: bool = True) -> Path:
+    """Where the build for these inputs lives (whether or not it exists yet)."""
+    from gateware.profiles import ProfileError, get_profile
+    from gateware.sim_options import SimOptions, sim_build_dir as _dir
+    try:
+        prof = get_profile(profile)
+    except ProfileError as e:
+        raise BuildError(str(e)) from None
+    return _dir(build_root(), prof, SimOptions(with_dram=with_dram, with_ethernet=with_ethernet))[0]
+
+
+def ensure_sim_build(profile: str, with_dram: bool = True, with_ethernet: bool = True,
+                     progress: Callable[[str], None] = print, timeout_s: float = 1800) -> Path:
+    """Return a complete simulation build directory, building it if needed."""
+    for tool in ("verilator", "make", "g++"):
+        if not _which(tool):
+            raise ToolError(f"'{tool}' not found: the simulated board needs Verilator and a C++ compiler; "
+                            "run scripts/setup.sh (installs Debian verilator, libevent-dev, libjson-c-dev)")
+    out = sim_build_dir(profile, with_dram, with_ethernet)
+    if (out / "sailbench.json").is_file():
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = out.parent / f".{out.name}.lock"
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)   # another run building the same inputs: wait for it
+        if (out / "sailbench.json").is_file():
+            return out
+        log_path = out.parent / f"{out.name}.build.log"
+        progress(f"building simulated board '{profile}' -> {out.name} (Verilator, about a minute, once per change)")
+        t0 = time.monotonic()
+        with open(log_path, "w") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "gateware.sim", *_sim_args(profile, with_dram, with_ethernet)],
+                                    stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT)
+            last = t0
+            while proc.poll() is None:
+                time.sleep(0.5)
+                now = time.monotonic()
+                if now - t0 > timeout_s:
+                    proc.kill()
+                    raise BuildError(f"simulation build did not finish in {timeout_s:.0f} s; log: {log_path}")
+                if now - last >= 10:
+                    progress(f"  ... still building ({now - t0:.0f} s, log: {log_path})")
+                    last = now
+        if proc.returncode != 0 or not (out / "sailbench.json").is_file():
+            tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-12:])
+            raise BuildError(f"simulation build failed (exit {proc.returncode}); log: {log_path}\n{tail}")
+        progress(f"built in {time.monotonic() - t0:.0f} s")
+    return out
+
+
+def read_build_manifest(build_dir: Path) -> dict:
+    path = build_dir / "sailbench.json"
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as e:
+        raise BuildError(f"build manifest {path} unreadable: {e}; delete {build_dir} to rebuild") from e
+
+
+def _which(tool: str) -> bool:
+    from shutil import which
+    return which(tool) is not None

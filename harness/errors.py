@@ -1,0 +1,96 @@
+"""The sailbench error tree.
+
+One root (`SailbenchError`), one subclass per layer. Every message names what
+is wrong, where (file and key, board and port) and what to check, in one line,
+so the command line can print `str(error)` and nothing else.
+"""
+from __future__ import annotations
+
+
+class SailbenchError(Exception):
+    """Root of every error sailbench raises on purpose."""
+
+
+class ConfigError(SailbenchError):
+    """lab.yaml, a profile or an option is malformed.
+
+    `path` is the file, `key` the dotted key path inside it (e.g.
+    `boards.versa-ecp5.serial`)."""
+
+    def __init__(self, message: str, *, path: str | None = None, key: str | None = None):
+        where = ""
+        if path and key:
+            where = f"{path}: {key}: "
+        elif path:
+            where = f"{path}: "
+        elif key:
+            where = f"{key}: "
+        super().__init__(f"{where}{message}")
+        self.path = path
+        self.key = key
+
+
+class UnknownBoardError(ConfigError):
+    """A board name that lab.yaml does not define."""
+
+    def __init__(self, name: str, known: list[str], *, path: str | None = None):
+        listed = ", ".join(sorted(known)) or "(none)"
+        super().__init__(f"unknown board '{name}'; lab.yaml defines: {listed}", path=path)
+        self.name = name
+        self.known = known
+
+
+class ConstantsError(SailbenchError):
+    """The scheduler's bandwidth constants could not be read."""
+
+
+class ToolError(SailbenchError):
+    """A required external tool is missing or failed (verilator, yowasp, openFPGALoader)."""
+
+
+class BuildError(SailbenchError):
+    """Building gateware (simulation or bitstream) failed."""
+
+
+class BoardError(SailbenchError):
+    """Talking to a board failed. `board` and `port` say which one and where."""
+
+    def __init__(self, message: str, *, board: str | None = None, port: str | None = None):
+        prefix = ""
+        if board and port:
+            prefix = f"board '{board}' on {port}: "
+        elif board:
+            prefix = f"board '{board}': "
+        elif port:
+            prefix = f"{port}: "
+        super().__init__(f"{prefix}{message}")
+        self.board = board
+        self.port = port
+
+
+class BoardSilentError(BoardError):
+    """The board did not answer within the timeout."""
+
+
+class BoardGarbageError(BoardError):
+    """The board answered something that is not the expected protocol."""
+
+
+class IdentifierMismatchError(BoardError):
+    """The board runs another build than the one the harness expects."""
+
+
+class SimulatorError(BoardError):
+    """The simulated board could not be started or died."""
+
+
+class ProbeError(SailbenchError):
+    """A probe could not complete a measurement (timeout, bad setting)."""
+
+
+class MeasurementError(ProbeError):
+    """A measurement completed but the result is a failure (e.g. checker errors)."""
+
+
+class ResultsError(SailbenchError):
+    """The results file could not be written (directory missing, not writable, disk full)."""

@@ -1,0 +1,199 @@
+"""results/<run-id>.json, written as the run goes.
+
+The file exists from the moment the run starts and is rewritten atomically
+(temporary file + os.replace) after every record, verdict, error and status
+change, so a crash or Ctrl-C leaves valid JSON holding everything measured
+until then. Rates are in bytes/s.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from harness.errors import ResultsError
+from harness.verdict import InvariantVerdict, Verdict
+
+SCHEMA_VERSION = 1
+STATUSES = ("running", "passed", "failed", "error", "interrupted")
+REPO = Path(__file__).resolve().parents[1]
+PACKAGES = ("litex", "litedram", "liteeth", "liteiclink", "migen")
+
+
+def now_iso() -> str:
+    """Local time with UTC offset, to the second."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def new_run_id(board: str, now: datetime | None = None) -> str:
+    """`20261123-102233-sim-ab12cd`: time, board, 6 random hex digits."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", board).strip("-") or "board"
+    return f"{stamp}-{safe}-{secrets.token_hex(3)}"
+
+
+def _run(cmd: list[str], cwd: Path | None = None) -> str | None:
+    """stdout of a short command, or None if it is missing or fails."""
+    try:
+        done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def git_revision(repo: Path = REPO) -> str:
+    """HEAD's SHA, "unknown" outside a repo, "-dirty" if tracked files changed."""
+    sha = _run(["git", "rev-parse", "HEAD"], repo) or "unknown"
+    status = _run(["git", "status", "--porcelain", "--untracked-files=no"], repo)
+    return f"{sha}-dirty" if status else sha
+
+
+def tool_versions() -> dict[str, str | None]:
+    """Python, the LiteX family and verilator; None for what is not installed."""
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    versions["verilator"] = _run(["verilator", "--version"]) if shutil.which("verilator") else None
+    return versions
+
+
+def provenance(board: str, profile: str, gateware_hash: str | None, *,
+               constants_source: str | None = None, repo: Path = REPO) -> dict[str, Any]:
+    """What a reader needs to reproduce or distrust a run."""
+    return {
+        "board": board,
+        "profile": profile,
+        "gateware_hash": gateware_hash,
+        "constants_source": constants_source,
+        "git": git_revision(repo),
+        "tools": tool_versions(),
+        "host": socket.gethostname(),
+        "time": now_iso(),
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} {value!r} cannot be written to a results file")
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-only copy of `value`; TypeError/ValueError before anything is stored."""
+    return json.loads(json.dumps(value, default=_jsonable, allow_nan=False))
+
+
+class ResultsFile:
+    """One run's results file. Use as a context manager to record how it ended."""
+
+    def __init__(self, run_id: str, directory: Path | str, provenance: dict[str, Any]):
+        self.run_id = run_id
+        self.directory = Path(directory)
+        self.path = self.directory / f"{run_id}.json"
+        self.data: dict[str, Any] = {
+            "schema": SCHEMA_VERSION,
+            "run_id": run_id,
+            "started": now_iso(),
+            "finished": None,
+            "status": "running",
+            "provenance": _plain(provenance),
+            "records": [],
+            "verdicts": [],
+            "invariants": [],
+            "errors": [],
+        }
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ResultsError(f"cannot create results directory {self.directory}: "
+                               f"{e.strerror or e}; check results.dir in lab.yaml") from e
+        if self.path.exists():
+            raise ResultsError(f"{self.path} already exists; run ids must be unique")
+        self._write()
+
+    @property
+    def status(self) -> str:
+        return self.data["status"]
+
+    def add_record(self, record: dict[str, Any]) -> None:
+        self.data["records"].append(_plain(record))
+        self._write()
+
+    def add_verdict(self, verdict: Verdict | InvariantVerdict) -> None:
+        key = "invariants" if isinstance(verdict, InvariantVerdict) else "verdicts"
+        self.data[key].append(_plain(verdict.to_dict()))
+        self._write()
+
+    def add_error(self, error: BaseException | str) -> None:
+        if isinstance(error, BaseException):
+            entry = {"type": type(error).__name__, "message": str(error) or repr(error)}
+        else:
+            entry = {"type": None, "message": error}
+        self.data["errors"].append(entry)
+        self._write()
+
+    def set_status(self, status: str) -> None:
+        """Any status but "running" also stamps `finished`."""
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+        self.data["status"] = status
+        self.data["finished"] = None if status == "running" else now_iso()
+        self._write()
+
+    def judged_status(self) -> str:
+        """"failed" if any verdict or invariant does not hold or an error was recorded."""
+        bad = (any(v["verdict"] != "holds" for v in self.data["verdicts"])
+               or any(not v["holds"] for v in self.data["invariants"])
+               or self.data["errors"])
+        return "failed" if bad else "passed"
+
+    def __enter__(self) -> ResultsFile:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        if exc is not None:
+            try:
+                self.add_error(exc)
+                self.set_status("interrupted" if isinstance(exc, KeyboardInterrupt) else "error")
+            except ResultsError:
+                pass  # the file cannot be written; let the original error through
+        elif self.status == "running":
+            self.set_status(self.judged_status())
+
+    def _write(self) -> None:
+        text = json.dumps(self.data, indent=2, allow_nan=False) + "\n"
+        tmp: str | None = None
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=f".{self.run_id}.", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path)
+            tmp = None
+        except OSError as e:
+            raise ResultsError(f"cannot write {self.path}: {e.strerror or e}") from e
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass

@@ -1,0 +1,36 @@
+"""The printed bench table."""
+from harness.constants import HOST_LINK, INTERCARD, LOCAL_DDR
+from harness.table import TableRow, render_invariants, render_table
+from harness.verdict import judge_invariants
+
+
+def test_table_renders():
+    text = render_table([
+        TableRow("DDR write", 497.1e6, 600e6, LOCAL_DDR, 2e9, "optimistic", "±0.3%"),
+        TableRow("host link UDP", 94.1e6, 119.6e6, HOST_LINK, 100e6, "holds"),
+        TableRow("inter-card lane", None, 125e6, INTERCARD, 500e6, None),
+    ])
+    lines = text.splitlines()
+    header, rule, ddr, host, lane = lines
+    for col in ("quantity", "measured MB/s", "peak MB/s", "efficiency",
+                "scheduler constant MB/s", "ratio", "verdict"):
+        assert col in header
+    assert set(rule) <= {"-", " "}
+    assert "497.1 (±0.3%)" in ddr and "600.0" in ddr and "82.8 %" in ddr
+    assert "LOCAL_DDR 2000.0" in ddr and "0.25x" in ddr and ddr.endswith("OPTIMISTIC")
+    assert host.endswith("holds") and "0.94x" in host and "78.7 %" in host
+    assert lane.split()[-1] == "-"
+    # fixed-width: every column starts at the same offset on every line
+    start = header.index("ratio")
+    assert ddr[start:start + 5].strip() == "0.25x"
+
+
+def test_invariant_lines():
+    invs = judge_invariants({LOCAL_DDR: (497.1e6, True), INTERCARD: (500e6, False),
+                             HOST_LINK: (100e6, False)})
+    text = render_invariants(invs)
+    lines = text.splitlines()
+    assert lines[0] == "invariants:"
+    assert lines[1].startswith("  holds   HOST < INTERCARD holds")
+    assert lines[3].startswith("  BROKEN  LOCAL_DDR >= 4 x INTERCARD is BROKEN")
+    assert render_invariants([]) == ""
