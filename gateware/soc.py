@@ -52,7 +52,10 @@ class ProbeSoC(SoCCore):
         self.bus.add_master(name="uartbone", master=self.uartbone.wishbone)
 
     def add_probe_etherbone(self, phy, ip_address: str, mac_address: int) -> None:
-        self.add_etherbone(phy=phy, ip_address=ip_address, mac_address=mac_address, data_width=8)
+        # buffer_depth 256: one Etherbone record may carry a 255-word burst (the
+        # LiteX default of 16 silently drops longer bursts).
+        self.add_etherbone(phy=phy, ip_address=ip_address, mac_address=mac_address, data_width=8,
+                           buffer_depth=256)
 
     # DRAM -----------------------------------------------------------------------------------------
     def add_probe_dram(self, phy, module) -> None:

@@ -45,7 +45,7 @@ CMD_WRITE_BURST_INCR = 0x01
 CMD_READ_BURST_INCR = 0x02
 MAX_BURST_WORDS = 255           # 8-bit length field
 BRIDGE_TIMEOUT_S = 0.100        # Stream2Wishbone WaitTimer
-FENCE_BYTES = 1024              # unconfirmed write bytes allowed in flight
+FENCE_BYTES = 1024              # write bytes sent before a fence read (serial2tcp holds 2048)
 RESYNC_S = 0.15                 # > BRIDGE_TIMEOUT_S: the bridge is back in RECEIVE-CMD
 _WORD = struct.Struct(">I")
 
@@ -104,28 +104,31 @@ class UartBone:
         return words
 
     def write(self, addr: int, data: list[int], *, confirm: bool = True) -> None:
-        """Burst-write `data` (32-bit words) from byte address `addr`."""
+        """Burst-write `data` (32-bit words) from byte address `addr`.
+
+        Commands go out together with their fence read in one `write()` to
+        the port (no small-packet delay on socket:// links)."""
         _check_addr(addr)
-        if not data:
-            return
-        pending = 0
+        out = bytearray()
         done = 0
         while done < len(data):
             n = min(self.max_burst, len(data) - done)
-            chunk = data[done:done + n]
             try:
-                payload = struct.pack(f">BBI{n}I", CMD_WRITE_BURST_INCR, n,
-                                      (addr + 4 * done) >> 2, *chunk)
+                out += struct.pack(f">BBI{n}I", CMD_WRITE_BURST_INCR, n,
+                                   (addr + 4 * done) >> 2, *data[done:done + n])
             except struct.error as e:
                 raise ValueError(f"write data must be 32-bit unsigned words: {e}") from None
-            if pending + len(payload) > FENCE_BYTES and pending:
-                self._fence(addr + 4 * (done - 1))
-                pending = 0
-            self._send(payload, f"a {n}-word write at 0x{addr + 4 * done:08x}")
-            pending += len(payload)
             done += n
-        if confirm:
-            self._fence(addr + 4 * (len(data) - 1))
+            last = done == len(data)
+            following = 6 + 4 * min(self.max_burst, len(data) - done)
+            if (last and confirm) or (not last and len(out) + following > FENCE_BYTES):
+                fence = self.ack_addr if self.ack_addr is not None else addr + 4 * (done - 1)
+                out += struct.pack(">BBI", CMD_READ_BURST_INCR, 1, fence >> 2)
+                self._send(bytes(out), f"a write at 0x{addr:08x}")
+                self._receive(fence, 1)
+                out.clear()
+        if out:
+            self._send(bytes(out), f"a write at 0x{addr:08x}")
 
     def close(self) -> None:
         ser, self._ser = getattr(self, "_ser", None), None
@@ -142,9 +145,6 @@ class UartBone:
         return f"UartBone({self.url!r}, baudrate={self.baudrate}, board={self.board!r})"
 
     # --- internals -------------------------------------------------------------
-
-    def _fence(self, last_written: int) -> None:
-        self._read_chunk(self.ack_addr if self.ack_addr is not None else last_written, 1)
 
     def _port(self) -> serial.SerialBase:
         if self._ser is None:
@@ -180,6 +180,10 @@ class UartBone:
     def _read_chunk(self, addr: int, count: int) -> list[int]:
         self._send(struct.pack(">BBI", CMD_READ_BURST_INCR, count, addr >> 2),
                    f"a {count}-word read at 0x{addr:08x}")
+        return self._receive(addr, count)
+
+    def _receive(self, addr: int, count: int) -> list[int]:
+        """The reply to a `count`-word read at `addr`, within the deadline."""
         ser = self._port()
         want = 4 * count
         wire_s = want * 10 / self.baudrate

@@ -1,0 +1,171 @@
+"""A board the harness talks to: its build, its transports, its identity.
+
+`open_board(config)` returns a connected `Board` for any kind in lab.yaml:
+- sim: build the simulated board if needed (cached by input hash), start it
+  in its own network namespace, connect UARTBone (and Etherbone) inside it;
+- hardware: connect to the serial URL / Etherbone address in lab.yaml using
+  the register map of the board's build.
+Either way the identifier is read and checked against the build: a board
+running another build is an error, never measured.
+"""
+from __future__ import annotations
+
+import socket
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from harness.builds import ensure_sim_build, read_build_manifest
+from harness.config import BoardConfig
+from harness.csr.client import CsrClient
+from harness.csr.etherbone import EtherboneLink
+from harness.csr.regmap import RegisterMap
+from harness.csr.uartbone import UartBone
+from harness.errors import BoardError, BuildError, IdentifierMismatchError, SailbenchError
+from harness.simboard import SimBoard
+
+SIM_UART_BURST = 255   # serial2tcp has no baud rate: bursts are only limited by the protocol
+
+
+@dataclass
+class Board:
+    name: str
+    config: BoardConfig
+    build_dir: Path
+    manifest: dict
+    regmap: RegisterMap
+    csr: CsrClient                       # primary link (UARTBone)
+    etherbone: CsrClient | None = None   # Etherbone link when the profile has Ethernet
+    sim: SimBoard | None = None
+    identifier: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def profile(self) -> str:
+        return self.manifest["profile"]
+
+    @property
+    def build_hash(self) -> str:
+        return self.manifest["hash"]
+
+    @property
+    def nominal_sys_clk_hz(self) -> int:
+        return int(self.manifest["sys_clk_hz"])
+
+    @property
+    def is_sim(self) -> bool:
+        return self.config.kind == "sim"
+
+    @property
+    def port(self) -> str:
+        return self.csr.transport.name
+
+    def check_identifier(self) -> str:
+        ident = self.csr.read_identifier()
+        expected = self.manifest["identifier"]
+        if not ident.startswith("sailbench "):
+            raise IdentifierMismatchError(
+                f"answers with identifier '{ident[:80]}', not a sailbench probe; load the probe "
+                f"bitstream (sailbench load --board {self.name})", board=self.name, port=self.port)
+        if ident != expected:
+            raise IdentifierMismatchError(
+                f"runs another build: board says '{ident}', this build ({self.build_dir.name}) is "
+                f"'{expected}'; load this build (sailbench load --board {self.name})",
+                board=self.name, port=self.port)
+        self.identifier = ident
+        return ident
+
+    def clients(self) -> dict[str, CsrClient]:
+        out = {"uart": self.csr}
+        if self.etherbone is not None:
+            out["etherbone"] = self.etherbone
+        return out
+
+    def close(self) -> None:
+        for c in self.clients().values():
+            try:
+                c.close()
+            except Exception:
+                pass
+        if self.sim is not None:
+            self.sim.stop()
+
+    def __enter__(self) -> "Board":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_board(config: BoardConfig, progress: Callable[[str], None] = print) -> Board:
+    if config.kind == "sim":
+        return _open_sim(config, progress)
+    return _open_hardware(config, progress)
+
+
+def _open_sim(config: BoardConfig, progress: Callable[[str], None]) -> Board:
+    sim_cfg = config.sim
+    t0 = time.monotonic()
+    build_dir = ensure_sim_build(config.profile, with_dram=sim_cfg.dram if sim_cfg else True,
+                                 with_ethernet=sim_cfg.ethernet if sim_cfg else True, progress=progress)
+    t_build = time.monotonic() - t0
+    manifest = read_build_manifest(build_dir)
+    regmap = RegisterMap.from_json(build_dir / manifest["csr_json"])
+    sim = SimBoard(build_dir, manifest, board=config.name).start()
+    board = None
+    try:
+        scratch = regmap.register("ctrl_scratch").addr
+        uart = sim.netns.run_inside(lambda: UartBone(sim.uart_url, timeout_s=config.timeout_s, board=config.name,
+                                                     ack_addr=scratch, max_burst=SIM_UART_BURST))
+        board = Board(config.name, config, build_dir, manifest, regmap, CsrClient(uart, regmap, config.name), sim=sim)
+        eb = manifest.get("etherbone")
+        if eb:
+            sock = sim.netns.run_inside(lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
+            link = EtherboneLink(eb["soc_ip"], eb["port"], timeout_s=min(config.timeout_s, 0.5), board=config.name,
+                                 sock=sock, ack_addr=scratch)
+            board.etherbone = CsrClient(link, regmap, config.name)
+        board.check_identifier()
+        board.timings = {"build_s": round(t_build, 2), "start_s": round(time.monotonic() - t0 - t_build, 2)}
+        return board
+    except BaseException as e:
+        if board is not None:
+            board.close()
+        else:
+            sim.stop()
+        if isinstance(e, SailbenchError) and sim.proc is not None and sim.proc.poll() is not None:
+            raise BoardError(f"{e}; simulator output:\n{sim.log_tail()}", board=config.name) from e
+        raise
+
+
+def hardware_build_dir(config: BoardConfig) -> Path:
+    from harness.builds import build_root
+    candidates = sorted(build_root().glob(f"ecp5-{config.profile}-*/sailbench.json"),
+                        key=lambda p: p.stat().st_mtime, reverse=True)
+    if not candidates:
+        raise BuildError(f"board '{config.name}': no bitstream build for profile '{config.profile}' under "
+                         f"{build_root()}; build and load it first (sailbench build/load --board {config.name})")
+    return candidates[0].parent
+
+
+def _open_hardware(config: BoardConfig, progress: Callable[[str], None]) -> Board:
+    build_dir = hardware_build_dir(config)
+    manifest = read_build_manifest(build_dir)
+    regmap = RegisterMap.from_json(build_dir / manifest["csr_json"])
+    scratch = regmap.register("ctrl_scratch").addr
+    primary = None
+    ether = None
+    if config.serial:
+        primary = CsrClient(UartBone(config.serial, baudrate=config.baudrate, timeout_s=config.timeout_s,
+                                     board=config.name, ack_addr=scratch), regmap, config.name)
+    if config.etherbone:
+        e = config.etherbone
+        ether = CsrClient(EtherboneLink(e.ip, e.port, timeout_s=min(config.timeout_s, 0.5), board=config.name,
+                                        ack_addr=scratch), regmap, config.name)
+    board = Board(config.name, config, build_dir, manifest, regmap, primary or ether, etherbone=ether)
+    try:
+        board.check_identifier()
+    except BaseException:
+        board.close()
+        raise
+    return board
