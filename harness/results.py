@@ -133,6 +133,11 @@ class ResultsFile:
     def status(self) -> str:
         return self.data["status"]
 
+    def update_provenance(self, **fields: Any) -> None:
+        """Fill in what is known only later (e.g. the gateware hash once the board is open)."""
+        self.data["provenance"].update(_plain(fields))
+        self._write()
+
     def add_record(self, record: dict[str, Any]) -> None:
         self.data["records"].append(_plain(record))
         self._write()

@@ -47,7 +47,6 @@ MAX_BURST_WORDS = 255           # 8-bit length field
 BRIDGE_TIMEOUT_S = 0.100        # Stream2Wishbone WaitTimer
 FENCE_BYTES = 1024              # write bytes sent before a fence read (serial2tcp holds 2048)
 RESYNC_S = 0.15                 # > BRIDGE_TIMEOUT_S: the bridge is back in RECEIVE-CMD
-_WORD = struct.Struct(">I")
 
 
 def burst_words_for(baudrate: int) -> int:
@@ -125,7 +124,7 @@ class UartBone:
                 fence = self.ack_addr if self.ack_addr is not None else addr + 4 * (done - 1)
                 out += struct.pack(">BBI", CMD_READ_BURST_INCR, 1, fence >> 2)
                 self._send(bytes(out), f"a write at 0x{addr:08x}")
-                self._receive(fence, 1)
+                self._receive(fence, 1, f" (confirming a write at 0x{addr:08x})")
                 out.clear()
         if out:
             self._send(bytes(out), f"a write at 0x{addr:08x}")
@@ -182,7 +181,7 @@ class UartBone:
                    f"a {count}-word read at 0x{addr:08x}")
         return self._receive(addr, count)
 
-    def _receive(self, addr: int, count: int) -> list[int]:
+    def _receive(self, addr: int, count: int, context: str = "") -> list[int]:
         """The reply to a `count`-word read at `addr`, within the deadline."""
         ser = self._port()
         want = 4 * count
@@ -204,12 +203,13 @@ class UartBone:
             self._resync = True
             if not buf:
                 raise BoardSilentError(
-                    f"no answer to a {count}-word read at 0x{addr:08x} within {limit:.3g}s; "
+                    f"no answer to a {count}-word read at 0x{addr:08x}{context} within "
+                    f"{limit:.3g}s; "
                     "check the board is powered, loaded with the sailbench probe, and that "
                     f"{self.url} is its UART", board=self.board, port=self.url)
             raise BoardSilentError(
                 f"only {len(buf)} of {want} bytes answered a {count}-word read at "
-                f"0x{addr:08x} within {limit:.3g}s (first bytes {bytes(buf[:16])!r}); "
+                f"0x{addr:08x}{context} within {limit:.3g}s (first bytes {bytes(buf[:16])!r}); "
                 f"check the baud rate ({self.baudrate}) and that {self.url} is the "
                 "UARTBone port", board=self.board, port=self.url)
         if extra:

@@ -192,7 +192,8 @@ def _loopback_pair() -> tuple[socket.socket, socket.socket]:
     LiteX Etherbone replies to its own port number)."""
     for _ in range(50):
         srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        srv.bind(("127.0.0.2", 0))
+        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # lets a host socket
+        srv.bind(("127.0.0.2", 0))                                 # bind ("", P) too
         cli = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
             cli.bind(("127.0.0.1", srv.getsockname()[1]))
