@@ -12,6 +12,7 @@ from litex.soc.cores import uart
 
 from gateware.cores.cycle_counter import CycleCounter
 from gateware.cores.window_timer import WindowTimer
+from gateware.cores.write_counter import BusWriteCounter
 from gateware.profiles import BoardProfile
 
 IDENT_PREFIX = "sailbench"
@@ -56,6 +57,7 @@ class ProbeSoC(SoCCore):
         # LiteX default of 16 silently drops longer bursts).
         self.add_etherbone(phy=phy, ip_address=ip_address, mac_address=mac_address, data_width=8,
                            buffer_depth=256)
+        self.etherbone_writes = BusWriteCounter(self.etherbone.wishbone.bus)
 
     # DRAM -----------------------------------------------------------------------------------------
     def add_probe_dram(self, phy, module) -> None:

@@ -25,7 +25,8 @@ from harness.csr.uartbone import UartBone
 from harness.errors import BoardError, BuildError, IdentifierMismatchError, SailbenchError
 from harness.simboard import SimBoard
 
-SIM_UART_BURST = 255   # serial2tcp has no baud rate: bursts are only limited by the protocol
+SIM_UART_BURST = 255
+WRITE_COUNTER = "etherbone_writes_count"   # serial2tcp has no baud rate: bursts are only limited by the protocol
 
 
 @dataclass
@@ -123,7 +124,7 @@ def _open_sim(config: BoardConfig, progress: Callable[[str], None]) -> Board:
         if eb:
             sock = sim.netns.run_inside(lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
             link = EtherboneLink(eb["soc_ip"], eb["port"], timeout_s=min(config.timeout_s, 0.5), board=config.name,
-                                 sock=sock, ack_addr=scratch)
+                                 sock=sock, ack_addr=scratch, write_counter_addr=_write_counter(regmap))
             board.etherbone = CsrClient(link, regmap, config.name)
         board.check_identifier()
         board.timings = {"build_s": round(t_build, 2), "start_s": round(time.monotonic() - t0 - t_build, 2)}
@@ -136,6 +137,11 @@ def _open_sim(config: BoardConfig, progress: Callable[[str], None]) -> Board:
         if isinstance(e, SailbenchError) and sim.proc is not None and sim.proc.poll() is not None:
             raise BoardError(f"{e}; simulator output:\n{sim.log_tail()}", board=config.name) from e
         raise
+
+
+def _write_counter(regmap: RegisterMap) -> int | None:
+    """The SoC's Etherbone words-written counter (exactly-once writes), if the build has one."""
+    return regmap.register(WRITE_COUNTER).addr if WRITE_COUNTER in regmap else None
 
 
 def hardware_build_dir(config: BoardConfig) -> Path:
@@ -161,7 +167,8 @@ def _open_hardware(config: BoardConfig, progress: Callable[[str], None]) -> Boar
     if config.etherbone:
         e = config.etherbone
         ether = CsrClient(EtherboneLink(e.ip, e.port, timeout_s=min(config.timeout_s, 0.5), board=config.name,
-                                        ack_addr=scratch), regmap, config.name)
+                                        ack_addr=scratch, write_counter_addr=_write_counter(regmap)),
+                          regmap, config.name)
     board = Board(config.name, config, build_dir, manifest, regmap, primary or ether, etherbone=ether)
     try:
         board.check_identifier()

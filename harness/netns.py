@@ -84,6 +84,26 @@ class NetNamespace:
             raise result["error"]
         return result["value"]
 
+    def drop_udp(self, port: int, percent: int, device: str = "tap0") -> None:
+        """Drop `percent` % of UDP packets to and from `port` on `device`, both ways, as a
+        lossy wire would (nftables netdev ingress/egress hooks: the sender sees no error;
+        tc netem is not in every kernel). For loss tests; undo with clear_drops()."""
+        if not 0 <= percent <= 100:
+            raise ValueError("percent must be 0..100")
+        drop = f"numgen random mod 100 < {percent} counter drop"
+        rules = (f"table netdev sailbench_loss {{\n"
+                 f" chain eg {{ type filter hook egress device {device} priority 0; udp dport {port} {drop}; }}\n"
+                 f" chain in {{ type filter hook ingress device {device} priority 0; udp sport {port} {drop}; }}\n"
+                 f"}}\n")
+        r = subprocess.run([*self.exec_prefix(), "nft", "-f", "-"], input=rules, capture_output=True, text=True)
+        if r.returncode != 0:
+            raise SimulatorError(f"cannot add packet-loss rules in {self.name}: {r.stderr.strip()} "
+                                 "(needs Debian nftables and a kernel with nf_tables netdev egress)")
+
+    def clear_drops(self) -> None:
+        subprocess.run([*self.exec_prefix(), "nft", "delete", "table", "netdev", "sailbench_loss"],
+                       capture_output=True, text=True)
+
     def __enter__(self) -> "NetNamespace":
         return self.create()
 

@@ -17,20 +17,39 @@ what this link relies on:
   32-bit tag in `base_ret_addr` for every packet it sends and accepts only a
   reply carrying a tag of the current request, so a late or duplicated
   reply to an earlier request is ignored.
-- Writes and reads of one record run in that order on the bus
-  (RECEIVE_WRITES -> RECEIVE_BASE_RET_ADDR -> RECEIVE_READS), so a read
-  appended to a write record is answered only after the writes are done.
+- A record must carry writes *or* reads, and a packet one record: on the
+  simulated SoC, a record with both (or two records in one packet) was
+  answered once and then the Etherbone master stopped answering at all.
+  Cause: `LiteEthEtherboneRecordReceiver`'s RECEIVE_BASE_RET_ADDR state
+  latches base_ret_addr without popping it from the FIFO, so the tag is
+  used as the first read address and the last address stays queued,
+  shifting every later packet (test_csr_gateware.py). So a confirmed write
+  is a write packet followed by a read packet.
+- A record may hold at most `buffer_depth` reads or writes (the
+  `buffer_depth` given to `SoC.add_etherbone`: LiteX default 16, the
+  sailbench probe SoC 256). The record receiver is a store-and-forward
+  `PacketFIFO` of `buffer_depth` words holding the base address word plus
+  the data/address words; a longer record locks the Etherbone core up
+  (checked in simulation: 16 reads pass at depth 16, 17 stall;
+  tests/unit/test_csr_gateware.py). `EtherboneLink(buffer_depth=...)` must
+  match the gateware; bursts are cut into records of `max_words`.
 - Replies go to UDP port `udp_port` (1234) on the requester's IP, not to
   the requester's source port (`LiteEthEtherbonePacketTX`: src_port and
   dst_port both `udp_port`). The local socket must therefore be bound to
   that same port, as LiteX's CommUDP does; one program per network
   namespace can talk to Etherbone boards on a given port.
-- The largest packet is 8 + 4 + 4 + 4*255 + 4 + 4 = 1044 bytes (a full
-  write record with its confirming read), under a 1500-byte MTU.
+- The largest packet is 8 + 4 + 4 + 4*255 = 1036 bytes (a full write
+  record), under a 1500-byte MTU.
 
-Confirmed writes: each write packet also reads one word (`ack_addr`, e.g.
-ctrl_scratch; default the first word the packet wrote) so that a lost
-packet is noticed and resent. Resending repeats the writes, which is
+Confirmed writes, exactly once: the probe SoC counts the words its
+Etherbone master writes (`etherbone_writes_count`, gateware/cores/
+write_counter.py). Given `write_counter_addr`, each write packet is followed
+by a read of that counter: advanced by the word count means the write
+landed once; unchanged means the write packet was lost, so it is resent;
+a lost reply is just re-read, never a second write. Without a counter
+(`ack_addr` only: e.g. ctrl_scratch, default the first word written) the
+confirming read only proves the board is alive: a write lost while its
+read arrives goes unnoticed. Resending repeats the writes, which is
 harmless for storage registers and memory but repeats the side effect of a
 strobe register if only the reply was lost. Reading back the written
 address costs nothing extra to configure but reads a register that may have
@@ -64,7 +83,8 @@ class EtherboneLink:
 
     def __init__(self, ip: str, port: int = 1234, timeout_s: float = 0.5, retries: int = 5,
                  board: str | None = None, sock: socket.socket | None = None, *,
-                 ack_addr: int | None = None):
+                 ack_addr: int | None = None, write_counter_addr: int | None = None,
+                 buffer_depth: int = 256):
         self.ip = ip
         self.port = port
         self.name = f"udp://{ip}:{port}"
@@ -72,6 +92,11 @@ class EtherboneLink:
         self.timeout_s = timeout_s
         self.retries = retries
         self.ack_addr = ack_addr
+        self.write_counter_addr = write_counter_addr
+        self._writes_seen: int | None = None
+        if buffer_depth < 1:
+            raise ValueError(f"buffer_depth must be >= 1, got {buffer_depth}")
+        self.max_words = min(MAX_RECORD_WORDS, buffer_depth)
         self.retries_used = 0
         self._tag = random.getrandbits(32)
         self._own_socket = sock is None
@@ -86,13 +111,13 @@ class EtherboneLink:
     # --- public ----------------------------------------------------------------
 
     def read(self, addr: int, count: int = 1) -> list[int]:
-        """Burst-read `count` words from byte address `addr`, one packet per 255 words."""
+        """Burst-read `count` words from byte address `addr`, one packet per `max_words`."""
         _check_addr(addr)
         if count < 1:
             raise ValueError(f"count must be >= 1, got {count}")
         words: list[int] = []
-        for start in range(0, count, MAX_RECORD_WORDS):
-            n = min(MAX_RECORD_WORDS, count - start)
+        for start in range(0, count, self.max_words):
+            n = min(self.max_words, count - start)
             base = addr + 4 * start
             addrs = [base + 4 * i for i in range(n)]
 
@@ -104,18 +129,62 @@ class EtherboneLink:
     def write(self, addr: int, data: list[int], *, confirm: bool = True) -> None:
         """Burst-write `data` from byte address `addr`; confirmed and resent if lost."""
         _check_addr(addr)
-        for start in range(0, len(data), MAX_RECORD_WORDS):
-            chunk = list(data[start:start + MAX_RECORD_WORDS])
+        for start in range(0, len(data), self.max_words):
+            chunk = list(data[start:start + self.max_words])
             base = addr + 4 * start
             what = f"a {len(chunk)}-word write at 0x{base:08x}"
             if not confirm:
                 self._send(_encode(chunk, base, None, 0), what)
                 continue
+            if self.write_counter_addr is not None:
+                self._counted_write(chunk, base, what)
+                continue
             ack = self.ack_addr if self.ack_addr is not None else base
+            write_packet = _encode(chunk, base, None, 0)
 
-            def build(tag: int, chunk=chunk, base=base, ack=ack) -> bytes:
-                return _encode(chunk, base, [ack], tag)
+            def build(tag: int, write_packet=write_packet, ack=ack) -> bytes:
+                # LiteEth's Etherbone master mishandles a record carrying both writes and
+                # reads (and packets of several records): it stops answering until reset.
+                # So the write goes alone and the confirming read follows in its own packet,
+                # resent together on silence.
+                self._send(write_packet, what)
+                return _encode(None, 0, [ack], tag)
             self._transact(build, 1, what)
+
+    def _read_write_counter(self, what: str) -> int:
+        addr = self.write_counter_addr
+        return self._transact(lambda tag: _encode(None, 0, [addr], tag), 1,
+                              f"the write counter read confirming {what}")[0]
+
+    def _counted_write(self, chunk: list[int], base: int, what: str) -> None:
+        """Exactly-once write: the SoC counts the words its Etherbone master wrote.
+
+        After sending, read the count: advanced by len(chunk) means it landed; unchanged
+        means the packet was lost, so resend; anything else means another writer or a
+        partial write, which is reported rather than guessed at."""
+        if self._writes_seen is None:
+            self._writes_seen = self._read_write_counter(what)
+        before = self._writes_seen
+        want = (before + len(chunk)) & 0xFFFF_FFFF
+        packet = _encode(chunk, base, None, 0)
+        for attempt in range(1 + self.retries):
+            if attempt:
+                self.retries_used += 1
+                log.info("%s: %s was lost, resending (%d/%d)", self.name, what, attempt, self.retries)
+            self._send(packet, what)
+            got = self._read_write_counter(what)
+            if got == want:
+                self._writes_seen = got
+                return
+            if got != before:
+                self._writes_seen = got
+                raise BoardGarbageError(
+                    f"{what}: the SoC's Etherbone write counter moved by {(got - before) & 0xFFFF_FFFF} "
+                    f"words instead of {len(chunk)}; is another program writing to this board?",
+                    board=self.board, port=self.name)
+        raise BoardSilentError(
+            f"{what} never arrived in {1 + self.retries} attempts (the board answers reads but its "
+            "write counter did not move); check for packet loss on the link", board=self.board, port=self.name)
 
     def probe(self) -> None:
         """Etherbone probe (pf=1): the SoC answers pr=1 without touching the bus."""

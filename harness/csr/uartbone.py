@@ -32,6 +32,8 @@ reading most LiteX CSRs and memories has no side effect. Pass
 from __future__ import annotations
 
 import logging
+import select
+import socket
 import struct
 import time
 
@@ -86,6 +88,8 @@ class UartBone:
                         "and is another program (litex_server, a terminal) using the port?")
             raise BoardError(f"could not open the UARTBone port: {e}; {hint}",
                              board=board, port=url) from e
+
+        self._tcp = _tcp_socket(self._ser)
 
     # --- public ----------------------------------------------------------------
 
@@ -189,9 +193,22 @@ class UartBone:
         limit = self.timeout_s + wire_s
         deadline = time.monotonic() + limit
         buf = bytearray()
+        sock = self._tcp
         try:
             while len(buf) < want:
-                part = ser.read(want - len(buf))
+                if sock is not None:
+                    # A TCP serial server (LiteX serial2tcp, ser2net) writing byte by byte with
+                    # Nagle on holds each reply's tail until we ACK its head; Linux delays that
+                    # ACK up to 40 ms unless asked for a quick one, before every receive. So
+                    # take whatever has arrived (recv, not pyserial's read-until-n) and ACK.
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
+                    left = max(0.0, deadline - time.monotonic())
+                    ready, _, _ = select.select([sock], [], [], min(left, self.timeout_s))
+                    part = sock.recv(want - len(buf)) if ready else b""
+                    if ready and not part:
+                        raise serial.SerialException("socket disconnected")
+                else:
+                    part = ser.read(want - len(buf))
                 if part:
                     buf += part
                 if not part or time.monotonic() >= deadline:
@@ -225,6 +242,23 @@ class UartBone:
         self._resync = True
         return BoardError(f"the UARTBone port failed: {e}; was the board unplugged or "
                           "the simulator stopped?", board=self.board, port=self.url)
+
+
+def _tcp_socket(ser: serial.SerialBase) -> socket.socket | None:
+    """The TCP socket under a socket:// port (None otherwise), with Nagle off.
+
+    Only socket://: pyserial passes its bytes through unchanged, so reading the
+    socket directly is safe (rfc2217:// decodes telnet in a reader thread)."""
+    if type(ser).__module__ != "serial.urlhandler.protocol_socket":
+        return None
+    sock = getattr(ser, "_socket", None)
+    if not isinstance(sock, socket.socket) or sock.type != socket.SOCK_STREAM:
+        return None
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except OSError:
+        return None
+    return sock
 
 
 def _check_addr(addr: int) -> None:

@@ -41,17 +41,18 @@ def test_one_packet_per_255_words_with_byte_addresses():
         assert all(len(p.records) == 1 for p in fake.packets)
 
 
-def test_write_packet_carries_its_confirming_read():
+def test_write_is_confirmed_by_a_separate_read_packet():
+    """LiteEth's Etherbone stops answering after a record with writes and reads:
+    the write goes alone, the confirming read in the next packet."""
     with FakeEtherbone() as fake:
         link = link_to(fake, ack_addr=0x4)
         link.write(0x800, [1, 2])
-        rec = fake.packets[0].records[0]
-        assert (rec.wcount, rec.rcount) == (2, 1)
-        assert rec.writes.base_addr == 0x800
-        assert rec.reads.get_addrs() == [0x4]
+        w, r = fake.packets[0].records[0], fake.packets[1].records[0]
+        assert (w.wcount, w.rcount) == (2, 0) and w.writes.base_addr == 0x800
+        assert (r.wcount, r.rcount) == (0, 1) and r.reads.get_addrs() == [0x4]
         link_default = link_to(fake)
         link_default.write(0x900, [5])
-        assert fake.packets[1].records[0].reads.get_addrs() == [0x900]
+        assert fake.packets[3].records[0].reads.get_addrs() == [0x900]
 
 
 def test_posted_write_sends_one_packet_and_waits_for_nothing():
@@ -70,13 +71,32 @@ def test_read_survives_lost_packets_and_counts_retries():
         assert link.retries_used == 2
 
 
-def test_lost_write_is_resent():
-    with FakeEtherbone(drop_writes=1) as fake:
-        link = link_to(fake, timeout_s=0.1)
-        link.write(0x20, [0xABCD])
-        assert fake.memory[0x20] == 0xABCD
+def test_lost_write_is_resent_exactly_once_with_the_write_counter():
+    with FakeEtherbone(drop_writes=1, write_counter=0xC0) as fake:
+        link = link_to(fake, timeout_s=0.1, write_counter_addr=0xC0)
+        link.write(0x20, [0xABCD, 0x1234])
+        assert fake.memory[0x20] == 0xABCD and fake.memory[0x24] == 0x1234
+        assert fake.memory[0xC0] == 2          # two words landed once, not twice
         assert link.retries_used == 1
         assert sum(1 for p in fake.packets if p.records[0].wcount) == 2
+
+
+def test_lost_counter_reply_does_not_repeat_the_write():
+    with FakeEtherbone(write_counter=0xC0) as fake:
+        link = link_to(fake, timeout_s=0.1, write_counter_addr=0xC0)
+        link.write(0x20, [1])
+        fake.drop_next_replies = 1             # the confirmation of the next write is lost once
+        link.write(0x20, [2])
+        assert fake.memory[0xC0] == 2 and fake.memory[0x20] == 2
+        assert sum(1 for p in fake.packets if p.records[0].wcount) == 2
+
+
+def test_without_a_counter_a_confirming_read_follows_each_write():
+    with FakeEtherbone() as fake:
+        link = link_to(fake, timeout_s=0.1, ack_addr=0x4)
+        link.write(0x20, [0xABCD])
+        assert fake.memory[0x20] == 0xABCD
+        assert [(p.records[0].wcount, p.records[0].rcount) for p in fake.packets] == [(1, 0), (0, 1)]
 
 
 def test_dead_board_raises_after_bounded_retries():
@@ -160,3 +180,19 @@ def test_unresolvable_address_is_a_board_error():
     with pytest.raises(BoardError):
         EtherboneLink("not an address", 1234, sock=socket.socket(socket.AF_INET,
                                                                 socket.SOCK_DGRAM))
+
+
+def test_bursts_are_cut_to_the_gateware_buffer_depth():
+    """A record longer than the SoC's Etherbone buffer_depth locks LiteEth up
+    (test_csr_gateware.py), so bursts are cut to it: LiteX's default is 16."""
+    with FakeEtherbone() as fake:
+        fake.memory.update({4 * i: i for i in range(40)})
+        link = link_to(fake, buffer_depth=16)
+        assert link.max_words == 16
+        assert link.read(0, 40) == list(range(40))
+        assert [p.records[0].rcount for p in fake.packets] == [16, 16, 8]
+        link.write(0x400, list(range(20)), confirm=False)
+        deadline = time.monotonic() + 2
+        while len(fake.packets) < 5 and time.monotonic() < deadline:
+            time.sleep(0.01)  # posted writes: nothing to wait for but the fake itself
+        assert [p.records[0].wcount for p in fake.packets[3:]] == [16, 4]

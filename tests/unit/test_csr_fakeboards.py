@@ -112,11 +112,14 @@ class FakeEtherbone:
     one word less than asked."""
 
     def __init__(self, *, drop_first: int = 0, drop_all: bool = False, drop_writes: int = 0,
+                 write_counter: int | None = None,
                  replay_stale: bool = False, garbage: bool = False, short: bool = False):
         self.memory: dict[int, int] = {}
         self.received = 0
         self.packets: list[EtherbonePacket] = []
         self.drop_first, self.drop_all, self.drop_writes = drop_first, drop_all, drop_writes
+        self.write_counter = write_counter   # address of a words-written counter, like the probe SoC's
+        self.drop_next_replies = 0
         self.replay_stale, self.garbage, self.short = replay_stale, garbage, short
         self._last_reply: bytes | None = None
         self._stop = threading.Event()
@@ -170,8 +173,13 @@ class FakeEtherbone:
                 return None
             for i, w in enumerate(record.writes.get_datas()):
                 self.memory[record.writes.base_addr + 4 * i] = w
+                if self.write_counter is not None:
+                    self.memory[self.write_counter] = self.memory.get(self.write_counter, 0) + 1
         if not record.rcount:
             return None  # writes are posted
+        if self.drop_next_replies > 0:
+            self.drop_next_replies -= 1
+            return None
         values = [self.memory.get(a & ~3, 0) for a in record.reads.get_addrs()]
         if self.short:
             values = values[:-1]
