@@ -44,6 +44,13 @@ from gateware.soc import ProbeSoC
 # not. Simulated time is never used for rates (cycles x the profile's nominal
 # clock are), so the clocker runs at a round 1 MHz.
 SIM_CLOCKER_HZ = 1_000_000
+# LiteX's sim services its sockets (UART, TAP) once per 1000 timebase steps,
+# and the timebase is the shortest half period of all clocks: with sys_clk
+# alone that is every 500 sys cycles, about 0.8 ms of host time, which is then
+# the floor of every bus round trip. A fast clock that drives nothing shrinks
+# the timebase so the sockets are serviced every SIM_SERVICE_CYCLES cycles.
+SIM_SERVICE_CYCLES = 50
+SIM_TICK_HZ = SIM_CLOCKER_HZ * 500 // SIM_SERVICE_CYCLES
 SOC_IP = "192.168.1.50"          # the simulated board's Etherbone address (inside the harness's netns)
 HOST_IP = "192.168.1.100"        # the TAP's address (inside the same netns)
 SOC_MAC = 0x10e2d5000001
@@ -51,6 +58,7 @@ ETHERBONE_PORT = 1234
 
 _io = [
     ("sys_clk", 0, Pins(1)),
+    ("sim_tick", 0, Pins(1)),
     ("sys_rst", 0, Pins(1)),
     ("serial", 0,
         Subsignal("source_valid", Pins(1)),
@@ -110,6 +118,7 @@ class SimProbeSoC(ProbeSoC):
     def __init__(self, profile: BoardProfile, options: SimOptions, build_hash: str):
         platform = SimPlatform("SIM", _io)
         self.crg = _SimCRG(platform)
+        platform.request("sim_tick")   # only sets the sim's service timebase (see SIM_SERVICE_CYCLES)
         ProbeSoC.__init__(self, platform, profile, TARGET, project_version(), build_hash, profile.sys_clk_hz)
         self.add_probe_uartbone(uart.RS232PHYModel(platform.request("serial")))
         if options.with_dram and profile.dram is not None:
@@ -129,6 +138,7 @@ def sim_config_json(uart_port: int, with_ethernet: bool, tap: str = "tap0") -> s
     """The run-time sim_config.js: clocks and which host modules serve the pads."""
     cfg = SimConfig()
     cfg.add_clocker("sys_clk", freq_hz=SIM_CLOCKER_HZ)
+    cfg.add_clocker("sim_tick", freq_hz=SIM_TICK_HZ)
     cfg.add_module("serial2tcp", "serial", args={"port": uart_port})
     if with_ethernet:
         cfg.add_module("ethernet", "eth", args={"interface": tap, "ip": HOST_IP})
@@ -139,6 +149,7 @@ def _placeholder_config(profile: BoardProfile, options: SimOptions) -> SimConfig
     """Written at build time only because LiteX insists; each run writes its own sim_config.js."""
     cfg = SimConfig()
     cfg.add_clocker("sys_clk", freq_hz=SIM_CLOCKER_HZ)
+    cfg.add_clocker("sim_tick", freq_hz=SIM_TICK_HZ)
     cfg.add_module("serial2tcp", "serial", args={"port": 1})
     if options.with_ethernet and profile.has_ethernet:
         cfg.add_module("ethernet", "eth", args={"interface": "tap0", "ip": HOST_IP})
