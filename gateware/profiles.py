@@ -10,6 +10,7 @@ entry in PROFILES. See README "Adding a new board revision".
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 
@@ -43,6 +44,11 @@ class BoardProfile:
     host_phy: str | None           # "rgmii", "sgmii" or None
     serdes_channels: int = 0
     platform: str | None = None    # python module of the LiteX platform
+    platform_device: str | None = None   # its `Platform(device=...)` argument, if it takes one
+    clk_in: str = "clk100"         # board oscillator pad the CRG's PLL runs from
+    eth_phy: int = 0               # which RGMII PHY of the platform carries Etherbone
+    rgmii_tx_delay_ns: float = 2.0 # FPGA-side RGMII delays (0 where the PHY chip adds them)
+    rgmii_rx_delay_ns: float = 2.0
     buildable: bool = True
     not_buildable_reason: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -53,6 +59,28 @@ class BoardProfile:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @property
+    def jtag_idcode(self) -> int | None:
+        """The IDCODE the FPGA answers on JTAG (what openFPGALoader --detect prints)."""
+        return ecp5_idcode(self.fpga)
+
+
+# JTAG IDCODEs of the ECP5 family (Lattice TN1260; openFPGALoader --list-fpga).
+ECP5_IDCODES: dict[tuple[str, str], int] = {
+    ("LFE5U", "12F"): 0x21111043, ("LFE5U", "25F"): 0x41111043,
+    ("LFE5U", "45F"): 0x41112043, ("LFE5U", "85F"): 0x41113043,
+    ("LFE5UM", "25F"): 0x01111043, ("LFE5UM", "45F"): 0x01112043, ("LFE5UM", "85F"): 0x01113043,
+    ("LFE5UM5G", "25F"): 0x81111043, ("LFE5UM5G", "45F"): 0x81112043, ("LFE5UM5G", "85F"): 0x81113043,
+}
+_FPGA_RE = re.compile(r"(LFE5U|LFE5UM|LFE5UM5G)-(12F|25F|45F|85F)-([678])([A-Z]+)(\d+)([CI])")
+HOST_PHYS = ("rgmii", "sgmii")
+DRAM_RATIOS = (1, 2, 4)
+
+
+def ecp5_idcode(fpga: str) -> int | None:
+    m = _FPGA_RE.fullmatch(fpga)
+    return ECP5_IDCODES.get((m.group(1), m.group(2))) if m else None
 
 
 VERSA_ECP5 = BoardProfile(
@@ -65,6 +93,25 @@ VERSA_ECP5 = BoardProfile(
     host_phy="rgmii",
     serdes_channels=2,
     platform="litex_boards.platforms.lattice_versa_ecp5",
+    platform_device="LFE5UM5G",
+    eth_phy=0,
+    rgmii_tx_delay_ns=0.0,         # litex-boards: the Versa's 88E1512 adds the RGMII delays
+    rgmii_rx_delay_ns=0.0,
+)
+
+ECPIX5 = BoardProfile(
+    name="ecpix5",
+    description="LambdaConcept ECPIX-5 (LFE5UM5G-85F, the sail card's FPGA), DDR3 x16, RGMII GbE",
+    fpga="LFE5UM5G-85F-8BG554I",
+    package="CABGA554",
+    sys_clk_hz=75_000_000,
+    dram=DramProfile(module="MT41K256M16", memtype="DDR3", data_width=16, ratio=2),
+    host_phy="rgmii",
+    serdes_channels=4,
+    platform="litex_boards.platforms.lambdaconcept_ecpix5",
+    platform_device="85F",
+    rgmii_tx_delay_ns=2.0,         # litex-boards: FPGA delays TX, the PHY delays RX
+    rgmii_rx_delay_ns=0.0,
 )
 
 SAIL_REVA = BoardProfile(
@@ -81,7 +128,7 @@ SAIL_REVA = BoardProfile(
     not_buildable_reason="no pin map yet for InnerJib7EA rev-A; add a platform file and set buildable",
 )
 
-PROFILES: dict[str, BoardProfile] = {p.name: p for p in (VERSA_ECP5, SAIL_REVA)}
+PROFILES: dict[str, BoardProfile] = {p.name: p for p in (VERSA_ECP5, ECPIX5, SAIL_REVA)}
 
 
 def get_profile(name: str) -> BoardProfile:
@@ -90,3 +137,43 @@ def get_profile(name: str) -> BoardProfile:
     except KeyError:
         known = ", ".join(sorted(PROFILES))
         raise ProfileError(f"unknown board profile '{name}'; known profiles: {known}") from None
+
+
+def validate_profile(p: BoardProfile) -> None:
+    """Check a profile's data; raises ProfileError naming the profile and the field."""
+    def bad(field_name: str, why: str) -> ProfileError:
+        return ProfileError(f"profile '{p.name}': {field_name}: {why}")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", p.name):
+        raise bad("name", "use lower-case letters, digits and '-'")
+    if p.sys_clk_hz <= 0:
+        raise bad("sys_clk_hz", f"must be a positive clock in Hz, not {p.sys_clk_hz}")
+    if p.host_phy is not None and p.host_phy not in HOST_PHYS:
+        raise bad("host_phy", f"'{p.host_phy}' is not one of {', '.join(HOST_PHYS)} (or None)")
+    if p.dram is not None:
+        d = p.dram
+        if d.data_width <= 0 or d.data_width % 8:
+            raise bad("dram.data_width", f"{d.data_width} bits is not a whole number of bytes")
+        if d.ratio not in DRAM_RATIOS:
+            raise bad("dram.ratio", f"1:{d.ratio} is not one of " + ", ".join(f"1:{r}" for r in DRAM_RATIOS))
+        if d.memtype not in ("DDR3", "DDR2", "LPDDR", "SDR", "DDR"):
+            raise bad("dram.memtype", f"'{d.memtype}' is not a LiteDRAM memory type")
+    if not p.buildable:
+        if not p.not_buildable_reason:
+            raise bad("not_buildable_reason", "a profile that is not buildable must say why")
+        return
+    if ecp5_idcode(p.fpga) is None:
+        raise bad("fpga", f"'{p.fpga}' is not an ECP5 part number like LFE5UM5G-45F-8BG381C")
+    if not p.platform:
+        raise bad("platform", "a buildable profile needs a LiteX platform module (litex_boards.platforms.* "
+                              "or gateware.platforms.*)")
+    if p.serdes_channels not in (0, 2, 4):
+        raise bad("serdes_channels", f"an ECP5-5G has 0, 2 or 4 SerDes channels (1 or 2 DCUs), not {p.serdes_channels}")
+
+
+def buildable_profile(name: str) -> BoardProfile:
+    """The profile, checked and buildable; otherwise a ProfileError saying why not."""
+    p = get_profile(name)
+    validate_profile(p)
+    if not p.buildable:
+        raise ProfileError(f"profile '{p.name}' cannot be built: {p.not_buildable_reason}")
+    return p

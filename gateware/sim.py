@@ -33,9 +33,11 @@ from litex.soc.integration.builder import Builder
 from litedram import modules as litedram_modules
 from litedram.common import PhySettings, get_default_cl, get_default_cwl, get_sys_latency, get_sys_phase
 from litedram.phy.model import SDRAMPHYModel
-from liteeth.phy.model import LiteEthPHYModel
+from liteeth.common import eth_phy_description
+from litex.soc.interconnect import stream
 
 from gateware.build_info import build_hash, package_versions, project_version, write_manifest, read_manifest
+from gateware.dram_info import dram_manifest
 from gateware.profiles import BoardProfile, get_profile
 from gateware.sim_options import TARGET, SimOptions, sim_build_dir
 from gateware.soc import ProbeSoC
@@ -43,22 +45,24 @@ from gateware.soc import ProbeSoC
 # The Verilator clocker needs an integer picosecond period, which 75 MHz is
 # not. Simulated time is never used for rates (cycles x the profile's nominal
 # clock are), so the clocker runs at a round 1 MHz.
-SIM_CLOCKER_HZ = 1_000_000
-# LiteX's sim services its sockets (UART, TAP) once per 1000 timebase steps,
-# and the timebase is the shortest half period of all clocks: with sys_clk
-# alone that is every 500 sys cycles, about 0.8 ms of host time, which is then
-# the floor of every bus round trip. A fast clock that drives nothing shrinks
-# the timebase so the sockets are serviced every SIM_SERVICE_CYCLES cycles.
-SIM_SERVICE_CYCLES = 50
-SIM_TICK_HZ = SIM_CLOCKER_HZ * 500 // SIM_SERVICE_CYCLES
+# Two clocks, in the Versa-ECP5's ratio: the SoC's sys clock (75 MHz nominal)
+# and the Ethernet/UART I/O clock (125 MHz nominal, one byte per cycle on the
+# simulated wire = GbE). LiteX's sim modules (ethernet, serial2tcp) tick on the
+# pad named "sys_clk", so that pad carries the I/O clock and the SoC's sys
+# clock comes from "core_clk". The clockers need integer picosecond periods:
+# 600 000 ps and 1 000 000 ps are exactly 5:3 = 125:75. Simulated time is never
+# used for rates (cycles x the nominal clocks are).
+SIM_IO_CLOCKER_HZ = 1_666_666     # period 600 000 ps
+SIM_SYS_CLOCKER_HZ = 1_000_000    # period 1 000 000 ps
+IO_CLK_NOMINAL_HZ = 125_000_000
 SOC_IP = "192.168.1.50"          # the simulated board's Etherbone address (inside the harness's netns)
 HOST_IP = "192.168.1.100"        # the TAP's address (inside the same netns)
 SOC_MAC = 0x10e2d5000001
 ETHERBONE_PORT = 1234
 
 _io = [
-    ("sys_clk", 0, Pins(1)),
-    ("sim_tick", 0, Pins(1)),
+    ("sys_clk", 0, Pins(1)),     # I/O clock (see above)
+    ("core_clk", 0, Pins(1)),    # SoC sys clock
     ("sys_rst", 0, Pins(1)),
     ("serial", 0,
         Subsignal("source_valid", Pins(1)),
@@ -82,9 +86,44 @@ _io = [
 class _SimCRG(LiteXModule):
     def __init__(self, platform):
         self.cd_sys = ClockDomain()
+        self.cd_io = ClockDomain()
+        rst = platform.request("sys_rst")
         self.comb += [
-            self.cd_sys.clk.eq(platform.request("sys_clk")),
-            self.cd_sys.rst.eq(platform.request("sys_rst")),
+            self.cd_sys.clk.eq(platform.request("core_clk")),
+            self.cd_sys.rst.eq(rst),
+            self.cd_io.clk.eq(platform.request("sys_clk")),
+            self.cd_io.rst.eq(rst),
+        ]
+
+
+class SimGbePHY(LiteXModule):
+    """The sim's Ethernet pads as a LiteEth PHY clocked by the I/O clock (one byte per
+    cycle at 125 MHz nominal). Same behaviour as liteeth's LiteEthPHYModel, whose
+    clocks are tied to sys: frames go to the TAP without preamble or FCS."""
+    dw = 8
+    with_preamble_crc = False
+    model = True   # no timing constraints for a simulated PHY (litex add_etherbone)
+    tx_clk_freq = rx_clk_freq = IO_CLK_NOMINAL_HZ
+
+    def __init__(self, pads):
+        self.crg = LiteXModule()
+        self.crg.cd_eth_rx = ClockDomain()
+        self.crg.cd_eth_tx = ClockDomain()
+        self.crg.comb += [
+            self.crg.cd_eth_rx.clk.eq(ClockSignal("io")), self.crg.cd_eth_rx.rst.eq(ResetSignal("io")),
+            self.crg.cd_eth_tx.clk.eq(ClockSignal("io")), self.crg.cd_eth_tx.rst.eq(ResetSignal("io")),
+        ]
+        self.sink = sink = stream.Endpoint(eth_phy_description(8))
+        self.source = source = stream.Endpoint(eth_phy_description(8))
+        self.comb += [
+            pads.source_valid.eq(sink.valid),
+            pads.source_data.eq(sink.data),
+            sink.ready.eq(1),
+            source.last.eq(~pads.sink_valid & source.valid),
+        ]
+        self.sync.io += [
+            source.valid.eq(pads.sink_valid),
+            source.data.eq(pads.sink_data),
         ]
 
 
@@ -118,9 +157,8 @@ class SimProbeSoC(ProbeSoC):
     def __init__(self, profile: BoardProfile, options: SimOptions, build_hash: str):
         platform = SimPlatform("SIM", _io)
         self.crg = _SimCRG(platform)
-        platform.request("sim_tick")   # only sets the sim's service timebase (see SIM_SERVICE_CYCLES)
         ProbeSoC.__init__(self, platform, profile, TARGET, project_version(), build_hash, profile.sys_clk_hz)
-        self.add_probe_uartbone(uart.RS232PHYModel(platform.request("serial")))
+        self.add_probe_uartbone(uart.RS232PHYModel(platform.request("serial")), cd="io")
         if options.with_dram and profile.dram is not None:
             d = profile.dram
             module_cls = getattr(litedram_modules, d.module)
@@ -130,15 +168,16 @@ class SimProbeSoC(ProbeSoC):
             self.sdrphy = phy
             self.add_probe_dram(phy, module)
         if options.with_ethernet and profile.has_ethernet:
-            self.ethphy = LiteEthPHYModel(platform.request("eth", 0))
+            self.ethphy = SimGbePHY(platform.request("eth", 0))
             self.add_probe_etherbone(self.ethphy, ip_address=SOC_IP, mac_address=SOC_MAC)
+            self.add_probe_hostlink(self.ethphy)
 
 
 def sim_config_json(uart_port: int, with_ethernet: bool, tap: str = "tap0") -> str:
     """The run-time sim_config.js: clocks and which host modules serve the pads."""
     cfg = SimConfig()
-    cfg.add_clocker("sys_clk", freq_hz=SIM_CLOCKER_HZ)
-    cfg.add_clocker("sim_tick", freq_hz=SIM_TICK_HZ)
+    cfg.add_clocker("sys_clk", freq_hz=SIM_IO_CLOCKER_HZ)
+    cfg.add_clocker("core_clk", freq_hz=SIM_SYS_CLOCKER_HZ)
     cfg.add_module("serial2tcp", "serial", args={"port": uart_port})
     if with_ethernet:
         cfg.add_module("ethernet", "eth", args={"interface": tap, "ip": HOST_IP})
@@ -148,8 +187,8 @@ def sim_config_json(uart_port: int, with_ethernet: bool, tap: str = "tap0") -> s
 def _placeholder_config(profile: BoardProfile, options: SimOptions) -> SimConfig:
     """Written at build time only because LiteX insists; each run writes its own sim_config.js."""
     cfg = SimConfig()
-    cfg.add_clocker("sys_clk", freq_hz=SIM_CLOCKER_HZ)
-    cfg.add_clocker("sim_tick", freq_hz=SIM_TICK_HZ)
+    cfg.add_clocker("sys_clk", freq_hz=SIM_IO_CLOCKER_HZ)
+    cfg.add_clocker("core_clk", freq_hz=SIM_SYS_CLOCKER_HZ)
     cfg.add_module("serial2tcp", "serial", args={"port": 1})
     if options.with_ethernet and profile.has_ethernet:
         cfg.add_module("ethernet", "eth", args={"interface": "tap0", "ip": HOST_IP})
@@ -205,17 +244,20 @@ def host_manifest(soc: ProbeSoC, profile: BoardProfile, options: SimOptions, h: 
         "dram": None,
     }
     if getattr(soc, "sdrphy", None) is not None:
-        d = profile.dram
-        m["dram"] = {
-            "module": d.module, "memtype": d.memtype, "data_width": d.data_width, "ratio": d.ratio,
-            "transfers_per_s": d.transfers_per_s(profile.sys_clk_hz),
-            "peak_bytes_per_s": d.peak_bytes_per_s(profile.sys_clk_hz),
-            "bist_word_bytes": soc.bist_word_bytes,
-            "size_bytes": soc.bus.regions["main_ram"].size,
-            "main_ram_base": soc.bus.regions["main_ram"].origin,
-        }
+        m["dram"] = dram_manifest(soc, profile)
     if getattr(soc, "ethphy", None) is not None:
         m["etherbone"] = {"soc_ip": SOC_IP, "host_ip": HOST_IP, "port": ETHERBONE_PORT}
+        m["host_link"] = {
+            "phy": "sim (TAP)",
+            "line_rate_bytes_per_s": IO_CLK_NOMINAL_HZ,   # one byte per I/O cycle
+            # What one frame costs on this wire beyond the UDP payload. The TAP carries
+            # frames without preamble and FCS; LiteEth's MAC still pads to 60 bytes and
+            # inserts a 12-byte gap on transmit; the sim feeds received frames with a
+            # 1-cycle gap.
+            "preamble_bytes": 0, "fcs_bytes": 0, "header_bytes": 42, "min_frame_bytes": 60,
+            "tx_gap_bytes": 12, "rx_gap_bytes": 1,
+            "gen_port": 6000, "sink_port": 6001,
+        }
     return m
 
 

@@ -7,12 +7,19 @@ engines and the hardware counters, and exports what the host needs.
 """
 from __future__ import annotations
 
+from migen import ClockDomain, ClockDomainsRenamer, ClockSignal, ResetSignal
+
 from litex.soc.integration.soc_core import SoCCore
 from litex.soc.cores import uart
 
 from gateware.cores.cycle_counter import CycleCounter
 from gateware.cores.window_timer import WindowTimer
 from gateware.cores.write_counter import BusWriteCounter
+from gateware.cores.frame_counter import FrameCounter
+from gateware.cores.udp_traffic import UdpTrafficGenerator, UdpTrafficSink
+
+HOSTLINK_GEN_PORT = 6000    # the generator's source port
+HOSTLINK_SINK_PORT = 6001   # the board listens here for host-to-board traffic
 from gateware.profiles import BoardProfile
 
 IDENT_PREFIX = "sailbench"
@@ -45,10 +52,11 @@ class ProbeSoC(SoCCore):
         self.add_constant("SAILBENCH_SYS_CLK_HZ", sys_clk_hz)
 
     # Host bridges ---------------------------------------------------------------------------------
-    def add_probe_uartbone(self, phy) -> None:
-        """UARTBone on an already created UART PHY (RS232PHY on boards, RS232PHYModel in sim)."""
+    def add_probe_uartbone(self, phy, cd: str = "sys") -> None:
+        """UARTBone on an already created UART PHY (RS232PHY on boards, RS232PHYModel in sim),
+        clocked in `cd` (crossed into sys by UARTBone when it is another domain)."""
         self.uartbone_phy = phy
-        self.uartbone = uart.UARTBone(phy=phy, clk_freq=self.sys_clk_freq,
+        self.uartbone = uart.UARTBone(phy=phy, clk_freq=self.sys_clk_freq, cd=cd,
                                       address_width=self.bus.address_width)
         self.bus.add_master(name="uartbone", master=self.uartbone.wishbone)
 
@@ -59,6 +67,23 @@ class ProbeSoC(SoCCore):
                            buffer_depth=256)
         self.etherbone_writes = BusWriteCounter(self.etherbone.wishbone.bus)
 
+    def add_probe_hostlink(self, phy) -> None:
+        """UDP traffic generator and sink on the Etherbone's UDP/IP stack, 32 bits wide in a
+        sys-clocked domain (8 bits at 75 MHz could not fill a 125 MB/s wire), and a frame
+        counter on the PHY's RX so frames the stack drops are still seen."""
+        self.cd_hostlink = ClockDomain("hostlink")
+        self.comb += [self.cd_hostlink.clk.eq(ClockSignal("sys")), self.cd_hostlink.rst.eq(ResetSignal("sys"))]
+        crossbar = self.ethcore_etherbone.udp.crossbar
+        tx = crossbar.get_port(HOSTLINK_GEN_PORT, dw=32, cd="hostlink")
+        rx = crossbar.get_port(HOSTLINK_SINK_PORT, dw=32, cd="hostlink")
+        self.comb += tx.source.ready.eq(1)   # nothing is expected on the generator's port: drain it
+        count = self.cycles.count
+        self.hostlink_tx = ClockDomainsRenamer("hostlink")(UdpTrafficGenerator(tx.sink, count, HOSTLINK_GEN_PORT))
+        self.hostlink_rx = ClockDomainsRenamer("hostlink")(UdpTrafficSink(rx.source, count))
+        self.hostlink_phy_rx = FrameCounter(phy.source, "eth_rx")
+        self.add_constant("SAILBENCH_HOSTLINK_GEN_PORT", HOSTLINK_GEN_PORT)
+        self.add_constant("SAILBENCH_HOSTLINK_SINK_PORT", HOSTLINK_SINK_PORT)
+
     # DRAM -----------------------------------------------------------------------------------------
     def add_probe_dram(self, phy, module) -> None:
         """LiteDRAM, its BIST generator/checker, a cycle window around each, main_ram on the bus.
@@ -66,6 +91,9 @@ class ProbeSoC(SoCCore):
         No L2 cache: a word the host writes over the bus must reach the DRAM
         before the checker reads it back (the corruption test relies on it)."""
         self.add_sdram("sdram", phy=phy, module=module, with_bist=True, l2_cache_size=0)
+        # Kept for the manifest: the host replays the init sequence built from these (dram_info.py).
+        self.sdram_module = module
+        self.sdram_phy_settings = phy.settings
         gen, chk = self.sdram_generator, self.sdram_checker
         self.ddr_write_timer = WindowTimer(start=gen.start.re, done=gen.done.status)
         self.ddr_read_timer = WindowTimer(start=chk.start.re, done=chk.done.status)

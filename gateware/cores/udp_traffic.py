@@ -1,0 +1,162 @@
+"""UDP traffic generator and sink for the host-link probe (32-bit user port, sys domain).
+
+Payload layout (big-endian on the wire, payload length a multiple of 4, 64..1472):
+    bytes 0-3   magic "SBHL"
+    bytes 4-7   sequence number (0, 1, 2, ... per run)
+    bytes 8-15  cycle counter value when the packet started (generator) / 0 (host)
+    bytes 16-   filler: (sequence << 16 | word index) per 32-bit word
+
+Generator: sends `count` packets of `payload_bytes` to `dst_ip:dst_port`, one
+every `interval` cycles at most (0 = as fast as the MAC takes them), and
+records the cycle of the first and last packet start and of the last word.
+Sink: counts packets, bytes, sequence gaps (missing packets), late or
+duplicate packets and bad magic, and the cycle of the first and last packet
+start. Rates are (packets - 1) x payload / (last start - first start).
+"""
+from migen import Cat, FSM, If, NextState, NextValue, Signal
+
+from litex.gen import LiteXModule
+from litex.soc.interconnect.csr import CSR, CSRStatus, CSRStorage
+
+MAGIC = 0x5342484C  # "SBHL"
+HEADER_WORDS = 4
+
+
+def _wire(word):
+    """LiteEth's 32->8 stride converter sends bits [7:0] first: swap so the wire is big-endian."""
+    return Cat(word[24:32], word[16:24], word[8:16], word[0:8])
+
+
+class UdpTrafficGenerator(LiteXModule):
+    def __init__(self, sink, cycles: Signal, src_port: int):
+        self.dst_ip = CSRStorage(32, description="Destination IPv4 address.")
+        self.dst_port = CSRStorage(16, description="Destination UDP port.")
+        self.payload_bytes = CSRStorage(16, reset=1472, description="UDP payload bytes (multiple of 4, 16..1472).")
+        self.count = CSRStorage(32, description="Packets to send.")
+        self.interval = CSRStorage(32, description="Minimum cycles between packet starts (0 = line rate).")
+        self.start = CSR()
+        self.busy = CSRStatus()
+        self.sent = CSRStatus(32)
+        self.first_cycle = CSRStatus(64, description="Cycle the first packet started.")
+        self.last_cycle = CSRStatus(64, description="Cycle the last packet started.")
+        self.end_cycle = CSRStatus(64, description="Cycle the last word of the last packet was taken.")
+
+        # # #
+
+        words = Signal(14)
+        word = Signal(14)
+        seq = Signal(32)
+        stamp = Signal(64)
+        wait = Signal(32)
+        data = Signal(32)
+        self.comb += words.eq(self.payload_bytes.storage[2:])
+        self.comb += [
+            If(word == 0, data.eq(MAGIC)
+            ).Elif(word == 1, data.eq(seq)
+            ).Elif(word == 2, data.eq(stamp[32:])
+            ).Elif(word == 3, data.eq(stamp[:32])
+            ).Else(data.eq(Cat(word, seq[:16]))),
+            sink.src_port.eq(src_port),
+            sink.dst_port.eq(self.dst_port.storage),
+            sink.ip_address.eq(self.dst_ip.storage),
+            sink.length.eq(self.payload_bytes.storage),
+            sink.data.eq(_wire(data)),
+            sink.last_be.eq(0b1000),
+            sink.last.eq(word == words - 1),
+        ]
+        self.sync += If(wait != 0, wait.eq(wait - 1))
+
+        self.fsm = fsm = FSM(reset_state="IDLE")
+        fsm.act("IDLE",
+            If(self.start.re,
+                NextValue(self.sent.status, 0),
+                NextValue(seq, 0),
+                NextValue(self.busy.status, 1),
+                NextState("NEXT"),
+            )
+        )
+        fsm.act("NEXT",
+            If(self.sent.status == self.count.storage,
+                NextValue(self.busy.status, 0),
+                NextState("IDLE"),
+            ).Elif(wait == 0,
+                NextValue(word, 0),
+                NextValue(stamp, cycles),
+                NextState("SEND"),
+            )
+        )
+        fsm.act("SEND",
+            sink.valid.eq(1),
+            If(sink.ready,
+                NextValue(word, word + 1),
+                If(word == 0,
+                    If(seq == 0, NextValue(self.first_cycle.status, stamp)),
+                    NextValue(self.last_cycle.status, stamp),
+                ),
+                If(sink.last,
+                    NextValue(self.sent.status, self.sent.status + 1),
+                    NextValue(seq, seq + 1),
+                    NextValue(self.end_cycle.status, cycles),
+                    NextState("NEXT"),
+                ),
+            )
+        )
+        # the interval counts from each packet start
+        self.sync += If(fsm.ongoing("NEXT") & (wait == 0) & (self.sent.status != self.count.storage),
+                        wait.eq(self.interval.storage))
+
+
+class UdpTrafficSink(LiteXModule):
+    def __init__(self, source, cycles: Signal):
+        self.reset = CSR()
+        self.packets = CSRStatus(32)
+        self.bytes = CSRStatus(64)
+        self.gaps = CSRStatus(32, description="Packets missing from the sequence.")
+        self.late = CSRStatus(32, description="Packets older than the newest seen (reordered or duplicated).")
+        self.bad_magic = CSRStatus(32)
+        self.first_cycle = CSRStatus(64, description="Cycle the first packet started arriving.")
+        self.last_cycle = CSRStatus(64, description="Cycle the last packet started arriving.")
+        self.last_seq = CSRStatus(32)
+
+        # # #
+
+        word = Signal(14)
+        start = Signal(64)
+        magic_ok = Signal()
+        seq = Signal(32)
+        expected = Signal(32)
+        have = Signal()
+        value = Signal(32)
+        self.comb += [
+            source.ready.eq(1),
+            value.eq(_wire(source.data)),   # the swap is its own inverse
+        ]
+        self.sync += [
+            If(self.reset.re,
+                self.packets.status.eq(0), self.bytes.status.eq(0), self.gaps.status.eq(0),
+                self.late.status.eq(0), self.bad_magic.status.eq(0), have.eq(0), word.eq(0),
+                expected.eq(0),
+            ).Elif(source.valid,
+                word.eq(word + 1),
+                If(word == 0, start.eq(cycles), magic_ok.eq(value == MAGIC)),
+                If(word == 1, seq.eq(value)),
+                If(source.last,
+                    word.eq(0),
+                    self.packets.status.eq(self.packets.status + 1),
+                    self.bytes.status.eq(self.bytes.status + source.length),
+                    If(~magic_ok | (word < 1),
+                        self.bad_magic.status.eq(self.bad_magic.status + 1),
+                    ).Else(
+                        If(~have, have.eq(1), self.first_cycle.status.eq(start)),
+                        self.last_cycle.status.eq(start),
+                        self.last_seq.status.eq(seq),
+                        If(seq >= expected,
+                            self.gaps.status.eq(self.gaps.status + (seq - expected)),
+                            expected.eq(seq + 1),
+                        ).Else(
+                            self.late.status.eq(self.late.status + 1),
+                        ),
+                    ),
+                ),
+            ),
+        ]

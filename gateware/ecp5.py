@@ -1,0 +1,231 @@
+"""Real ECP5 boards: the probe SoC on the board's platform, built to a bitstream.
+
+Same ProbeSoC, cores and CSR names as the simulated board, so the harness
+works unchanged; only the physical layer differs: the board's platform
+(litex-boards, or gateware/platforms/ for boards it lacks), a CRG modelled
+on litex-boards' `targets/lattice_versa_ecp5.py` (sys 75 MHz, sys2x 150 MHz
+through ECLKSYNCB/CLKDIVF for the ECP5DDRPHY), the ECP5DDRPHY with the
+profile's DRAM module, UARTBone on the UART pins and Etherbone over RGMII.
+
+The bitstream comes from yosys, nextpnr-ecp5 and ecppack installed from PyPI
+(YoWASP, gateware/yowasp.py). nextpnr's report becomes report.json and
+report.txt beside the bitstream (gateware/pnr_report.py); `sailbench.json`
+is written last and records the timing verdict. Whether a failing clock
+fails the build is the harness's call (`--allow-timing-fail`).
+
+Run as a module (the harness does, in a subprocess):
+
+    python -m gateware.ecp5 --profile versa-ecp5 --build-root build
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from migen import ClockDomain, If, Instance, Signal
+from migen.genlib.resetsync import AsyncResetSynchronizer
+
+from litex.gen import LiteXModule
+from litex.soc.cores import uart
+from litex.soc.cores.clock import ECP5PLL
+from litex.soc.integration.builder import Builder
+
+from litedram import modules as litedram_modules
+from litedram.phy import ECP5DDRPHY
+from liteeth.phy.ecp5rgmii import LiteEthPHYRGMII
+
+from gateware import pnr_report
+from gateware.build_info import package_versions, project_version, read_manifest, write_manifest
+from gateware.dram_info import dram_manifest
+from gateware.ecp5_options import BUILD_NAME, TARGET, Ecp5Options, ecp5_build_dir, tool_versions
+from gateware.profiles import BoardProfile, ProfileError, buildable_profile
+from gateware.soc import ProbeSoC
+from gateware.yowasp import ToolchainError, YowaspTrellisToolchain, run_steps, steps, write_script
+
+SOC_MAC = 0x10e2d5000002
+ETHERBONE_PORT = 1234
+INIT_CLK_HZ = 25_000_000          # ECP5DDRPHYInit's clock domain (litex-boards uses 25 MHz)
+
+
+class Ecp5CRG(LiteXModule):
+    """Clocks for the probe SoC on an ECP5 board (after litex-boards' Versa-ECP5 _CRG).
+
+    Board oscillator -> PLL -> sys2x (2 x sys) through ECLKSYNCB (stoppable by
+    the DDR PHY's init) -> CLKDIVF /2 -> sys. init (25 MHz) runs the DDR PHY's
+    DDRDLLA/DQSBUFM start-up. A power-on counter holds the PLL in reset."""
+
+    def __init__(self, platform, sys_clk_hz: int, clk_in: str):
+        self.rst = Signal()
+        self.stop = Signal()      # from the DDR PHY init: stop ECLK while it aligns
+        self.reset = Signal()     # from the DDR PHY init: reset CLKDIVF
+        self.cd_init = ClockDomain()
+        self.cd_por = ClockDomain()
+        self.cd_sys = ClockDomain()
+        self.cd_sys2x = ClockDomain()
+        self.cd_sys2x_i = ClockDomain()
+
+        clk = platform.request(clk_in)
+        rst_n = platform.request("rst_n")
+        clk_hz = 1e9 / platform.default_clk_period
+
+        por_count = Signal(16, reset=2**16 - 1)
+        por_done = Signal()
+        self.comb += [self.cd_por.clk.eq(clk), por_done.eq(por_count == 0)]
+        self.sync.por += If(~por_done, por_count.eq(por_count - 1))
+
+        self.pll = pll = ECP5PLL()
+        self.comb += pll.reset.eq(~por_done | ~rst_n | self.rst)
+        pll.register_clkin(clk, clk_hz)
+        pll.create_clkout(self.cd_sys2x_i, 2 * sys_clk_hz)
+        pll.create_clkout(self.cd_init, INIT_CLK_HZ)
+        self.specials += [
+            Instance("ECLKSYNCB", i_ECLKI=self.cd_sys2x_i.clk, i_STOP=self.stop, o_ECLKO=self.cd_sys2x.clk),
+            Instance("CLKDIVF", p_DIV="2.0", i_ALIGNWD=0, i_CLKI=self.cd_sys2x.clk, i_RST=self.reset,
+                     o_CDIVX=self.cd_sys.clk),
+            AsyncResetSynchronizer(self.cd_sys, ~pll.locked | self.reset),
+        ]
+
+
+def board_platform(profile: BoardProfile):
+    """The profile's LiteX platform with sailbench's YoWASP toolchain, checked against the profile."""
+    try:
+        module = importlib.import_module(profile.platform)
+    except ImportError as e:
+        raise ProfileError(f"profile '{profile.name}': platform module '{profile.platform}' does not import "
+                           f"({e}); install litex-boards or add gateware/platforms/<board>.py") from e
+    kwargs = {"toolchain": "trellis"}
+    if profile.platform_device is not None:
+        kwargs["device"] = profile.platform_device
+    platform = module.Platform(**kwargs)
+    if platform.device.upper() != profile.fpga.upper():
+        raise ProfileError(f"profile '{profile.name}': fpga is {profile.fpga} but platform {profile.platform} "
+                           f"is for {platform.device}; fix the profile's fpga or platform_device")
+    platform.toolchain = YowaspTrellisToolchain()
+    return platform
+
+
+class Ecp5ProbeSoC(ProbeSoC):
+    def __init__(self, profile: BoardProfile, options: Ecp5Options, build_hash: str):
+        platform = board_platform(profile)
+        sys_clk_hz = profile.sys_clk_hz
+        self.crg = Ecp5CRG(platform, sys_clk_hz, profile.clk_in)
+        ProbeSoC.__init__(self, platform, profile, TARGET, project_version(), build_hash, sys_clk_hz)
+        self.add_probe_uartbone(uart.RS232PHY(platform.request("serial"), clk_freq=sys_clk_hz,
+                                              baudrate=options.uart_baudrate))
+        if options.with_dram and profile.dram is not None:
+            d = profile.dram
+            module = getattr(litedram_modules, d.module)(sys_clk_hz, f"1:{d.ratio}")
+            # The CSRs are named ddrphy_* as on every LiteX board (the BIOS's leveling uses them).
+            self.ddrphy = ECP5DDRPHY(platform.request("ddram"), sys_clk_freq=sys_clk_hz)
+            self.comb += [self.crg.stop.eq(self.ddrphy.init.stop), self.crg.reset.eq(self.ddrphy.init.reset)]
+            self.add_probe_dram(self.ddrphy, module)
+        if options.with_ethernet and profile.host_phy == "rgmii":
+            self.ethphy = LiteEthPHYRGMII(
+                clock_pads=platform.request("eth_clocks", profile.eth_phy),
+                pads=platform.request("eth", profile.eth_phy),
+                tx_delay=profile.rgmii_tx_delay_ns * 1e-9,
+                rx_delay=profile.rgmii_rx_delay_ns * 1e-9)
+            self.add_probe_etherbone(self.ethphy, ip_address=options.eth_ip, mac_address=SOC_MAC)
+
+
+def host_manifest(soc: Ecp5ProbeSoC, profile: BoardProfile, options: Ecp5Options, h: str,
+                  report: pnr_report.BuildReport) -> dict:
+    m = {
+        "target": TARGET,
+        "profile": profile.name,
+        "hash": h,
+        "identifier": soc.ident,
+        "version": project_version(),
+        "packages": package_versions() | tool_versions(),
+        "sys_clk_hz": profile.sys_clk_hz,
+        "fpga": profile.fpga,
+        "jtag_idcode": profile.jtag_idcode,
+        "options": options.to_dict(),
+        "csr_json": "csr.json",
+        "bitstream": f"{BUILD_NAME}.bit",
+        "report": {"json": "report.json", "text": "report.txt", **report.summary()},
+        "uart": {"kind": "rs232", "baudrate": options.uart_baudrate},
+        "etherbone": None,
+        "dram": None,
+    }
+    if getattr(soc, "ddrphy", None) is not None:
+        m["dram"] = dram_manifest(soc, profile)
+    if getattr(soc, "ethphy", None) is not None:
+        m["etherbone"] = {"soc_ip": options.eth_ip, "port": ETHERBONE_PORT}
+    return m
+
+
+def build(profile: BoardProfile, options: Ecp5Options, build_root: Path, log=print) -> Path:
+    """Generate the design, run yosys/nextpnr/ecppack, write the report and the manifest.
+
+    Returns the build directory. A directory without a manifest is incomplete
+    and is rebuilt from scratch."""
+    out, h = ecp5_build_dir(build_root, profile, options)
+    if read_manifest(out) is not None:
+        return out
+    if out.exists():
+        shutil.rmtree(out)
+    t0 = time.monotonic()
+    soc = Ecp5ProbeSoC(profile, options, h)
+    builder = Builder(soc, output_dir=str(out), compile_software=False, compile_gateware=False,
+                      csr_json=str(out / "csr.json"), csr_csv=str(out / "csr.csv"))
+    builder.build(build_name=BUILD_NAME, run=False)
+    tc = soc.platform.toolchain
+    gw = out / "gateware"
+    t_gen = time.monotonic() - t0
+    log(f"[ecp5 build] design generated in {t_gen:.1f} s ({tc._architecture}, {tc._package}, speed {tc._speed_grade})")
+    todo = steps(BUILD_NAME, tc._architecture, tc._package, tc._speed_grade, options.seed)
+    write_script(gw, todo)
+    seconds = {"generate": round(t_gen, 1), **run_steps(gw, todo, log)}
+    report = pnr_report.from_files(gw / "nextpnr-report.json", gw / "nextpnr.log", profile=profile.name,
+                                   device=profile.fpga)
+    (out / "report.json").write_text(json.dumps(report.to_dict(), indent=2) + "\n")
+    (out / "report.txt").write_text(report.render() + "\n")
+    shutil.copyfile(gw / f"{BUILD_NAME}.bit", out / f"{BUILD_NAME}.bit")
+    manifest = host_manifest(soc, profile, options, h, report)
+    manifest["build_seconds"] = round(time.monotonic() - t0, 1)
+    manifest["step_seconds"] = seconds
+    write_manifest(out, manifest)
+    log(report.render())
+    log(f"[ecp5 build] done in {time.monotonic() - t0:.0f} s: {out}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="Build the sailbench probe SoC bitstream for an ECP5 board (YoWASP).")
+    p.add_argument("--profile", default="versa-ecp5")
+    p.add_argument("--build-root", default="build")
+    p.add_argument("--no-dram", action="store_true")
+    p.add_argument("--no-ethernet", action="store_true")
+    p.add_argument("--eth-ip", default=Ecp5Options.eth_ip)
+    p.add_argument("--uart-baudrate", type=int, default=Ecp5Options.uart_baudrate)
+    p.add_argument("--seed", type=int, default=Ecp5Options.seed)
+    p.add_argument("--print-dir", action="store_true", help="only print the build directory for these inputs")
+    a = p.parse_args(argv)
+    try:
+        profile = buildable_profile(a.profile)
+    except ProfileError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    options = Ecp5Options(with_dram=not a.no_dram, with_ethernet=not a.no_ethernet, eth_ip=a.eth_ip,
+                          uart_baudrate=a.uart_baudrate, seed=a.seed)
+    root = Path(a.build_root).resolve()
+    if a.print_dir:
+        print(ecp5_build_dir(root, profile, options)[0])
+        return 0
+    try:
+        out = build(profile, options, root)
+    except (ToolchainError, ProfileError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    print(json.dumps({"build_dir": str(out)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

