@@ -1,0 +1,23 @@
+"""The UDP goodput a link can carry at a given payload size (the host-link ceiling).
+
+Per frame the wire carries preamble + max(min frame, headers + payload) + FCS
++ inter-frame gap; goodput = payload / that x line rate. For real GbE:
+8 + (14 + 20 + 8 + payload) + 4 + 12 = payload + 66 bytes, so 1472-byte
+payloads reach 1472 / 1538 x 125 MB/s = 119.6 MB/s. The simulated board's
+TAP carries no preamble or FCS (its manifest says so), so its ceiling differs.
+"""
+from __future__ import annotations
+
+GBE = {"line_rate_bytes_per_s": 125_000_000, "preamble_bytes": 8, "fcs_bytes": 4, "header_bytes": 42,
+       "min_frame_bytes": 60, "tx_gap_bytes": 12, "rx_gap_bytes": 12}
+
+
+def frame_bytes_on_wire(payload: int, link: dict, direction: str) -> int:
+    gap = link["tx_gap_bytes"] if direction == "board_to_host" else link["rx_gap_bytes"]
+    body = max(link["min_frame_bytes"], link["header_bytes"] + payload)
+    return link["preamble_bytes"] + body + link["fcs_bytes"] + gap
+
+
+def udp_ceiling_bytes_per_s(payload: int, link: dict | None = None, direction: str = "board_to_host") -> float:
+    link = link or GBE
+    return payload / frame_bytes_on_wire(payload, link, direction) * link["line_rate_bytes_per_s"]
