@@ -7,16 +7,17 @@ the same records.
 from __future__ import annotations
 
 import statistics
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from harness.board import Board, open_board
 from harness.config import Lab
 from harness.constants import HOST_LINK, INTERCARD, LOCAL_DDR, SchedulerConstants, load_constants
 from harness.probes.clock import measure_sys_clk
 from harness.probes.ddr import DdrProbe, DdrResult
-from harness.results import ResultsFile, new_run_id, provenance
+from harness.results import ResultsFile, ResultsSink, new_run_id, provenance
 from harness.table import TableRow, render_invariants, render_table
 from harness.verdict import InvariantVerdict, Verdict, judge, judge_invariants
 
@@ -34,6 +35,7 @@ class BenchSettings:
     clock_seconds: float = 3.0
     constants_path: Path | None = None   # None: lab.yaml scheduler.bandwidth_rs, else pinned
     results_dir: Path | None = None      # None: lab.yaml results.dir
+    lock_wait_s: float | None = None     # None: lab.yaml locks.wait_s
 
 
 @dataclass
@@ -49,7 +51,7 @@ class BenchOutcome:
     @property
     def exit_code(self) -> int:
         held = (all(v.verdict == "holds" for v in self.verdicts) and all(i.holds for i in self.invariants)
-                and not self.measurement_errors)
+                and not self.measurement_errors and not self.results.regressions)
         return EXIT_HELD if held else EXIT_VERDICT_FAILED
 
 
@@ -61,22 +63,32 @@ def _spread(values: list[float]) -> str:
 
 
 def run_bench(lab: Lab, board_name: str, settings: BenchSettings | None = None,
-              say: Callable[[str], None] = print) -> BenchOutcome:
+              say: Callable[[str], None] = print, sinks: Iterable[ResultsSink] = (),
+              board: Board | None = None) -> BenchOutcome:
+    """Measure one board. Without `board`, lock it (harness/locks.py), open it and close it after;
+    with `board` (already opened, e.g. by the nightly runner), the caller holds the lock and closes it.
+    `sinks` follow the results file as it is written (e.g. the history database)."""
+    from harness.locks import BoardLock
     settings = settings or BenchSettings()
     config = lab.board(board_name)                       # unknown board: clear error before anything
     constants = load_constants(settings.constants_path or lab.constants_path)
     repeats = settings.repeats or lab.judgement.repeats
-    results = ResultsFile(new_run_id(board_name), settings.results_dir or lab.results_dir,
-                          provenance(board_name, config.profile, None, constants_source=constants.source))
-    outcome = BenchOutcome(results)
-    say(f"run {results.run_id}: results -> {results.path}")
-    with results:
-        with open_board(config, progress=say) as board:
+    with ExitStack() as stack:
+        if board is None:
+            stack.enter_context(BoardLock.for_lab(lab, board_name, say, settings.lock_wait_s))
+        results = ResultsFile(new_run_id(board_name), settings.results_dir or lab.results_dir,
+                              provenance(board_name, config.profile, None, constants_source=constants.source),
+                              sinks=sinks)
+        outcome = BenchOutcome(results)
+        say(f"run {results.run_id}: results -> {results.path}")
+        with results:
+            if board is None:
+                board = stack.enter_context(open_board(config, progress=say))
             results.update_provenance(gateware_hash=board.build_hash, identifier=board.identifier,
                                       build_dir=str(board.build_dir), port=board.port)
             say(f"board '{board.name}' ready ({board.identifier}) on {board.port}")
             _bench_board(board, lab, settings, repeats, constants, outcome, say)
-        results.set_status(results.judged_status())
+            results.set_status(results.judged_status())
     return outcome
 
 
@@ -160,6 +172,8 @@ def render_outcome(outcome: BenchOutcome) -> str:
             lines.append(f"{quantity}: {v.message}")
     for e in outcome.measurement_errors:
         lines.append(f"MEASUREMENT ERROR: {e}")
+    for c in outcome.results.regressions:
+        lines.append(c["message"])
     held = outcome.exit_code == EXIT_HELD
     lines.append(f"{'every verdict held' if held else 'NOT every verdict held'}; results: {outcome.results.path}")
     return "\n".join(lines)

@@ -12,6 +12,7 @@ import ipaddress
 import math
 import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -67,6 +68,28 @@ class JudgementConfig:
 
 
 @dataclass(frozen=True)
+class HistoryConfig:
+    path: Path | None = None       # None: <results.dir>/history.sqlite
+    baseline_runs: int = 5         # baseline = median of the last N runs with the same build hash
+    drop_threshold: float = 0.10   # a figure more than this fraction below its baseline is a regression
+    quarantine_after: int = 3      # consecutive failed nightly health checks before a board is quarantined
+
+
+def default_lock_dir() -> Path:
+    """Machine-wide, so every checkout on this PC sees the same board locks."""
+    run_lock = Path("/run/lock")
+    if run_lock.is_dir() and os.access(run_lock, os.W_OK):
+        return run_lock / "sailbench"
+    return Path(tempfile.gettempdir()) / "sailbench-locks"
+
+
+@dataclass(frozen=True)
+class LocksConfig:
+    dir: Path | None = None        # None: default_lock_dir()
+    wait_s: float = 600.0          # how long a run waits for a board another run holds
+
+
+@dataclass(frozen=True)
 class Lab:
     path: Path
     boards: dict[str, BoardConfig]
@@ -74,12 +97,22 @@ class Lab:
     constants_path: Path | None = None
     results_dir: Path = Path("results")
     default_board: str = "sim"
+    history: HistoryConfig = field(default_factory=HistoryConfig)
+    locks: LocksConfig = field(default_factory=LocksConfig)
 
     def board(self, name: str) -> BoardConfig:
         try:
             return self.boards[name]
         except KeyError:
             raise UnknownBoardError(name, list(self.boards), path=str(self.path)) from None
+
+    @property
+    def history_path(self) -> Path:
+        return self.history.path or self.results_dir / "history.sqlite"
+
+    @property
+    def lock_dir(self) -> Path:
+        return self.locks.dir or default_lock_dir()
 
 
 # --- YAML loading ----------------------------------------------------------------
@@ -306,7 +339,7 @@ class _Reader:
                              m.lines.get(name, 0)) from None
 
 
-_TOP_KEYS = ("boards", "default_board", "judgement", "scheduler", "results")
+_TOP_KEYS = ("boards", "default_board", "judgement", "scheduler", "results", "history", "locks")
 _BOARD_KEYS = ("kind", "profile", "serial", "baudrate", "etherbone", "timeout_s", "tags")
 _KIND_KEYS = {"sim": _BOARD_KEYS + ("sim",), "hardware": _BOARD_KEYS + ("cable",)}
 
@@ -368,6 +401,27 @@ def _judgement(r: _Reader, value: Any, line: int) -> JudgementConfig:
         repeats=r.get(m, k, "repeats", _int(1, what="a number of repeats"), 3))
 
 
+def _history(r: _Reader, value: Any, line: int, base: Path) -> HistoryConfig:
+    k = "history"
+    m = r.mapping(value, k, ("path", "baseline_runs", "drop_threshold", "quarantine_after"), line)
+    path = r.get(m, k, "path", _text, None)
+    return HistoryConfig(
+        path=_relative(base, path) if path is not None else None,
+        baseline_runs=r.get(m, k, "baseline_runs", _int(1, what="a number of runs"), 5),
+        drop_threshold=r.get(m, k, "drop_threshold",
+                             _number(0, 1, _FRACTION, hi_open=True, lo_open=True), 0.10),
+        quarantine_after=r.get(m, k, "quarantine_after", _int(1, what="a number of nights"), 3))
+
+
+def _locks(r: _Reader, value: Any, line: int, base: Path) -> LocksConfig:
+    k = "locks"
+    m = r.mapping(value, k, ("dir", "wait_s"), line)
+    directory = r.get(m, k, "dir", _text, None)
+    return LocksConfig(
+        dir=_relative(base, directory) if directory is not None else None,
+        wait_s=r.get(m, k, "wait_s", _number(0, what="seconds"), 600.0))
+
+
 def _relative(base: Path, value: str) -> Path:
     p = Path(value).expanduser()
     return p if p.is_absolute() else base / p
@@ -406,8 +460,15 @@ def load_lab(path: Path | str) -> Lab:
     if "results" in top:
         s = r.mapping(top["results"], "results", ("dir",), top.lines["results"])
         results_dir = r.get(s, "results", "dir", _text, "results")
+    history = HistoryConfig()
+    if "history" in top:
+        history = _history(r, top["history"], top.lines["history"], base)
+    locks = LocksConfig()
+    if "locks" in top:
+        locks = _locks(r, top["locks"], top.lines["locks"], base)
     return Lab(path=path, boards=boards, judgement=judgement, constants_path=constants_path,
-               results_dir=_relative(base, results_dir), default_board=default_board)
+               results_dir=_relative(base, results_dir), default_board=default_board,
+               history=history, locks=locks)
 
 
 def find_lab(explicit: str | None) -> Path:

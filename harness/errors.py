@@ -84,6 +84,14 @@ class SimulatorError(BoardError):
     """The simulated board could not be started or died."""
 
 
+class BoardBusyError(BoardError):
+    """Another run holds the board's lock. `holder` says who (pid, host, command, since)."""
+
+    def __init__(self, message: str, *, board: str | None = None, holder: dict | None = None):
+        super().__init__(message, board=board)
+        self.holder = holder or {}
+
+
 class ProbeError(SailbenchError):
     """A probe could not complete a measurement (timeout, bad setting)."""
 
@@ -94,3 +102,7 @@ class MeasurementError(ProbeError):
 
 class ResultsError(SailbenchError):
     """The results file could not be written (directory missing, not writable, disk full)."""
+
+
+class HistoryError(SailbenchError):
+    """The history database could not be opened, migrated or written."""

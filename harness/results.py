@@ -20,9 +20,9 @@ import tempfile
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Protocol
 
-from harness.errors import ResultsError
+from harness.errors import HistoryError, ResultsError
 from harness.verdict import InvariantVerdict, Verdict
 
 SCHEMA_VERSION = 1
@@ -86,6 +86,17 @@ def provenance(board: str, profile: str, gateware_hash: str | None, *,
     }
 
 
+class ResultsSink(Protocol):
+    """Something that follows a results file as it is written (e.g. the history database).
+
+    `run_updated` is called when the file is created and whenever its provenance or
+    status changes; `record_added` with each record, as stored (JSON-only values)."""
+
+    def run_updated(self, results: "ResultsFile") -> None: ...
+
+    def record_added(self, results: "ResultsFile", record: dict[str, Any]) -> None: ...
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Path):
         return str(value)
@@ -104,8 +115,10 @@ def _plain(value: Any) -> Any:
 class ResultsFile:
     """One run's results file. Use as a context manager to record how it ended."""
 
-    def __init__(self, run_id: str, directory: Path | str, provenance: dict[str, Any]):
+    def __init__(self, run_id: str, directory: Path | str, provenance: dict[str, Any],
+                 sinks: Iterable[ResultsSink] = ()):
         self.run_id = run_id
+        self.sinks = list(sinks)
         self.directory = Path(directory)
         self.path = self.directory / f"{run_id}.json"
         self.data: dict[str, Any] = {
@@ -119,6 +132,7 @@ class ResultsFile:
             "verdicts": [],
             "invariants": [],
             "errors": [],
+            "comparisons": [],
         }
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -128,6 +142,7 @@ class ResultsFile:
         if self.path.exists():
             raise ResultsError(f"{self.path} already exists; run ids must be unique")
         self._write()
+        self._run_updated()
 
     @property
     def status(self) -> str:
@@ -137,10 +152,23 @@ class ResultsFile:
         """Fill in what is known only later (e.g. the gateware hash once the board is open)."""
         self.data["provenance"].update(_plain(fields))
         self._write()
+        self._run_updated()
 
     def add_record(self, record: dict[str, Any]) -> None:
-        self.data["records"].append(_plain(record))
+        plain = _plain(record)
+        self.data["records"].append(plain)
         self._write()
+        for sink in self.sinks:
+            sink.record_added(self, plain)
+
+    def add_comparison(self, comparison: dict[str, Any]) -> None:
+        """A figure compared with its history (baseline, ok, regressed); see harness/regression.py."""
+        self.data.setdefault("comparisons", []).append(_plain(comparison))
+        self._write()
+
+    @property
+    def regressions(self) -> list[dict[str, Any]]:
+        return [c for c in self.data.get("comparisons", []) if c.get("status") == "regressed"]
 
     def add_verdict(self, verdict: Verdict | InvariantVerdict) -> None:
         key = "invariants" if isinstance(verdict, InvariantVerdict) else "verdicts"
@@ -162,12 +190,13 @@ class ResultsFile:
         self.data["status"] = status
         self.data["finished"] = None if status == "running" else now_iso()
         self._write()
+        self._run_updated()
 
     def judged_status(self) -> str:
-        """"failed" if any verdict or invariant does not hold or an error was recorded."""
+        """"failed" if any verdict or invariant does not hold, a figure regressed or an error was recorded."""
         bad = (any(v["verdict"] != "holds" for v in self.data["verdicts"])
                or any(not v["holds"] for v in self.data["invariants"])
-               or self.data["errors"])
+               or self.data["errors"] or self.regressions)
         return "failed" if bad else "passed"
 
     def __enter__(self) -> ResultsFile:
@@ -178,10 +207,14 @@ class ResultsFile:
             try:
                 self.add_error(exc)
                 self.set_status("interrupted" if isinstance(exc, KeyboardInterrupt) else "error")
-            except ResultsError:
-                pass  # the file cannot be written; let the original error through
+            except (ResultsError, HistoryError):
+                pass  # the file or the history cannot be written; let the original error through
         elif self.status == "running":
             self.set_status(self.judged_status())
+
+    def _run_updated(self) -> None:
+        for sink in self.sinks:
+            sink.run_updated(self)
 
     def _write(self) -> None:
         text = json.dumps(self.data, indent=2, allow_nan=False) + "\n"

@@ -282,3 +282,40 @@ def test_find_lab_order(tmp_path, monkeypatch):
     monkeypatch.setenv("SAILBENCH_LAB", str(tmp_path / "env.yaml"))
     assert find_lab(None) == tmp_path / "env.yaml"
     assert find_lab("explicit.yaml") == tmp_path / "explicit.yaml"
+
+
+def test_history_and_locks_defaults(tmp_path):
+    lab = load_lab(write(tmp_path, "boards:\n  sim:\n    kind: sim\nresults: {dir: out}\n"))
+    assert lab.history_path == tmp_path / "out" / "history.sqlite"
+    assert lab.history.baseline_runs == 5 and lab.history.drop_threshold == 0.10
+    assert lab.history.quarantine_after == 3
+    assert lab.locks.dir is None and lab.lock_dir.name in ("sailbench", "sailbench-locks")
+    assert lab.locks.wait_s == 600.0
+
+
+def test_history_and_locks_sections(tmp_path):
+    lab = load_lab(write(tmp_path, """\
+        boards:
+          sim: {kind: sim}
+        history:
+          path: db/history.sqlite
+          baseline_runs: 3
+          drop_threshold: 0.2
+          quarantine_after: 2
+        locks: {dir: /run/lock/lab, wait_s: 30}
+        """))
+    assert lab.history_path == tmp_path / "db" / "history.sqlite"
+    assert lab.history.baseline_runs == 3 and lab.history.drop_threshold == 0.2
+    assert lab.history.quarantine_after == 2
+    assert lab.lock_dir == Path("/run/lock/lab") and lab.locks.wait_s == 30.0
+
+
+@pytest.mark.parametrize("section, key, value", [
+    ("history", "baseline_runs", "0"), ("history", "drop_threshold", "0"),
+    ("history", "drop_threshold", "1.5"), ("history", "quarantine_after", "true"),
+    ("history", "path", "''"), ("history", "window", "3"),
+    ("locks", "wait_s", "-1"), ("locks", "dir", "[]"), ("locks", "timeout", "3"),
+])
+def test_history_and_locks_errors_name_the_key(tmp_path, section, key, value):
+    err = error_for(tmp_path, f"boards:\n  sim: {{kind: sim}}\n{section}:\n  {key}: {value}\n")
+    assert err.key == f"{section}.{key}" and "line 4" in str(err)

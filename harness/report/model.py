@@ -1,0 +1,132 @@
+"""What a report shows: one run (bench) or one night (nightly), a section per board.
+
+Reports are rendered from the results files themselves (and the history
+database for trends), so the numbers a person reads are the numbers stored.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.errors import ResultsError
+
+# A board's outcome, worst last. "verdicts": measured fine, but a scheduler constant or invariant
+# did not hold (the bench's finding, not a fault of the board).
+PASSED, VERDICTS, MEASUREMENT, INFRASTRUCTURE, HARNESS, QUARANTINED = (
+    "passed", "verdicts", "measurement", "infrastructure", "harness", "quarantined")
+OUTCOME_TEXT = {
+    PASSED: "passed",
+    VERDICTS: "verdicts not held",
+    MEASUREMENT: "measurement failure",
+    INFRASTRUCTURE: "infrastructure failure",
+    HARNESS: "harness error",
+    QUARANTINED: "quarantined",
+}
+
+
+def results_outcome(data: dict[str, Any]) -> str:
+    """Outcome of a board from its results file."""
+    if data.get("status") in ("error", "interrupted") or data.get("errors") \
+            or any(c.get("status") == "regressed" for c in data.get("comparisons", [])):
+        return MEASUREMENT
+    if any(v.get("verdict") != "holds" for v in data.get("verdicts", [])) \
+            or any(not i.get("holds") for i in data.get("invariants", [])):
+        return VERDICTS
+    return PASSED
+
+
+@dataclass
+class BoardReport:
+    board: str
+    outcome: str                         # one of OUTCOME_TEXT
+    message: str = ""                    # why, in one line (empty when passed)
+    health: str = ""                     # health check summary or failure
+    results_path: str | None = None
+    results: dict[str, Any] | None = None   # the results file's content
+    trend: list[dict[str, Any]] = field(default_factory=list)   # history figures, oldest first
+    duration_s: float | None = None
+
+    @property
+    def outcome_text(self) -> str:
+        return OUTCOME_TEXT.get(self.outcome, self.outcome)
+
+    def summary(self) -> dict[str, Any]:
+        """What the nightly summary file keeps (the results stay in their own file)."""
+        return {k: v for k, v in asdict(self).items() if k not in ("results", "trend")}
+
+
+@dataclass
+class RunReport:
+    kind: str                            # "bench" or "nightly"
+    run_id: str
+    title: str
+    started: str
+    finished: str | None
+    boards: list[BoardReport]
+    exit_code: int | None = None
+    exit_meaning: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {"schema": 1, "kind": self.kind, "run_id": self.run_id, "title": self.title,
+                "started": self.started, "finished": self.finished, "exit_code": self.exit_code,
+                "exit_meaning": self.exit_meaning, "notes": self.notes,
+                "boards": [b.summary() for b in self.boards]}
+
+
+def load_results(path: Path | str) -> dict[str, Any]:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ResultsError(f"cannot read results file {path}: {e}") from e
+
+
+def write_text_atomic(path: Path, text: str) -> Path:
+    """Write a report file whole or not at all."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as e:
+        raise ResultsError(f"cannot write report {path}: {e.strerror or e}; check results.dir in lab.yaml") from e
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+    return path
+
+
+def outcome_message(data: dict[str, Any], outcome: str) -> str:
+    """One line saying why a results file has the outcome it has."""
+    if outcome == MEASUREMENT:
+        regressed = [c["message"] for c in data.get("comparisons", []) if c.get("status") == "regressed"]
+        errors = [e.get("message", "") for e in data.get("errors", [])]
+        first = (regressed + errors + [f"run ended '{data.get('status')}'"])[0]
+        more = len(regressed) + len(errors) - 1
+        return first + (f" (and {more} more)" if more > 0 else "")
+    if outcome == VERDICTS:
+        bad = [f"{v['constant'].removesuffix('_BW_BYTES_PER_SEC')} {v['verdict']} ({v['ratio']:.2f}x)"
+               for v in data.get("verdicts", []) if v.get("verdict") != "holds"]
+        bad += [f"{i['name']} broken" for i in data.get("invariants", []) if not i.get("holds")]
+        return "scheduler constants do not hold: " + "; ".join(dict.fromkeys(bad))
+    return ""
+
+
+def board_report(data: dict[str, Any], path: Path | str | None, trend: list[dict[str, Any]] | None = None,
+                 health: str = "", duration_s: float | None = None) -> BoardReport:
+    """A board section from its results file."""
+    outcome = results_outcome(data)
+    board = data.get("provenance", {}).get("board") or "?"
+    return BoardReport(board=board, outcome=outcome, message=outcome_message(data, outcome), health=health,
+                       results_path=str(path) if path else None, results=data, trend=trend or [],
+                       duration_s=duration_s)
