@@ -35,12 +35,15 @@ def project_version() -> str:
         return "0+unknown"
 
 
-def build_hash(inputs: dict) -> str:
-    """12 hex digits of sha256 over the inputs and the gateware sources."""
+def build_hash(inputs: dict, sources: tuple[str, ...] = ("**/*.py",)) -> str:
+    """12 hex digits of sha256 over the inputs and the gateware sources (glob patterns
+    relative to gateware/; a target names the files it is built from, so editing
+    another target's files does not rebuild it)."""
     h = hashlib.sha256()
     h.update(json.dumps(inputs, sort_keys=True, default=str).encode())
     h.update(json.dumps(package_versions(), sort_keys=True).encode())
-    for path in sorted(GATEWARE_DIR.rglob("*.py")):
+    paths = {p for pattern in sources for p in GATEWARE_DIR.glob(pattern) if p.suffix == ".py"}
+    for path in sorted(paths):
         h.update(str(path.relative_to(GATEWARE_DIR)).encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:12]

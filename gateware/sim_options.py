@@ -38,6 +38,10 @@ def sim_inputs(profile: BoardProfile, options: SimOptions) -> dict:
             "verilator": verilator_version()}
 
 
+# What the simulated board is built from (see build_info.build_hash).
+SIM_SOURCES = ("__init__.py", "build_info.py", "profiles.py", "soc.py", "sim.py", "sim_options.py", "cores/*.py")
+
+
 def sim_build_dir(build_root: Path, profile: BoardProfile, options: SimOptions) -> tuple[Path, str]:
-    h = build_hash(sim_inputs(profile, options))
+    h = build_hash(sim_inputs(profile, options), SIM_SOURCES)
     return build_root / f"{TARGET}-{profile.name}-{h}", h

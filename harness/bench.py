@@ -17,6 +17,7 @@ from harness.config import Lab
 from harness.constants import HOST_LINK, INTERCARD, LOCAL_DDR, SchedulerConstants, load_constants
 from harness.probes.clock import measure_sys_clk
 from harness.probes.ddr import DdrProbe, DdrResult
+from harness.bench_hostlink import bench_hostlink as _bench_hostlink
 from harness.results import ResultsFile, ResultsSink, new_run_id, provenance
 from harness.table import TableRow, render_invariants, render_table
 from harness.verdict import InvariantVerdict, Verdict, judge, judge_invariants
@@ -36,6 +37,10 @@ class BenchSettings:
     constants_path: Path | None = None   # None: lab.yaml scheduler.bandwidth_rs, else pinned
     results_dir: Path | None = None      # None: lab.yaml results.dir
     lock_wait_s: float | None = None     # None: lab.yaml locks.wait_s
+    hostlink_payload: int = 1472         # UDP payload of the judged host-link rows
+    hostlink_count: int = 1000           # packets per host-link measurement
+    hostlink_sweep: tuple[int, ...] = (64, 256, 512, 1024, 1472)   # () to skip the sweep
+    hostlink_sweep_count: int = 200
 
 
 @dataclass
@@ -47,6 +52,7 @@ class BenchOutcome:
     measurement_errors: list[str] = field(default_factory=list)
     judged: list[tuple[str, Verdict]] = field(default_factory=list)   # (table quantity, verdict)
     ceiling: str = ""
+    artifacts: list[Path] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -101,9 +107,26 @@ def _bench_board(board: Board, lab: Lab, settings: BenchSettings, repeats: int,
     if not clock.within_tolerance:
         say(f"WARNING: board '{board.name}' {clock.message}; rates below use the measured clock")
 
-    if not board.manifest.get("dram"):
+    medians: dict[tuple[str, str], float] = {}
+    if board.manifest.get("dram"):
+        medians = _bench_ddr(board, lab, settings, repeats, constants, outcome, say, clock)
+    else:
         say(f"board '{board.name}' has no DRAM in this build: DDR probe skipped by design of the build")
-        return
+    host = _bench_hostlink(board, lab, settings, clock.used_hz, constants, outcome, say)
+    seq = [medians[k] for k in (("write", "sequential"), ("read", "sequential")) if k in medians]
+    values: dict[str, tuple[float, bool]] = {
+        LOCAL_DDR: (min(seq), True) if seq else (float(constants[LOCAL_DDR]), False),
+        INTERCARD: (float(constants[INTERCARD]), False),
+        HOST_LINK: (min(host), True) if host else (float(constants[HOST_LINK]), False),
+    }
+    for inv in judge_invariants(values):
+        outcome.invariants.append(inv)
+        results.add_verdict(inv)
+
+
+def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, constants: SchedulerConstants,
+               outcome: BenchOutcome, say: Callable[[str], None], clock) -> dict[tuple[str, str], float]:
+    results = outcome.results
     probe = DdrProbe(board, sys_clk_hz=clock.used_hz)
     d = board.manifest["dram"]
     outcome.ceiling = (f"{d['module']} x{d['data_width']} at {d['transfers_per_s'] / 1e6:.0f} MT/s "
@@ -148,16 +171,8 @@ def _bench_board(board: Board, lab: Lab, settings: BenchSettings, repeats: int,
                 constant_bytes_per_s=constants[LOCAL_DDR] if verdict else None,
                 verdict=(f"{errors} errors" if errors else (verdict.verdict if verdict else None)),
                 spread=_spread(rates)))
+    return medians
 
-    seq = [medians[k] for k in (("write", "sequential"), ("read", "sequential")) if k in medians]
-    values: dict[str, tuple[float, bool]] = {
-        LOCAL_DDR: (min(seq), True) if seq else (float(constants[LOCAL_DDR]), False),
-        INTERCARD: (float(constants[INTERCARD]), False),
-        HOST_LINK: (float(constants[HOST_LINK]), False),
-    }
-    for inv in judge_invariants(values):
-        outcome.invariants.append(inv)
-        results.add_verdict(inv)
 
 
 def render_outcome(outcome: BenchOutcome) -> str:

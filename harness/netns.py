@@ -85,20 +85,43 @@ class NetNamespace:
         return result["value"]
 
     def drop_udp(self, port: int, percent: int, device: str = "tap0") -> None:
-        """Drop `percent` % of UDP packets to and from `port` on `device`, both ways, as a
-        lossy wire would (nftables netdev ingress/egress hooks: the sender sees no error;
-        tc netem is not in every kernel). For loss tests; undo with clear_drops()."""
+        """Drop `percent` % of UDP packets to or from `port` on `device`, both ways, as a
+        lossy wire would: nftables netdev ingress/egress hooks, so the sender sees no error
+        (tc netem is not in every kernel: this one has no sch_netem). Each drop is counted
+        (dropped_packets()). For loss tests; undo with clear_drops()."""
+        self._loss_rules(f"udp dport {port}", f"udp sport {port}", percent, device)
+
+    def drop_udp_to(self, port: int, percent: int, device: str = "tap0") -> None:
+        """Drop `percent` % of UDP packets whose destination port is `port`, in either direction."""
+        self._loss_rules(f"udp dport {port}", f"udp dport {port}", percent, device)
+
+    def _loss_rules(self, egress_match: str, ingress_match: str, percent: int, device: str) -> None:
         if not 0 <= percent <= 100:
             raise ValueError("percent must be 0..100")
         drop = f"numgen random mod 100 < {percent} counter drop"
         rules = (f"table netdev sailbench_loss {{\n"
-                 f" chain eg {{ type filter hook egress device {device} priority 0; udp dport {port} {drop}; }}\n"
-                 f" chain in {{ type filter hook ingress device {device} priority 0; udp sport {port} {drop}; }}\n"
+                 f" chain eg {{ type filter hook egress device {device} priority 0; {egress_match} {drop}; }}\n"
+                 f" chain in {{ type filter hook ingress device {device} priority 0; {ingress_match} {drop}; }}\n"
                  f"}}\n")
+        self.clear_drops()
         r = subprocess.run([*self.exec_prefix(), "nft", "-f", "-"], input=rules, capture_output=True, text=True)
         if r.returncode != 0:
             raise SimulatorError(f"cannot add packet-loss rules in {self.name}: {r.stderr.strip()} "
                                  "(needs Debian nftables and a kernel with nf_tables netdev egress)")
+
+    def dropped_packets(self) -> int:
+        """Packets the loss rules have dropped so far (both hooks)."""
+        r = subprocess.run([*self.exec_prefix(), "nft", "-j", "list", "table", "netdev", "sailbench_loss"],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            return 0
+        import json
+        total = 0
+        for item in json.loads(r.stdout).get("nftables", []):
+            for expr in item.get("rule", {}).get("expr", []):
+                if "counter" in expr:
+                    total += expr["counter"]["packets"]
+        return total
 
     def clear_drops(self) -> None:
         subprocess.run([*self.exec_prefix(), "nft", "delete", "table", "netdev", "sailbench_loss"],

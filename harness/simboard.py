@@ -134,15 +134,13 @@ class SimBoard:
         return self.ready_timeout_s - (time.monotonic() - t0)
 
     def _wait_uart_listening(self, t0: float) -> None:
-        def probe() -> bool:
-            try:
-                socket.create_connection((SIM_HOST_IP, self.uart_port), timeout=0.2).close()
-                return True
-            except OSError:
-                return False
+        # Asked of the kernel (ss), not by connecting: serial2tcp serves one client and a
+        # probe connection closing while the real one opens can cost the real one its data.
         while True:
             self.check_alive()
-            if self.netns.run_inside(probe):
+            r = subprocess.run(["ip", "netns", "exec", self.netns.name, "ss", "-Hltn",
+                                f"sport = :{self.uart_port}"], capture_output=True, text=True)
+            if r.returncode == 0 and r.stdout.strip():
                 return
             if self._deadline_left(t0) <= 0:
                 raise SimulatorError(f"UART server on port {self.uart_port} not listening after "
@@ -156,6 +154,9 @@ class SimBoard:
             r = subprocess.run(["ip", "-n", self.netns.name, "-o", "-4", "addr", "show", "dev", "tap0"],
                                capture_output=True, text=True)
             if host_ip in r.stdout:
+                # room for a burst of host-to-board packets while the simulation drains them
+                subprocess.run(["ip", "-n", self.netns.name, "link", "set", "tap0", "txqueuelen", "10000"],
+                               capture_output=True)
                 return
             if self._deadline_left(t0) <= 0:
                 raise SimulatorError(f"simulator TAP tap0 did not come up with {host_ip} in namespace "

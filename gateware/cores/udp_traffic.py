@@ -11,7 +11,8 @@ every `interval` cycles at most (0 = as fast as the MAC takes them), and
 records the cycle of the first and last packet start and of the last word.
 Sink: counts packets, bytes, sequence gaps (missing packets), late or
 duplicate packets and bad magic, and the cycle of the first and last packet
-start. Rates are (packets - 1) x payload / (last start - first start).
+start; packets over `max_payload` (LiteEth itself enforces no MTU) are
+dropped and counted as oversized. Rates are (packets - 1) x payload / (last start - first start).
 """
 from migen import Cat, FSM, If, NextState, NextValue, Signal
 
@@ -117,6 +118,9 @@ class UdpTrafficSink(LiteXModule):
         self.first_cycle = CSRStatus(64, description="Cycle the first packet started arriving.")
         self.last_cycle = CSRStatus(64, description="Cycle the last packet started arriving.")
         self.last_seq = CSRStatus(32)
+        self.max_payload = CSRStorage(16, reset=1472, description="Larger UDP payloads are dropped "
+                                      "(LiteEth enforces no MTU): a GbE frame carries at most 1472.")
+        self.oversized = CSRStatus(32, description="Packets dropped for exceeding max_payload.")
 
         # # #
 
@@ -135,12 +139,16 @@ class UdpTrafficSink(LiteXModule):
             If(self.reset.re,
                 self.packets.status.eq(0), self.bytes.status.eq(0), self.gaps.status.eq(0),
                 self.late.status.eq(0), self.bad_magic.status.eq(0), have.eq(0), word.eq(0),
+                self.oversized.status.eq(0),
                 expected.eq(0),
             ).Elif(source.valid,
                 word.eq(word + 1),
                 If(word == 0, start.eq(cycles), magic_ok.eq(value == MAGIC)),
                 If(word == 1, seq.eq(value)),
-                If(source.last,
+                If(source.last & (source.length > self.max_payload.storage),
+                    word.eq(0),
+                    self.oversized.status.eq(self.oversized.status + 1),
+                ).Elif(source.last,
                     word.eq(0),
                     self.packets.status.eq(self.packets.status + 1),
                     self.bytes.status.eq(self.bytes.status + source.length),
