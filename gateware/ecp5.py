@@ -44,7 +44,7 @@ from gateware.build_info import package_versions, project_version, read_manifest
 from gateware.dram_info import dram_manifest
 from gateware.ecp5_options import BUILD_NAME, TARGET, Ecp5Options, ecp5_build_dir, tool_versions
 from gateware.profiles import BoardProfile, ProfileError, buildable_profile
-from gateware.soc import ProbeSoC
+from gateware.soc import HOSTLINK_GEN_PORT, HOSTLINK_SINK_PORT, ProbeSoC
 from gateware.yowasp import ToolchainError, YowaspTrellisToolchain, run_steps, steps, write_script
 
 SOC_MAC = 0x10e2d5000002
@@ -131,6 +131,13 @@ class Ecp5ProbeSoC(ProbeSoC):
                 tx_delay=profile.rgmii_tx_delay_ns * 1e-9,
                 rx_delay=profile.rgmii_rx_delay_ns * 1e-9)
             self.add_probe_etherbone(self.ethphy, ip_address=options.eth_ip, mac_address=SOC_MAC)
+            self.add_probe_hostlink(self.ethphy)
+
+    def clock_domains_mhz(self) -> dict[str, float]:
+        """Nominal frequency of each clock the CRG makes (names nextpnr's clock nets in the report)."""
+        sys_mhz = self.profile.sys_clk_hz / 1e6
+        return {"sys": sys_mhz, "sys2x": 2 * sys_mhz, "init": INIT_CLK_HZ / 1e6,
+                self.profile.clk_in: 1e3 / self.platform.default_clk_period}
 
 
 def host_manifest(soc: Ecp5ProbeSoC, profile: BoardProfile, options: Ecp5Options, h: str,
@@ -157,6 +164,15 @@ def host_manifest(soc: Ecp5ProbeSoC, profile: BoardProfile, options: Ecp5Options
         m["dram"] = dram_manifest(soc, profile)
     if getattr(soc, "ethphy", None) is not None:
         m["etherbone"] = {"soc_ip": options.eth_ip, "port": ETHERBONE_PORT}
+        m["host_link"] = {
+            "phy": "rgmii",
+            "line_rate_bytes_per_s": 125_000_000,   # GbE
+            # A frame on the copper: preamble+SFD 8, FCS 4, minimum 60 bytes before
+            # FCS, inter-frame gap 12 either way.
+            "preamble_bytes": 8, "fcs_bytes": 4, "header_bytes": 42, "min_frame_bytes": 60,
+            "tx_gap_bytes": 12, "rx_gap_bytes": 12,
+            "gen_port": HOSTLINK_GEN_PORT, "sink_port": HOSTLINK_SINK_PORT,
+        }
     return m
 
 
@@ -183,7 +199,7 @@ def build(profile: BoardProfile, options: Ecp5Options, build_root: Path, log=pri
     write_script(gw, todo)
     seconds = {"generate": round(t_gen, 1), **run_steps(gw, todo, log)}
     report = pnr_report.from_files(gw / "nextpnr-report.json", gw / "nextpnr.log", profile=profile.name,
-                                   device=profile.fpga)
+                                   device=profile.fpga, known=soc.clock_domains_mhz())
     (out / "report.json").write_text(json.dumps(report.to_dict(), indent=2) + "\n")
     (out / "report.txt").write_text(report.render() + "\n")
     shutil.copyfile(gw / f"{BUILD_NAME}.bit", out / f"{BUILD_NAME}.bit")
@@ -220,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         out = build(profile, options, root)
-    except (ToolchainError, ProfileError) as e:
+    except (ToolchainError, ProfileError, pnr_report.ReportError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     print(json.dumps({"build_dir": str(out)}))

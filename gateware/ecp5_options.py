@@ -49,6 +49,11 @@ def ecp5_inputs(profile: BoardProfile, options: Ecp5Options) -> dict:
             "tools": tool_versions()}
 
 
+# What a bitstream is built from (see build_info.build_hash): not the simulation's files.
+ECP5_SOURCES = ("__init__.py", "build_info.py", "profiles.py", "soc.py", "dram_info.py", "ecp5.py", "ecp5_options.py",
+                "pnr_report.py", "yowasp.py", "cores/*.py", "phy/*.py", "platforms/*.py")
+
+
 def ecp5_build_dir(build_root: Path, profile: BoardProfile, options: Ecp5Options) -> tuple[Path, str]:
-    h = build_hash(ecp5_inputs(profile, options))
+    h = build_hash(ecp5_inputs(profile, options), ECP5_SOURCES)
     return build_root / f"{TARGET}-{profile.name}-{h}", h

@@ -27,7 +27,8 @@ RESOURCES = (
 )
 
 _UTIL_RE = re.compile(r"^Info:\s+([A-Za-z0-9_]+):\s+(\d+)/\s*(\d+)\s+(\d+)%\s*$")
-_FMAX_RE = re.compile(r"^Info: Max frequency for clock\s+'([^']+)':\s+([0-9.]+) MHz \((PASS|FAIL) at ([0-9.]+) MHz\)")
+_FMAX_RE = re.compile(r"^(?:Info|Warning): Max frequency for clock\s+'([^']+)':\s+([0-9.]+) MHz "
+                      r"\((PASS|FAIL) at ([0-9.]+) MHz\)")
 
 
 class ReportError(Exception):
@@ -135,11 +136,23 @@ class BuildReport:
         return "\n".join(lines)
 
 
-def clock_domain(net: str) -> str:
-    """nextpnr net name -> LiteX clock domain: '$glbnet$sys_clk' -> 'sys'."""
-    name = net.removeprefix("$glbnet$")
-    name = re.sub(r"\$TRELLIS_IO_IN$", "", name)
-    return name.removesuffix("_clk")
+def clock_domain(net: str, required_mhz: float = 0.0, known: dict[str, float] | None = None) -> str:
+    """nextpnr's clock net -> the LiteX clock domain it is.
+
+    nextpnr names a global clock after one of the net's aliases, not after the
+    domain ('$glbnet$etherbone_clk' is sys, '$glbnet$crg_clkout1' the PLL's
+    init output), so: the RGMII RX pad is 'eth_rx' (eth1_rx for a second PHY), a
+    name that is a known domain is itself, and otherwise the known domain whose
+    nominal frequency is within 0.5 % of the constraint, if exactly one is."""
+    name = net.removeprefix("$glbnet$").removesuffix("$TRELLIS_IO_IN").removesuffix("_clk")
+    m = re.fullmatch(r"eth_clocks(\d*)_rx", name)
+    if m:
+        return "eth_rx" if m.group(1) in ("", "0") else f"eth{m.group(1)}_rx"
+    known = known or {}
+    if name in known:
+        return name
+    near = [d for d, mhz in known.items() if required_mhz and abs(mhz - required_mhz) <= 0.005 * mhz]
+    return near[0] if len(near) == 1 else name
 
 
 def _utilisation(cells: dict[str, tuple[int, int]]) -> list[Utilisation]:
@@ -153,12 +166,14 @@ def _utilisation(cells: dict[str, tuple[int, int]]) -> list[Utilisation]:
     return out
 
 
-def parse_report_json(text: str, profile: str = "", device: str = "") -> BuildReport:
+def parse_report_json(text: str, profile: str = "", device: str = "",
+                      known: dict[str, float] | None = None) -> BuildReport:
     """nextpnr --report output: {"utilization": {cell: {used, available}}, "fmax": {net: {achieved, constraint}}}."""
     try:
         data = json.loads(text)
         cells = {k: (int(v["used"]), int(v["available"])) for k, v in data["utilization"].items()}
-        clocks = [ClockTiming(net, clock_domain(net), round(float(v["achieved"]), 2), round(float(v["constraint"]), 2))
+        clocks = [ClockTiming(net, clock_domain(net, float(v["constraint"]), known), round(float(v["achieved"]), 2),
+                              round(float(v["constraint"]), 2))
                   for net, v in data.get("fmax", {}).items()]
     except (ValueError, KeyError, TypeError) as e:
         raise ReportError(f"nextpnr report is not the expected JSON ({e})") from e
@@ -166,13 +181,12 @@ def parse_report_json(text: str, profile: str = "", device: str = "") -> BuildRe
                        cells)
 
 
-def parse_log(text: str, profile: str = "", device: str = "") -> BuildReport:
-    """nextpnr's log: the last utilisation block and the last set of Max frequency lines."""
+def parse_log(text: str, profile: str = "", device: str = "", known: dict[str, float] | None = None) -> BuildReport:
+    """nextpnr's log: the last utilisation block and the last run of Max frequency lines (after routing)."""
     cells: dict[str, tuple[int, int]] = {}
-    fmax: dict[str, ClockTiming] = {}
+    blocks: list[list[ClockTiming]] = []
     in_util = False
-    last_fmax_block: dict[str, ClockTiming] = {}
-    prev_was_fmax = False
+    prev_fmax = False
     for line in text.splitlines():
         if line.startswith("Info: Device utilisation:"):
             in_util, cells = True, {}
@@ -185,27 +199,22 @@ def parse_log(text: str, profile: str = "", device: str = "") -> BuildReport:
             in_util = False
         m = _FMAX_RE.match(line)
         if m:
-            if not prev_was_fmax:
-                last_fmax_block = {}
-            net = m.group(1)
-            last_fmax_block[net] = ClockTiming(net, clock_domain(net), float(m.group(2)), float(m.group(4)))
-            prev_was_fmax = True
-        else:
-            prev_was_fmax = False
-            if last_fmax_block:
-                fmax = last_fmax_block
-    if last_fmax_block:
-        fmax = last_fmax_block
-    if not cells and not fmax:
+            if not prev_fmax:
+                blocks.append([])
+            net, required = m.group(1), float(m.group(4))
+            blocks[-1].append(ClockTiming(net, clock_domain(net, required, known), float(m.group(2)), required))
+        prev_fmax = bool(m)
+    if not cells and not blocks:
         raise ReportError("nextpnr log has neither a utilisation block nor clock frequencies")
-    return BuildReport(profile, device, _utilisation(cells), sorted(fmax.values(), key=lambda c: c.domain), "log",
-                       cells)
+    clocks = blocks[-1] if blocks else []
+    return BuildReport(profile, device, _utilisation(cells), sorted(clocks, key=lambda c: c.domain), "log", cells)
 
 
-def from_files(report_json: Path, log: Path, profile: str = "", device: str = "") -> BuildReport:
+def from_files(report_json: Path, log: Path, profile: str = "", device: str = "",
+               known: dict[str, float] | None = None) -> BuildReport:
     """The JSON report if nextpnr wrote one, else its log; ReportError if neither is readable."""
     if report_json.is_file():
-        return parse_report_json(report_json.read_text(), profile, device)
+        return parse_report_json(report_json.read_text(), profile, device, known)
     if log.is_file():
-        return parse_log(log.read_text(errors="replace"), profile, device)
+        return parse_log(log.read_text(errors="replace"), profile, device, known)
     raise ReportError(f"nextpnr left neither {report_json} nor {log}")

@@ -3,8 +3,10 @@
 `open_board(config)` returns a connected `Board` for any kind in lab.yaml:
 - sim: build the simulated board if needed (cached by input hash), start it
   in its own network namespace, connect UARTBone (and Etherbone) inside it;
-- hardware: connect to the serial URL / Etherbone address in lab.yaml using
-  the register map of the board's build.
+- hardware: build the bitstream if needed (cached by input hash; a clock
+  failing timing stops here unless lab.yaml allows it), load it with
+  openFPGALoader unless the board already runs it, connect to the serial URL /
+  Etherbone address in lab.yaml, and initialise the DRAM from the host.
 Either way the identifier is read and checked against the build: a board
 running another build is an error, never measured.
 """
@@ -41,6 +43,8 @@ class Board:
     sim: SimBoard | None = None
     identifier: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    load: object | None = None           # harness.loader.LoadResult when this open loaded the bitstream
+    dram_init: object | None = None      # harness.dram_init.DramInitResult on real boards
 
     @property
     def profile(self) -> str:
@@ -144,19 +148,71 @@ def _write_counter(regmap: RegisterMap) -> int | None:
     return regmap.register(WRITE_COUNTER).addr if WRITE_COUNTER in regmap else None
 
 
-def hardware_build_dir(config: BoardConfig) -> Path:
-    from harness.builds import build_root
-    candidates = sorted(build_root().glob(f"ecp5-{config.profile}-*/sailbench.json"),
-                        key=lambda p: p.stat().st_mtime, reverse=True)
-    if not candidates:
-        raise BuildError(f"board '{config.name}': no bitstream build for profile '{config.profile}' under "
-                         f"{build_root()}; build and load it first (sailbench build/load --board {config.name})")
-    return candidates[0].parent
-
-
 def _open_hardware(config: BoardConfig, progress: Callable[[str], None]) -> Board:
-    build_dir = hardware_build_dir(config)
-    manifest = read_build_manifest(build_dir)
+    """Build the bitstream (cached), load it unless the board already runs it, check the
+    identifier, then bring the DRAM up from the host (there is no CPU to do it)."""
+    from harness import loader
+    from harness.bitstream import ensure_bitstream, judge_timing
+    from harness.dram_init import init_dram
+    t0 = time.monotonic()
+    bitstream = ensure_bitstream(config, progress)
+    judge_timing(bitstream, config.allow_timing_fail)
+    if not bitstream.timing_passed:
+        progress(f"WARNING: board '{config.name}' runs a bitstream that FAILS timing "
+                 f"({bitstream.failing_summary()}); allowed by lab.yaml; report: {bitstream.report_path}")
+    t_build = time.monotonic() - t0
+    board = None
+    try:
+        board = connect_hardware(config, bitstream.build_dir, bitstream.manifest)
+        runs_it = _runs_build(board)
+    except BoardError:
+        runs_it = False
+    try:
+        if not runs_it:
+            if board is not None:
+                board.close()
+                board = None
+            load = loader.load_bitstream(loader.cable_for(config), bitstream.path, *loader.expected_fpga(config),
+                                         progress=progress)
+            board = connect_hardware(config, bitstream.build_dir, bitstream.manifest)
+            board.load = load
+            wait_identifier(board)
+        t_load = time.monotonic() - t0 - t_build
+        board.check_identifier()
+        if board.manifest.get("dram"):
+            board.dram_init = init_dram(config.name, board.csr, board.manifest["dram"], say=progress)
+        board.timings = {"build_s": round(t_build, 2), "load_s": round(t_load, 2),
+                         "start_s": round(time.monotonic() - t0 - t_build, 2)}
+        return board
+    except BaseException:
+        if board is not None:
+            board.close()
+        raise
+
+
+def _runs_build(board: Board) -> bool:
+    """True if the board already answers with this build's identifier."""
+    try:
+        board.check_identifier()
+        return True
+    except BoardError:
+        return False
+
+
+def wait_identifier(board: Board, timeout_s: float = 3.0) -> None:
+    """After a load the FPGA starts (PLL lock, reset release) while the host is already asking."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            board.check_identifier()
+            return
+        except BoardError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def connect_hardware(config: BoardConfig, build_dir: Path, manifest: dict) -> Board:
     regmap = RegisterMap.from_json(build_dir / manifest["csr_json"])
     scratch = regmap.register("ctrl_scratch").addr
     primary = None
@@ -166,13 +222,12 @@ def _open_hardware(config: BoardConfig, progress: Callable[[str], None]) -> Boar
                                      board=config.name, ack_addr=scratch), regmap, config.name)
     if config.etherbone:
         e = config.etherbone
-        ether = CsrClient(EtherboneLink(e.ip, e.port, timeout_s=min(config.timeout_s, 0.5), board=config.name,
-                                        ack_addr=scratch, write_counter_addr=_write_counter(regmap)),
-                          regmap, config.name)
-    board = Board(config.name, config, build_dir, manifest, regmap, primary or ether, etherbone=ether)
-    try:
-        board.check_identifier()
-    except BaseException:
-        board.close()
-        raise
-    return board
+        try:
+            ether = CsrClient(EtherboneLink(e.ip, e.port, timeout_s=min(config.timeout_s, 0.5), board=config.name,
+                                            ack_addr=scratch, write_counter_addr=_write_counter(regmap)),
+                              regmap, config.name)
+        except BaseException:
+            if primary is not None:
+                primary.close()
+            raise
+    return Board(config.name, config, build_dir, manifest, regmap, primary or ether, etherbone=ether)

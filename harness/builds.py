@@ -54,6 +54,20 @@ def ensure_sim_build(profile: str, with_dram: bool = True, with_ethernet: bool =
             raise ToolError(f"'{tool}' not found: the simulated board needs Verilator and a C++ compiler; "
                             "run scripts/setup.sh (installs Debian verilator, libevent-dev, libjson-c-dev)")
     out = sim_build_dir(profile, with_dram, with_ethernet)
+    return build_in_child("gateware.sim", _sim_args(profile, with_dram, with_ethernet), out,
+                          f"simulated board '{profile}' (Verilator, about a minute, once per change)",
+                          "simulation", progress, timeout_s)
+
+
+def build_in_child(module: str, args: list[str], out: Path, what: str, kind: str,
+                   progress: Callable[[str], None] = print, timeout_s: float = 1800,
+                   relay_prefix: str | None = None) -> Path:
+    """Run `python -m module args` to produce build directory `out`, unless it is complete.
+
+    One build per directory at a time (file lock: a second run waits and then
+    finds it done). The child's output goes to `<out>.build.log`; lines
+    starting with `relay_prefix` are passed on to `progress` as they appear,
+    and a "still building" line every 30 s otherwise."""
     if (out / "sailbench.json").is_file():
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -63,10 +77,10 @@ def ensure_sim_build(profile: str, with_dram: bool = True, with_ethernet: bool =
         if (out / "sailbench.json").is_file():
             return out
         log_path = out.parent / f"{out.name}.build.log"
-        progress(f"building simulated board '{profile}' -> {out.name} (Verilator, about a minute, once per change)")
+        progress(f"building {what} -> {out.name}")
         t0 = time.monotonic()
-        with open(log_path, "w") as log:
-            proc = subprocess.Popen([sys.executable, "-m", "gateware.sim", *_sim_args(profile, with_dram, with_ethernet)],
+        with open(log_path, "w") as log, open(log_path, errors="replace") as tail:
+            proc = subprocess.Popen([sys.executable, "-m", module, *args],
                                     stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT)
             last = t0
             while proc.poll() is None:
@@ -74,15 +88,39 @@ def ensure_sim_build(profile: str, with_dram: bool = True, with_ethernet: bool =
                 now = time.monotonic()
                 if now - t0 > timeout_s:
                     proc.kill()
-                    raise BuildError(f"simulation build did not finish in {timeout_s:.0f} s; log: {log_path}")
-                if now - last >= 10:
+                    raise BuildError(f"{kind} build did not finish in {timeout_s:.0f} s; log: {log_path}")
+                relayed = _relay(tail, relay_prefix, progress)
+                if relayed:
+                    last = now
+                elif now - last >= 30 or (relay_prefix is None and now - last >= 10):
                     progress(f"  ... still building ({now - t0:.0f} s, log: {log_path})")
                     last = now
+            _relay(tail, relay_prefix, progress)
         if proc.returncode != 0 or not (out / "sailbench.json").is_file():
-            tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-12:])
-            raise BuildError(f"simulation build failed (exit {proc.returncode}); log: {log_path}\n{tail}")
+            text = log_path.read_text(errors="replace").splitlines()
+            errors = [ln for ln in text if ln.startswith("error: ")]
+            if errors:
+                raise BuildError(f"{kind} build failed: {errors[-1].removeprefix('error: ')} (log: {log_path})")
+            tail_text = "\n".join(text[-12:])
+            raise BuildError(f"{kind} build failed (exit {proc.returncode}); log: {log_path}\n{tail_text}")
         progress(f"built in {time.monotonic() - t0:.0f} s")
     return out
+
+
+def _relay(tail, prefix: str | None, progress: Callable[[str], None]) -> bool:
+    """Pass new complete log lines starting with `prefix` to `progress`; True if any was."""
+    if prefix is None:
+        return False
+    relayed = False
+    while True:
+        pos = tail.tell()
+        line = tail.readline()
+        if not line.endswith("\n"):
+            tail.seek(pos)
+            return relayed
+        if line.startswith(prefix):
+            progress("  " + line.rstrip())
+            relayed = True
 
 
 def read_build_manifest(build_dir: Path) -> dict:

@@ -4,6 +4,8 @@
     sailbench boards                     list the boards lab.yaml defines
     sailbench ident --board sim          open a board and print who it is
     sailbench sim                        run the simulated board until Ctrl-C (for poking at it)
+    sailbench build --board versa-ecp5   build a board's bitstream (or simulation) and print its timing report
+    sailbench load --board versa-ecp5    load it with openFPGALoader (SRAM; --flash) and check the identifier
 
 Exit status of `bench`: 0 every verdict held, 1 a verdict or invariant did not
 hold or the checker found errors, 2 the bench could not run (board, config,
@@ -68,6 +70,26 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("sim", help="run the simulated board until Ctrl-C and print how to reach it")
     s.add_argument("--board", default=None, help="a kind: sim board from lab.yaml (default: the default board)")
+
+    bl = sub.add_parser("build", help="build a board's gateware: the bitstream and its timing report (or the "
+                                      "simulation for a kind: sim board)",
+                        description="Build the probe SoC for a board, cached by a hash of its inputs. For a real "
+                                    "board: yosys, nextpnr-ecp5 and ecppack from PyPI (YoWASP), then nextpnr's "
+                                    "report: utilisation and, per clock, achieved against required MHz. A clock "
+                                    "that fails timing fails the build (exit 1) unless --allow-timing-fail.")
+    bl.add_argument("--board", help="board name from lab.yaml (default: lab.yaml default_board)")
+    bl.add_argument("--allow-timing-fail", action="store_true",
+                    help="accept a bitstream whose clocks fail timing (still printed and recorded)")
+    bl.add_argument("--results-dir", type=Path, help="where results/<run-id>.json go (default: lab.yaml results.dir)")
+
+    ld = sub.add_parser("load", help="load a board's bitstream with openFPGALoader (SRAM; --flash for SPI flash)",
+                        description="Build the board's bitstream if needed, load it with openFPGALoader over the "
+                                    "cable lab.yaml names (SRAM unless --flash), then read the identifier to prove "
+                                    "the board runs this build.")
+    ld.add_argument("--board", help="board name from lab.yaml (default: lab.yaml default_board)")
+    ld.add_argument("--flash", action="store_true", help="write the SPI flash (survives power-off) instead of SRAM")
+    ld.add_argument("--allow-timing-fail", action="store_true",
+                    help="load a bitstream whose clocks fail timing")
     return p
 
 
@@ -123,6 +145,33 @@ def _cmd_sim(args, lab) -> int:
     return 0
 
 
+def _cmd_build(args, lab) -> int:
+    cfg = lab.board(args.board or lab.default_board)
+    if cfg.kind == "sim":
+        from harness.builds import ensure_sim_build
+        out = ensure_sim_build(cfg.profile, with_dram=cfg.sim.dram if cfg.sim else True,
+                               with_ethernet=cfg.sim.ethernet if cfg.sim else True, progress=print)
+        print(f"simulated board '{cfg.name}' built: {out}")
+        return 0
+    from harness.build_run import build_board
+    return build_board(lab, cfg, allow_timing_fail=args.allow_timing_fail or cfg.allow_timing_fail,
+                       results_dir=args.results_dir)
+
+
+def _cmd_load(args, lab) -> int:
+    from harness import loader
+    from harness.board import connect_hardware, wait_identifier
+    from harness.builds import read_build_manifest
+    cfg = lab.board(args.board or lab.default_board)
+    result = loader.load(cfg, flash=args.flash, progress=print, allow_timing_fail=args.allow_timing_fail or None)
+    print(result)
+    build_dir = Path(result.build_dir)
+    with connect_hardware(cfg, build_dir, read_build_manifest(build_dir)) as board:
+        wait_identifier(board)
+        print(f"board '{cfg.name}' runs this build: {board.identifier} (on {board.port})")
+    return 0
+
+
 def _on_sigterm(signum, frame):
     raise KeyboardInterrupt
 
@@ -136,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from harness.config import find_lab, load_lab
         lab = load_lab(find_lab(args.lab))
-        return {"bench": _cmd_bench, "boards": _cmd_boards, "ident": _cmd_ident, "sim": _cmd_sim}[args.command](args, lab)
+        return {"bench": _cmd_bench, "boards": _cmd_boards, "ident": _cmd_ident, "sim": _cmd_sim,
+                "build": _cmd_build, "load": _cmd_load}[args.command](args, lab)
     except SailbenchError as e:
         print(f"sailbench: error: {e}", file=sys.stderr)
         return EXIT_ERROR

@@ -54,6 +54,8 @@ class BoardConfig:
     baudrate: int = 115200
     etherbone: EtherboneConfig | None = None
     cable: str | None = None
+    cable_serial: str | None = None      # FTDI serial number: picks one of several boards on the same cable type
+    allow_timing_fail: bool = False      # use this board's bitstream even when nextpnr says a clock fails
     timeout_s: float = 2.0
     tags: list[str] = field(default_factory=list)
     sim: SimConfig | None = None
@@ -341,7 +343,8 @@ class _Reader:
 
 _TOP_KEYS = ("boards", "default_board", "judgement", "scheduler", "results", "history", "locks")
 _BOARD_KEYS = ("kind", "profile", "serial", "baudrate", "etherbone", "timeout_s", "tags")
-_KIND_KEYS = {"sim": _BOARD_KEYS + ("sim",), "hardware": _BOARD_KEYS + ("cable",)}
+_KIND_KEYS = {"sim": _BOARD_KEYS + ("sim",),
+              "hardware": _BOARD_KEYS + ("cable", "cable_serial", "allow_timing_fail")}
 
 
 def _board(r: _Reader, name: str, value: Any, line: int) -> BoardConfig:
@@ -385,6 +388,8 @@ def _board(r: _Reader, name: str, value: Any, line: int) -> BoardConfig:
         baudrate=r.get(m, key, "baudrate", _int(1, what="a baud rate"), 115200),
         etherbone=etherbone,
         cable=r.get(m, key, "cable", _name, None),
+        cable_serial=r.get(m, key, "cable_serial", _name, None),
+        allow_timing_fail=r.get(m, key, "allow_timing_fail", _bool, False),
         timeout_s=r.get(m, key, "timeout_s", _number(0, what="seconds", lo_open=True), 2.0),
         tags=r.get(m, key, "tags", _tags, []),
         sim=sim)
