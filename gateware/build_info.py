@@ -42,7 +42,7 @@ def build_hash(inputs: dict, sources: tuple[str, ...] = ("**/*.py",)) -> str:
     h = hashlib.sha256()
     h.update(json.dumps(inputs, sort_keys=True, default=str).encode())
     h.update(json.dumps(package_versions(), sort_keys=True).encode())
-    paths = {p for pattern in sources for p in GATEWARE_DIR.glob(pattern) if p.suffix == ".py"}
+    paths = {p for pattern in sources for p in GATEWARE_DIR.glob(pattern) if p.suffix in (".py", ".c")}
     for path in sorted(paths):
         h.update(str(path.relative_to(GATEWARE_DIR)).encode())
         h.update(path.read_bytes())

@@ -59,6 +59,21 @@ def ensure_sim_build(profile: str, with_dram: bool = True, with_ethernet: bool =
                           "simulation", progress, timeout_s)
 
 
+def ensure_pair_build(profile: str, lanes: int, progress: Callable[[str], None] = print,
+                      timeout_s: float = 1800) -> Path:
+    """The simulated bench pair (two probe SoCs in one Verilator simulation), built if needed."""
+    from gateware.profiles import ProfileError, get_profile
+    from gateware.sim_pair import pair_build_dir
+    try:
+        prof = get_profile(profile)
+    except ProfileError as e:
+        raise BuildError(str(e)) from None
+    out = pair_build_dir(build_root(), prof, lanes)[0]
+    return build_in_child("gateware.sim_pair", ["--profile", profile, "--lanes", str(lanes),
+                                                "--build-root", str(build_root())], out,
+                          f"simulated pair '{profile}' x{lanes} lanes (Verilator)", "simulation", progress, timeout_s)
+
+
 def build_in_child(module: str, args: list[str], out: Path, what: str, kind: str,
                    progress: Callable[[str], None] = print, timeout_s: float = 1800,
                    relay_prefix: str | None = None) -> Path:

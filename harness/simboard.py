@@ -27,19 +27,27 @@ SIM_HOST_IP = "127.0.0.1"
 _live: set["SimBoard"] = set()
 
 
-def _sim_config(template: Path, uart_port: int) -> str:
-    """The build's sim_config.js with this run's UART port (same clocks, same modules)."""
+def _sim_config(template: Path, uart_ports: dict[int, int]) -> str:
+    """The build's sim_config.js with this run's UART ports (same clocks, same modules).
+
+    `uart_ports` maps each serial2tcp instance's pad index (0 for a single board;
+    0 and 1 for the simulated pair) to the TCP port it listens on."""
     modules = json.loads(template.read_text())
     for m in modules:
-        if m.get("module") == "serial2tcp":
-            m["args"]["port"] = uart_port
+        if m.get("module") in ("serial2tcp", "sbuart"):
+            index = 0
+            for iface in m.get("interface", []):
+                if isinstance(iface, dict) and iface.get("name") == "serial":
+                    index = int(iface.get("index", 0))
+            m["args"]["port"] = uart_ports[index]
     return json.dumps(modules, indent=4)
 
 
 class SimBoard:
     """One running simulated board."""
 
-    def __init__(self, build_dir: Path, manifest: dict, board: str = "sim", ready_timeout_s: float = 30.0):
+    def __init__(self, build_dir: Path, manifest: dict, board: str = "sim", ready_timeout_s: float = 30.0,
+                 uarts: int = 1):
         self.build_dir = Path(build_dir)
         self.manifest = manifest
         self.board = board
@@ -47,7 +55,9 @@ class SimBoard:
         self.netns: NetNamespace | None = None
         self.proc: subprocess.Popen | None = None
         self.run_dir: Path | None = None
-        self.uart_port: int | None = None
+        self.uart_port: int | None = None          # the first UART's port
+        self.uart_ports: dict[int, int] = {}       # pad index -> TCP port (several on the simulated pair)
+        self.uarts = uarts
         self.log_path: Path | None = None
         self.started_s: float | None = None
 
@@ -68,10 +78,11 @@ class SimBoard:
             (self.run_dir / "modules").symlink_to(self.build_dir / self.manifest["modules_dir"])
             for init in (self.build_dir / "gateware").glob("*.init"):   # $readmem paths are relative to cwd
                 (self.run_dir / init.name).symlink_to(init)
-            self.uart_port = self.netns.run_inside(_free_port)
+            self.uart_ports = {i: self.netns.run_inside(_free_port) for i in range(self.uarts)}
+            self.uart_port = self.uart_ports[0]
             eth = self.manifest.get("etherbone")
             (self.run_dir / "sim_config.js").write_text(
-                _sim_config(self.build_dir / "gateware" / "sim_config.js", self.uart_port))
+                _sim_config(self.build_dir / "gateware" / "sim_config.js", self.uart_ports))
             self.log_path = self.run_dir / "vsim.log"
             log = open(self.log_path, "wb")
             self.proc = subprocess.Popen([*self.netns.exec_prefix(), str(vsim)], cwd=self.run_dir,
@@ -116,6 +127,9 @@ class SimBoard:
     def uart_url(self) -> str:
         return f"socket://{SIM_HOST_IP}:{self.uart_port}"
 
+    def uart_url_of(self, index: int) -> str:
+        return f"socket://{SIM_HOST_IP}:{self.uart_ports[index]}"
+
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
@@ -136,17 +150,18 @@ class SimBoard:
     def _wait_uart_listening(self, t0: float) -> None:
         # Asked of the kernel (ss), not by connecting: serial2tcp serves one client and a
         # probe connection closing while the real one opens can cost the real one its data.
-        while True:
-            self.check_alive()
-            r = subprocess.run(["ip", "netns", "exec", self.netns.name, "ss", "-Hltn",
-                                f"sport = :{self.uart_port}"], capture_output=True, text=True)
-            if r.returncode == 0 and r.stdout.strip():
-                return
-            if self._deadline_left(t0) <= 0:
-                raise SimulatorError(f"UART server on port {self.uart_port} not listening after "
-                                     f"{self.ready_timeout_s:.0f} s; simulator output:\n{self.log_tail()}",
-                                     board=self.board)
-            time.sleep(0.02)
+        for port in self.uart_ports.values():
+            while True:
+                self.check_alive()
+                r = subprocess.run(["ip", "netns", "exec", self.netns.name, "ss", "-Hltn", f"sport = :{port}"],
+                                   capture_output=True, text=True)
+                if r.returncode == 0 and r.stdout.strip():
+                    break
+                if self._deadline_left(t0) <= 0:
+                    raise SimulatorError(f"UART server on port {port} not listening after "
+                                         f"{self.ready_timeout_s:.0f} s; simulator output:\n{self.log_tail()}",
+                                         board=self.board)
+                time.sleep(0.02)
 
     def _wait_tap_up(self, t0: float, host_ip: str) -> None:
         while True:

@@ -1,0 +1,163 @@
+"""The simulated bench pair: two probe SoCs in one Verilator simulation, their
+SerDes lanes crossed through a model of the SerDes word interface.
+
+Each SoC is a whole board to the harness: its own UART (serial2tcp on its own
+TCP port), its own identifier (role upstream or downstream), its own CSRs
+(csr-upstream.json, csr-downstream.json). Faults are injected on the
+receiving side of each lane, through the receiving board's CSRs: bit errors
+(every N words or at word index K), a cut lane, a delayed lock.
+
+    python -m gateware.sim_pair --profile versa-ecp5 --lanes 4 --build-root build
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from migen import ClockDomain
+
+from litex.build.generic_platform import Pins, Subsignal
+from litex.build.sim import SimPlatform
+from litex.build.sim.config import SimConfig
+from litex.gen import LiteXModule
+from litex.soc.cores import uart
+from litex.soc.integration.export import get_csr_json
+
+from gateware.build_info import build_hash, package_versions, project_version, read_manifest, write_manifest
+from gateware.profiles import BoardProfile, get_profile
+from gateware.sim import SIM_IO_CLOCKER_HZ, SIM_SYS_CLOCKER_HZ
+from gateware.sim_options import verilator_version
+from gateware.soc import ProbeSoC
+
+TARGET = "simpair"
+ROLES = ("upstream", "downstream")
+SIM_MODULES_DIR = Path(__file__).resolve().parent / "sim_modules"   # sailbench's own sim modules (C)
+PAIR_SOURCES = ("sim_modules/*/*.c", "__init__.py", "build_info.py", "profiles.py", "soc.py", "sim.py", "sim_options.py", "sim_pair.py",
+                "cores/*.py", "phy/serdes_model.py")
+
+
+def _serial(index: int):
+    return ("serial", index,
+            Subsignal("source_valid", Pins(1)), Subsignal("source_ready", Pins(1)), Subsignal("source_data", Pins(8)),
+            Subsignal("sink_valid", Pins(1)), Subsignal("sink_ready", Pins(1)), Subsignal("sink_data", Pins(8)))
+
+
+_io = [
+    ("sys_clk", 0, Pins(1)),
+    ("core_clk", 0, Pins(1)),
+    ("sys_rst", 0, Pins(1)),
+    _serial(0),
+    _serial(1),
+]
+
+
+class _PairCRG(LiteXModule):
+    """One sys and one I/O clock for both boards (the model has no clock offset between ends)."""
+
+    def __init__(self, platform):
+        self.cd_sys = ClockDomain()
+        self.cd_io = ClockDomain()
+        rst = platform.request("sys_rst")
+        self.comb += [
+            self.cd_sys.clk.eq(platform.request("core_clk")), self.cd_sys.rst.eq(rst),
+            self.cd_io.clk.eq(platform.request("sys_clk")), self.cd_io.rst.eq(rst),
+        ]
+
+
+class PairBoardSoC(ProbeSoC):
+    """One board of the pair: identifier, UARTBone, cycle counter, lane probes."""
+
+    def __init__(self, platform, profile: BoardProfile, role: str, index: int, build_hash: str):
+        ProbeSoC.__init__(self, platform, profile, f"{TARGET}-{role}", project_version(), build_hash,
+                          profile.sys_clk_hz)
+        self.role = role
+        # explicit index: the sim names pad structs name+index, two bare "serial" would clash
+        self.add_probe_uartbone(uart.RS232PHYModel(platform.request("serial", index)), cd="io")
+
+
+class SimPairTop(LiteXModule):
+    def __init__(self, profile: BoardProfile, lanes: int, build_hash: str):
+        self.platform = platform = SimPlatform("SIM", _io)
+        self.crg = _PairCRG(platform)
+        self.boards = {role: PairBoardSoC(platform, profile, role, i, build_hash) for i, role in enumerate(ROLES)}
+        self.upstream = self.boards["upstream"]
+        self.downstream = self.boards["downstream"]
+        self.lanes = lanes
+
+
+def _config(ports: dict[str, int]) -> SimConfig:
+    cfg = SimConfig()
+    cfg.add_clocker("sys_clk", freq_hz=SIM_IO_CLOCKER_HZ)
+    cfg.add_clocker("core_clk", freq_hz=SIM_SYS_CLOCKER_HZ)
+    for i, role in enumerate(ROLES):
+        cfg.add_module("sbuart", ("serial", i), args={"port": ports[role]})
+    return cfg
+
+
+def pair_inputs(profile: BoardProfile, lanes: int) -> dict:
+    return {"target": TARGET, "profile": profile.to_dict(), "lanes": lanes, "verilator": verilator_version()}
+
+
+def pair_build_dir(build_root: Path, profile: BoardProfile, lanes: int) -> tuple[Path, str]:
+    h = build_hash(pair_inputs(profile, lanes), PAIR_SOURCES)
+    return build_root / f"{TARGET}-{profile.name}-{lanes}l-{h}", h
+
+
+def build(profile: BoardProfile, lanes: int, build_root: Path, log=print) -> Path:
+    out, h = pair_build_dir(build_root, profile, lanes)
+    if read_manifest(out) is not None:
+        return out
+    if out.exists():
+        shutil.rmtree(out)
+    t0 = time.monotonic()
+    top = SimPairTop(profile, lanes, h)
+    gw = out / "gateware"
+    gw.mkdir(parents=True)
+    top.platform.build(top, build_dir=str(gw), build_name="sim", run=False, opt_level="O3", interactive=False,
+                       sim_config=_config({"upstream": 1, "downstream": 2}),
+                       extra_mods=["sbuart"], extra_mods_path=str(SIM_MODULES_DIR))
+    for role, soc in top.boards.items():
+        (out / f"csr-{role}.json").write_text(get_csr_json(soc.csr_regions, soc.constants, soc.mem_regions))
+    log(f"[pair build] Verilog generated in {time.monotonic() - t0:.1f} s; compiling with Verilator")
+    with open(out / "verilator.log", "w") as f:
+        r = subprocess.run(["bash", "build_sim.sh"], cwd=gw, stdout=f, stderr=subprocess.STDOUT)
+    if r.returncode != 0 or not (gw / "obj_dir" / "Vsim").is_file():
+        tail = (out / "verilator.log").read_text().splitlines()[-15:]
+        raise RuntimeError("Verilator build failed (see {}):\n{}".format(out / "verilator.log", "\n".join(tail)))
+    manifest = {
+        "target": TARGET, "profile": profile.name, "hash": h, "version": project_version(),
+        "packages": package_versions(), "sys_clk_hz": profile.sys_clk_hz, "lanes": lanes,
+        "vsim": "gateware/obj_dir/Vsim", "modules_dir": "gateware/modules",
+        "boards": {role: {"identifier": soc.ident, "csr_json": f"csr-{role}.json", "serial_index": i}
+                   for i, (role, soc) in enumerate(top.boards.items())},
+        "build_seconds": round(time.monotonic() - t0, 1),
+    }
+    write_manifest(out, manifest)
+    log(f"[pair build] done in {time.monotonic() - t0:.1f} s: {out}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="Build the simulated bench pair (two probe SoCs, one Verilator sim).")
+    p.add_argument("--profile", default="versa-ecp5")
+    p.add_argument("--lanes", type=int, default=4)
+    p.add_argument("--build-root", default="build")
+    p.add_argument("--print-dir", action="store_true")
+    a = p.parse_args(argv)
+    profile = get_profile(a.profile)
+    root = Path(a.build_root).resolve()
+    if a.print_dir:
+        print(pair_build_dir(root, profile, a.lanes)[0])
+        return 0
+    out = build(profile, a.lanes, root)
+    print(json.dumps({"build_dir": str(out)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
