@@ -20,9 +20,10 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from harness.errors import ConfigError, UnknownBoardError
+from harness.errors import ConfigError, UnknownBoardError, UnknownPairError
 
 KINDS = ("sim", "hardware")
+MAX_LANES = 16
 DEFAULT_SIM_PROFILE = "versa-ecp5"
 ENV_LAB = "SAILBENCH_LAB"
 REPO_LAB = Path(__file__).resolve().parents[1] / "lab.yaml"
@@ -59,6 +60,28 @@ class BoardConfig:
     timeout_s: float = 2.0
     tags: list[str] = field(default_factory=list)
     sim: SimConfig | None = None
+
+
+@dataclass(frozen=True)
+class PairConfig:
+    """Two boards linked by their SerDes lanes (a bench pair). For kind sim the two
+    board names name the simulated pair's roles (its own simulation, not lab boards)."""
+    name: str
+    kind: str
+    profile: str
+    upstream: str                        # drives the forwarded clock (rank 0)
+    downstream: str                      # pulls PRSNT_N low (rank 1)
+    lanes: tuple[int, ...] = (0, 1, 2, 3)
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def boards(self) -> tuple[str, str]:
+        return (self.upstream, self.downstream)
+
+    @property
+    def lane_count(self) -> int:
+        """Lanes the gateware must have for these indexes (highest index + 1)."""
+        return max(self.lanes) + 1
 
 
 @dataclass(frozen=True)
@@ -101,6 +124,13 @@ class Lab:
     default_board: str = "sim"
     history: HistoryConfig = field(default_factory=HistoryConfig)
     locks: LocksConfig = field(default_factory=LocksConfig)
+    pairs: dict[str, PairConfig] = field(default_factory=dict)
+
+    def pair(self, name: str) -> PairConfig:
+        try:
+            return self.pairs[name]
+        except KeyError:
+            raise UnknownPairError(name, list(self.pairs), path=str(self.path)) from None
 
     def board(self, name: str) -> BoardConfig:
         try:
@@ -341,7 +371,8 @@ class _Reader:
                              m.lines.get(name, 0)) from None
 
 
-_TOP_KEYS = ("boards", "default_board", "judgement", "scheduler", "results", "history", "locks")
+_TOP_KEYS = ("boards", "default_board", "judgement", "scheduler", "results", "history", "locks", "pairs")
+_PAIR_KEYS = ("kind", "profile", "upstream", "downstream", "lanes", "tags")
 _BOARD_KEYS = ("kind", "profile", "serial", "baudrate", "etherbone", "timeout_s", "tags")
 _KIND_KEYS = {"sim": _BOARD_KEYS + ("sim",),
               "hardware": _BOARD_KEYS + ("cable", "cable_serial", "allow_timing_fail")}
@@ -427,6 +458,74 @@ def _locks(r: _Reader, value: Any, line: int, base: Path) -> LocksConfig:
         wait_s=r.get(m, k, "wait_s", _number(0, what="seconds"), 600.0))
 
 
+def _lanes(value: Any) -> tuple[int, ...]:
+    expected = (f"a lane count from 1 to {MAX_LANES} or a list of distinct lane indexes "
+                f"from 0 to {MAX_LANES - 1}, e.g. 4 or [0, 1]")
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not 1 <= value <= MAX_LANES:
+            raise _Invalid(expected)
+        return tuple(range(value))
+    if not isinstance(value, list) or not value or len(set(map(repr, value))) != len(value) \
+            or not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < MAX_LANES for i in value):
+        raise _Invalid(expected)
+    return tuple(sorted(value))
+
+
+def _pair(r: _Reader, name: str, value: Any, line: int, boards: dict[str, BoardConfig]) -> PairConfig:
+    key = f"pairs.{name}"
+    if not isinstance(value, _Map):
+        raise r.error(f"expected a mapping describing the pair, found {_found(value)}", key, line)
+    m = r.mapping(value, key, _PAIR_KEYS, line)
+    kind = r.get(m, key, "kind", _kind)
+    pair = PairConfig(
+        name=name, kind=kind,
+        profile=r.get(m, key, "profile", _name, DEFAULT_SIM_PROFILE if kind == "sim" else _MISSING),
+        upstream=r.get(m, key, "upstream", lambda v: _name(v, "a board name")),
+        downstream=r.get(m, key, "downstream", lambda v: _name(v, "a board name")),
+        lanes=r.get(m, key, "lanes", _lanes, (0, 1, 2, 3)),
+        tags=r.get(m, key, "tags", _tags, []))
+    if pair.upstream == pair.downstream:
+        raise r.error(f"upstream and downstream are both '{pair.upstream}'; a pair is two different boards",
+                      f"{key}.downstream", m.lines.get("downstream", line))
+    for role in ("upstream", "downstream"):
+        board = getattr(pair, role)
+        where = f"{key}.{role}"
+        if kind == "sim":
+            if board in boards:
+                raise r.error(f"'{board}' is a board in boards; a simulated pair's roles get names of their "
+                              "own (the pair runs its own simulation)", where, m.lines.get(role, line))
+            continue
+        if board not in boards:
+            raise r.error(f"board '{board}' is not defined; boards: {', '.join(sorted(boards))}",
+                          where, m.lines.get(role, line))
+        if boards[board].kind != "hardware" or boards[board].profile != pair.profile:
+            raise r.error(f"board '{board}' is kind {boards[board].kind}, profile {boards[board].profile}; a "
+                          f"hardware pair of profile {pair.profile} needs hardware boards of that profile",
+                          where, m.lines.get(role, line))
+    return pair
+
+
+def _pairs(r: _Reader, value: Any, line: int, boards: dict[str, BoardConfig]) -> dict[str, PairConfig]:
+    if not isinstance(value, _Map):
+        raise r.error(f"expected a mapping of pair name -> pair settings, found {_found(value)}", "pairs", line)
+    pairs: dict[str, PairConfig] = {}
+    sim_roles: dict[str, str] = {}
+    for name, body in value.items():
+        pline = value.lines.get(name, line)
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
+            raise r.error(f"a pair name must be letters, digits, '-', '_' or '.', found {_found(name)}",
+                          f"pairs.{name}", pline)
+        pair = _pair(r, name, body, pline, boards)
+        if pair.kind == "sim":
+            for board in pair.boards:
+                if board in sim_roles:
+                    raise r.error(f"'{board}' already names a role of simulated pair '{sim_roles[board]}'; "
+                                  "each simulated pair has boards of its own", f"pairs.{name}", pline)
+                sim_roles[board] = name
+        pairs[name] = pair
+    return pairs
+
+
 def _relative(base: Path, value: str) -> Path:
     p = Path(value).expanduser()
     return p if p.is_absolute() else base / p
@@ -471,9 +570,10 @@ def load_lab(path: Path | str) -> Lab:
     locks = LocksConfig()
     if "locks" in top:
         locks = _locks(r, top["locks"], top.lines["locks"], base)
+    pairs = _pairs(r, top["pairs"], top.lines["pairs"], boards) if "pairs" in top else {}
     return Lab(path=path, boards=boards, judgement=judgement, constants_path=constants_path,
                results_dir=_relative(base, results_dir), default_board=default_board,
-               history=history, locks=locks)
+               history=history, locks=locks, pairs=pairs)
 
 
 def find_lab(explicit: str | None) -> Path:

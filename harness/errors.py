@@ -40,6 +40,16 @@ class UnknownBoardError(ConfigError):
         self.known = known
 
 
+class UnknownPairError(ConfigError):
+    """A pair name that lab.yaml's `pairs` does not define."""
+
+    def __init__(self, name: str, known: list[str], *, path: str | None = None):
+        listed = ", ".join(sorted(known)) or "(none)"
+        super().__init__(f"unknown pair '{name}'; lab.yaml pairs: {listed}", path=path)
+        self.name = name
+        self.known = known
+
+
 class ConstantsError(SailbenchError):
     """The scheduler's bandwidth constants could not be read."""
 
@@ -106,3 +116,40 @@ class ResultsError(SailbenchError):
 
 class HistoryError(SailbenchError):
     """The history database could not be opened, migrated or written."""
+
+
+class PairError(SailbenchError):
+    """A bench pair run could not go on. `pair` names the pair, `phase` the run's phase then."""
+
+    def __init__(self, message: str, *, pair: str | None = None, phase: str | None = None):
+        super().__init__(f"pair '{pair}': {message}" if pair else message)
+        self.pair = pair
+        self.phase = phase
+
+
+class PairBusyError(PairError):
+    """No pair could be reserved (strict placement on a busy pair, or every candidate busy)."""
+
+
+class PairPendingError(PairError):
+    """The run is still Pending (not placed) when the caller stopped waiting; `reason` says why."""
+
+    def __init__(self, message: str, *, pair: str | None = None, reason: str = ""):
+        super().__init__(message, pair=pair, phase="Pending")
+        self.reason = reason
+
+
+class PhaseError(PairError):
+    """A phase change the run's state machine does not allow (e.g. out of a terminal phase)."""
+
+
+class PairRunFailed(PairError):
+    """The run ended Failed; `ranks` holds each failed rank's exit record."""
+
+    def __init__(self, message: str, *, pair: str | None = None, ranks: list | None = None):
+        super().__init__(message, pair=pair, phase="Failed")
+        self.ranks = ranks or []
+
+
+class PairCancelled(PairError):
+    """The run was cancelled (Ctrl-C or cancel()); partial results are on disk."""
