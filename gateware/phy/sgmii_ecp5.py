@@ -22,11 +22,20 @@ Who encodes 8b/10b, exactly once:
   sequencing (SerdesInit), PLL settings and polarity (SCI) are SerDesECP5's.
 
 Clocking mirrors liteeth's A7_1000BASEX ("get 125 MHz clocks back"): the DCU
-outputs 62.5 MHz (txoutclk, rxoutclk = recovered); one ECP5PLL per direction
-makes eth_tx/eth_rx (125 MHz, the LiteEth PHY clocks) and eth_tx_half/
-eth_rx_half (62.5 MHz, the gearbox's SerDes side, fed back to the DCU's FPGA
-bridge FIFO clocks). Two EHXPLLLs per SGMII lane: the LFE5UM5G-45F/85F have
-four.
+outputs 62.5 MHz (txoutclk, rxoutclk = recovered), each put on the global
+network by a DCCA (the A7's BUFG); one ECP5PLL per direction makes eth_tx/
+eth_rx (125 MHz, the LiteEth PHY clocks) and eth_tx_half/eth_rx_half
+(62.5 MHz, the gearbox's SerDes side, fed back to the DCU's FPGA bridge FIFO
+clocks FF_TXI_CLK/FF_RXI_CLK). Two EHXPLLLs per SGMII lane: the
+LFE5UM5G-45F/85F have four. The word-aligner enable (FFC_SIGNAL_DETECT) is
+synchronised into eth_rx_half too, so no fabric flip-flop is left on the raw
+recovered clock (nextpnr could not route that net otherwise).
+
+Limits (see docs/sgmii.md): not run on hardware; the FPGA bridge FIFOs are
+assumed to absorb the phase between the PLL's 62.5 MHz and the DCU's own
+clock, as the A7 relies on its GTP buffers. 1000 Mb/s only: liteeth
+2024.12's PCS receive side misframes at 10/100 Mb/s (no `last`), so the
+88E1512 is set to advertise 1000BASE-T only (M88E1512_SGMII_INIT).
 
 The split for simulation: SGMIIWordPHY is the PCS + gearbox on a plain SerDes
 word interface (`tx_data`/`rx_data`), with no ECP5 primitive; SGMIIPHYECP5
@@ -127,7 +136,8 @@ SIM_TIMERS = PCSTimers(check_cycles=2_000, breaklink_cycles=64, more_ack_cycles=
 
 @dataclass(frozen=True)
 class MDIOOp:
-    """Read-modify-write of one Marvell paged register: reg = (reg & ~mask) | value."""
+    """Read-modify-write of one Marvell paged register: select `page` (write register 22),
+    then reg = (reg & ~mask) | value. Clause 22 frames, PHY address from the board."""
     page: int
     reg: int
     mask: int
@@ -138,17 +148,22 @@ class MDIOOp:
 MARVELL_PAGE_REG = 22                  # page select register on all pages
 M88E1512_PHY_ID = (0x0141, 0x0DD0)     # registers 2, 3 (mask 0xFFF0 on reg 3: revision nibble)
 M88E1512_SGMII_INIT = (
-    # Source: Linux drivers/net/phy/marvell.c, m88e1510_config_init() for
-    # PHY_INTERFACE_MODE_SGMII (MII_88E1510_GEN_CTRL_REG_1 = 0x14 on page 18).
+    # Linux drivers/net/phy/marvell.c, m88e1510_config_init() for PHY_INTERFACE_MODE_SGMII:
+    # page 18 register 20 (MII_88E1510_GEN_CTRL_REG_1) MODE[2:0] = 1, then its reset bit.
     MDIOOp(18, 20, 0x0007, 0x0001, "General Control 1: MODE[2:0] = 001, SGMII (system) to copper"),
     MDIOOp(18, 20, 0x8000, 0x8000, "General Control 1: software reset, required after a MODE change"),
-    MDIOOp(0, 0, 0x1200, 0x1200, "Copper control: autoneg enable + restart (copper side, page 0)"),
+    # IEEE 802.3 clause 22 registers on the copper page: advertise 1000BASE-T full duplex only,
+    # so the SGMII side always runs at 1000 Mb/s (liteeth 2024.12's PCS RX misframes at 10/100).
+    MDIOOp(0, 4, 0x01E0, 0x0000, "Auto-negotiation advertisement: no 10/100 abilities"),
+    MDIOOp(0, 9, 0x0300, 0x0200, "1000BASE-T control: 1000 full duplex, not half"),
+    MDIOOp(0, 0, 0x1200, 0x1200, "Copper control: auto-negotiation enable + restart"),
 )
-# TODO(hardware): not verified on a board. The MODE strap default of the 88E1512
-# on rev-A is unknown (hence the explicit write). The SGMII (system) side's own
-# autoneg and status live on page 1 in SGMII-to-copper mode; check against the
-# datasheet before relying on page-1 bits. Reset pin and PHY address come from
-# the rev-A pin map, which does not exist yet.
+# TODO(hardware): none of this has run on a board. The 88E1512's MODE strap on
+# rev-A is unknown (hence the explicit write). In SGMII-to-copper mode the SGMII
+# (system) side's own auto-negotiation and status are on page 1; check the
+# datasheet before relying on page-1 bits. PHY address and reset pin come from
+# the rev-A pin map, which does not exist yet. The host runs these ops by
+# bit-banging LiteEthPHYMDIO (SGMIIPHYECP5(mdio_pads=...)).
 
 
 # SGMIIWordPHY: the PCS on a SerDes word interface -----------------------------------------------
@@ -239,13 +254,20 @@ class _SGMIIECP5CRG(LiteXModule):
 
         # # #
 
+        # The DCU clocks onto the global network first (DCCA), as A7_1000BASEX puts its
+        # TXOUTCLK/RXOUTCLK through a BUFG before its PLLs.
         word_hz = serdes.tx_clk_freq
+        txoutclk, rxoutclk = Signal(), Signal()
+        self.specials += [
+            Instance("DCCA", i_CLKI=serdes.txoutclk, i_CE=1, o_CLKO=txoutclk),
+            Instance("DCCA", i_CLKI=serdes.rxoutclk, i_CE=1, o_CLKO=rxoutclk),
+        ]
         self.tx_pll = tx_pll = ECP5PLL()
-        tx_pll.register_clkin(serdes.txoutclk, word_hz)
+        tx_pll.register_clkin(txoutclk, word_hz)
         tx_pll.create_clkout(self.cd_eth_tx_half, word_hz, with_reset=False)
         tx_pll.create_clkout(self.cd_eth_tx, 2 * word_hz)
         self.rx_pll = rx_pll = ECP5PLL()
-        rx_pll.register_clkin(serdes.rxoutclk, word_hz)
+        rx_pll.register_clkin(rxoutclk, word_hz)
         rx_pll.create_clkout(self.cd_eth_rx_half, word_hz, with_reset=False)
         rx_pll.create_clkout(self.cd_eth_rx, 2 * word_hz)
         # The DCU clocks are only meaningful once SerdesInit says ready (TX PLL, RX CDR locked).
@@ -304,7 +326,14 @@ class SGMIIPHYECP5(LiteXModule):
             core.rx_data.eq(Cat(rx_bus[0:10], rx_bus[12:22])),
             serdes.init.rst.eq(self.reset),
         ]
+        # Word alignment (the DCU's comma aligner / link state machine) enable, synchronised
+        # into eth_rx_half: SerDesECP5 does this in its own "rx" domain (rxoutclk), which would
+        # leave fabric flip-flops on the DCU's raw recovered clock, a net nextpnr cannot route
+        # once that clock also feeds the DCCA below. PRBS is not used by this PHY.
+        signal_detect = Signal()
+        self.specials += MultiReg(serdes.rx_align, signal_detect, "eth_rx_half")
         serdes.serdes_params.update(
+            i_CHX_FFC_SIGNAL_DETECT=signal_detect,
             **{f"i_CHX_FF_TX_D_{n}": tx_bus[n] for n in range(24)},
             **{f"o_CHX_FF_RX_D_{n}": rx_bus[n] for n in range(24)},
             i_CHX_FF_TXI_CLK=ClockSignal("eth_tx_half"),

@@ -47,12 +47,14 @@ def test_sgmii_phy_ecp5_elaborates_in_probe_soc():
     assert instances(verilog, "DCUA") == 1
     assert instances(verilog, "EXTREFB") == 1
     assert instances(verilog, "EHXPLLL") == 2             # eth_tx/_half and eth_rx/_half
+    assert instances(verilog, "DCCA") == 2                # txoutclk, rxoutclk onto the global network
     # The DCU's fabric words come from / go to the PCS gearbox, not SerDesECP5's own coder.
     dcu = verilog[re.search(r"^\s*DCUA\s", verilog, re.M).start():]
     dcu = dcu[:dcu.index(");")]
     assert re.search(r"\.CH1_ENC_BYPASS\s*\(\"0b1\"\)", dcu)
     assert re.search(r"\.CH1_FF_TXI_CLK\s*\(eth_tx_half_clk\)", dcu)
     assert re.search(r"\.CH1_FF_RXI_CLK\s*\(eth_rx_half_clk\)", dcu)
+    assert re.search(r"\.CH1_FFC_SIGNAL_DETECT\s*\(\w*signal_detect\)", dcu)   # synchronised here
     tx_net = re.search(r"\.CH1_FF_TX_D_0\s*\((\w+)\[0\]\)", dcu).group(1)
     rx_net = re.search(r"\.CH1_FF_RX_D_0\s*\((\w+)\[0\]\)", dcu).group(1)
     assert re.search(rf"{tx_net}\[9:0\] <= core_tx_data\w*\[9:0\]", verilog)
