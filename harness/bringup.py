@@ -116,9 +116,11 @@ class _Bringup:
         if self.sim:
             return NOT_APPLICABLE, ("not applicable (simulated): nothing to load, the simulator runs the build "
                                     "directly (built in the identifier stage if needed)")
-        return self._loader_stage("load", "load the probe bitstream by hand, then run bring-up again")
+        return self._loader_stage("load", "load the probe bitstream by hand, then run bring-up again",
+                                  progress=self.say)
 
-    def _loader_stage(self, function: str, by_hand: str) -> tuple[str, str]:
+    def _loader_stage(self, function: str, by_hand: str, **kwargs) -> tuple[str, str]:
+        """harness.loader.detect(config) / load(config, progress=...): the loader's one-call API."""
         loader = _loader()
         if loader is None:
             return UNAVAILABLE, (f"unavailable: real-board loading (harness/loader.py) is not in this checkout; "
@@ -127,10 +129,14 @@ class _Bringup:
         if call is None:
             return UNAVAILABLE, f"unavailable: harness.loader has no {function}(); {by_hand}"
         try:
-            result = call(self.config)
+            result = call(self.config, **kwargs)
         except SailbenchError as e:
             raise StageFailed(str(e), f"check the USB cable and power, and boards.{self.config.name}.cable in "
                                       f"lab.yaml; {by_hand}") from e
+        if hasattr(result, "to_record"):
+            record = result.to_record()
+            result = (f"{record.get('bitstream', '')} into {record.get('mode', '?')} in "
+                      f"{record.get('seconds', '?')} s")
         return PASSED, str(result) if result else f"{function} OK"
 
     def identifier(self) -> tuple[str, str]:
@@ -193,8 +199,9 @@ class _Bringup:
         return PASSED, f"locked: {', '.join(names)}"
 
     # -- diagnosis of harness errors per stage ------------------------------------------------
-    def diagnose(self, stage: str, e: BaseException) -> str:
+    def diagnose(self, stage: str, error: BaseException) -> str:
         name = self.config.name
+        e = _most_specific(error)
         if isinstance(e, ToolError):
             return "install the missing tool (scripts/setup.sh installs what the bench needs)"
         if isinstance(e, BuildError):
@@ -217,6 +224,15 @@ class _Bringup:
         if isinstance(e, ProbeError):
             return "the probe did not finish: DRAM not initialised or calibrated? check the DRAM init and the clock"
         return f"see the message; `sailbench bringup --board {name}` again once fixed"
+
+
+def _most_specific(error: BaseException) -> BaseException:
+    """The deepest harness error in the `raise ... from` chain (a wrapper adds context, the cause says why)."""
+    chain, e = [], error
+    while e is not None and e not in chain:
+        chain.append(e)
+        e = e.__cause__
+    return next((x for x in reversed(chain) if isinstance(x, SailbenchError)), error)
 
 
 def run_bringup(lab: Lab, name: str, say: Callable[[str], None] = print,

@@ -4,12 +4,23 @@
     sailbench boards                     list the boards lab.yaml defines
     sailbench ident --board sim          open a board and print who it is
     sailbench sim                        run the simulated board until Ctrl-C (for poking at it)
+    sailbench pair --pair sim-pair       measure a bench pair's lanes and judge INTERCARD
     sailbench build --board versa-ecp5   build a board's bitstream (or simulation) and print its timing report
     sailbench load --board versa-ecp5    load it with openFPGALoader (SRAM; --flash) and check the identifier
 
 Exit status of `bench`: 0 every verdict held, 1 a verdict or invariant did not
 hold or the checker found errors, 2 the bench could not run (board, config,
-tool), 130 interrupted (partial results are kept).
+tool), 130 interrupted (partial results are kept). A figure that regressed
+against its history counts as a verdict that did not hold (1); a board held by
+another run is an error (2).
+
+    sailbench nightly [--tag T]          every board (or those tagged T): health check, bench, history, report
+    sailbench bringup --board NAME       staged checks, stopping at the first failing stage with a diagnosis
+
+Exit status of `nightly`: a sum of bits: 0 all good, 1 a verdict did not hold,
+4 a measurement failed or regressed, 8 a board could not be measured
+(infrastructure); 2 it could not run at all. `bringup`: 0 passed, 1 a stage
+failed, 2 it could not run.
 """
 from __future__ import annotations
 
@@ -53,15 +64,9 @@ def _parser() -> argparse.ArgumentParser:
                                    "random, repeated), print one table and write results/<run-id>.json as "
                                    "each figure is measured.")
     b.add_argument("--board", help="board name from lab.yaml (default: lab.yaml default_board, 'sim')")
-    b.add_argument("--constants", type=Path, help="Spanker bandwidth.rs to read the constants from "
-                                                  "(default: lab.yaml scheduler.bandwidth_rs, else pinned rev-A values)")
-    b.add_argument("--ddr-length", type=_size, default=1 << 20, help="bytes per DDR pass, power of two (default 1M)")
-    b.add_argument("--ddr-base", type=_size, default=0, help="DRAM offset of the region (default 0)")
-    b.add_argument("--patterns", default="sequential,random", help="comma list of sequential,random")
-    b.add_argument("--repeats", type=int, help="repeats per measurement (default: lab.yaml judgement.repeats)")
-    b.add_argument("--clock-seconds", type=float, default=3.0,
-                   help="how long to count cycles against host time to measure the sys clock (default 3)")
-    b.add_argument("--results-dir", type=Path, help="where results/<run-id>.json go (default: lab.yaml results.dir)")
+    b.add_argument("--no-history", action="store_true",
+                   help="do not record this run in the history database (and compare nothing)")
+    _bench_options(b)
 
     sub.add_parser("boards", help="list the boards in lab.yaml")
 
@@ -70,6 +75,26 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("sim", help="run the simulated board until Ctrl-C and print how to reach it")
     s.add_argument("--board", default=None, help="a kind: sim board from lab.yaml (default: the default board)")
+
+    n = sub.add_parser("nightly", help="bench every board in lab.yaml (or a tag): health check, probes, "
+                                       "history, regression alarms, HTML and JUnit report",
+                       description="For each board in lab.yaml (or those with --tag): skip it if quarantined, "
+                                   "take its lock, open it, check its health (identifier, scratch), then run "
+                                   "the bench's probes. Records go to results/<run-id>.json and the history "
+                                   "database; each figure is compared with its baseline. Writes "
+                                   "results/<night-id>.html, .junit.xml and .json. Exit status: a sum of 1 "
+                                   "(a verdict did not hold), 4 (a measurement failed or regressed) and 8 "
+                                   "(a board could not be measured); 2 if it could not run at all.")
+    n.add_argument("--tag", help="only the boards with this tag in lab.yaml")
+    _bench_options(n)
+
+    u = sub.add_parser("bringup", help="staged bring-up checks of one board, stopping at the first failure",
+                       description="Stages in order: tool present, cable detects, load, identifier, scratch, "
+                                   "DRAM BIST small, Ethernet link, SerDes lock. Stops at the first failing "
+                                   "stage and says what to check next. A pass clears the board's quarantine.")
+    u.add_argument("--board", required=True, help="board name from lab.yaml")
+    u.add_argument("--lock-wait", type=float, help="seconds to wait for a board another run holds "
+                                                   "(default: lab.yaml locks.wait_s)")
 
     bl = sub.add_parser("build", help="build a board's gateware: the bitstream and its timing report (or the "
                                       "simulation for a kind: sim board)",
@@ -90,21 +115,97 @@ def _parser() -> argparse.ArgumentParser:
     ld.add_argument("--flash", action="store_true", help="write the SPI flash (survives power-off) instead of SRAM")
     ld.add_argument("--allow-timing-fail", action="store_true",
                     help="load a bitstream whose clocks fail timing")
+    pr = sub.add_parser("pair", help="measure a bench pair's inter-card lanes (one bench pod per board) and judge "
+                                     "INTERCARD",
+                        description="Place and reserve a bench pair from lab.yaml `pairs` (both boards or neither), "
+                                    "start one bench pod per board (rank 0 upstream, rank 1 downstream), wait for "
+                                    "the lanes to come up (ready / degraded / timeout), measure framed payload and "
+                                    "PRBS both ways, judge the pair total per direction against "
+                                    "INTERCARD_BW_BYTES_PER_SEC, print the table and write results/<run-id>.json "
+                                    "as it goes. Exit status: 0 every verdict held and no bit errors, 1 otherwise, "
+                                    "2 the run could not run or stayed Pending (pair busy) or Failed, 130 "
+                                    "interrupted (Cancelled).")
+    pr.add_argument("--pair", required=True, help="pair name from lab.yaml pairs")
+    pr.add_argument("--placement", default="preferred",
+                    help="preferred (default: the pair if free, else another free pair of the same kind, profile "
+                         "and lanes, and the result says so) or strict (only this pair; Pending while busy)")
+    pr.add_argument("--timeout", type=float, default=600.0,
+                    help="seconds the run may stay Pending waiting for the pair, and for the run itself (default 600)")
+    pr.add_argument("--link-timeout", type=float, default=5.0, help="link-ready wait deadline in seconds (default 5)")
+    pr.add_argument("--frames", type=int, default=200, help="framed payload: frames per lane and direction")
+    pr.add_argument("--frame-bytes", type=int, default=2048, help="framed payload: payload bytes per frame (even)")
+    pr.add_argument("--prbs", default="prbs31", help="PRBS pattern: prbs7, prbs15 or prbs31 (default prbs31)")
+    pr.add_argument("--prbs-seconds", type=float, default=0.5, help="seconds of PRBS checking (default 0.5)")
+    pr.add_argument("--constants", type=Path, help="Spanker bandwidth.rs (default: lab.yaml, else pinned values)")
+    pr.add_argument("--results-dir", type=Path, help="where results/<run-id>.json go (default: lab.yaml results.dir)")
     return p
 
 
-def _cmd_bench(args, lab) -> int:
-    from harness.bench import BenchSettings, render_outcome, run_bench
+def _bench_options(b: argparse.ArgumentParser) -> None:
+    """Options shared by `bench` and `nightly`."""
+    b.add_argument("--constants", type=Path, help="Spanker bandwidth.rs to read the constants from "
+                                                  "(default: lab.yaml scheduler.bandwidth_rs, else pinned rev-A values)")
+    b.add_argument("--ddr-length", type=_size, default=1 << 20, help="bytes per DDR pass, power of two (default 1M)")
+    b.add_argument("--ddr-base", type=_size, default=0, help="DRAM offset of the region (default 0)")
+    b.add_argument("--patterns", default="sequential,random", help="comma list of sequential,random")
+    b.add_argument("--repeats", type=int, help="repeats per measurement (default: lab.yaml judgement.repeats)")
+    b.add_argument("--clock-seconds", type=float, default=3.0,
+                   help="how long to count cycles against host time to measure the sys clock (default 3)")
+    b.add_argument("--results-dir", type=Path, help="where results/<run-id>.json go (default: lab.yaml results.dir)")
+    b.add_argument("--lock-wait", type=float, help="seconds to wait for a board another run holds "
+                                                   "(default: lab.yaml locks.wait_s)")
+
+
+def _bench_settings(args):
+    from harness.bench import BenchSettings
     patterns = tuple(x.strip() for x in args.patterns.split(",") if x.strip())
-    settings = BenchSettings(ddr_length=args.ddr_length, ddr_base=args.ddr_base, patterns=patterns,
-                             repeats=args.repeats, clock_seconds=args.clock_seconds,
-                             constants_path=args.constants, results_dir=args.results_dir)
+    return BenchSettings(ddr_length=args.ddr_length, ddr_base=args.ddr_base, patterns=patterns,
+                         repeats=args.repeats, clock_seconds=args.clock_seconds,
+                         constants_path=args.constants, results_dir=args.results_dir, lock_wait_s=args.lock_wait)
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _cmd_bench(args, lab) -> int:
+    from contextlib import nullcontext
+    from harness.bench import render_outcome, run_bench
+    from harness.history import History
+    from harness.history_sink import HistorySink
+    from harness.report.model import RunReport, board_report
+    from harness.report.write import write_reports
+    settings = _bench_settings(args)
     t0 = time.monotonic()
-    outcome = run_bench(lab, args.board or lab.default_board, settings, say=lambda m: print(m, flush=True))
+    with (nullcontext() if args.no_history else History(lab.history_path)) as history:
+        sinks = [] if history is None else [HistorySink(history, lab.history, _say)]
+        outcome = run_bench(lab, args.board or lab.default_board, settings, say=_say, sinks=sinks)
+        results = outcome.results
+        trend = history.trend(results.data["provenance"]["board"]) if history else []
+    board = board_report(results.data, results.path, trend, duration_s=round(time.monotonic() - t0, 1))
+    report = RunReport("bench", results.run_id, f"sailbench bench {results.run_id}", results.data["started"],
+                       results.data["finished"], [board], outcome.exit_code)
+    files = write_reports(report, results.path.parent, results.run_id)
     print()
     print(render_outcome(outcome))
+    print(f"report: {files.html} (JUnit XML: {files.junit})")
     print(f"bench took {time.monotonic() - t0:.1f} s")
     return outcome.exit_code
+
+
+def _cmd_nightly(args, lab) -> int:
+    from harness.nightly import NightlySettings, render_summary, run_nightly
+    outcome = run_nightly(lab, NightlySettings(tag=args.tag, bench=_bench_settings(args)), say=_say)
+    print(render_summary(outcome))
+    return outcome.exit_code
+
+
+def _cmd_bringup(args, lab) -> int:
+    from harness.bringup import render_bringup, run_bringup
+    report = run_bringup(lab, args.board, say=_say, lock_wait_s=args.lock_wait)
+    print()
+    print(render_bringup(report))
+    return report.exit_code
 
 
 def _cmd_boards(args, lab) -> int:
@@ -172,6 +273,41 @@ def _cmd_load(args, lab) -> int:
     return 0
 
 
+def _cmd_pair(args, lab) -> int:
+    from harness.errors import PairCancelled, PairError, PairPendingError
+    from harness.pair_runner import PairRun, PairSettings
+    from harness.pair_table import exit_code, render_pair
+    from harness.placement import check_placement
+    check_placement(args.placement)                  # rejected before anything starts
+    settings = PairSettings(placement=args.placement, timeout_s=args.timeout, link_timeout_s=args.link_timeout,
+                            payload_frames=args.frames, payload_length=args.frame_bytes, prbs_pattern=args.prbs,
+                            prbs_seconds=args.prbs_seconds, results_dir=args.results_dir,
+                            constants_path=args.constants)
+    run = PairRun(lab, args.pair, settings, say=_say).start()
+    try:
+        result = run.wait_until_complete(args.timeout * 2 + 120)
+        run.join(30)
+    except KeyboardInterrupt:
+        run.cancel("interrupted (Ctrl-C)")
+        run.join(30)
+        raise
+    except PairPendingError as e:
+        print(f"sailbench: Pending: {e.reason}", file=sys.stderr)
+        print(f"results: {run.results.path if run.results else '-'}")
+        return EXIT_ERROR
+    except PairCancelled:
+        raise KeyboardInterrupt from None
+    except PairError as e:
+        run.cancel("gave up waiting")
+        run.join(30)
+        print(f"sailbench: error: {e}", file=sys.stderr)
+        print(f"results: {run.results.path if run.results else '-'}")
+        return EXIT_ERROR
+    print()
+    print(render_pair(result))
+    return exit_code(result)
+
+
 def _on_sigterm(signum, frame):
     raise KeyboardInterrupt
 
@@ -185,8 +321,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from harness.config import find_lab, load_lab
         lab = load_lab(find_lab(args.lab))
-        return {"bench": _cmd_bench, "boards": _cmd_boards, "ident": _cmd_ident, "sim": _cmd_sim,
-                "build": _cmd_build, "load": _cmd_load}[args.command](args, lab)
+        return {"bench": _cmd_bench, "pair": _cmd_pair, "boards": _cmd_boards, "ident": _cmd_ident, "sim": _cmd_sim,
+                "build": _cmd_build, "load": _cmd_load,
+                "nightly": _cmd_nightly, "bringup": _cmd_bringup}[args.command](args, lab)
     except SailbenchError as e:
         print(f"sailbench: error: {e}", file=sys.stderr)
         return EXIT_ERROR

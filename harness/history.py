@@ -156,13 +156,14 @@ class History:
         """Store one record as measured. `at` (epoch seconds) is for importing old runs."""
         t = time.time() if at is None else at
         rate = record.get("rate_bytes_per_s")
+        key = figure_key(record)
         self._write("record a measurement", [(
             """INSERT INTO records (run_id, board, probe, direction, pattern, size_bytes, build_hash, time,
                                     time_iso, figure, rate_bytes_per_s, data)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (run_id, record.get("board") or board, record.get("probe"), record.get("direction"),
-             record.get("pattern"), record_size(record), build_hash, t, _iso(t),
-             int(figure_key(record) is not None), rate if isinstance(rate, (int, float)) else None,
+             key.pattern if key else record.get("pattern"), record_size(record), build_hash, t, _iso(t),
+             int(key is not None), rate if isinstance(rate, (int, float)) else None,
              json.dumps(record, allow_nan=False)))])
 
     def run(self, run_id: str) -> dict[str, Any] | None:

@@ -67,4 +67,6 @@ class HistorySink:
                 self.say(f"history: build {build} has no figures yet on board '{board}'{before}; "
                          "this run starts a new baseline")
         else:
-            self.say(f"  history: {comparison.message}")
+            c = comparison
+            self.say(f"  history: {c.label}: {c.measured_bytes_per_s / 1e6:.1f} MB/s, baseline "
+                     f"{c.baseline_bytes_per_s / 1e6:.1f} MB/s ({c.change * 100:+.1f} %)")

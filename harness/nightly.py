@@ -31,7 +31,7 @@ from harness.history import History
 from harness.history_sink import HistorySink
 from harness.locks import BoardLock
 from harness.report.model import (HARNESS, INFRASTRUCTURE, MEASUREMENT, PASSED, QUARANTINED, VERDICTS,
-                                  BoardReport, RunReport, board_report, load_results)
+                                  BoardReport, RunReport, board_report, load_results, results_findings)
 from harness.report.write import ReportFiles, write_reports
 from harness.results import new_run_id, now_iso
 
@@ -89,6 +89,8 @@ def summarise(boards: list[BoardReport]) -> int:
     code = 0
     for b in boards:
         code |= _BITS.get(b.outcome, 0)
+        for finding in results_findings(b.results or {}):   # e.g. a regression and a verdict not held
+            code |= _BITS[finding]
     if boards and all(b.outcome == QUARANTINED for b in boards):
         code |= EXIT_INFRASTRUCTURE     # nothing was measured at all
     return code
@@ -198,5 +200,6 @@ def render_summary(outcome: NightlyOutcome) -> str:
     lines.append(f"exit status {outcome.exit_code}: {exit_meaning(outcome.exit_code)}")
     if outcome.files:
         lines.append(f"report: {outcome.files.html}")
-        lines.append(f"JUnit XML: {outcome.files.junit}; summary: {outcome.files.summary}")
+        lines.append(f"JUnit XML: {outcome.files.junit}")
+        lines.append(f"summary: {outcome.files.summary}")
     return "\n".join(lines)

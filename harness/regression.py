@@ -2,8 +2,9 @@
 
 A *figure* is one number a run reports for a quantity: the median of a DDR
 measurement's repeats (a `summary` record), or a rate record that is not one
-repeat among several. Its key is (board, probe, direction, pattern, size):
-figures are only compared with figures measured the same way.
+repeat among several. Its key is (board, probe, direction, pattern, size),
+a host-link sweep point having the pattern "sweep": figures are only compared
+with figures measured the same way.
 
 The baseline is the median of the last N runs that measured the same key on
 the same build hash. A figure more than `threshold` below it is a regression;
@@ -66,7 +67,8 @@ def figure_key(record: dict[str, Any]) -> FigureKey | None:
     board, probe = record.get("board"), record.get("probe")
     if not isinstance(board, str) or not isinstance(probe, str):
         return None
-    return FigureKey(board, probe, record.get("direction"), record.get("pattern"), record_size(record))
+    pattern = record.get("pattern") or ("sweep" if record.get("sweep") else None)
+    return FigureKey(board, probe, record.get("direction"), pattern, record_size(record))
 
 
 @dataclass(frozen=True)

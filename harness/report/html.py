@@ -27,7 +27,7 @@ h1 { font-size: 1.5em; } h2 { font-size: 1.25em; border-bottom: 1px solid #ccc; 
 h3 { font-size: 1.05em; margin-top: 1.4em; }
 table { border-collapse: collapse; margin: 0.6em 0; }
 th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; }
-th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 9px; color: #fff; font-weight: bold; }
 .passed { background: #2e7d32; } .verdicts { background: #b26a00; } .measurement { background: #c62828; }
 .infrastructure { background: #6a1b9a; } .harness { background: #37474f; } .quarantined { background: #5d4037; }
@@ -47,10 +47,11 @@ def figure_id(key: Any) -> str:
 
 
 def _figures(data: dict[str, Any]) -> list[tuple[Any, dict[str, Any]]]:
+    """(key, record) of each figure, sweep points left out (the sweep section shows them)."""
     out = []
     for rec in data.get("records", []):
         key = figure_key(rec)
-        if key is not None:
+        if key is not None and key.pattern != "sweep":
             out.append((key, rec))
     return out
 
@@ -129,8 +130,6 @@ def _figures_table(data: dict[str, Any]) -> str:
 def _rates_plot(data: dict[str, Any], board: str) -> str:
     bars = []
     for key, rec in _figures(data):
-        if key.probe == "hostlink" and rec.get("payload_bytes") is not None:
-            continue   # the sweep has its own plot
         verdict = _verdict_for(data, rec["rate_bytes_per_s"])
         bars.append(Bar(label=key.label, value=rec["rate_bytes_per_s"], ceiling=_ceiling(rec),
                         constant=verdict["constant_bytes_per_s"] if verdict else None,
@@ -140,12 +139,14 @@ def _rates_plot(data: dict[str, Any], board: str) -> str:
 
 def sweep_points(data: dict[str, Any]) -> dict[str, list[tuple[int, float, float | None]]]:
     """Host-link records with a payload size: direction -> [(payload, rate, ceiling)], one point per payload
-    (the summary record if there is one, else the median of the passes)."""
+    (the summary record if there is one, else the median of the passes). The sweep's records (`sweep`)
+    when the run has a sweep, else every host-link record with a payload."""
+    hostlink = [r for r in data.get("records", []) if r.get("probe") == "hostlink"
+                and isinstance(r.get("payload_bytes"), int) and isinstance(r.get("rate_bytes_per_s"), (int, float))]
+    swept = [r for r in hostlink if r.get("sweep")]
     groups: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
-    for rec in data.get("records", []):
-        if rec.get("probe") == "hostlink" and isinstance(rec.get("payload_bytes"), int) \
-                and isinstance(rec.get("rate_bytes_per_s"), (int, float)):
-            groups[(rec.get("direction") or "-", rec["payload_bytes"])].append(rec)
+    for rec in swept or hostlink:
+        groups[(rec.get("direction") or "-", rec["payload_bytes"])].append(rec)
     out: dict[str, list[tuple[int, float, float | None]]] = defaultdict(list)
     for (direction, payload), recs in sorted(groups.items()):
         summaries = [r for r in recs if r.get("summary")]
@@ -168,9 +169,10 @@ def _sweep_section(data: dict[str, Any], board: str) -> str:
         ceil = [(p, c, f"{direction} {p} B ceiling: {mb_per_s(c)} MB/s") for p, _, c in pts if c]
         if ceil:
             series.append(Series(f"{direction} ceiling", ceil, dashed=True, color=color))
+        pattern = "sweep" if any(r.get("sweep") for r in data.get("records", [])) else "-"
         for p, r, c in pts:
             rows.append(f'<tr><td>{escape(direction)}</td><td class="num">{p}</td><td class="num">'
-                        f'<span class="rate" data-figure="hostlink/{escape(direction)}/-/{p}" '
+                        f'<span class="rate" data-figure="hostlink/{escape(direction)}/{pattern}/{p}" '
                         f'data-bytes-per-s="{r!r}">{mb_per_s(r)}</span></td>'
                         f'<td class="num">{mb_per_s(c) if c else "-"}</td>'
                         f'<td class="num">{percent(r / c) if c else "-"}</td></tr>')

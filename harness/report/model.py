@@ -28,15 +28,23 @@ OUTCOME_TEXT = {
 }
 
 
-def results_outcome(data: dict[str, Any]) -> str:
-    """Outcome of a board from its results file."""
+def results_findings(data: dict[str, Any]) -> set[str]:
+    """What a results file shows went wrong: MEASUREMENT (errors, a regression, a run that did not
+    finish) and/or VERDICTS (a scheduler constant or invariant that did not hold)."""
+    found = set()
     if data.get("status") in ("error", "interrupted") or data.get("errors") \
             or any(c.get("status") == "regressed" for c in data.get("comparisons", [])):
-        return MEASUREMENT
+        found.add(MEASUREMENT)
     if any(v.get("verdict") != "holds" for v in data.get("verdicts", [])) \
             or any(not i.get("holds") for i in data.get("invariants", [])):
-        return VERDICTS
-    return PASSED
+        found.add(VERDICTS)
+    return found
+
+
+def results_outcome(data: dict[str, Any]) -> str:
+    """Outcome of a board from its results file: the worst of its findings."""
+    found = results_findings(data)
+    return MEASUREMENT if MEASUREMENT in found else VERDICTS if VERDICTS in found else PASSED
 
 
 @dataclass

@@ -68,7 +68,7 @@ def bar_chart(bars: list[Bar], title: str) -> str:
         out.append(_text(left - 8, y + row_h / 2 + 4, b.label, "end"))
         out.append(f'<rect x="{left}" y="{y + 6}" width="{w:.1f}" height="{row_h - 12}" fill="{PALETTE[0]}">'
                    f'<title>{escape(b.label)}: {mb_per_s(b.value)} MB/s</title></rect>')
-        out.append(_text(left + w + 4, y + row_h / 2 + 4, mb_per_s(b.value),
+        out.append(_text(left + plot_w + 10, y + row_h / 2 + 4, f"{mb_per_s(b.value)} MB/s",
                          extra=f'class="value" data-figure="{escape(b.key)}"'))
         if b.ceiling:
             x = left + b.ceiling * scale
