@@ -133,3 +133,11 @@ class BoardLock:
 
     def __exit__(self, *exc: Any) -> None:
         self.release()
+
+
+def lock_shared_board(lab: Lab, board: str, say: Callable[[str], None] = print) -> BoardLock | None:
+    """Hold a real board for a test session; None for a simulated one, which each process starts as its
+    own private instance (locking it would only make the session's own `sailbench` children wait)."""
+    if lab.board(board).kind == "sim":
+        return None
+    return BoardLock.for_lab(lab, board, say).acquire()
