@@ -175,6 +175,14 @@ class ResultsFile:
         self.data[key].append(_plain(verdict.to_dict()))
         self._write()
 
+    def set_section(self, name: str, value: Any) -> None:
+        """A top-level section of its own (e.g. a pair run's `pair`, `phase`, `link_wait`, `ranks`)."""
+        if name in ("schema", "run_id", "started", "finished", "status", "provenance", "records", "verdicts",
+                    "invariants", "errors", "comparisons"):
+            raise ValueError(f"section {name!r} is managed by ResultsFile itself")
+        self.data[name] = _plain(value)
+        self._write()
+
     def add_error(self, error: BaseException | str) -> None:
         if isinstance(error, BaseException):
             entry = {"type": type(error).__name__, "message": str(error) or repr(error)}

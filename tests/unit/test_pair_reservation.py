@@ -1,0 +1,170 @@
+"""Pair reservation (both boards or neither), placement candidates, phases, stale-target scaling."""
+import random
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from harness.chain import ChainStatus, reflects, scale_chain
+from harness.config import Lab, PairConfig
+from harness.errors import ConfigError, PairBusyError, PairError, PhaseError
+from harness.locks import BoardLock
+from harness.pair_phase import Phase, PhaseMachine
+from harness.pair_reservation import Busy, PairReservation, reserve_first, try_reserve
+from harness.placement import candidates, check_placement
+
+
+def pair(name, up, down, kind="hardware", profile="versa-ecp5", lanes=(0, 1, 2, 3)):
+    return PairConfig(name, kind, profile, up, down, tuple(lanes))
+
+
+def test_try_reserve_takes_both_or_neither(tmp_path):
+    held = BoardLock(tmp_path, "b", wait_s=0).acquire()
+    got = try_reserve(tmp_path, pair("ab", "a", "b"))
+    assert isinstance(got, Busy) and got.board == "b" and "held by pid" in got.reason
+    # 'a' was not kept: another run can take it at once
+    assert BoardLock(tmp_path, "a", wait_s=0).acquire().held
+    held.release()
+
+
+def test_reservation_released_frees_both(tmp_path):
+    r = try_reserve(tmp_path, pair("ab", "a", "b"))
+    assert isinstance(r, PairReservation) and r.held
+    assert isinstance(try_reserve(tmp_path, pair("ba", "b", "a")), Busy)
+    r.release()
+    again = try_reserve(tmp_path, pair("ba", "b", "a"))
+    assert isinstance(again, PairReservation)
+    again.release()
+
+
+def test_overlapping_pairs_never_deadlock_or_hold_half(tmp_path):
+    """Many threads reserving a-b, b-a, b-c, c-a at once: all finish; never two holders of a board."""
+    pairs = [pair("ab", "a", "b"), pair("ba", "b", "a"), pair("bc", "b", "c"), pair("ca", "c", "a")]
+    holders: dict[str, int] = {"a": 0, "b": 0, "c": 0}
+    guard = threading.Lock()
+    errors: list[str] = []
+    done = []
+
+    def worker(i: int) -> None:
+        for _ in range(5):
+            p = random.choice(pairs)
+            with reserve_first(tmp_path, [p], timeout_s=30) as r:
+                with guard:
+                    for b in r.pair.boards:
+                        holders[b] += 1
+                        if holders[b] > 1:
+                            errors.append(f"{b} held twice")
+                time.sleep(0.002)
+                with guard:
+                    for b in r.pair.boards:
+                        holders[b] -= 1
+        done.append(i)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(done) == 8 and not errors
+
+
+def test_reserve_first_times_out_naming_holder_and_holding_nothing(tmp_path):
+    held = BoardLock(tmp_path, "a", wait_s=0, command="other bench").acquire()
+    seen = []
+    with pytest.raises(PairBusyError, match=r"board 'a' is held by .*other bench.*waited"):
+        reserve_first(tmp_path, [pair("ab", "a", "b")], timeout_s=0.3, on_busy=seen.append)
+    assert seen and isinstance(seen[0][0], Busy)
+    assert BoardLock(tmp_path, "b", wait_s=0).acquire().held      # b was never kept
+    held.release()
+
+
+def test_reserve_first_falls_to_next_candidate(tmp_path):
+    held = BoardLock(tmp_path, "a", wait_s=0).acquire()
+    with reserve_first(tmp_path, [pair("ab", "a", "b"), pair("cd", "c", "d")], timeout_s=1) as r:
+        assert r.pair.name == "cd"
+    held.release()
+
+
+def lab_of(*pairs_):
+    return Lab(path=Path("lab.yaml"), boards={}, pairs={p.name: p for p in pairs_})
+
+
+def test_candidates_preferred_and_strict():
+    lab = lab_of(pair("p1", "a", "b", "sim"), pair("p2", "c", "d", "sim"), pair("p3", "e", "f", "sim", lanes=(0,)),
+                 pair("hw", "g", "h"), pair("p4", "i", "j", "sim", profile="sail-reva"))
+    assert [p.name for p in candidates(lab, "p1", "preferred")] == ["p1", "p2"]
+    assert [p.name for p in candidates(lab, "p1", "strict")] == ["p1"]
+
+
+def test_unknown_placement_rejected():
+    with pytest.raises(ConfigError, match="unknown placement 'anywhere'; use one of: preferred, strict"):
+        check_placement("anywhere")
+
+
+def test_phases_and_terminal_is_final():
+    m = PhaseMachine("p")
+    assert m.phase is Phase.PENDING
+    with pytest.raises(PhaseError, match="cannot go from Pending to Succeeded"):
+        m.transition(Phase.SUCCEEDED)
+    m.transition(Phase.READY, "pods up")
+    m.transition(Phase.FAILED, "rank 1 died")
+    for to in Phase:
+        with pytest.raises(PhaseError, match="terminal phases are final"):
+            m.transition(to)
+    assert m.phase is Phase.FAILED and m.wait_terminal(0)
+    m.note("ignored")
+    assert m.reason == "rank 1 died"
+
+
+class LaggingReconciler:
+    """Reports the old target and its ready count for `lag` polls after the target changed, then
+    brings boards up one per poll (the stale-target race)."""
+
+    def __init__(self, ready: int, lag: int):
+        self.generation = 1
+        self.observed = 1
+        self.target = ready
+        self.reported_target = ready
+        self.ready = ready
+        self.lag = lag
+        self.polls = 0
+
+    def set_target(self, boards: int) -> int:
+        self.generation += 1
+        self.target = boards
+        self.polls = 0
+        return self.generation
+
+    def status(self) -> ChainStatus:
+        self.polls += 1
+        if self.polls > self.lag:
+            self.observed, self.reported_target = self.generation, self.target
+            if self.ready < self.target:
+                self.ready += 1
+        return ChainStatus(self.observed, self.reported_target, self.ready)
+
+
+def old_wait(reconciler, boards: int) -> ChainStatus:
+    """The race as it was: returns when the *reported* ready count meets the *reported* target."""
+    reconciler.set_target(boards)
+    while True:
+        s = reconciler.status()
+        if s.ready >= s.target:
+            return s
+
+
+def test_stale_target_regression():
+    stale = old_wait(LaggingReconciler(ready=2, lag=5), 4)
+    assert stale.ready == 2            # the old path returned on the old numbers: only 2 boards, not 4
+    r = LaggingReconciler(ready=2, lag=5)
+    s = scale_chain(r, 4, timeout_s=5, poll_s=0)
+    assert s.ready == 4 and s.target == 4 and s.observed_generation == r.generation
+    assert r.polls > 5 + 1             # it waited out the lag and the two new boards
+
+
+def test_scale_chain_times_out_with_what_it_saw():
+    r = LaggingReconciler(ready=2, lag=10**9)
+    with pytest.raises(PairError, match="asked for 4 boards .* generation 1, target 2, 2 ready"):
+        scale_chain(r, 4, timeout_s=0.1, poll_s=0.01)
+    assert not reflects(ChainStatus(2, 4, 3), 2, 4) and reflects(ChainStatus(3, 4, 4), 2, 4)
