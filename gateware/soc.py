@@ -16,6 +16,7 @@ from gateware.cores.cycle_counter import CycleCounter
 from gateware.cores.window_timer import WindowTimer
 from gateware.cores.write_counter import BusWriteCounter
 from gateware.cores.frame_counter import FrameCounter
+from gateware.cores.last_be_phy import LastBePHY
 from gateware.cores.udp_traffic import UdpTrafficGenerator, UdpTrafficSink
 
 HOSTLINK_GEN_PORT = 6000    # the generator's source port
@@ -60,12 +61,18 @@ class ProbeSoC(SoCCore):
                                       address_width=self.bus.address_width)
         self.bus.add_master(name="uartbone", master=self.uartbone.wishbone)
 
-    def add_probe_etherbone(self, phy, ip_address: str, mac_address: int) -> None:
+    def add_probe_etherbone(self, phy, ip_address: str, mac_address: int):
+        """Etherbone (and the UDP/IP stack the host-link probe shares). Returns the PHY as the
+        stack sees it: PHYs that carry an FCS go through LastBePHY so the MAC checks it."""
+        if getattr(phy, "with_preamble_crc", True) and getattr(phy, "dw", 8) == 8:
+            phy = LastBePHY(phy)
+            self.ethphy_last_be = phy
         # buffer_depth 256: one Etherbone record may carry a 255-word burst (the
         # LiteX default of 16 silently drops longer bursts).
         self.add_etherbone(phy=phy, ip_address=ip_address, mac_address=mac_address, data_width=8,
                            buffer_depth=256)
         self.etherbone_writes = BusWriteCounter(self.etherbone.wishbone.bus)
+        return phy
 
     def add_probe_hostlink(self, phy) -> None:
         """UDP traffic generator and sink on the Etherbone's UDP/IP stack, 32 bits wide in a
