@@ -198,7 +198,7 @@ def load(config: BoardConfig, flash: bool = False, progress: Callable[[str], Non
     """Build the board's bitstream if needed, judge its timing, load it (SRAM unless `flash`)."""
     from harness.bitstream import ensure_bitstream, judge_timing
     cable = cable_for(config)
-    executable()                                   # a missing tool is said before minutes of building
+    detect_fpga(cable, *expected_fpga(config))     # no tool, cable or board: said before minutes of building
     bitstream = ensure_bitstream(config, progress)
     allow = config.allow_timing_fail if allow_timing_fail is None else allow_timing_fail
     judge_timing(bitstream, allow)
