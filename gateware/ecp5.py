@@ -176,6 +176,17 @@ def host_manifest(soc: Ecp5ProbeSoC, profile: BoardProfile, options: Ecp5Options
     return m
 
 
+def generate(profile: BoardProfile, options: Ecp5Options, out: Path, h: str) -> Ecp5ProbeSoC:
+    """Verilog, LPF constraints, the Yosys script and csr.json in `out` (from scratch); no toolchain run."""
+    if out.exists():
+        shutil.rmtree(out)
+    soc = Ecp5ProbeSoC(profile, options, h)
+    builder = Builder(soc, output_dir=str(out), compile_software=False, compile_gateware=False,
+                      csr_json=str(out / "csr.json"), csr_csv=str(out / "csr.csv"))
+    builder.build(build_name=BUILD_NAME, run=False)
+    return soc
+
+
 def build(profile: BoardProfile, options: Ecp5Options, build_root: Path, log=print) -> Path:
     """Generate the design, run yosys/nextpnr/ecppack, write the report and the manifest.
 
@@ -184,13 +195,8 @@ def build(profile: BoardProfile, options: Ecp5Options, build_root: Path, log=pri
     out, h = ecp5_build_dir(build_root, profile, options)
     if read_manifest(out) is not None:
         return out
-    if out.exists():
-        shutil.rmtree(out)
     t0 = time.monotonic()
-    soc = Ecp5ProbeSoC(profile, options, h)
-    builder = Builder(soc, output_dir=str(out), compile_software=False, compile_gateware=False,
-                      csr_json=str(out / "csr.json"), csr_csv=str(out / "csr.csv"))
-    builder.build(build_name=BUILD_NAME, run=False)
+    soc = generate(profile, options, out, h)
     tc = soc.platform.toolchain
     gw = out / "gateware"
     t_gen = time.monotonic() - t0
@@ -222,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--uart-baudrate", type=int, default=Ecp5Options.uart_baudrate)
     p.add_argument("--seed", type=int, default=Ecp5Options.seed)
     p.add_argument("--print-dir", action="store_true", help="only print the build directory for these inputs")
+    p.add_argument("--no-compile", action="store_true",
+                   help="only generate the design (Verilog, LPF, scripts, csr.json) into <build-root>/ecp5-<profile>-"
+                        "generated, as litex-boards' target tests do; no toolchain run")
     a = p.parse_args(argv)
     try:
         profile = buildable_profile(a.profile)
@@ -233,6 +242,11 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(a.build_root).resolve()
     if a.print_dir:
         print(ecp5_build_dir(root, profile, options)[0])
+        return 0
+    if a.no_compile:
+        out = root / f"{TARGET}-{profile.name}-generated"
+        generate(profile, options, out, ecp5_build_dir(root, profile, options)[1])
+        print(json.dumps({"generated": str(out)}))
         return 0
     try:
         out = build(profile, options, root)
