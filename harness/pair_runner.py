@@ -28,7 +28,7 @@ from harness.pair_phase import Phase, PhaseMachine
 from harness.pair_reservation import Busy
 from harness.pair_session import Cancel, PairSession, open_pair_session
 from harness.placement import check_placement
-from harness.pods import PodStepError, RankExit
+from harness.pods import PodStepError, RankExit, receive_all
 from harness.results import ResultsFile, new_run_id, provenance
 
 READY, DEGRADED, TIMEOUT, SKIPPED = "ready", "degraded", "timeout", "skipped"
@@ -102,7 +102,7 @@ def wait_link_ready(session: PairSession, lanes: list[int], timeout_s: float, st
         try:
             for pod in session.pods:
                 pod.send("lane_states", {"lanes": lanes})
-            states = {pod.role: pod.receive("lane_states", step_timeout_s) for pod in session.pods}
+            states = receive_all(session.pods, "lane_states", step_timeout_s)
             up = [i for i in lanes if all(s[str(i)]["state"] == "Up" and s[str(i)]["aligned"]
                                          for s in states.values())]
             problem = ""
@@ -314,7 +314,7 @@ class PairRun:
         """One step on both pods at once; {role: result}."""
         for pod in session.pods:
             pod.send(op, args)
-        return {pod.role: pod.receive(op, timeout_s or self.settings.step_timeout_s) for pod in session.pods}
+        return receive_all(session.pods, op, timeout_s or self.settings.step_timeout_s)
 
     def _health_steps(self, session: PairSession) -> dict[str, Any]:
         out = {}

@@ -100,12 +100,7 @@ class PodHandle:
             raise PodStepError(f"{what}: no answer within {timeout_s:g} s", rank=self.rank, board=self.board) from None
         if msg is None:
             self._replies.put(None)
-            try:
-                self.proc.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                pass
-            raise PodStepError(f"{what}: pod exited ({self._code_text()})", rank=self.rank, board=self.board,
-                               pod_gone=True)
+            self._gone(what)
         return msg
 
     def _code_text(self) -> str:
@@ -138,6 +133,28 @@ class PodHandle:
             raise PodStepError(f"step '{op}' failed: {msg.get('error')}", rank=self.rank, board=self.board)
         return msg.get("result")
 
+    def poll_reply(self, op: str) -> tuple[bool, Any]:
+        """(True, result) if the reply to `op` is in, (False, None) if not yet; raises if it failed or the pod is gone."""
+        try:
+            msg = self._replies.get_nowait()
+        except queue.Empty:
+            return False, None
+        if msg is None:
+            self._replies.put(None)      # keep the end marker for any later read
+            self._gone(op)
+        if not msg.get("ok"):
+            raise PodStepError(f"step '{op}' failed: {msg.get('error')}", rank=self.rank, board=self.board)
+        return True, msg.get("result")
+
+    def _gone(self, what: str) -> None:
+        try:
+            self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            pass
+        what = what if " " in what else f"step '{what}'"
+        raise PodStepError(f"{what}: pod exited ({self._code_text()})", rank=self.rank, board=self.board,
+                           pod_gone=True)
+
     def call(self, op: str, args: dict[str, Any] | None = None, timeout_s: float = 30.0) -> Any:
         self.send(op, args)
         return self.receive(op, timeout_s)
@@ -146,6 +163,7 @@ class PodHandle:
         """End the pod (politely, then by signal) and record its exit; idempotent."""
         if self.exit is not None:
             return self.exit
+        signalled = None
         if self.proc.poll() is None:
             try:
                 self.send("exit")
@@ -157,6 +175,7 @@ class PodHandle:
                 for sig in (signal.SIGTERM, signal.SIGKILL):
                     try:
                         os.killpg(self.proc.pid, sig)
+                        signalled = sig
                     except ProcessLookupError:
                         break
                     try:
@@ -166,7 +185,9 @@ class PodHandle:
                         continue
         time.sleep(0.05)      # let the stderr reader take the last lines
         code = self.proc.poll()
-        if code is not None and code < 0 and not failed:
+        if signalled is not None and code is not None and code < 0:
+            reason = f"stopped by the runner ({signal.Signals(-code).name}, busy in a step); {reason}"
+        elif code is not None and code < 0 and not failed:
             failed, reason = True, f"{_signal_text(code)}; {reason}"
         elif code not in (0, None) and not failed:
             failed, reason = True, f"exit code {code}; {reason}"
@@ -179,3 +200,24 @@ class PodHandle:
 
     def gone_reason(self) -> str:
         return self._code_text()
+
+
+def receive_all(pods: list[PodHandle], op: str, timeout_s: float, poll_s: float = 0.02) -> dict[str, Any]:
+    """Every pod's reply to `op` ({role: result}); the first pod that fails or exits raises at once,
+    without waiting for the others' (possibly long) steps."""
+    pending = {pod.role: pod for pod in pods}
+    out: dict[str, Any] = {}
+    deadline = time.monotonic() + timeout_s
+    while pending:
+        for role, pod in list(pending.items()):
+            done, result = pod.poll_reply(op)
+            if done:
+                out[role] = result
+                del pending[role]
+        if not pending:
+            break
+        if time.monotonic() > deadline:
+            pod = next(iter(pending.values()))
+            raise PodStepError(f"step '{op}': no answer within {timeout_s:g} s", rank=pod.rank, board=pod.board)
+        time.sleep(poll_s)
+    return {pod.role: out[pod.role] for pod in pods}

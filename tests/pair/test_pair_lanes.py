@@ -1,0 +1,45 @@
+"""Lane faults on the simulated pair: exact bit error counts, a cut lane measured as degraded."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from harness.pair_phase import Phase
+from harness.pair_runner import PairRun, PairSettings
+
+QUICK = dict(payload_frames=50, prbs_seconds=0.5, link_timeout_s=10.0)
+
+
+def test_injected_bit_errors_counted_exactly(pair_lab, needs_lanes):
+    mask = 0b1010_0000_0100_0000_0001          # 4 bits flipped in one word
+    settings = PairSettings(inject=[{"role": "downstream", "lane": 2, "mask": mask, "words_ahead": 20_000}], **QUICK)
+    run = PairRun(pair_lab, "sim-pair", settings).start()
+    result = run.wait_until_complete(600)
+    assert result.link_wait.status == "ready"
+    errors = {(b.direction, b.lane): b.errors for b in result.bers}
+    assert errors.pop(("upstream->downstream", 2)) == 4
+    assert set(errors.values()) == {0}
+    hit = next(b for b in result.bers if b.lane == 2 and b.direction == "upstream->downstream")
+    assert hit.ber == pytest.approx(4 / hit.bits) and hit.upper_95 > hit.ber
+    assert not result.all_hold                    # bit errors are a finding
+    records = [r for r in json.loads(run.results.path.read_text())["records"] if r.get("quantity") == "prbs"]
+    assert {(r["direction"], r["lane"]): r["injected_bit_errors"] for r in records
+            if r["injected_bit_errors"]} == {("upstream->downstream", 2): 4}
+
+
+def test_cut_lane_gives_degraded_and_the_rest_measured(pair_lab, needs_lanes):
+    settings = PairSettings(faults=[{"role": "downstream", "lane": 1, "knobs": {"cut": 1}}],
+                            **{**QUICK, "link_timeout_s": 3.0})
+    run = PairRun(pair_lab, "sim-pair", settings).start()
+    result = run.wait_until_complete(600)
+    assert run.phase is Phase.SUCCEEDED
+    assert result.link_wait.status == "degraded" and result.link_wait.lanes_up == [0, 2, 3]
+    assert "lanes [1] not" in result.link_wait.reason
+    assert sorted({r.lane for r in result.lane_rates}) == [0, 2, 3]
+    for j in result.judgements:
+        assert j.lanes_measured == (0, 2, 3)
+        assert j.projection_bytes_per_s == pytest.approx(j.total_bytes_per_s / 3 * 4)
+        assert "PROJECTION to 4 lanes (not measured)" in j.message
+    data = json.loads(run.results.path.read_text())
+    assert data["link_wait"]["status"] == "degraded"
