@@ -375,8 +375,10 @@ class PairRun:
             direction = "upstream->downstream" if role == "downstream" else "downstream->upstream"
             for lane in lanes:
                 v, v0 = got["lanes"][str(lane)], before[role]["lanes"][str(lane)]
-                b = BitErrorRatio(lane, direction, s.prbs_pattern, v["prbs_errors"], v["prbs_bits"],
-                                  v["rx_cycles"] - v0["rx_cycles"], float(got["word_clk_hz"]))
+                # both snapshots latched coherently: the bits, errors and cycles of the same window
+                b = BitErrorRatio(lane, direction, s.prbs_pattern, v["prbs_errors"] - v0["prbs_errors"],
+                                  v["prbs_bits"] - v0["prbs_bits"], v["rx_cycles"] - v0["rx_cycles"],
+                                  float(got["word_clk_hz"]))
                 out.append(b)
                 self.results.add_record({"probe": "lane", "quantity": "prbs", "lock_losses": v["prbs_lock_losses"],
                                          "injected_bit_errors": injected.get((role, lane), 0), **b.to_dict()})
