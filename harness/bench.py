@@ -92,6 +92,10 @@ def run_bench(lab: Lab, board_name: str, settings: BenchSettings | None = None,
                 board = stack.enter_context(open_board(config, progress=say))
             results.update_provenance(gateware_hash=board.build_hash, identifier=board.identifier,
                                       build_dir=str(board.build_dir), port=board.port)
+            if board.manifest.get("report"):      # real boards: nextpnr's verdict, how the board was brought up
+                results.update_provenance(build_report=board.manifest["report"], bringup={
+                    "load": board.load.to_record() if board.load else None,
+                    "dram_init": board.dram_init.to_record(board.name) if board.dram_init else None})
             say(f"board '{board.name}' ready ({board.identifier}) on {board.port}")
             _bench_board(board, lab, settings, repeats, constants, outcome, say)
             results.set_status(results.judged_status())
