@@ -65,7 +65,11 @@ class SerDesLaneModel(LiteXModule):
                              | (self.error_at_enable & (self.words == self.error_at)))
         self.sync += [
             self.words.eq(self.words + 1),
-            If((self.error_every == 0) | (countdown == 0),
+            # Held at 0 while off, so error_every set while simulating flips the next word
+            # (error_every - 1 would wrap to 2**32 - 1 and never fire).
+            If(self.error_every == 0,
+                countdown.eq(0),
+            ).Elif(countdown == 0,
                 countdown.eq(self.error_every - 1),
             ).Else(
                 countdown.eq(countdown - 1),
