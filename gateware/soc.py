@@ -66,7 +66,7 @@ class ProbeSoC(SoCCore):
         stack sees it: PHYs that carry an FCS go through LastBePHY so the MAC checks it."""
         if getattr(phy, "with_preamble_crc", True) and getattr(phy, "dw", 8) == 8:
             phy = LastBePHY(phy)
-            self.ethphy_last_be = phy
+            self.submodules += phy   # anonymous: the shim has no CSRs of its own
         # buffer_depth 256: one Etherbone record may carry a 255-word burst (the
         # LiteX default of 16 silently drops longer bursts).
         self.add_etherbone(phy=phy, ip_address=ip_address, mac_address=mac_address, data_width=8,

@@ -6,6 +6,8 @@ it, so frames with a bad FCS would be delivered unflagged. For 8-bit PHYs
 `last_be` is simply `last`. Everything else passes straight through (no
 logic on the TX side, no extra clock domain).
 """
+from types import SimpleNamespace
+
 from litex.gen import LiteXModule
 from litex.soc.interconnect import stream
 
@@ -18,8 +20,10 @@ _FORWARDED = ("dw", "tx_clk_freq", "rx_clk_freq", "with_preamble_crc", "with_pad
 class LastBePHY(LiteXModule):
     def __init__(self, phy):
         assert getattr(phy, "dw", 8) == 8, "LastBePHY is for 8-bit PHYs"
-        self.phy = phy
-        self.crg = phy.crg
+        # No reference to the PHY or its CRG modules is kept: they already belong to the
+        # SoC, and LiteX's CSR gathering would find them again through this shim and
+        # rename their CSRs. The stack only needs the CRG's clock domains.
+        self.crg = SimpleNamespace(cd_eth_rx=phy.crg.cd_eth_rx, cd_eth_tx=phy.crg.cd_eth_tx)
         for name in _FORWARDED:
             if hasattr(phy, name):
                 setattr(self, name, getattr(phy, name))
