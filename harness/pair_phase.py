@@ -60,5 +60,9 @@ class PhaseMachine:
             if not self.phase.terminal:
                 self.reason = reason
 
+    def stop_waiting(self) -> None:
+        """Wake whoever waits without changing the phase (a run that stays Pending after giving up)."""
+        self._done.set()
+
     def wait_terminal(self, timeout_s: float | None) -> bool:
         return self._done.wait(timeout_s)

@@ -224,7 +224,7 @@ class PairRun:
             if self.results is not None:
                 self.results.set_section("phase", {"phase": self.phase.value, "reason": self.reason})
                 self.results.set_status("error")
-            self.phases._done.set()   # noqa: SLF001 - waiting is over, the phase is not
+            self.phases.stop_waiting()
             return
         to = Phase.CANCELLED if cancelled else Phase.FAILED
         self._finish(to, reason, "interrupted" if cancelled else "error")
