@@ -63,3 +63,11 @@ def read_manifest(build_dir: Path) -> dict | None:
     if not path.is_file():
         return None
     return json.loads(path.read_text())
+
+
+def compile_jobs() -> int:
+    """Parallel C++ compiles for a Verilator build. LiteX's sim Makefile runs `make -j`
+    with no limit when none is given: with Verilator's split output that is hundreds of
+    compilers at once, which exhausts memory (seen: OOM-killed builds at load 180)."""
+    import os
+    return max(1, min(os.cpu_count() or 1, 8))

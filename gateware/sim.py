@@ -36,7 +36,7 @@ from litedram.phy.model import SDRAMPHYModel
 from liteeth.common import eth_phy_description
 from litex.soc.interconnect import stream
 
-from gateware.build_info import build_hash, package_versions, project_version, write_manifest, read_manifest
+from gateware.build_info import compile_jobs, build_hash, package_versions, project_version, write_manifest, read_manifest
 from gateware.dram_info import dram_manifest
 from gateware.profiles import BoardProfile, get_profile
 from gateware.sim_options import TARGET, SimOptions, sim_build_dir
@@ -210,7 +210,8 @@ def build(profile: BoardProfile, options: SimOptions, build_root: Path, log=prin
     builder = Builder(soc, output_dir=str(out), compile_software=False, compile_gateware=False,
                       csr_json=str(out / "csr.json"), csr_csv=str(out / "csr.csv"))
     # run=False: generate sources and the build script only; the compile runs below.
-    builder.build(sim_config=_placeholder_config(profile, options), run=False, build=True, opt_level="O3", interactive=False)
+    builder.build(sim_config=_placeholder_config(profile, options), run=False, build=True, opt_level="O3", interactive=False,
+                  jobs=compile_jobs())
     gw = out / "gateware"
     log(f"[sim build] Verilog generated in {time.monotonic() - t0:.1f} s; compiling with Verilator")
     with open(out / "verilator.log", "w") as f:

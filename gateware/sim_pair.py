@@ -19,7 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from migen import ClockDomain
+from migen import ClockDomain, Signal
+from migen.genlib.cdc import BusSynchronizer, MultiReg
 
 from litex.build.generic_platform import Pins, Subsignal
 from litex.build.sim import SimPlatform
@@ -27,12 +28,19 @@ from litex.build.sim.config import SimConfig
 from litex.gen import LiteXModule
 from litex.soc.cores import uart
 from litex.soc.integration.export import get_csr_json
+from litex.soc.interconnect.csr import CSRStatus, CSRStorage
 
-from gateware.build_info import build_hash, package_versions, project_version, read_manifest, write_manifest
+from gateware.build_info import compile_jobs, build_hash, package_versions, project_version, read_manifest, write_manifest
 from gateware.profiles import BoardProfile, get_profile
 from gateware.sim import SIM_IO_CLOCKER_HZ, SIM_SYS_CLOCKER_HZ
 from gateware.sim_options import verilator_version
+from gateware.cores.lane_probe import WORD_CLK_HZ, LaneProbe
+from gateware.phy.serdes_model import SerDesLinkModel
 from gateware.soc import ProbeSoC
+
+# The SerDes word clock: 62.5 MHz nominal (1.25 Gbaud / 20 bits), exactly half the
+# I/O clock: period 1 200 000 ps against 600 000 ps (sys 1 000 000 ps = 75 MHz).
+SIM_WORD_CLOCKER_HZ = 833_333
 
 TARGET = "simpair"
 ROLES = ("upstream", "downstream")
@@ -50,6 +58,7 @@ def _serial(index: int):
 _io = [
     ("sys_clk", 0, Pins(1)),
     ("core_clk", 0, Pins(1)),
+    ("word_clk", 0, Pins(1)),
     ("sys_rst", 0, Pins(1)),
     _serial(0),
     _serial(1),
@@ -62,11 +71,39 @@ class _PairCRG(LiteXModule):
     def __init__(self, platform):
         self.cd_sys = ClockDomain()
         self.cd_io = ClockDomain()
+        self.cd_word = ClockDomain()
         rst = platform.request("sys_rst")
         self.comb += [
             self.cd_sys.clk.eq(platform.request("core_clk")), self.cd_sys.rst.eq(rst),
             self.cd_io.clk.eq(platform.request("sys_clk")), self.cd_io.rst.eq(rst),
+            self.cd_word.clk.eq(platform.request("word_clk")), self.cd_word.rst.eq(rst),
         ]
+
+
+class LaneFaults(LiteXModule):
+    """CSRs for the fault knobs of the model lane a board *receives* (sim only).
+
+    Values are taken into the word domain through plain synchronisers: set them
+    while the lane is idle, not mid-word."""
+
+    def __init__(self, lane):
+        self.error_every = CSRStorage(32, description="Flip error_mask in every N-th word (0 = off).")
+        self.error_at = CSRStorage(32, description="Flip error_mask in the word with this index ...")
+        self.error_at_enable = CSRStorage(description="... when 1.")
+        self.error_mask = CSRStorage(20, reset=1, description="Bits flipped in an errored word.")
+        self.cut = CSRStorage(description="1: the lane delivers nothing (a pulled cable).")
+        self.lock_delay = CSRStorage(32, description="Words before the receiver locks after reset or a cut.")
+        self.words = CSRStatus(32, description="Words sent into the lane since reset.")
+        self.errors = CSRStatus(32, description="Errored words delivered.")
+
+        # # #
+
+        for name in ("error_every", "error_at", "error_at_enable", "error_mask", "cut", "lock_delay"):
+            self.specials += MultiReg(getattr(self, name).storage, getattr(lane, name), "word")
+        for name in ("words", "errors"):
+            sync = BusSynchronizer(32, "word", "sys")
+            self.submodules += sync
+            self.comb += [sync.i.eq(getattr(lane, name)), getattr(self, name).status.eq(sync.o)]
 
 
 class PairBoardSoC(ProbeSoC):
@@ -78,6 +115,20 @@ class PairBoardSoC(ProbeSoC):
         self.role = role
         # explicit index: the sim names pad structs name+index, two bare "serial" would clash
         self.add_probe_uartbone(uart.RS232PHYModel(platform.request("serial", index)), cd="io")
+        self.lane_probes: list[LaneProbe] = []
+
+    def add_lane(self, i: int, endpoint, received_lane) -> None:
+        """Lane probe `lane{i}` on a model endpoint, and `lane{i}_faults` on the lane it receives."""
+        probe = LaneProbe(tx_cd="word", rx_cd="word", word_clk_hz=WORD_CLK_HZ)
+        setattr(self, f"lane{i}", probe)
+        setattr(self, f"lane{i}_faults", LaneFaults(received_lane))
+        self.comb += [
+            endpoint.tx_data.eq(probe.tx_data),
+            probe.rx_data.eq(endpoint.rx_data),
+            probe.rx_ready.eq(endpoint.rx_ready),
+            probe.rx_idle.eq(received_lane.cut),
+        ]
+        self.lane_probes.append(probe)
 
 
 class SimPairTop(LiteXModule):
@@ -85,15 +136,21 @@ class SimPairTop(LiteXModule):
         self.platform = platform = SimPlatform("SIM", _io)
         self.crg = _PairCRG(platform)
         self.boards = {role: PairBoardSoC(platform, profile, role, i, build_hash) for i, role in enumerate(ROLES)}
-        self.upstream = self.boards["upstream"]
-        self.downstream = self.boards["downstream"]
+        self.upstream = up = self.boards["upstream"]
+        self.downstream = down = self.boards["downstream"]
         self.lanes = lanes
+        for i in range(lanes):
+            link = SerDesLinkModel(data_width=20, clock_domain="word")
+            setattr(self, f"link{i}", link)
+            up.add_lane(i, link.a, link.b_to_a)       # upstream receives b->a
+            down.add_lane(i, link.b, link.a_to_b)     # downstream receives a->b
 
 
 def _config(ports: dict[str, int]) -> SimConfig:
     cfg = SimConfig()
     cfg.add_clocker("sys_clk", freq_hz=SIM_IO_CLOCKER_HZ)
     cfg.add_clocker("core_clk", freq_hz=SIM_SYS_CLOCKER_HZ)
+    cfg.add_clocker("word_clk", freq_hz=SIM_WORD_CLOCKER_HZ)
     for i, role in enumerate(ROLES):
         cfg.add_module("sbuart", ("serial", i), args={"port": ports[role]})
     return cfg
@@ -119,6 +176,7 @@ def build(profile: BoardProfile, lanes: int, build_root: Path, log=print) -> Pat
     gw = out / "gateware"
     gw.mkdir(parents=True)
     top.platform.build(top, build_dir=str(gw), build_name="sim", run=False, opt_level="O3", interactive=False,
+                  jobs=compile_jobs(),
                        sim_config=_config({"upstream": 1, "downstream": 2}),
                        extra_mods=["sbuart"], extra_mods_path=str(SIM_MODULES_DIR))
     for role, soc in top.boards.items():
@@ -132,6 +190,8 @@ def build(profile: BoardProfile, lanes: int, build_root: Path, log=print) -> Pat
     manifest = {
         "target": TARGET, "profile": profile.name, "hash": h, "version": project_version(),
         "packages": package_versions(), "sys_clk_hz": profile.sys_clk_hz, "lanes": lanes,
+        "lane": {"word_clk_hz": WORD_CLK_HZ, "bytes_per_word": 2, "line_rate_baud": 1.25e9,
+                 "ceiling_bytes_per_s": WORD_CLK_HZ * 2, "faults": "receiving side, laneN_faults_*"},
         "vsim": "gateware/obj_dir/Vsim", "modules_dir": "gateware/modules",
         "boards": {role: {"identifier": soc.ident, "csr_json": f"csr-{role}.json", "serial_index": i}
                    for i, (role, soc) in enumerate(top.boards.items())},
