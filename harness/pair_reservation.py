@@ -101,10 +101,11 @@ def reserve_first(lock_dir: Path | str, candidates: Sequence[PairConfig], timeou
         on_busy(busy)
         waited = time.monotonic() - t0
         reasons = "; ".join(b.reason for b in busy)
-        if cancelled():
-            raise PairBusyError(f"cancelled while waiting: {reasons}", pair=candidates[0].name, phase="Pending")
-        if waited >= timeout_s:
-            raise PairBusyError(f"{reasons}; waited {waited:.1f} s; try again when it is free "
-                                "(or raise --timeout)", pair=candidates[0].name, phase="Pending")
+        if cancelled() or waited >= timeout_s:
+            why = (f"cancelled while waiting: {reasons}" if cancelled() else
+                   f"{reasons}; waited {waited:.1f} s; try again when it is free (or raise --timeout)")
+            error = PairBusyError(why, phase="Pending")      # the reasons name the pairs already
+            error.pair = candidates[0].name
+            raise error
         time.sleep(min(backoff * (0.5 + random.random()), max(0.0, timeout_s - waited) + 0.01))
         backoff = min(backoff * 2, BACKOFF_MAX_S)
