@@ -156,7 +156,7 @@ class History:
         """Store one record as measured. `at` (epoch seconds) is for importing old runs."""
         t = time.time() if at is None else at
         rate = record.get("rate_bytes_per_s")
-        key = figure_key(record)
+        key = figure_key(record, board)
         self._write("record a measurement", [(
             """INSERT INTO records (run_id, board, probe, direction, pattern, size_bytes, build_hash, time,
                                     time_iso, figure, rate_bytes_per_s, data)

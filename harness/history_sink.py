@@ -17,6 +17,36 @@ from harness.regression import BASELINE, REGRESSED, Comparison, compare, figure_
 from harness.results import ResultsFile
 
 
+def store_record(history: History, config: HistoryConfig, run_id: str, board: str, build: str | None,
+                 record: dict[str, Any]) -> Comparison | None:
+    """Compare a record with its baseline if it is a figure, then store it; the comparison or None."""
+    key = figure_key(record, board)
+    comparison = None
+    if key is not None:
+        runs = history.baseline(key, build, run_id, config.baseline_runs)
+        previous = None if runs else history.previous_build(key, build, run_id)
+        comparison = compare(key, build, float(record["rate_bytes_per_s"]), runs, config.drop_threshold, previous)
+    history.add_record(run_id, board, build, record)
+    return comparison
+
+
+def store_finished_run(history: History, config: HistoryConfig, data: dict[str, Any], path: str, *,
+                       kind: str, night_id: str | None = None) -> list[Comparison]:
+    """Record a run another runner wrote (e.g. a bench pair's results file) after the fact; its
+    comparisons are returned (the file itself is not changed)."""
+    prov = data.get("provenance", {})
+    board, build = prov.get("board") or "?", prov.get("gateware_hash")
+    history.upsert_run(data["run_id"], board, kind=kind, night_id=night_id, profile=prov.get("profile"),
+                       build_hash=build, started=data.get("started"), finished=data.get("finished"),
+                       status=data.get("status"), git=prov.get("git"), host=prov.get("host"), results_path=path)
+    out = []
+    for record in data.get("records", []):
+        comparison = store_record(history, config, data["run_id"], board, build, record)
+        if comparison is not None:
+            out.append(comparison)
+    return out
+
+
 class HistorySink:
     def __init__(self, history: History, config: HistoryConfig, say: Callable[[str], None] = print,
                  kind: str = "bench", night_id: str | None = None):
@@ -45,14 +75,7 @@ class HistorySink:
     def record_added(self, results: ResultsFile, record: dict[str, Any]) -> None:
         build = self._build(results)
         board = record.get("board") or results.data["provenance"].get("board") or "?"
-        key = figure_key(record)
-        comparison = None
-        if key is not None:
-            runs = self.history.baseline(key, build, results.run_id, self.config.baseline_runs)
-            previous = None if runs else self.history.previous_build(key, build, results.run_id)
-            comparison = compare(key, build, float(record["rate_bytes_per_s"]), runs,
-                                 self.config.drop_threshold, previous)
-        self.history.add_record(results.run_id, board, build, record)
+        comparison = store_record(self.history, self.config, results.run_id, board, build, record)
         if comparison is None:
             return
         self.comparisons.append(comparison)

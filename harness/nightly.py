@@ -9,7 +9,11 @@ Per board, in lab.yaml order:
 4. the bench's probes on the opened board (harness/bench.py run_bench), the
    records going to results/<run-id>.json and to the history database, each
    figure compared with its baseline.
-A board that fails never stops the others. Each outcome is classified
+Then every bench pair in lab.yaml (or the tag subset) through the pair runner
+(harness/pair_runner.py, strict placement: its reservation takes both boards'
+locks), its results recorded in the history database afterwards and compared
+the same way.
+A board or pair that fails never stops the others. Each outcome is classified
 (report/model.py): passed, verdicts not held, measurement failure,
 infrastructure failure, harness error, quarantined. The exit status is a
 sum of bits, see EXIT_* below.
@@ -20,7 +24,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from harness.bench import BenchSettings, run_bench
 from harness.board import open_board
@@ -28,7 +32,7 @@ from harness.config import Lab
 from harness.errors import ConfigError
 from harness.health import check_health, classify
 from harness.history import History
-from harness.history_sink import HistorySink
+from harness.history_sink import HistorySink, store_finished_run
 from harness.locks import BoardLock
 from harness.report.model import (HARNESS, INFRASTRUCTURE, MEASUREMENT, PASSED, QUARANTINED, VERDICTS,
                                   BoardReport, RunReport, board_report, load_results, results_findings)
@@ -75,14 +79,20 @@ class NightlyOutcome:
 
 
 def select_boards(lab: Lab, tag: str | None) -> list[str]:
+    """Boards with `tag` (all without one); a tag no board or pair has is an error."""
     if tag is None:
         return list(lab.boards)
     names = [n for n, b in lab.boards.items() if tag in b.tags]
-    if not names:
-        tags = sorted({t for b in lab.boards.values() for t in b.tags})
-        raise ConfigError(f"no board has tag '{tag}'; tags in lab.yaml: {', '.join(tags) or '(none)'}",
+    if not names and not select_pairs(lab, tag):
+        every = list(lab.boards.values()) + list(lab.pairs.values())
+        tags = sorted({t for b in every for t in b.tags})
+        raise ConfigError(f"no board or pair has tag '{tag}'; tags in lab.yaml: {', '.join(tags) or '(none)'}",
                           path=str(lab.path))
     return names
+
+
+def select_pairs(lab: Lab, tag: str | None) -> list[str]:
+    return [n for n, p in lab.pairs.items() if tag is None or tag in p.tags]
 
 
 def summarise(boards: list[BoardReport]) -> int:
@@ -148,6 +158,48 @@ class _Night:
             return report
         return board_report(load_results(sink.results.path), sink.results.path, health=health)
 
+    def pair(self, name: str, step: str) -> BoardReport:
+        from harness.pair_runner import PairRun, PairSettings
+        t0 = time.monotonic()
+        bench = self.settings.bench
+        wait_s = self.lab.locks.wait_s if bench.lock_wait_s is None else bench.lock_wait_s
+        settings = PairSettings(placement="strict", timeout_s=wait_s, results_dir=bench.results_dir,
+                                constants_path=bench.constants_path)
+        self.say(f"{step} pair '{name}': reserving both boards, then the lanes")
+        run = None
+        try:
+            run = PairRun(self.lab, name, settings, say=self.say).start()
+            try:
+                run.wait_until_complete(wait_s * 2 + 600)
+            finally:
+                run.join(30)
+            report = self._pair_report(name, run)
+        except Exception as e:
+            category = classify(e)
+            report = self._pair_report(name, run) if run is not None and run.results is not None \
+                else BoardReport(name, category)
+            report.outcome = category if category != MEASUREMENT or report.outcome == PASSED else report.outcome
+            report.message = str(e).splitlines()[0] if str(e) else type(e).__name__
+        report.duration_s = round(time.monotonic() - t0, 1)
+        report.trend = self.history.trend(name, self.settings.trend_runs)
+        self.say(f"{step} pair '{name}': {report.outcome_text} in {report.duration_s:.1f} s"
+                 + (f": {report.message}" if report.message else ""))
+        return report
+
+    def _pair_report(self, name: str, run: Any) -> BoardReport:
+        """The pair's results file, recorded in the history; its comparisons shown in the report only."""
+        path = str(run.results.path)
+        data = load_results(path)
+        comparisons = store_finished_run(self.history, self.lab.history, data, path, kind="nightly-pair",
+                                         night_id=self.night_id)
+        for c in comparisons:
+            if c.regressed:
+                self.say(c.message)
+        data["comparisons"] = list(data.get("comparisons", [])) + [c.to_dict() for c in comparisons]
+        report = board_report(data, path)
+        report.board = name
+        return report
+
     def _health_failed(self, name: str, e: Exception) -> BoardReport:
         category = classify(e)
         message = str(e).splitlines()[0] if str(e) else type(e).__name__
@@ -168,18 +220,23 @@ def run_nightly(lab: Lab, settings: NightlySettings | None = None,
                 say: Callable[[str], None] = print) -> NightlyOutcome:
     settings = settings or NightlySettings()
     names = select_boards(lab, settings.tag)
+    pairs = select_pairs(lab, settings.tag)
     night_id = new_run_id(f"nightly-{settings.tag}" if settings.tag else "nightly")
     results_dir = Path(settings.bench.results_dir or lab.results_dir)
     report = RunReport(kind="nightly", run_id=night_id, title=f"sailbench nightly {night_id}",
                        started=now_iso(), finished=None, boards=[])
     outcome = NightlyOutcome(report)
-    say(f"nightly {night_id}: {len(names)} board{'s' if len(names) != 1 else ''} "
-        f"({', '.join(names)}); history {lab.history_path}")
+    say(f"nightly {night_id}: {len(names)} board{'s' if len(names) != 1 else ''} ({', '.join(names) or '-'}), "
+        f"{len(pairs)} pair{'s' if len(pairs) != 1 else ''} ({', '.join(pairs) or '-'}); "
+        f"history {lab.history_path}")
     with History(lab.history_path) as history:
         night = _Night(lab, settings, history, night_id, say)
         try:
+            total = len(names) + len(pairs)
             for i, name in enumerate(names, 1):
-                report.boards.append(night.board(name, f"[{i}/{len(names)}]"))
+                report.boards.append(night.board(name, f"[{i}/{total}]"))
+            for i, name in enumerate(pairs, len(names) + 1):
+                report.boards.append(night.pair(name, f"[{i}/{total}]"))
         except KeyboardInterrupt:
             report.notes.append("INTERRUPTED: the boards after the last one shown were not run")
             raise

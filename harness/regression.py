@@ -3,8 +3,9 @@
 A *figure* is one number a run reports for a quantity: the median of a DDR
 measurement's repeats (a `summary` record), or a rate record that is not one
 repeat among several. Its key is (board, probe, direction, pattern, size),
-a host-link sweep point having the pattern "sweep": figures are only compared
-with figures measured the same way.
+where the pattern also says "sweep" for a host-link sweep point and carries
+a pair's quantity and lane ("payload lane 2"): figures are only compared with
+figures measured the same way.
 
 The baseline is the median of the last N runs that measured the same key on
 the same build hash. A figure more than `threshold` below it is a regression;
@@ -57,17 +58,21 @@ def record_size(record: dict[str, Any]) -> int | None:
     return None
 
 
-def figure_key(record: dict[str, Any]) -> FigureKey | None:
-    """The key of a record that is a figure, None for anything else (clock, single repeats)."""
+def figure_key(record: dict[str, Any], board: str | None = None) -> FigureKey | None:
+    """The key of a record that is a figure, None for anything else (clock, single repeats).
+    `board` stands in for records that do not name one (a pair's lane records)."""
     rate = record.get("rate_bytes_per_s")
     if not isinstance(rate, (int, float)) or isinstance(rate, bool):
         return None
     if not record.get("summary") and "repeat" in record:
         return None
-    board, probe = record.get("board"), record.get("probe")
+    board, probe = record.get("board") or board, record.get("probe")
     if not isinstance(board, str) or not isinstance(probe, str):
         return None
-    pattern = record.get("pattern") or ("sweep" if record.get("sweep") else None)
+    parts = [record.get("pattern") or record.get("quantity") or ("sweep" if record.get("sweep") else None)]
+    if record.get("lane") is not None:
+        parts.append(f"lane {record['lane']}")
+    pattern = " ".join(str(p) for p in parts if p) or None
     return FigureKey(board, probe, record.get("direction"), pattern, record_size(record))
 
 

@@ -49,8 +49,9 @@ def figure_id(key: Any) -> str:
 def _figures(data: dict[str, Any]) -> list[tuple[Any, dict[str, Any]]]:
     """(key, record) of each figure, sweep points left out (the sweep section shows them)."""
     out = []
+    board = data.get("provenance", {}).get("board")
     for rec in data.get("records", []):
-        key = figure_key(rec)
+        key = figure_key(rec, board)
         if key is not None and key.pattern != "sweep":
             out.append((key, rec))
     return out

@@ -16,6 +16,7 @@ PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e
 CEILING_COLOR = "#444444"
 CONSTANT_COLOR = "#d62728"
 FONT = 'font-family="sans-serif" font-size="12"'
+CHAR_W = 7      # a generous width of one 12 px sans-serif character, for laying out labels
 
 
 def nice_ticks(top: float, count: int = 5) -> list[float]:
@@ -47,7 +48,8 @@ class Bar:
 
 def bar_chart(bars: list[Bar], title: str) -> str:
     """Horizontal bars (measured) with the ceiling (grey tick) and the scheduler constant (red dashes)."""
-    left, plot_w, right, row_h, top = 230, 440, 110, 30, 34
+    left = max(120, CHAR_W * max((len(b.label) for b in bars), default=0) + 16)
+    plot_w, right, row_h, top = 440, 110, 30, 34
     width = left + plot_w + right
     height = top + row_h * len(bars) + 58
     ref = [b.value for b in bars] + [b.ceiling or 0 for b in bars] + [b.constant or 0 for b in bars]
@@ -113,9 +115,9 @@ class LineChart:
 
 def line_chart(chart: LineChart) -> str:
     left, plot_w, plot_h, top, bottom = 70, 560, 220, 34, 50
-    legend_w = 190
+    legend_w = max(120, CHAR_W * max((len(s.name) for s in chart.series), default=0) + 40)
     width = left + plot_w + 20 + legend_w
-    height = top + plot_h + bottom
+    height = max(top + plot_h + bottom, top + 18 * len(chart.series) + 20)
     xs = [p[0] for s in chart.series for p in s.points] + [x for x, _ in chart.x_ticks]
     ys = [p[1] for s in chart.series for p in s.points] + [y for y, _ in chart.hlines]
     if not xs:

@@ -17,12 +17,14 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def write_lab(directory: Path, boards: str, quarantine_after: int = 2) -> Path:
+def write_lab(directory: Path, boards: str, quarantine_after: int = 2, pairs: str = "") -> Path:
     lab = directory / "lab.yaml"
+    pairs = f"pairs:\n{pairs}" if pairs else ""
     lab.write_text(f"""\
 default_board: sim
 boards:
 {boards}
+{pairs}
 history: {{baseline_runs: 3, drop_threshold: 0.10, quarantine_after: {quarantine_after}}}
 locks: {{dir: locks, wait_s: 300}}
 results: {{dir: results}}

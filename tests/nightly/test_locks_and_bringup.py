@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 import time
 
+import pytest
+
 from harness.history import History
 from harness.locks import BoardLock, read_holder
 from helpers import SMALL, load_json, sailbench, sailbench_popen, write_lab
@@ -71,6 +73,7 @@ def test_bringup_passes_on_the_simulated_board_and_clears_its_quarantine(tmp_pat
         assert h.health("sim")[0]["source"] == "bringup" and h.health("sim")[0]["passed"] == 1
 
 
+@pytest.mark.timeout(1800)       # the first run builds the no-DRAM simulation (about a minute, more when busy)
 def test_bringup_stops_at_dram_when_the_sim_has_no_dram(tmp_path):
     lab = write_lab(tmp_path, NO_DRAM)
     r = sailbench(lab, "bringup", "--board", "sim", timeout=900)   # first run builds the no-DRAM sim (~45 s)
@@ -86,3 +89,20 @@ def test_bringup_stops_at_dram_when_the_sim_has_no_dram(tmp_path):
     for stage in ("identifier", "scratch"):
         line = next(ln for ln in summary.splitlines() if ln.strip().startswith(stage))
         assert "passed" in line
+
+
+def test_bringup_of_a_real_board_without_its_cable_stops_at_cable_detects(tmp_path):
+    """openFPGALoader is driven for real (harness/loader.py); no board is attached to this machine."""
+    lab = write_lab(tmp_path, """\
+  versa:
+    kind: hardware
+    profile: versa-ecp5
+    serial: /dev/ttyUSB1
+    cable: ft2232
+""")
+    r = sailbench(lab, "bringup", "--board", "versa", timeout=120)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "tool present     passed" in r.stdout
+    assert "stopped at 'cable detects'" in r.stdout and "cable 'ft2232'" in r.stdout
+    assert "check next: check the USB cable and power, and boards.versa.cable in lab.yaml" in r.stdout
+    assert "load             not run" in r.stdout

@@ -1,9 +1,9 @@
 """`sailbench nightly` end to end on the simulated board, with a temporary lab.yaml.
 
 One sequence of nights (module fixture), checked by the tests below:
-  night 1  every board: 'silent' (a simulated board that cannot answer within its 1 us
-           timeout) fails its health check, 'sim' is still measured;
-  night 2  --tag sim: compared with night 1 (same build hash);
+  night 1  every board and pair: 'silent' (a simulated board that cannot answer within its
+           1 us timeout) fails its health check, 'sim' and the pair 'sim-pair' are still measured;
+  night 2  --tag sim (the board 'sim' and the pair): compared with night 1 (same build hash);
   night 3  --tag sim after three earlier runs at twice the rate were put in the history
            (see test_injected_regression_raises_the_alarm for why that is the honest injection);
   night 4  --tag silent: second failed night in a row -> quarantined;
@@ -18,7 +18,12 @@ from pathlib import Path
 import pytest
 
 from harness.history import History
+from harness.regression import figure_key
 from helpers import SMALL, FigureCells, chromium_run, load_json, png_pixels, report_path, sailbench, write_lab
+
+# The first night may build the simulated board and the simulated pair (minutes each on a busy
+# 2-CPU machine, once per gateware change); the nights themselves take about 10 s each.
+pytestmark = pytest.mark.timeout(2400)
 
 BOARDS = """\
   silent:
@@ -29,12 +34,21 @@ BOARDS = """\
     kind: sim
     tags: [sim, ddr]
 """
+PAIRS = """\
+  sim-pair:
+    kind: sim
+    profile: versa-ecp5
+    upstream: sim-pair-up
+    downstream: sim-pair-down
+    lanes: 4
+    tags: [sim, pair]
+"""
 
 
 class Nights:
     def __init__(self, root: Path):
         self.root = root
-        self.lab = write_lab(root, BOARDS)
+        self.lab = write_lab(root, BOARDS, pairs=PAIRS)
         self.runs: dict[str, object] = {}
 
     def night(self, name: str, *args: str):
@@ -81,7 +95,10 @@ def test_a_board_failing_its_health_check_is_reported_and_the_others_still_run(n
     assert "board 'silent'" in silent["message"] and silent["results_path"] is None
     assert sim["outcome"] == "verdicts" and "LOCAL_DDR optimistic" in sim["message"]
     assert "identifier" in sim["health"] and "scratch round trip OK over uart, etherbone" in sim["health"]
-    assert "[1/2] board 'silent'" in r.stdout and "[2/2] board 'sim'" in r.stdout   # progress lines
+    assert "[1/3] board 'silent'" in r.stdout and "[2/3] board 'sim'" in r.stdout   # progress lines
+    assert "[3/3] pair 'sim-pair'" in r.stdout
+    pair = nights.board("1", "sim-pair")
+    assert pair["outcome"] == "passed", pair       # INTERCARD holds on the simulated lanes
     assert "exit status 9" in r.stdout
     junit = ET.parse(report_path(r.stdout, "JUnit XML: ")).getroot()
     suites = {s.get("name"): s for s in junit.findall("testsuite")}
@@ -106,7 +123,15 @@ def test_two_nights_fill_history_and_the_second_compares_with_the_first(nights):
         before = next(r for r in first["records"] if r.get("summary") and r["direction"] == c["direction"])
         assert c["baseline_bytes_per_s"] == before["rate_bytes_per_s"]
         assert abs(c["change"]) < 0.02      # rates come from cycles: the simulated board is repeatable
+    pair_first = load_json(nights.board("1", "sim-pair")["results_path"])
+    pair_second = nights.board("2", "sim-pair")
+    assert pair_second["outcome"] == "passed"
     with History(nights.root / "results" / "history.sqlite") as h:
+        lanes = h.db.execute("SELECT COUNT(*) FROM records WHERE board = 'sim-pair' AND figure = 1 AND run_id = ?",
+                             (pair_first["run_id"],)).fetchone()[0]
+        assert lanes == 8                            # 4 lanes x 2 directions, payload rates
+        pair_report = report_path(nights.runs["2"].stdout).read_text()
+        assert "Board 'sim-pair'" in pair_report and "payload lane 3" in pair_report
         runs = h.db.execute("SELECT run_id, kind, night_id, status FROM runs WHERE board = 'sim' "
                             "AND kind = 'nightly' ORDER BY started").fetchall()
         assert [r["run_id"] for r in runs][:2] == [first["run_id"], second["run_id"]]
@@ -172,14 +197,17 @@ def test_html_report_renders_in_headless_chromium_with_the_results_numbers(night
     r = nights.runs["2"]
     page = report_path(r.stdout)
     results = load_json(nights.board("2", "sim")["results_path"])
+    pair = load_json(nights.board("2", "sim-pair")["results_path"])
     dom = chromium_run(["--dump-dom", page.as_uri()], tmp_path / "profile-dom")
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert "<svg" in dom.stdout and "Board 'sim'" in dom.stdout
     cells = FigureCells()
     cells.feed(dom.stdout)
-    # the figures of the results file: DDR medians (summary records) and single-pass host-link rates
-    figures = {_fig_id(x): x for x in results["records"] if x.get("rate_bytes_per_s") is not None
-               and (x.get("summary") or "repeat" not in x)}
+    # the figures of the results files: DDR medians (summary records), single-pass host-link rates,
+    # the pair's lane rates (the page has a section per board and pair)
+    figures = {_fig_id(x, data["provenance"]["board"]): x for data in (results, pair) for x in data["records"]
+               if x.get("rate_bytes_per_s") is not None and (x.get("summary") or "repeat" not in x)}
+    assert any(x["probe"] == "lane" for x in figures.values())
     assert any(x["probe"] == "ddr" for x in figures.values())
     shown: dict[str, list[str]] = {}
     for fig, value, text in cells.cells:
@@ -204,7 +232,6 @@ def test_html_report_renders_in_headless_chromium_with_the_results_numbers(night
         "the measured-rate bars (#1f77b4) are not on screen"
 
 
-def _fig_id(rec: dict) -> str:
-    pattern = rec.get("pattern") or ("sweep" if rec.get("sweep") else "-")
-    size = rec.get("payload_bytes") or rec.get("bytes")
-    return f"{rec['probe']}/{rec.get('direction') or '-'}/{pattern}/{size}"
+def _fig_id(rec: dict, board: str) -> str:
+    key = figure_key(rec, board)
+    return f"{key.probe}/{key.direction or '-'}/{key.pattern or '-'}/{key.size_bytes or '-'}"

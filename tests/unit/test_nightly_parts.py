@@ -21,7 +21,7 @@ def lab(tmp_path):
 def test_select_boards(lab):
     assert select_boards(lab, None) == ["a", "b", "c"]
     assert select_boards(lab, "ddr") == ["a", "b"]
-    with pytest.raises(ConfigError, match="no board has tag 'gone'; tags in lab.yaml: ddr, sim"):
+    with pytest.raises(ConfigError, match="no board or pair has tag 'gone'; tags in lab.yaml: ddr, sim"):
         select_boards(lab, "gone")
 
 
