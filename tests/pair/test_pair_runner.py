@@ -39,6 +39,14 @@ def wait_phase(run: PairRun, phase: Phase, timeout_s: float = 300) -> None:
         time.sleep(0.05)
 
 
+def wait_record(run: PairRun, step: str, timeout_s: float = 120) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not any(r.get("step") == step for r in results_of(run)["records"]):
+        assert not run.phase.terminal, f"run ended {run.phase.value}: {run.reason}"
+        assert time.monotonic() < deadline, f"no '{step}' record after {timeout_s} s"
+        time.sleep(0.05)
+
+
 def test_end_to_end_pass(pair_lab, pair_lanes):
     run = PairRun(pair_lab, "sim-pair", PairSettings(**QUICK), say=print).start()
     result = run.wait_until_complete(600)
@@ -71,7 +79,8 @@ def test_pod_killed_mid_run_gives_failed_with_that_rank(pair_lab):
     settings = PairSettings(extra_steps=[("sleep", {"seconds": 60})], **QUICK)
     run = PairRun(pair_lab, "sim-pair", settings, say=print).start()
     wait_phase(run, Phase.READY)
-    time.sleep(1.0)                                  # inside the long step
+    wait_record(run, "cycles")                       # the health steps are done: the pods are in the long step
+    time.sleep(0.5)
     victim = run.session.downstream
     os.killpg(victim.pid, signal.SIGKILL)
     with pytest.raises(PairRunFailed) as e:
@@ -134,7 +143,8 @@ def test_unknown_placement_rejected_before_anything_starts(pair_lab):
 def test_cancel_gives_cancelled_with_partial_results(pair_lab):
     run = PairRun(pair_lab, "sim-pair", PairSettings(extra_steps=[("sleep", {"seconds": 60})], **QUICK)).start()
     wait_phase(run, Phase.READY)
-    time.sleep(1.0)
+    wait_record(run, "cycles")
+    time.sleep(0.5)
     threading.Timer(0, run.cancel, args=("interrupted (Ctrl-C)",)).start()
     with pytest.raises(PairCancelled, match="partial results in"):
         run.wait_until_complete(60)
