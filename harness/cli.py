@@ -154,6 +154,9 @@ def _bench_options(b: argparse.ArgumentParser) -> None:
     b.add_argument("--results-dir", type=Path, help="where results/<run-id>.json go (default: lab.yaml results.dir)")
     b.add_argument("--lock-wait", type=float, help="seconds to wait for a board another run holds "
                                                    "(default: lab.yaml locks.wait_s)")
+    b.add_argument("--hostlink-count", type=int, default=1000,
+                   help="UDP packets per host-link measurement, each direction (default 1000; 0 skips the host link)")
+    b.add_argument("--no-sweep", action="store_true", help="skip the host-link payload-size sweep")
 
 
 def _bench_settings(args):
@@ -161,7 +164,17 @@ def _bench_settings(args):
     patterns = tuple(x.strip() for x in args.patterns.split(",") if x.strip())
     return BenchSettings(ddr_length=args.ddr_length, ddr_base=args.ddr_base, patterns=patterns,
                          repeats=args.repeats, clock_seconds=args.clock_seconds,
-                         constants_path=args.constants, results_dir=args.results_dir, lock_wait_s=args.lock_wait)
+                         constants_path=args.constants, results_dir=args.results_dir, lock_wait_s=args.lock_wait,
+                         **_hostlink_settings(args))
+
+
+def _hostlink_settings(args) -> dict:
+    out = {}
+    if getattr(args, "hostlink_count", None) is not None:
+        out["hostlink_count"] = args.hostlink_count
+    if getattr(args, "no_sweep", False):
+        out["hostlink_sweep"] = ()
+    return out
 
 
 def _say(message: str) -> None:

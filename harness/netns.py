@@ -147,6 +147,13 @@ def remove_stale_namespaces() -> list[str]:
         except ValueError:
             continue
         if pid != os.getpid() and not os.path.exists(f"/proc/{pid}"):
+            # a simulator whose owner was killed outright still runs in there: stop it first
+            pids = _ip("netns", "pids", name, check=False).stdout.split()
+            for p in pids:
+                try:
+                    os.kill(int(p), 9)
+                except (ValueError, ProcessLookupError, PermissionError):
+                    pass
             _ip("netns", "del", name, check=False)
             removed.append(name)
     return removed

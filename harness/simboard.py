@@ -87,7 +87,7 @@ class SimBoard:
             log = open(self.log_path, "wb")
             self.proc = subprocess.Popen([*self.netns.exec_prefix(), str(vsim)], cwd=self.run_dir,
                                          stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                         start_new_session=True)
+                                         start_new_session=True, preexec_fn=_die_with_parent)
             log.close()
             self._wait_uart_listening(t0)
             if eth is not None:
@@ -177,6 +177,14 @@ class SimBoard:
                 raise SimulatorError(f"simulator TAP tap0 did not come up with {host_ip} in namespace "
                                      f"{self.netns.name}; output:\n{self.log_tail()}", board=self.board)
             time.sleep(0.02)
+
+
+def _die_with_parent() -> None:
+    """In the child: SIGTERM when the thread that started it is gone, so a harness killed
+    with SIGKILL (or by the OOM killer) leaves no simulator running."""
+    import ctypes
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _free_port() -> int:
