@@ -24,7 +24,7 @@ from harness.csr.client import CsrClient
 from harness.csr.etherbone import EtherboneLink
 from harness.csr.regmap import RegisterMap
 from harness.csr.uartbone import UartBone
-from harness.errors import BoardError, BuildError, IdentifierMismatchError, SailbenchError
+from harness.errors import BoardError, IdentifierMismatchError, SailbenchError
 from harness.simboard import SimBoard
 
 SIM_UART_BURST = 255
