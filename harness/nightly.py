@@ -34,7 +34,7 @@ from harness.health import check_health, classify
 from harness.history import History
 from harness.history_sink import HistorySink, store_finished_run
 from harness.locks import BoardLock
-from harness.report.model import (HARNESS, INFRASTRUCTURE, MEASUREMENT, PASSED, QUARANTINED, VERDICTS,
+from harness.report.model import (HARNESS, INFRASTRUCTURE, MEASUREMENT, QUARANTINED, VERDICTS,
                                   BoardReport, RunReport, board_report, load_results, results_findings)
 from harness.report.write import ReportFiles, write_reports
 from harness.results import new_run_id, now_iso
@@ -174,12 +174,14 @@ class _Night:
             finally:
                 run.join(30)
             report = self._pair_report(name, run)
-        except Exception as e:
-            category = classify(e)
-            report = self._pair_report(name, run) if run is not None and run.results is not None \
-                else BoardReport(name, category)
-            report.outcome = category if category != MEASUREMENT or report.outcome == PASSED else report.outcome
-            report.message = str(e).splitlines()[0] if str(e) else type(e).__name__
+        except Exception as e:     # busy past the wait, a pod failed, a step timed out: the others still run
+            report = BoardReport(name, classify(e), str(e).splitlines()[0] if str(e) else type(e).__name__)
+            if run is not None and getattr(run, "results", None) is not None:
+                try:                   # keep what the pair measured before it failed
+                    measured = self._pair_report(name, run)
+                    report.results, report.results_path = measured.results, measured.results_path
+                except Exception as inner:   # noqa: BLE001 - the first error is the one to report
+                    self.say(f"{step} pair '{name}': its results could not be read: {inner}")
         report.duration_s = round(time.monotonic() - t0, 1)
         report.trend = self.history.trend(name, self.settings.trend_runs)
         self.say(f"{step} pair '{name}': {report.outcome_text} in {report.duration_s:.1f} s"

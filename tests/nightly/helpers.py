@@ -21,7 +21,6 @@ def write_lab(directory: Path, boards: str, quarantine_after: int = 2, pairs: st
     lab = directory / "lab.yaml"
     pairs = f"pairs:\n{pairs}" if pairs else ""
     lab.write_text(f"""\
-default_board: sim
 boards:
 {boards}
 {pairs}

@@ -1,5 +1,4 @@
 """Board locks across processes: holder info, waiting, failing with the holder named, release on crash."""
-import json
 import os
 import signal
 import subprocess

@@ -5,7 +5,6 @@ import xml.etree.ElementTree as ET
 
 from harness.constants import HOST_LINK, INTERCARD, LOCAL_DDR
 from harness.report.html import render_html, sweep_points
-from harness.report.junit import render_junit
 from harness.report.model import (INFRASTRUCTURE, MEASUREMENT, QUARANTINED, VERDICTS, BoardReport, RunReport,
                                   board_report, results_outcome)
 from harness.report.svg import nice_ticks
