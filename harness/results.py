@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import platform
 import re
 import secrets
 import shutil
 import socket
 import subprocess
-import tempfile
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Protocol
 
+from harness.atomic_file import replace_file
 from harness.errors import HistoryError, ResultsError
 from harness.verdict import InvariantVerdict, Verdict
 
@@ -226,20 +225,7 @@ class ResultsFile:
 
     def _write(self) -> None:
         text = json.dumps(self.data, indent=2, allow_nan=False) + "\n"
-        tmp: str | None = None
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=f".{self.run_id}.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-            tmp = None
+            replace_file(self.path, text, fsync=True)
         except OSError as e:
             raise ResultsError(f"cannot write {self.path}: {e.strerror or e}") from e
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass

@@ -6,12 +6,11 @@ database for trends), so the numbers a person reads are the numbers stored.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.atomic_file import replace_file
 from harness.errors import ResultsError
 
 # A board's outcome, worst last. "verdicts": measured fine, but a scheduler constant or invariant
@@ -95,23 +94,11 @@ def load_results(path: Path | str) -> dict[str, Any]:
 
 def write_text_atomic(path: Path, text: str) -> Path:
     """Write a report file whole or not at all."""
-    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-        tmp = None
+        return replace_file(path, text)
     except OSError as e:
         raise ResultsError(f"cannot write report {path}: {e.strerror or e}; check results.dir in lab.yaml") from e
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-    return path
 
 
 def outcome_message(data: dict[str, Any], outcome: str) -> str:
