@@ -24,7 +24,7 @@ from harness.csr.client import CsrClient
 from harness.csr.etherbone import EtherboneLink
 from harness.csr.regmap import RegisterMap
 from harness.csr.uartbone import UartBone
-from harness.errors import BoardError, IdentifierMismatchError, SailbenchError
+from harness.errors import SimulatorError, BoardError, IdentifierMismatchError, SailbenchError
 from harness.simboard import SimBoard
 
 SIM_UART_BURST = 255
@@ -134,12 +134,14 @@ def _open_sim(config: BoardConfig, progress: Callable[[str], None]) -> Board:
         board.timings = {"build_s": round(t_build, 2), "start_s": round(time.monotonic() - t0 - t_build, 2)}
         return board
     except BaseException as e:
+        died = sim.proc is not None and sim.proc.poll() is not None   # before stop() ends it anyway
+        tail = sim.log_tail() if died else ""
         if board is not None:
             board.close()
         else:
             sim.stop()
-        if isinstance(e, SailbenchError) and sim.proc is not None and sim.proc.poll() is not None:
-            raise BoardError(f"{e}; simulator output:\n{sim.log_tail()}", board=config.name) from e
+        if isinstance(e, SailbenchError) and died:
+            raise SimulatorError(f"simulator died ({e}); its output:\n{tail}", board=config.name) from e
         raise
 
 
