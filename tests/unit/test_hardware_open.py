@@ -1,6 +1,6 @@
 """Opening a real board (what the `board` fixture does): build -> timing verdict -> load unless the
 board already runs this build -> identifier -> DRAM init. The build, the cable and the board are
-stand-ins here; tests/build/ drives the real build and the real openFPGALoader."""
+stand-ins here; tests/bitstream/ drives the real build and the real openFPGALoader."""
 from pathlib import Path
 from types import SimpleNamespace
 

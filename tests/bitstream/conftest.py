@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "tests/build/" in str(item.fspath):
+        if "tests/bitstream/" in str(item.fspath):
             item.add_marker(pytest.mark.toolchain)
 
 
