@@ -113,10 +113,13 @@ class _Night:
 
     def board(self, name: str, step: str) -> BoardReport:
         t0 = time.monotonic()
-        report = self._board(name, step)
+        return self._finish(self._board(name, step), "board", name, step, t0)
+
+    def _finish(self, report: BoardReport, kind: str, name: str, step: str, t0: float) -> BoardReport:
+        """Duration, history trend and the one-line outcome, for a board or a pair."""
         report.duration_s = round(time.monotonic() - t0, 1)
         report.trend = self.history.trend(name, self.settings.trend_runs)
-        self.say(f"{step} board '{name}': {report.outcome_text} in {report.duration_s:.1f} s"
+        self.say(f"{step} {kind} '{name}': {report.outcome_text} in {report.duration_s:.1f} s"
                  + (f": {report.message}" if report.message else ""))
         return report
 
@@ -182,11 +185,7 @@ class _Night:
                     report.results, report.results_path = measured.results, measured.results_path
                 except Exception as inner:   # noqa: BLE001 - the first error is the one to report
                     self.say(f"{step} pair '{name}': its results could not be read: {inner}")
-        report.duration_s = round(time.monotonic() - t0, 1)
-        report.trend = self.history.trend(name, self.settings.trend_runs)
-        self.say(f"{step} pair '{name}': {report.outcome_text} in {report.duration_s:.1f} s"
-                 + (f": {report.message}" if report.message else ""))
-        return report
+        return self._finish(report, "pair", name, step, t0)
 
     def _pair_report(self, name: str, run: Any) -> BoardReport:
         """The pair's results file, recorded in the history; its comparisons shown in the report only."""
