@@ -11,8 +11,8 @@ import sys
 import tempfile
 import time
 
-from harness.board import open_board
-from harness.config import find_lab, load_lab
+from sailbench.harness.board.board import open_board
+from sailbench.harness.config.lab import find_lab, load_lab
 
 
 def main() -> int:
@@ -31,7 +31,7 @@ def main() -> int:
             assert b.identifier
     with tempfile.TemporaryDirectory() as d:
         t0 = time.monotonic()
-        r = subprocess.run([sys.executable, "-m", "harness.cli", "bench", "--board", "sim", "--results-dir", d],
+        r = subprocess.run([sys.executable, "-m", "sailbench.harness.cli", "bench", "--board", "sim", "--results-dir", d],
                            capture_output=True, text=True)
         wall = time.monotonic() - t0
     print(f"sim restart to ready (start + connect + identifier), {a.restarts} runs: "

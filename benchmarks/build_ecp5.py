@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def build(board: str, env: dict, results: str) -> tuple[float, int, str]:
     t0 = time.monotonic()
-    r = subprocess.run([sys.executable, "-m", "harness.cli", "build", "--board", board, "--allow-timing-fail",
+    r = subprocess.run([sys.executable, "-m", "sailbench.harness.cli", "build", "--board", board, "--allow-timing-fail",
                         "--results-dir", results], cwd=REPO, env=env, capture_output=True, text=True)
     return time.monotonic() - t0, r.returncode, r.stdout + r.stderr
 

@@ -12,8 +12,8 @@ import subprocess
 import sys
 import time
 
-from harness.board import open_board
-from harness.config import find_lab, load_lab
+from sailbench.harness.board.board import open_board
+from sailbench.harness.config.lab import find_lab, load_lab
 
 CLIENT = r"""
 import sys, time

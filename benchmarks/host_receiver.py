@@ -21,8 +21,8 @@ import subprocess
 import sys
 import time
 
-from harness.netns import NetNamespace
-from harness.udp_host import UdpReceiver
+from sailbench.harness.sim.netns import NetNamespace
+from sailbench.harness.transport.udp_host import UdpReceiver
 
 A_IP, B_IP, PORT = "10.77.0.1", "10.77.0.2", 6100
 

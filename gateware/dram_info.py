@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from litedram.init import get_sdram_phy_init_sequence
 
-from gateware.profiles import BoardProfile
+from sailbench.gateware.profiles import BoardProfile
 
 # DFII bit names used in litedram/init.py's sequences (litedram/init.py, get_sdram_phy_c_header).
 DFII_CONTROL = {"DFII_CONTROL_SEL": 0x01, "DFII_CONTROL_CKE": 0x02, "DFII_CONTROL_ODT": 0x04,

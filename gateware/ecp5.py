@@ -15,7 +15,7 @@ fails the build is the harness's call (`--allow-timing-fail`).
 
 Run as a module (the harness does, in a subprocess):
 
-    python -m gateware.ecp5 --profile versa-ecp5 --build-root build
+    python -m sailbench.gateware.ecp5 --profile versa-ecp5 --build-root build
 """
 from __future__ import annotations
 
@@ -39,13 +39,13 @@ from litedram import modules as litedram_modules
 from litedram.phy import ECP5DDRPHY
 from liteeth.phy.ecp5rgmii import LiteEthPHYRGMII
 
-from gateware import pnr_report
-from gateware.build_info import package_versions, project_version, read_manifest, write_manifest
-from gateware.dram_info import dram_manifest
-from gateware.ecp5_options import BUILD_NAME, TARGET, Ecp5Options, ecp5_build_dir, tool_versions
-from gateware.profiles import BoardProfile, ProfileError, buildable_profile
-from gateware.soc import HOSTLINK_GEN_PORT, HOSTLINK_SINK_PORT, ProbeSoC
-from gateware.yowasp import ToolchainError, YowaspTrellisToolchain, run_steps, steps, write_script
+from sailbench.gateware import pnr_report
+from sailbench.gateware.build_info import package_versions, project_version, read_manifest, write_manifest
+from sailbench.gateware.dram_info import dram_manifest
+from sailbench.gateware.ecp5_options import BUILD_NAME, TARGET, Ecp5Options, ecp5_build_dir, tool_versions
+from sailbench.gateware.profiles import BoardProfile, ProfileError, buildable_profile
+from sailbench.gateware.soc import HOSTLINK_GEN_PORT, HOSTLINK_SINK_PORT, ProbeSoC
+from sailbench.gateware.yowasp import ToolchainError, YowaspTrellisToolchain, run_steps, steps, write_script
 
 SOC_MAC = 0x10e2d5000002
 ETHERBONE_PORT = 1234

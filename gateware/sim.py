@@ -8,7 +8,7 @@ the sim Ethernet PHY (TAP at run time). Only the physical PHYs differ.
 Run as a module to build (the harness does this in a subprocess so LiteX's
 chdir and output stay out of the caller):
 
-    python -m gateware.sim --profile versa-ecp5 --build-root build
+    python -m sailbench.gateware.sim --profile versa-ecp5 --build-root build
 """
 from __future__ import annotations
 
@@ -36,11 +36,11 @@ from litedram.phy.model import SDRAMPHYModel
 from liteeth.common import eth_phy_description
 from litex.soc.interconnect import stream
 
-from gateware.build_info import compile_jobs, build_hash, package_versions, project_version, write_manifest, read_manifest
-from gateware.dram_info import dram_manifest
-from gateware.profiles import BoardProfile, get_profile
-from gateware.sim_options import TARGET, SimOptions, sim_build_dir
-from gateware.soc import ProbeSoC
+from sailbench.gateware.build_info import compile_jobs, build_hash, package_versions, project_version, write_manifest, read_manifest
+from sailbench.gateware.dram_info import dram_manifest
+from sailbench.gateware.profiles import BoardProfile, get_profile
+from sailbench.gateware.sim_options import TARGET, SimOptions, sim_build_dir
+from sailbench.gateware.soc import ProbeSoC
 
 # The Verilator clocker needs an integer picosecond period, which 75 MHz is
 # not. Simulated time is never used for rates (cycles x the profile's nominal

@@ -10,8 +10,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from gateware.build_info import build_hash
-from gateware.profiles import BoardProfile
+from sailbench.gateware.build_info import build_hash
+from sailbench.gateware.profiles import BoardProfile
 
 TARGET = "sim"
 

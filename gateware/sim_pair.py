@@ -7,7 +7,7 @@ TCP port), its own identifier (role upstream or downstream), its own CSRs
 receiving side of each lane, through the receiving board's CSRs: bit errors
 (every N words or at word index K), a cut lane, a delayed lock.
 
-    python -m gateware.sim_pair --profile versa-ecp5 --lanes 4 --build-root build
+    python -m sailbench.gateware.sim_pair --profile versa-ecp5 --lanes 4 --build-root build
 """
 from __future__ import annotations
 
@@ -30,13 +30,13 @@ from litex.soc.cores import uart
 from litex.soc.integration.export import get_csr_json
 from litex.soc.interconnect.csr import CSRStatus, CSRStorage
 
-from gateware.build_info import compile_jobs, build_hash, package_versions, project_version, read_manifest, write_manifest
-from gateware.profiles import BoardProfile, get_profile
-from gateware.sim import SIM_IO_CLOCKER_HZ, SIM_SYS_CLOCKER_HZ
-from gateware.sim_options import verilator_version
-from gateware.cores.lane_probe import WORD_CLK_HZ, LaneProbe
-from gateware.phy.serdes_model import SerDesLinkModel
-from gateware.soc import ProbeSoC
+from sailbench.gateware.build_info import compile_jobs, build_hash, package_versions, project_version, read_manifest, write_manifest
+from sailbench.gateware.profiles import BoardProfile, get_profile
+from sailbench.gateware.sim import SIM_IO_CLOCKER_HZ, SIM_SYS_CLOCKER_HZ
+from sailbench.gateware.sim_options import verilator_version
+from sailbench.gateware.cores.lane_probe import WORD_CLK_HZ, LaneProbe
+from sailbench.gateware.phy.serdes_model import SerDesLinkModel
+from sailbench.gateware.soc import ProbeSoC
 
 # The SerDes word clock: 62.5 MHz nominal (1.25 Gbaud / 20 bits), exactly half the
 # I/O clock: period 1 200 000 ps against 600 000 ps (sys 1 000 000 ps = 75 MHz).

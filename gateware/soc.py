@@ -12,16 +12,16 @@ from migen import ClockDomain, ClockDomainsRenamer, ClockSignal, ResetSignal
 from litex.soc.integration.soc_core import SoCCore
 from litex.soc.cores import uart
 
-from gateware.cores.cycle_counter import CycleCounter
-from gateware.cores.window_timer import WindowTimer
-from gateware.cores.write_counter import BusWriteCounter
-from gateware.cores.frame_counter import FrameCounter
-from gateware.cores.last_be_phy import LastBePHY
-from gateware.cores.udp_traffic import UdpTrafficGenerator, UdpTrafficSink
+from sailbench.gateware.cores.cycle_counter import CycleCounter
+from sailbench.gateware.cores.window_timer import WindowTimer
+from sailbench.gateware.cores.write_counter import BusWriteCounter
+from sailbench.gateware.cores.frame_counter import FrameCounter
+from sailbench.gateware.cores.last_be_phy import LastBePHY
+from sailbench.gateware.cores.udp_traffic import UdpTrafficGenerator, UdpTrafficSink
 
 HOSTLINK_GEN_PORT = 6000    # the generator's source port
 HOSTLINK_SINK_PORT = 6001   # the board listens here for host-to-board traffic
-from gateware.profiles import BoardProfile
+from sailbench.gateware.profiles import BoardProfile
 
 IDENT_PREFIX = "sailbench"
 

@@ -30,7 +30,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness.errors import SailbenchError
+from sailbench.harness.errors import SailbenchError
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -160,7 +160,7 @@ def _bench_options(b: argparse.ArgumentParser) -> None:
 
 
 def _bench_settings(args):
-    from harness.bench import BenchSettings
+    from sailbench.harness.run.bench import BenchSettings
     patterns = tuple(x.strip() for x in args.patterns.split(",") if x.strip())
     return BenchSettings(ddr_length=args.ddr_length, ddr_base=args.ddr_base, patterns=patterns,
                          repeats=args.repeats, clock_seconds=args.clock_seconds,
@@ -183,11 +183,11 @@ def _say(message: str) -> None:
 
 def _cmd_bench(args, lab) -> int:
     from contextlib import nullcontext
-    from harness.bench import render_outcome, run_bench
-    from harness.history import History
-    from harness.history_sink import HistorySink
-    from harness.report.model import RunReport, board_report
-    from harness.report.write import write_reports
+    from sailbench.harness.run.bench import render_outcome, run_bench
+    from sailbench.harness.record.history import History
+    from sailbench.harness.record.history_sink import HistorySink
+    from sailbench.harness.report.model import RunReport, board_report
+    from sailbench.harness.report.write import write_reports
     settings = _bench_settings(args)
     t0 = time.monotonic()
     with (nullcontext() if args.no_history else History(lab.history_path)) as history:
@@ -207,14 +207,14 @@ def _cmd_bench(args, lab) -> int:
 
 
 def _cmd_nightly(args, lab) -> int:
-    from harness.nightly import NightlySettings, render_summary, run_nightly
+    from sailbench.harness.run.nightly import NightlySettings, render_summary, run_nightly
     outcome = run_nightly(lab, NightlySettings(tag=args.tag, bench=_bench_settings(args)), say=_say)
     print(render_summary(outcome))
     return outcome.exit_code
 
 
 def _cmd_bringup(args, lab) -> int:
-    from harness.bringup import render_bringup, run_bringup
+    from sailbench.harness.run.bringup import render_bringup, run_bringup
     report = run_bringup(lab, args.board, say=_say, lock_wait_s=args.lock_wait)
     print()
     print(render_bringup(report))
@@ -231,7 +231,7 @@ def _cmd_boards(args, lab) -> int:
 
 
 def _cmd_ident(args, lab) -> int:
-    from harness.board import open_board
+    from sailbench.harness.board.board import open_board
     with open_board(lab.board(args.board or lab.default_board), progress=print) as board:
         print(f"{board.name}: {board.identifier}")
         print(f"  build {board.build_dir}  port {board.port}")
@@ -239,7 +239,7 @@ def _cmd_ident(args, lab) -> int:
 
 
 def _cmd_sim(args, lab) -> int:
-    from harness.board import open_board
+    from sailbench.harness.board.board import open_board
     cfg = lab.board(args.board or lab.default_board)
     if cfg.kind != "sim":
         raise SailbenchError(f"board '{cfg.name}' is kind '{cfg.kind}', not a simulated board")
@@ -262,20 +262,20 @@ def _cmd_sim(args, lab) -> int:
 def _cmd_build(args, lab) -> int:
     cfg = lab.board(args.board or lab.default_board)
     if cfg.kind == "sim":
-        from harness.builds import ensure_sim_build
+        from sailbench.harness.build.cache import ensure_sim_build
         out = ensure_sim_build(cfg.profile, with_dram=cfg.sim.dram if cfg.sim else True,
                                with_ethernet=cfg.sim.ethernet if cfg.sim else True, progress=print)
         print(f"simulated board '{cfg.name}' built: {out}")
         return 0
-    from harness.build_run import build_board
+    from sailbench.harness.run.build_command import build_board
     return build_board(lab, cfg, allow_timing_fail=args.allow_timing_fail or cfg.allow_timing_fail,
                        results_dir=args.results_dir)
 
 
 def _cmd_load(args, lab) -> int:
-    from harness import loader
-    from harness.board import connect_hardware, wait_identifier
-    from harness.builds import read_build_manifest
+    from sailbench.harness.board import loader
+    from sailbench.harness.board.board import connect_hardware, wait_identifier
+    from sailbench.harness.build.cache import read_build_manifest
     cfg = lab.board(args.board or lab.default_board)
     result = loader.load(cfg, flash=args.flash, progress=print, allow_timing_fail=args.allow_timing_fail or None)
     print(result)
@@ -287,10 +287,10 @@ def _cmd_load(args, lab) -> int:
 
 
 def _cmd_pair(args, lab) -> int:
-    from harness.errors import PairCancelled, PairError, PairPendingError
-    from harness.pair_runner import PairRun, PairSettings
-    from harness.pair_table import exit_code, render_pair
-    from harness.placement import check_placement
+    from sailbench.harness.errors import PairCancelled, PairError, PairPendingError
+    from sailbench.harness.run.pair.runner import PairRun, PairSettings
+    from sailbench.harness.run.pair.table import exit_code, render_pair
+    from sailbench.harness.run.pair.placement import check_placement
     check_placement(args.placement)                  # rejected before anything starts
     settings = PairSettings(placement=args.placement, timeout_s=args.timeout, link_timeout_s=args.link_timeout,
                             payload_frames=args.frames, payload_length=args.frame_bytes, prbs_pattern=args.prbs,
@@ -332,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     signal.signal(signal.SIGTERM, _on_sigterm)   # a killed run cleans up like Ctrl-C
     try:
-        from harness.config import find_lab, load_lab
+        from sailbench.harness.config.lab import find_lab, load_lab
         lab = load_lab(find_lab(args.lab))
         return {"bench": _cmd_bench, "pair": _cmd_pair, "boards": _cmd_boards, "ident": _cmd_ident, "sim": _cmd_sim,
                 "build": _cmd_build, "load": _cmd_load,

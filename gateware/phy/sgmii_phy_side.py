@@ -29,7 +29,7 @@ from litex.soc.interconnect import stream
 from liteeth.common import eth_phy_description
 from liteeth.phy.pcs_1000basex import PCSRX, PCSTX
 
-from gateware.phy.sgmii_ecp5 import HARDWARE_TIMERS, SPEED_CODE, PCSTimers
+from sailbench.gateware.phy.sgmii_ecp5 import HARDWARE_TIMERS, SPEED_CODE, PCSTimers
 
 
 class SGMIIPHYSide(LiteXModule):

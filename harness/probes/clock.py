@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass
 
-from harness.board import Board
+from sailbench.harness.board.board import Board
 
 
 @dataclass

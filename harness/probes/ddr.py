@@ -11,9 +11,9 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass
 
-from harness.board import Board
-from harness.errors import MeasurementError, ProbeError
-from harness.probes.bist_model import expected_alias_errors, unique_words
+from sailbench.harness.board.board import Board
+from sailbench.harness.errors import MeasurementError, ProbeError
+from sailbench.harness.probes.bist_model import expected_alias_errors, unique_words
 
 PATTERNS = ("sequential", "random")
 

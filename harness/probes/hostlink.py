@@ -12,10 +12,10 @@ import socket
 import time
 from dataclasses import asdict, dataclass
 
-from harness.board import Board
-from harness.errors import ProbeError
-from harness.hostlink_ceiling import udp_ceiling_bytes_per_s
-from harness.udp_host import UdpReceiver, send_sequence
+from sailbench.harness.board.board import Board
+from sailbench.harness.errors import ProbeError
+from sailbench.harness.judge.ceilings import udp_ceiling_bytes_per_s
+from sailbench.harness.transport.udp_host import UdpReceiver, send_sequence
 
 HOST_RX_PORT = 6100
 PAYLOAD_MIN, PAYLOAD_MAX = 64, 1472

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from harness.csr.client import CsrClient
-from harness.csr.regmap import RegisterMap
-from harness.errors import ProbeError
+from sailbench.harness.transport.client import CsrClient
+from sailbench.harness.transport.regmap import RegisterMap
+from sailbench.harness.errors import ProbeError
 
 STATES = ("Down", "Training", "Up", "Error")          # Spanker's LinkState names, by CSR value
 STAGES = ("reset", "serdes", "sync", "align", "partner", "up", "error", "prbs")

@@ -1,2 +1,3 @@
-"""Reports a person reads: one HTML page per run (html.py, plots in svg.py), JUnit XML for CI
-(junit.py), both rendered from the results files and the history database (model.py)."""
+"""Reports: what people read. The printed tables, the HTML page and its SVG plots, and
+JUnit XML, all drawn from results documents. Imports record, judge, config and the roots;
+never a runner."""

@@ -16,10 +16,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from harness.regression import figure_key, size_text
-from harness.report.model import BoardReport, RunReport
-from harness.report.svg import PALETTE, Bar, LineChart, Series, bar_chart, line_chart
-from harness.units import mb_per_s, percent, ratio_text
+from sailbench.harness.judge.regression import figure_key, size_text
+from sailbench.harness.report.model import BoardReport, RunReport
+from sailbench.harness.report.svg import PALETTE, Bar, LineChart, Series, bar_chart, line_chart
+from sailbench.harness.units import mb_per_s, percent, ratio_text
 
 CSS = """
 body { font-family: sans-serif; margin: 1.5em auto; max-width: 1100px; color: #222; line-height: 1.4; }

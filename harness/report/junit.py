@@ -11,7 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from harness.report.model import HARNESS, INFRASTRUCTURE, MEASUREMENT, QUARANTINED, BoardReport, RunReport
+from sailbench.harness.report.model import HARNESS, INFRASTRUCTURE, MEASUREMENT, QUARANTINED, BoardReport, RunReport
 
 
 def _case(suite: ET.Element, classname: str, name: str, *, failure: str | None = None,

@@ -10,8 +10,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.atomic_file import replace_file
-from harness.errors import ResultsError
+from sailbench.harness.atomic_file import replace_file
+from sailbench.harness.errors import ResultsError
 
 # A board's outcome, worst last. "verdicts": measured fine, but a scheduler constant or invariant
 # did not hold (the bench's finding, not a fault of the board).

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from html import escape
 
-from harness.units import MB, mb_per_s
+from sailbench.harness.units import MB, mb_per_s
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 CEILING_COLOR = "#444444"

@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.report.html import render_html
-from harness.report.junit import render_junit
-from harness.report.model import RunReport, write_text_atomic
+from sailbench.harness.report.html import render_html
+from sailbench.harness.report.junit import render_junit
+from sailbench.harness.report.model import RunReport, write_text_atomic
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,11 @@ directory is cached by its input hash) and run by plain `pytest`, as CI does.
 The bitstream is built once per session for the repository lab.yaml's
 `versa-ecp5` board, the same inputs `sailbench build --board versa-ecp5` uses.
 """
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 
 def pytest_collection_modifyitems(items):
@@ -23,14 +20,14 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def versa_config():
-    from harness.config import load_lab
+    from sailbench.harness.config.lab import load_lab
     return load_lab(ROOT / "lab.yaml").board("versa-ecp5")
 
 
 @pytest.fixture(scope="session")
 def versa_bitstream(versa_config):
-    from harness.bitstream import ensure_bitstream
-    from harness.errors import SailbenchError
+    from sailbench.harness.build.bitstream import ensure_bitstream
+    from sailbench.harness.errors import SailbenchError
     try:
         return ensure_bitstream(versa_config, progress=lambda m: print(m, flush=True))
     except SailbenchError as e:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from gateware.pnr_report import BuildReport
-from harness.cli import main
+from sailbench.gateware.pnr_report import BuildReport
+from sailbench.harness.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -101,9 +101,9 @@ def test_board_fixture_path_builds_then_needs_the_cable(versa_bitstream, versa_c
     """open_board on a real board: the cached build, the timing verdict, then loading, which on a
     machine without the cable stops with the loader's one-line error."""
     import dataclasses
-    from harness.bitstream import TimingFailedError
-    from harness.board import open_board
-    from harness.errors import BoardError
+    from sailbench.harness.build.bitstream import TimingFailedError
+    from sailbench.harness.board.board import open_board
+    from sailbench.harness.errors import BoardError
     if not versa_bitstream.timing_passed:
         with pytest.raises(TimingFailedError):
             open_board(versa_config, progress=lambda m: None)

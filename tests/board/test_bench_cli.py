@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-SAILBENCH = [sys.executable, "-m", "harness.cli"]
+SAILBENCH = [sys.executable, "-m", "sailbench.harness.cli"]
 
 
 def _run(args, **kw):

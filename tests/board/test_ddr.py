@@ -1,7 +1,7 @@
 """DDR probe end to end: LiteDRAM BIST on the board, rates from its cycle counters."""
 import pytest
 
-from harness.probes.bist_model import expected_alias_errors
+from sailbench.harness.probes.bist_model import expected_alias_errors
 
 LENGTH = 1 << 18   # 256 KiB: long enough for refresh and row changes to show, short in simulation
 

@@ -9,7 +9,7 @@ with is checked against the model too (byte order of the phase data).
 """
 import pytest
 
-from harness.dram_init import (CONTROL_HARDWARE, CONTROL_SOFTWARE, SEEDS, Dfii, init_dram, pattern_bytes,
+from sailbench.harness.board.dram_init import (CONTROL_HARDWARE, CONTROL_SOFTWARE, SEEDS, Dfii, init_dram, pattern_bytes,
                                 pattern_errors)
 
 

@@ -45,7 +45,7 @@ def test_injected_loss_host_to_board_shows_up_exactly_as_gaps(host_link, netns):
 
 
 def test_injected_loss_board_to_host_shows_up_exactly_as_gaps(host_link, netns):
-    from harness.probes.hostlink import HOST_RX_PORT
+    from sailbench.harness.probes.hostlink import HOST_RX_PORT
     netns.drop_udp_to(HOST_RX_PORT, 10)
     r = host_link.board_to_host(256, 400)
     dropped = netns.dropped_packets()

@@ -8,7 +8,7 @@ import pytest
 from scapy.layers.inet import ICMP, IP, UDP
 from scapy.layers.l2 import ARP, Ether
 
-from harness.rawlink import RawLink
+from sailbench.harness.transport.rawlink import RawLink
 
 pytestmark = pytest.mark.ethernet
 

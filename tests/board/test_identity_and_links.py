@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from harness.csr.client import CsrClient
-from harness.csr.uartbone import UartBone
-from harness.errors import BoardSilentError, IdentifierMismatchError
+from sailbench.harness.transport.client import CsrClient
+from sailbench.harness.transport.uartbone import UartBone
+from sailbench.harness.errors import BoardSilentError, IdentifierMismatchError
 
 
 def test_identifier_matches_the_build(board):

@@ -20,11 +20,11 @@ from litex.gen import LiteXModule
 from litex.soc.cores.code_8b10b import Encoder
 from liteeth.mac.crc import LiteEthMACCRCEngine
 
-from gateware.cores.lane_probe import (
+from sailbench.gateware.cores.lane_probe import (
     BYTES_PER_WORD, CRC_POLY, EOF, FRAME_OVERHEAD_WORDS, FRAME_TYPE, SOF, STATUS_ALIGNED, VALID_K,
     LaneProbe, LinkState, Stage, code_group_table, crc32_words, crc_next, encode_8b10b, payload_word,
 )
-from gateware.phy.serdes_model import SerDesLinkModel
+from sailbench.gateware.phy.serdes_model import SerDesLinkModel
 
 TX_LATENCY = 3             # words from the frame FSM to tx_data: Encoder (2) + output register
 UP_LIMIT = 300             # cycles; training takes ~55 after the local reset
@@ -197,7 +197,7 @@ def test_probe_on_serdes_ecp5_elaborates():
     versa = pytest.importorskip("litex_boards.platforms.lattice_versa_ecp5")
     from liteiclink.serdes.serdes_ecp5 import SerDesECP5, SerDesECP5PLL
     from migen import ClockDomain
-    from gateware.cores.lane_probe import attach_serdes_ecp5
+    from sailbench.gateware.cores.lane_probe import attach_serdes_ecp5
 
     platform = versa.Platform(toolchain="trellis")
 

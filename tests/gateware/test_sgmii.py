@@ -7,7 +7,7 @@ Timers are SIM_TIMERS (cycles, not milliseconds); see sgmii_ecp5.PCSTimers.
 """
 from dataclasses import replace
 
-from gateware.phy.sgmii_ecp5 import SIM_TIMERS, SGMIIConfig
+from sailbench.gateware.phy.sgmii_ecp5 import SIM_TIMERS, SGMIIConfig
 
 from sgmii_sim import (CLOCKS_WITH_SYS, MAC_A, MAC_B, SGMIIPair, collect, frame, on_wire, run, send,
                        wait_link_up)

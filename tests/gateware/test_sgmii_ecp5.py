@@ -9,9 +9,9 @@ from migen import ClockDomain
 
 from litex.gen import LiteXModule
 
-from gateware.phy.sgmii_ecp5 import SGMIIPHYECP5, SerDesECP5RefClk
-from gateware.profiles import get_profile
-from gateware.soc import ProbeSoC
+from sailbench.gateware.phy.sgmii_ecp5 import SGMIIPHYECP5, SerDesECP5RefClk
+from sailbench.gateware.profiles import get_profile
+from sailbench.gateware.soc import ProbeSoC
 
 versa = pytest.importorskip("litex_boards.platforms.lattice_versa_ecp5")
 

@@ -32,12 +32,12 @@ results: {{dir: results}}
 
 
 def sailbench(lab: Path, *args: str, timeout: float = 600, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "harness.cli", "--lab", str(lab), *args], cwd=REPO,
+    return subprocess.run([sys.executable, "-m", "sailbench.harness.cli", "--lab", str(lab), *args], cwd=REPO,
                           capture_output=True, text=True, timeout=timeout, **kw)
 
 
 def sailbench_popen(lab: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "harness.cli", "--lab", str(lab), *args], cwd=REPO,
+    return subprocess.Popen([sys.executable, "-m", "sailbench.harness.cli", "--lab", str(lab), *args], cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

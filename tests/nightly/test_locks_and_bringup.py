@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from harness.history import History
-from harness.locks import BoardLock, read_holder
+from sailbench.harness.record.history import History
+from sailbench.harness.board.locks import BoardLock, read_holder
 from helpers import SMALL, load_json, sailbench, sailbench_popen, write_lab
 
 SIM = """\

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.history import History
-from harness.regression import figure_key
+from sailbench.harness.record.history import History
+from sailbench.harness.judge.regression import figure_key
 from helpers import SMALL, FigureCells, chromium_run, load_json, png_pixels, report_path, sailbench, write_lab
 
 # The first night may build the simulated board and the simulated pair (minutes each on a busy

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.config import load_lab
+from sailbench.harness.config.lab import load_lab
 
 LAB = """\
 default_board: sim
@@ -35,9 +35,9 @@ def pair_lab(tmp_path: Path):
 @pytest.fixture(scope="session")
 def pair_lanes() -> list[int]:
     """Lane probes in the simulated pair's build (built if needed); [] before the lane integration."""
-    from harness.builds import ensure_pair_build, read_build_manifest
-    from harness.csr.regmap import RegisterMap
-    from harness.probes.lanes import lane_indexes
+    from sailbench.harness.build.cache import ensure_pair_build, read_build_manifest
+    from sailbench.harness.transport.regmap import RegisterMap
+    from sailbench.harness.probes.lanes import lane_indexes
     build = ensure_pair_build("versa-ecp5", 4, progress=lambda m: print(m, flush=True))
     manifest = read_build_manifest(build)
     return lane_indexes(RegisterMap.from_json(build / manifest["boards"]["upstream"]["csr_json"]))

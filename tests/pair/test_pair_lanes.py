@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from harness.pair_phase import Phase
-from harness.pair_runner import PairRun, PairSettings
+from sailbench.harness.run.pair.phase import Phase
+from sailbench.harness.run.pair.runner import PairRun, PairSettings
 
 QUICK = dict(payload_frames=50, prbs_seconds=0.5, link_timeout_s=10.0)
 

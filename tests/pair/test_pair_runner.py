@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.errors import ConfigError, PairCancelled, PairPendingError, PairRunFailed, PhaseError
-from harness.pair_phase import Phase
-from harness.pair_reservation import PairReservation, try_reserve
-from harness.pair_runner import PairRun, PairSettings
+from sailbench.harness.errors import ConfigError, PairCancelled, PairPendingError, PairRunFailed, PhaseError
+from sailbench.harness.run.pair.phase import Phase
+from sailbench.harness.run.pair.reservation import PairReservation, try_reserve
+from sailbench.harness.run.pair.runner import PairRun, PairSettings
 
 REPO = Path(__file__).resolve().parents[2]
 QUICK = dict(payload_frames=50, prbs_seconds=0.3, link_timeout_s=10.0)
@@ -132,7 +132,7 @@ def test_unknown_placement_rejected_before_anything_starts(pair_lab):
     with pytest.raises(ConfigError, match="unknown placement 'nearest'"):
         PairRun(pair_lab, "sim-pair", PairSettings(placement="nearest"))
     assert not pair_lab.results_dir.exists()
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "--lab", str(pair_lab.path), "pair", "--pair",
+    done = subprocess.run([sys.executable, "-m", "sailbench.harness.cli", "--lab", str(pair_lab.path), "pair", "--pair",
                            "sim-pair", "--placement", "nearest"], cwd=REPO, capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 2 and done.stderr.strip().splitlines() == [
@@ -157,7 +157,7 @@ def test_cancel_gives_cancelled_with_partial_results(pair_lab):
 
 def test_cli_ctrl_c_exit_130_and_interrupted_file(pair_lab, tmp_path):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "harness.cli", "--lab", str(pair_lab.path), "pair", "--pair",
+    proc = subprocess.Popen([sys.executable, "-m", "sailbench.harness.cli", "--lab", str(pair_lab.path), "pair", "--pair",
                              "sim-pair", "--link-timeout", "60"], cwd=REPO, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
     try:

@@ -1,8 +1,1 @@
-"""Unit tests: pure Python, no board. Make the repo importable even when the
-editable install predates the packages (its finder mapping is then empty)."""
-import sys
-from pathlib import Path
-
-ROOT = str(Path(__file__).resolve().parents[2])
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
+"""Unit tests: pure Python, no board."""

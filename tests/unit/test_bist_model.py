@@ -1,6 +1,6 @@
 """The BIST address model against properties of LiteDRAM's generator (bit-exactness
 itself is checked end to end on the board: predicted aliasing == checker errors)."""
-from harness.probes.bist_model import expected_alias_errors, lfsr_outputs, unique_words, word_addresses
+from sailbench.harness.probes.bist_model import expected_alias_errors, lfsr_outputs, unique_words, word_addresses
 
 
 def test_lfsr_is_31_bit_and_starts_from_reset_state_zero():

@@ -1,7 +1,7 @@
 """Bring-up stages that need no board: the loader's absence said plainly, the rendered summary."""
-from harness import bringup
-from harness.bringup import FAILED, NOT_RUN, PASSED, UNAVAILABLE, BringupReport, Stage, render_bringup
-from harness.config import BoardConfig
+from sailbench.harness.run import bringup
+from sailbench.harness.run.bringup import FAILED, NOT_RUN, PASSED, UNAVAILABLE, BringupReport, Stage, render_bringup
+from sailbench.harness.config.lab import BoardConfig
 
 
 def hardware(name="versa"):
@@ -21,7 +21,7 @@ def test_without_harness_loader_cable_and_load_are_unavailable(monkeypatch):
 def test_loader_without_the_function_is_unavailable(monkeypatch):
     monkeypatch.setattr(bringup, "_loader", lambda: object())
     status, detail = bringup._Bringup(hardware(), say=lambda m: None).cable_detects()
-    assert status == UNAVAILABLE and "harness.loader has no detect()" in detail
+    assert status == UNAVAILABLE and "sailbench.harness.board.loader has no detect()" in detail
 
 
 def test_render_stops_with_the_next_step():

@@ -1,5 +1,5 @@
 """`sailbench build` / `load` refusals that need no toolchain run: rev-A has no pin map, unknown profiles."""
-from harness.cli import main
+from sailbench.harness.cli import main
 
 LAB = """boards:
   sail:

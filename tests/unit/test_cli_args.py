@@ -2,7 +2,7 @@ import argparse
 
 import pytest
 
-from harness.cli import _size, main
+from sailbench.harness.cli import _size, main
 
 
 @pytest.mark.parametrize("text,value", [("65536", 65536), ("64K", 65536), ("1M", 1 << 20), ("1MiB", 1 << 20),

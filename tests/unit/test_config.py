@@ -4,8 +4,8 @@ from textwrap import dedent
 
 import pytest
 
-from harness.config import REPO_LAB, BoardConfig, find_lab, load_lab
-from harness.errors import ConfigError, UnknownBoardError
+from sailbench.harness.config.lab import REPO_LAB, BoardConfig, find_lab, load_lab
+from sailbench.harness.errors import ConfigError, UnknownBoardError
 
 GOOD = """\
 default_board: sim

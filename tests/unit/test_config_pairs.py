@@ -4,8 +4,8 @@ from textwrap import dedent
 
 import pytest
 
-from harness.config import REPO_LAB, load_lab
-from harness.errors import ConfigError, UnknownPairError
+from sailbench.harness.config.lab import REPO_LAB, load_lab
+from sailbench.harness.errors import ConfigError, UnknownPairError
 
 BOARDS = """\
 boards:

@@ -1,9 +1,9 @@
 """Spanker bandwidth.rs parsing and the pinned defaults."""
 import pytest
 
-from harness.constants import (CONSTANT_NAMES, HOST_LINK, INTERCARD, LOCAL_DDR, PINNED,
+from sailbench.harness.judge.constants import (CONSTANT_NAMES, HOST_LINK, INTERCARD, LOCAL_DDR, PINNED,
                                load_constants, parse_bandwidth_rs)
-from harness.errors import ConstantsError
+from sailbench.harness.errors import ConstantsError
 
 RUST = """\
 //! Bandwidth model for the scheduler.

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from harness.csr.client import CsrClient
-from harness.csr.etherbone import EtherboneLink
-from harness.csr.regmap import RegisterMap
-from harness.csr.uartbone import UartBone
+from sailbench.harness.transport.client import CsrClient
+from sailbench.harness.transport.etherbone import EtherboneLink
+from sailbench.harness.transport.regmap import RegisterMap
+from sailbench.harness.transport.uartbone import UartBone
 
 try:
     from test_csr_fakeboards import CMD_READ, CMD_WRITE, FakeEtherbone, FakeUartBone

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from harness.csr.etherbone import EtherboneLink
-from harness.errors import BoardError, BoardGarbageError, BoardSilentError
+from sailbench.harness.transport.etherbone import EtherboneLink
+from sailbench.harness.errors import BoardError, BoardGarbageError, BoardSilentError
 
 try:
     from test_csr_fakeboards import FakeEtherbone

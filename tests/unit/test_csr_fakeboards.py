@@ -216,7 +216,7 @@ def _loopback_pair() -> tuple[socket.socket, socket.socket]:
 # --- the fakes against LiteX's encodings ------------------------------------------
 
 def test_etherbone_request_bytes_match_litex_layout():
-    from harness.csr.etherbone import _encode
+    from sailbench.harness.transport.etherbone import _encode
     # magic 4e6f, version 1, addr/port size 4; record: be=0xf, wcount, rcount
     assert _encode(None, 0, [0x1000], 0x12345678) == bytes.fromhex(
         "4e6f1044 00000000 000f0001 12345678 00001000")

@@ -21,8 +21,8 @@ from liteeth.frontend.etherbone import (  # noqa: E402
     LiteEthEtherboneRecord, LiteEthEtherboneWishboneMaster,
 )
 
-from harness.csr.etherbone import _encode  # noqa: E402
-from harness.csr.uartbone import UartBone  # noqa: E402
+from sailbench.harness.transport.etherbone import _encode  # noqa: E402
+from sailbench.harness.transport.uartbone import UartBone  # noqa: E402
 
 STALL_CYCLES = 200
 

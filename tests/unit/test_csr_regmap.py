@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from harness.csr.regmap import Register, RegisterMap, UnknownNameError
-from harness.errors import ConfigError
+from sailbench.harness.transport.regmap import Register, RegisterMap, UnknownNameError
+from sailbench.harness.errors import ConfigError
 
 # Trimmed from the csr.json of a CPU-less LiteX 2024.12 SoC with a 64-bit
 # CSRStatus (probe_ticks) and a 40-bit CSRStorage (probe_wide).

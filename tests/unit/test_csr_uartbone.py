@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from harness.csr.uartbone import UartBone, burst_words_for
-from harness.errors import BoardError, BoardGarbageError, BoardSilentError
+from sailbench.harness.transport.uartbone import UartBone, burst_words_for
+from sailbench.harness.errors import BoardError, BoardGarbageError, BoardSilentError
 
 try:
     from test_csr_fakeboards import CMD_READ, CMD_WRITE, FakeUartBone

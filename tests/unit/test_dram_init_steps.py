@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 
 import litex
-from gateware.dram_info import init_sequence, phy_info
-from gateware.sim import ecp5ddrphy_like_settings
-from harness.dram_init import (CONTROL_HARDWARE, CONTROL_SOFTWARE, SEEDS, Dfii, init_dram, lane_errors,
+from sailbench.gateware.dram_info import init_sequence, phy_info
+from sailbench.gateware.sim import ecp5ddrphy_like_settings
+from sailbench.harness.board.dram_init import (CONTROL_HARDWARE, CONTROL_SOFTWARE, SEEDS, Dfii, init_dram, lane_errors,
                                pattern_bytes, read_leveling, replay_init_sequence, widest_window)
-from harness.errors import BoardError
+from sailbench.harness.errors import BoardError
 
 LIBBASE = Path(litex.__file__).parent / "soc" / "software" / "libbase"
 PHY = {"nphases": 2, "rdphase": 0, "wrphase": 1, "dfi_databits": 64, "modules": 2, "delays": 8, "bitslips": 4,

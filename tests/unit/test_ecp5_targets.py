@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from gateware.profiles import PROFILES
+from sailbench.gateware.profiles import PROFILES
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def generate(profile: str, root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gateware.ecp5", "--profile", profile, "--build-root", str(root),
+    return subprocess.run([sys.executable, "-m", "sailbench.gateware.ecp5", "--profile", profile, "--build-root", str(root),
                            "--no-compile"], cwd=REPO, capture_output=True, text=True, timeout=300)
 
 

@@ -6,14 +6,14 @@ from types import SimpleNamespace
 
 import pytest
 
-import harness.bitstream
-import harness.board
-import harness.loader
-from harness.bitstream import Bitstream, TimingFailedError
-from harness.board import Board, open_board
-from harness.config import BoardConfig
-from harness.dram_init import CONTROL_HARDWARE, CONTROL_SOFTWARE
-from harness.errors import BoardSilentError
+import sailbench.harness.build.bitstream
+import sailbench.harness.board.board
+import sailbench.harness.board.loader
+from sailbench.harness.build.bitstream import Bitstream, TimingFailedError
+from sailbench.harness.board.board import Board, open_board
+from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.board.dram_init import CONTROL_HARDWARE, CONTROL_SOFTWARE
+from sailbench.harness.errors import BoardSilentError
 
 IDENT = "sailbench profile=versa-ecp5 target=ecp5 version=0.1.0 hash=abc"
 CONFIG = BoardConfig(name="v", kind="hardware", profile="versa-ecp5", serial="/dev/ttyUSB1", cable="ft2232")
@@ -53,7 +53,7 @@ def bench(monkeypatch, tmp_path):
                          "init_sequence": [{"comment": "Release reset", "kind": "control", "bits": 0x0c,
                                             "address": 0, "bank": 0, "delay": 0}]}}
     bitstream = Bitstream("v", tmp_path, manifest)
-    monkeypatch.setattr(harness.bitstream, "ensure_bitstream", lambda config, progress=print: bitstream)
+    monkeypatch.setattr(sailbench.harness.build.bitstream, "ensure_bitstream", lambda config, progress=print: bitstream)
 
     def connect(config, build_dir, m):
         return Board(config.name, config, build_dir, m, regmap=None, csr=FakeBoardCsr(state))
@@ -61,10 +61,10 @@ def bench(monkeypatch, tmp_path):
     def load_bitstream(cable, path, idcode, fpga="", flash=False, progress=print):
         state["loads"] += 1
         state["loaded"] = True
-        return harness.loader.LoadResult(cable.board, cable.name, "sram", str(path), idcode or 0, 0.1)
+        return sailbench.harness.board.loader.LoadResult(cable.board, cable.name, "sram", str(path), idcode or 0, 0.1)
 
-    monkeypatch.setattr(harness.board, "connect_hardware", connect)
-    monkeypatch.setattr(harness.loader, "load_bitstream", load_bitstream)
+    monkeypatch.setattr(sailbench.harness.board.board, "connect_hardware", connect)
+    monkeypatch.setattr(sailbench.harness.board.loader, "load_bitstream", load_bitstream)
     return SimpleNamespace(state=state, bitstream=bitstream)
 
 

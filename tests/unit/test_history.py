@@ -4,9 +4,9 @@ import sqlite3
 
 import pytest
 
-from harness.errors import HistoryError
-from harness.history import SCHEMA_VERSION, History
-from harness.regression import FigureKey
+from sailbench.harness.errors import HistoryError
+from sailbench.harness.record.history import SCHEMA_VERSION, History
+from sailbench.harness.judge.regression import FigureKey
 
 
 def fig(rate, direction="write", size=65536, board="sim"):

@@ -1,10 +1,10 @@
 """A results file followed into the history database, each figure compared as it is written."""
 import json
 
-from harness.config import HistoryConfig
-from harness.history import History
-from harness.history_sink import HistorySink
-from harness.results import ResultsFile
+from sailbench.harness.config.lab import HistoryConfig
+from sailbench.harness.record.history import History
+from sailbench.harness.record.history_sink import HistorySink
+from sailbench.harness.record.results import ResultsFile
 
 
 def summary(rate):

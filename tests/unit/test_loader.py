@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from harness import loader
-from harness.cli import main
-from harness.config import BoardConfig, load_lab
-from harness.errors import BoardError, ConfigError, ToolError
+from sailbench.harness.board import loader
+from sailbench.harness.cli import main
+from sailbench.harness.config.lab import BoardConfig, load_lab
+from sailbench.harness.errors import BoardError, ConfigError, ToolError
 
 REPO = Path(__file__).resolve().parents[2]
 VERSA = BoardConfig(name="versa-ecp5", kind="hardware", profile="versa-ecp5", serial="/dev/ttyUSB1",

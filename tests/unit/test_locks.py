@@ -7,12 +7,12 @@ import time
 
 import pytest
 
-from harness.errors import BoardBusyError
-from harness.locks import BoardLock, lock_path, read_holder
+from sailbench.harness.errors import BoardBusyError
+from sailbench.harness.board.locks import BoardLock, lock_path, read_holder
 
 HOLD = """
 import sys, time
-from harness.locks import BoardLock
+from sailbench.harness.board.locks import BoardLock
 lock = BoardLock(sys.argv[1], "sim", wait_s=5, command="holder-test").acquire()
 print("held", flush=True)
 time.sleep(float(sys.argv[2]))

@@ -1,13 +1,13 @@
 """Nightly and bring-up pieces that need no board: board selection, exit bits, error classes."""
 import pytest
 
-from harness.config import load_lab
-from harness.errors import (BoardBusyError, BoardSilentError, BuildError, ConfigError, MeasurementError,
+from sailbench.harness.config.lab import load_lab
+from sailbench.harness.errors import (BoardBusyError, BoardSilentError, BuildError, ConfigError, MeasurementError,
                             ProbeError, ToolError)
-from harness.health import HARNESS, INFRASTRUCTURE, MEASUREMENT, classify
-from harness.nightly import (EXIT_INFRASTRUCTURE, EXIT_MEASUREMENT, EXIT_VERDICTS, exit_meaning, select_boards,
+from sailbench.harness.board.health import HARNESS, INFRASTRUCTURE, MEASUREMENT, classify
+from sailbench.harness.run.nightly import (EXIT_INFRASTRUCTURE, EXIT_MEASUREMENT, EXIT_VERDICTS, exit_meaning, select_boards,
                              summarise)
-from harness.report.model import BoardReport
+from sailbench.harness.report.model import BoardReport
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_exit_bits():
 
 
 def test_cli_help_lists_the_new_commands(capsys):
-    from harness.cli import main
+    from sailbench.harness.cli import main
     for cmd, words in (("nightly", ("--tag", "--lock-wait", "--ddr-length", "quarantined")),
                        ("bringup", ("--board", "tool present", "SerDes lock"))):
         with pytest.raises(SystemExit) as e:

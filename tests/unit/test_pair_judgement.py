@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from harness.pair_judgement import (BitErrorRatio, LaneRate, judge_direction, lane_ceiling_bytes_per_s,
+from sailbench.harness.judge.pair import (BitErrorRatio, LaneRate, judge_direction, lane_ceiling_bytes_per_s,
                                     poisson_upper_95)
 
 CLK = 75_000_000

@@ -1,4 +1,4 @@
-"""Pair reservation (both boards or neither), placement candidates, phases, stale-target scaling."""
+"""Pair reservation (both boards or neither), placement candidates, phases."""
 import random
 import threading
 import time
@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from harness.chain import ChainStatus, reflects, scale_chain
-from harness.config import Lab, PairConfig
-from harness.errors import ConfigError, PairBusyError, PairError, PhaseError
-from harness.locks import BoardLock
-from harness.pair_phase import Phase, PhaseMachine
-from harness.pair_reservation import Busy, PairReservation, reserve_first, try_reserve
-from harness.placement import candidates, check_placement
+from sailbench.harness.config.lab import Lab, PairConfig
+from sailbench.harness.errors import ConfigError, PairBusyError, PairError, PhaseError
+from sailbench.harness.board.locks import BoardLock
+from sailbench.harness.run.pair.phase import Phase, PhaseMachine
+from sailbench.harness.run.pair.reservation import Busy, PairReservation, reserve_first, try_reserve
+from sailbench.harness.run.pair.placement import candidates, check_placement
 
 
 def pair(name, up, down, kind="hardware", profile="versa-ecp5", lanes=(0, 1, 2, 3)):
@@ -115,56 +114,3 @@ def test_phases_and_terminal_is_final():
     assert m.phase is Phase.FAILED and m.wait_terminal(0)
     m.note("ignored")
     assert m.reason == "rank 1 died"
-
-
-class LaggingReconciler:
-    """Reports the old target and its ready count for `lag` polls after the target changed, then
-    brings boards up one per poll (the stale-target race)."""
-
-    def __init__(self, ready: int, lag: int):
-        self.generation = 1
-        self.observed = 1
-        self.target = ready
-        self.reported_target = ready
-        self.ready = ready
-        self.lag = lag
-        self.polls = 0
-
-    def set_target(self, boards: int) -> int:
-        self.generation += 1
-        self.target = boards
-        self.polls = 0
-        return self.generation
-
-    def status(self) -> ChainStatus:
-        self.polls += 1
-        if self.polls > self.lag:
-            self.observed, self.reported_target = self.generation, self.target
-            if self.ready < self.target:
-                self.ready += 1
-        return ChainStatus(self.observed, self.reported_target, self.ready)
-
-
-def old_wait(reconciler, boards: int) -> ChainStatus:
-    """The race as it was: returns when the *reported* ready count meets the *reported* target."""
-    reconciler.set_target(boards)
-    while True:
-        s = reconciler.status()
-        if s.ready >= s.target:
-            return s
-
-
-def test_stale_target_regression():
-    stale = old_wait(LaggingReconciler(ready=2, lag=5), 4)
-    assert stale.ready == 2            # the old path returned on the old numbers: only 2 boards, not 4
-    r = LaggingReconciler(ready=2, lag=5)
-    s = scale_chain(r, 4, timeout_s=5, poll_s=0)
-    assert s.ready == 4 and s.target == 4 and s.observed_generation == r.generation
-    assert r.polls > 5 + 1             # it waited out the lag and the two new boards
-
-
-def test_scale_chain_times_out_with_what_it_saw():
-    r = LaggingReconciler(ready=2, lag=10**9)
-    with pytest.raises(PairError, match="asked for 4 boards .* generation 1, target 2, 2 ready"):
-        scale_chain(r, 4, timeout_s=0.1, poll_s=0.01)
-    assert not reflects(ChainStatus(2, 4, 3), 2, 4) and reflects(ChainStatus(3, 4, 4), 2, 4)

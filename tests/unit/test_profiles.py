@@ -4,7 +4,7 @@ import importlib
 
 import pytest
 
-from gateware.profiles import (ECPIX5, PROFILES, SAIL_REVA, VERSA_ECP5, DramProfile, ProfileError, buildable_profile,
+from sailbench.gateware.profiles import (ECPIX5, PROFILES, SAIL_REVA, VERSA_ECP5, DramProfile, ProfileError, buildable_profile,
                                ecp5_idcode, validate_profile)
 
 

@@ -1,7 +1,7 @@
 """Regression alarms: which records are figures, and how a figure is judged against its baseline."""
 import pytest
 
-from harness.regression import BASELINE, OK, REGRESSED, FigureKey, compare, figure_key, size_text
+from sailbench.harness.judge.regression import BASELINE, OK, REGRESSED, FigureKey, compare, figure_key, size_text
 
 DDR_SUMMARY = {"board": "sim", "probe": "ddr", "direction": "write", "pattern": "sequential", "summary": True,
                "bytes": 1 << 20, "rate_bytes_per_s": 496.2e6}

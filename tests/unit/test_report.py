@@ -3,13 +3,13 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-from harness.constants import HOST_LINK, INTERCARD, LOCAL_DDR
-from harness.report.html import render_html, sweep_points
-from harness.report.model import (INFRASTRUCTURE, MEASUREMENT, QUARANTINED, VERDICTS, BoardReport, RunReport,
+from sailbench.harness.judge.constants import HOST_LINK, INTERCARD, LOCAL_DDR
+from sailbench.harness.report.html import render_html, sweep_points
+from sailbench.harness.report.model import (INFRASTRUCTURE, MEASUREMENT, QUARANTINED, VERDICTS, BoardReport, RunReport,
                                   board_report, results_outcome)
-from harness.report.svg import nice_ticks
-from harness.report.write import write_reports
-from harness.verdict import judge, judge_invariants
+from sailbench.harness.report.svg import nice_ticks
+from sailbench.harness.report.write import write_reports
+from sailbench.harness.judge.verdict import judge, judge_invariants
 
 
 def ddr_summary(direction, rate):

@@ -5,10 +5,10 @@ from datetime import datetime
 
 import pytest
 
-from harness.constants import INTERCARD, LOCAL_DDR
-from harness.errors import ResultsError
-from harness.results import ResultsFile, git_revision, new_run_id, provenance
-from harness.verdict import judge, judge_invariants
+from sailbench.harness.judge.constants import INTERCARD, LOCAL_DDR
+from sailbench.harness.errors import ResultsError
+from sailbench.harness.record.results import ResultsFile, git_revision, new_run_id, provenance
+from sailbench.harness.judge.verdict import judge, judge_invariants
 
 
 def load(results: ResultsFile) -> dict:

@@ -1,7 +1,7 @@
 """The printed bench table."""
-from harness.constants import HOST_LINK, INTERCARD, LOCAL_DDR
-from harness.table import TableRow, render_invariants, render_table
-from harness.verdict import judge_invariants
+from sailbench.harness.judge.constants import HOST_LINK, INTERCARD, LOCAL_DDR
+from sailbench.harness.report.table import TableRow, render_invariants, render_table
+from sailbench.harness.judge.verdict import judge_invariants
 
 
 def test_table_renders():

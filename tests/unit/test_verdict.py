@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from harness.constants import HOST_LINK, INTERCARD, LOCAL_DDR
-from harness.errors import ConstantsError
-from harness.verdict import judge, judge_invariants
+from sailbench.harness.judge.constants import HOST_LINK, INTERCARD, LOCAL_DDR
+from sailbench.harness.errors import ConstantsError
+from sailbench.harness.judge.verdict import judge, judge_invariants
 
 C = 2_000_000_000
 

@@ -1,0 +1,210 @@
+"""Loading a bitstream onto a real board with openFPGALoader.
+
+SRAM by default (gone at power-off, nothing worn), SPI flash on request.
+The cable (and, with several boards on one bench PC, the FTDI serial
+number) comes from lab.yaml. Before loading, the JTAG chain is read
+(`--detect`) and the FPGA's IDCODE compared with the profile's part, so a
+missing cable, an unpowered board and the wrong board on the cable are each
+one clear error naming the cable and suggesting `openFPGALoader --detect`.
+Every run of the tool has a timeout.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.errors import BoardError, ConfigError, ToolError
+
+EXE = "openFPGALoader"
+DEBIAN_PACKAGE = "openfpgaloader"
+DETECT_TIMEOUT_S = 30.0
+SRAM_TIMEOUT_S = 120.0
+FLASH_TIMEOUT_S = 600.0
+
+_IDCODE_RE = re.compile(r"^\s*idcode\s+0x([0-9a-fA-F]+)", re.M)
+_MODEL_RE = re.compile(r"^\s*model\s+(\S+)", re.M)
+_NO_CABLE = ("unable to open ftdi device", "JTAG init failed", "usb_open() failed", "Failed to claim cable",
+             "libusb", "No such device", "cable not found")
+
+
+@dataclass(frozen=True)
+class Cable:
+    """Where openFPGALoader finds a board: its cable name and optionally the FTDI serial number."""
+    board: str
+    name: str
+    serial: str | None = None
+
+    def args(self) -> list[str]:
+        return ["-c", self.name] + (["--ftdi-serial", self.serial] if self.serial else [])
+
+    @property
+    def label(self) -> str:
+        return f"cable '{self.name}'" + (f" (FTDI serial {self.serial})" if self.serial else "")
+
+    @property
+    def detect_hint(self) -> str:
+        return f"check with `{EXE} --detect {' '.join(self.args())}`"
+
+
+@dataclass
+class LoadResult:
+    board: str
+    cable: str
+    mode: str                 # "sram" or "flash"
+    bitstream: str
+    idcode: int
+    seconds: float
+    output: list[str] = field(default_factory=list)
+    build_dir: str = ""
+
+    def to_record(self) -> dict:
+        return {"probe": "load", "board": self.board, "cable": self.cable, "mode": self.mode,
+                "bitstream": self.bitstream, "idcode": f"0x{self.idcode:08x}", "seconds": round(self.seconds, 2)}
+
+    def __str__(self) -> str:
+        return (f"{Path(self.bitstream).name} loaded into {self.mode.upper()} over cable '{self.cable}' "
+                f"(IDCODE 0x{self.idcode:08x}) in {self.seconds:.1f} s")
+
+
+def executable() -> str:
+    exe = shutil.which(EXE)
+    if not exe:
+        raise ToolError(f"'{EXE}' not found: install the Debian package '{DEBIAN_PACKAGE}' "
+                        f"(apt-get install {DEBIAN_PACKAGE}; scripts/setup.sh does)")
+    return exe
+
+
+def run(cable: Cable, args: list[str], timeout_s: float) -> tuple[int, str]:
+    """One openFPGALoader run on `cable`: (exit status, stdout+stderr)."""
+    cmd = [executable(), *cable.args(), *args]
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise BoardError(f"{EXE} did not finish in {timeout_s:.0f} s on {cable.label}; is the cable stuck? "
+                         f"unplug and replug it, then {cable.detect_hint}", board=cable.board) from None
+    return r.returncode, _clean(r.stdout + r.stderr)
+
+
+def _clean(text: str) -> str:
+    """openFPGALoader draws progress bars with \\r and colours with ANSI escapes."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    return "\n".join(line.split("\r")[-1] for line in text.splitlines())
+
+
+def _first_error(output: str) -> str:
+    for line in output.splitlines():
+        if re.search(r"error|fail|unable|not found", line, re.I):
+            return line.strip()
+    lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
+    return lines[-1] if lines else "no output"
+
+
+def check_output(cable: Cable, rc: int, output: str, what: str) -> None:
+    """Turn openFPGALoader's failures into one-line errors naming the cable."""
+    if f"error : {cable.name} not found" in output:
+        raise ConfigError(f"{EXE} does not know cable '{cable.name}'; see `{EXE} --list-cables`",
+                          key=f"boards.{cable.board}.cable")
+    if any(s.lower() in output.lower() for s in _NO_CABLE):
+        raise BoardError(f"{cable.label} not found ({EXE}: '{_first_error(output)}'); is the board's USB "
+                         f"(JTAG) plugged in and powered? {cable.detect_hint}", board=cable.board)
+    if "no device found" in output.lower():
+        raise BoardError(f"{cable.label} answers but no FPGA is on its JTAG chain; is the board powered and "
+                         f"the cable on its JTAG port? {cable.detect_hint}", board=cable.board)
+    if rc != 0:
+        raise BoardError(f"{EXE} failed to {what} on {cable.label} (exit {rc}: '{_first_error(output)}'); "
+                         f"{cable.detect_hint}", board=cable.board)
+
+
+def parse_detect(output: str) -> list[tuple[int, str]]:
+    """(idcode, model) of each device `--detect` lists."""
+    ids = [int(x, 16) for x in _IDCODE_RE.findall(output)]
+    models = _MODEL_RE.findall(output)
+    return [(i, models[n] if n < len(models) else "?") for n, i in enumerate(ids)]
+
+
+def detect_fpga(cable: Cable, expected_idcode: int | None, fpga: str = "",
+                timeout_s: float = DETECT_TIMEOUT_S) -> tuple[int, str]:
+    """Read the JTAG chain; return the FPGA's (IDCODE, model), checked against the profile's part."""
+    rc, out = run(cable, ["--detect"], timeout_s)
+    check_output(cable, rc, out, "detect the FPGA")
+    devices = parse_detect(out)
+    if not devices:
+        raise BoardError(f"{cable.label} answers but {EXE} lists no device on its JTAG chain; "
+                         f"{cable.detect_hint}", board=cable.board)
+    if expected_idcode is None:
+        return devices[0]
+    for idcode, model in devices:
+        if idcode == expected_idcode:
+            return idcode, model
+    found = ", ".join(f"0x{i:08x} ({m})" for i, m in devices)
+    raise BoardError(f"wrong FPGA on {cable.label}: found {found}, profile expects {fpga} "
+                     f"(0x{expected_idcode:08x}); wrong board on this cable? {cable.detect_hint}",
+                     board=cable.board)
+
+
+def load_bitstream(cable: Cable, bitstream: Path, expected_idcode: int | None, fpga: str = "",
+                   flash: bool = False, progress: Callable[[str], None] = print) -> LoadResult:
+    """Detect, then write `bitstream` to SRAM (default) or the SPI flash."""
+    if not bitstream.is_file():
+        raise BoardError(f"bitstream {bitstream} does not exist; build it (sailbench build --board {cable.board})",
+                         board=cable.board)
+    t0 = time.monotonic()
+    idcode, model = detect_fpga(cable, expected_idcode, fpga)
+    mode = "flash" if flash else "sram"
+    progress(f"loading {bitstream.name} into {mode.upper()} of board '{cable.board}' over {cable.label} "
+             f"({model}, IDCODE 0x{idcode:08x})")
+    args = (["-f"] if flash else ["-m"]) + [str(bitstream)]
+    rc, out = run(cable, args, FLASH_TIMEOUT_S if flash else SRAM_TIMEOUT_S)
+    check_output(cable, rc, out, f"write {mode}")
+    if re.search(r"\bFAIL\b", out):
+        raise BoardError(f"{EXE} reported a failure writing {mode} on {cable.label}: '{_first_error(out)}'; "
+                         f"{cable.detect_hint}", board=cable.board)
+    return LoadResult(cable.board, cable.name, mode, str(bitstream), idcode, time.monotonic() - t0,
+                      out.splitlines()[-20:])
+
+
+# --- by board (lab.yaml) -----------------------------------------------------------------------
+
+def cable_for(config: BoardConfig) -> Cable:
+    if config.kind != "hardware":
+        raise BoardError(f"is kind '{config.kind}': there is nothing to load with {EXE}", board=config.name)
+    if not config.cable:
+        raise ConfigError(f"board '{config.name}' has no cable: set it to the {EXE} cable name (e.g. ft2232; "
+                          f"`{EXE} --list-cables` lists them)", key=f"boards.{config.name}.cable")
+    return Cable(config.name, config.cable, config.cable_serial)
+
+
+def expected_fpga(config: BoardConfig) -> tuple[int | None, str]:
+    from sailbench.gateware.profiles import get_profile
+    profile = get_profile(config.profile)
+    return profile.jtag_idcode, profile.fpga
+
+
+def detect(config: BoardConfig, timeout_s: float = DETECT_TIMEOUT_S) -> str:
+    """The board's FPGA as seen on its cable, checked against its profile (one line)."""
+    cable = cable_for(config)
+    idcode, model = detect_fpga(cable, *expected_fpga(config), timeout_s=timeout_s)
+    return f"{model} (IDCODE 0x{idcode:08x}) on {cable.label}"
+
+
+def load(config: BoardConfig, flash: bool = False, progress: Callable[[str], None] = print,
+         allow_timing_fail: bool | None = None) -> LoadResult:
+    """Build the board's bitstream if needed, judge its timing, load it (SRAM unless `flash`)."""
+    from sailbench.harness.build.bitstream import ensure_bitstream, judge_timing
+    cable = cable_for(config)
+    detect_fpga(cable, *expected_fpga(config))     # no tool, cable or board: said before minutes of building
+    bitstream = ensure_bitstream(config, progress)
+    allow = config.allow_timing_fail if allow_timing_fail is None else allow_timing_fail
+    judge_timing(bitstream, allow)
+    if not bitstream.timing_passed:
+        progress(f"WARNING: loading a bitstream that FAILS timing ({bitstream.failing_summary()}); "
+                 f"report: {bitstream.report_path}")
+    result = load_bitstream(cable, bitstream.path, *expected_fpga(config), flash=flash, progress=progress)
+    result.build_dir = str(bitstream.build_dir)
+    return result

@@ -1,0 +1,116 @@
+"""A real board's bitstream: built once per set of inputs, its timing judged.
+
+The build runs `python -m sailbench.gateware.ecp5` in a child process (YoWASP yosys,
+nextpnr-ecp5, ecppack; minutes) into `build/ecp5-<profile>-<hash>/`, cached
+by the hash of its inputs: the profile, the options lab.yaml implies (the
+board's Etherbone address, UART baud rate), every gateware source and the
+tool versions. nextpnr's report (report.json, report.txt) sits beside the
+bitstream; a clock below its required frequency fails here, with the
+report, unless the caller (`--allow-timing-fail`, or `allow_timing_fail:
+true` for the board in lab.yaml) accepts it. Either way it is printed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from sailbench.harness.build.cache import build_in_child, build_root, read_build_manifest
+from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.errors import BuildError
+
+BUILD_TIMEOUT_S = 3600.0
+
+
+class TimingFailedError(BuildError):
+    """nextpnr says a clock of the build misses its required frequency. `report` is the printed report."""
+
+    def __init__(self, message: str, *, report: str, report_path: Path):
+        super().__init__(message)
+        self.report = report
+        self.report_path = report_path
+
+
+@dataclass
+class Bitstream:
+    board: str
+    build_dir: Path
+    manifest: dict
+
+    @property
+    def path(self) -> Path:
+        return self.build_dir / self.manifest["bitstream"]
+
+    @property
+    def report_summary(self) -> dict:
+        return self.manifest["report"]
+
+    @property
+    def report_text(self) -> str:
+        return (self.build_dir / self.manifest["report"]["text"]).read_text().rstrip()
+
+    @property
+    def report_path(self) -> Path:
+        return self.build_dir / self.manifest["report"]["text"]
+
+    @property
+    def timing_passed(self) -> bool:
+        return bool(self.manifest["report"]["timing_passed"])
+
+    def failing_summary(self) -> str:
+        clocks = self.manifest["report"]["clocks"]
+        return ", ".join(f"{d} {clocks[d]['achieved_mhz']:.1f} MHz < {clocks[d]['required_mhz']:.1f} MHz required"
+                         for d in self.manifest["report"]["failing_clocks"])
+
+
+def _profile(config: BoardConfig):
+    from sailbench.gateware.profiles import ProfileError, buildable_profile
+    try:
+        return buildable_profile(config.profile)
+    except ProfileError as e:
+        raise BuildError(f"board '{config.name}': {e}") from None
+
+
+def ecp5_options(config: BoardConfig):
+    """The build options lab.yaml implies for this board (they are part of the build hash)."""
+    from sailbench.gateware.ecp5_options import Ecp5Options
+    kwargs = {"uart_baudrate": config.baudrate}
+    if config.etherbone is not None:
+        kwargs["eth_ip"] = config.etherbone.ip
+    return Ecp5Options(**kwargs)
+
+
+def _args(config: BoardConfig, options) -> list[str]:
+    return ["--profile", config.profile, "--build-root", str(build_root()), "--eth-ip", options.eth_ip,
+            "--uart-baudrate", str(options.uart_baudrate), "--seed", str(options.seed)]
+
+
+def bitstream_dir(config: BoardConfig) -> Path:
+    """Where this board's bitstream for the current sources lives (whether or not it is built)."""
+    from sailbench.gateware.ecp5_options import ecp5_build_dir
+    return ecp5_build_dir(build_root(), _profile(config), ecp5_options(config))[0]
+
+
+def ensure_bitstream(config: BoardConfig, progress: Callable[[str], None] = print,
+                     timeout_s: float = BUILD_TIMEOUT_S) -> Bitstream:
+    """The board's bitstream build, built now if the inputs changed. Timing is not judged here."""
+    if config.kind != "hardware":
+        raise BuildError(f"board '{config.name}' is kind '{config.kind}': it has no bitstream")
+    profile = _profile(config)
+    options = ecp5_options(config)
+    out = bitstream_dir(config)
+    build_in_child("sailbench.gateware.ecp5", _args(config, options), out,
+                   f"the {profile.fpga} bitstream for board '{config.name}' (yosys + nextpnr, minutes, "
+                   "once per change)", "bitstream", progress, timeout_s, relay_prefix="[ecp5 build]")
+    return Bitstream(config.name, out, read_build_manifest(out))
+
+
+def judge_timing(bitstream: Bitstream, allow_timing_fail: bool) -> None:
+    """Raise TimingFailedError when a clock fails and failing is not allowed."""
+    if bitstream.timing_passed or allow_timing_fail:
+        return
+    raise TimingFailedError(
+        f"board '{bitstream.board}': timing failed: {bitstream.failing_summary()} (report: "
+        f"{bitstream.report_path}); the bitstream is built but not trusted: rerun with --allow-timing-fail "
+        f"(or allow_timing_fail: true for the board in lab.yaml) to use it anyway",
+        report=bitstream.report_text, report_path=bitstream.report_path)

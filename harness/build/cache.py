@@ -1,0 +1,151 @@
+"""Build the gateware a board needs, once per set of inputs (cached by hash).
+
+The build itself runs in a child Python (`python -m sailbench.gateware.sim ...`) so
+LiteX's working-directory changes and output stay out of the harness; its
+log goes to a file beside the build, and a progress line is printed while
+it runs. A file lock makes concurrent runs wait for one build instead of
+racing.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+from sailbench.harness.paths import REPO_ROOT
+from sailbench.harness.errors import BuildError, ToolError
+
+
+
+def build_root() -> Path:
+    return Path(os.environ.get("SAILBENCH_BUILD_DIR", REPO_ROOT / "build")).resolve()
+
+
+def _sim_args(profile: str, with_dram: bool, with_ethernet: bool) -> list[str]:
+    args = ["--profile", profile, "--build-root", str(build_root())]
+    if not with_dram:
+        args.append("--no-dram")
+    if not with_ethernet:
+        args.append("--no-ethernet")
+    return args
+
+
+def sim_build_dir(profile: str, with_dram: bool = True, with_ethernet: bool = True) -> Path:
+    """Where the build for these inputs lives (whether or not it exists yet)."""
+    from sailbench.gateware.profiles import ProfileError, get_profile
+    from sailbench.gateware.sim_options import SimOptions, sim_build_dir as _dir
+    try:
+        prof = get_profile(profile)
+    except ProfileError as e:
+        raise BuildError(str(e)) from None
+    return _dir(build_root(), prof, SimOptions(with_dram=with_dram, with_ethernet=with_ethernet))[0]
+
+
+def ensure_sim_build(profile: str, with_dram: bool = True, with_ethernet: bool = True,
+                     progress: Callable[[str], None] = print, timeout_s: float = 1800) -> Path:
+    """Return a complete simulation build directory, building it if needed."""
+    for tool in ("verilator", "make", "g++"):
+        if not _which(tool):
+            raise ToolError(f"'{tool}' not found: the simulated board needs Verilator and a C++ compiler; "
+                            "run scripts/setup.sh (installs Debian verilator, libevent-dev, libjson-c-dev)")
+    out = sim_build_dir(profile, with_dram, with_ethernet)
+    return build_in_child("sailbench.gateware.sim", _sim_args(profile, with_dram, with_ethernet), out,
+                          f"simulated board '{profile}' (Verilator, about a minute, once per change)",
+                          "simulation", progress, timeout_s)
+
+
+def ensure_pair_build(profile: str, lanes: int, progress: Callable[[str], None] = print,
+                      timeout_s: float = 1800) -> Path:
+    """The simulated bench pair (two probe SoCs in one Verilator simulation), built if needed."""
+    from sailbench.gateware.profiles import ProfileError, get_profile
+    from sailbench.gateware.sim_pair import pair_build_dir
+    try:
+        prof = get_profile(profile)
+    except ProfileError as e:
+        raise BuildError(str(e)) from None
+    out = pair_build_dir(build_root(), prof, lanes)[0]
+    return build_in_child("sailbench.gateware.sim_pair", ["--profile", profile, "--lanes", str(lanes),
+                                                "--build-root", str(build_root())], out,
+                          f"simulated pair '{profile}' x{lanes} lanes (Verilator)", "simulation", progress, timeout_s)
+
+
+def build_in_child(module: str, args: list[str], out: Path, what: str, kind: str,
+                   progress: Callable[[str], None] = print, timeout_s: float = 1800,
+                   relay_prefix: str | None = None) -> Path:
+    """Run `python -m module args` to produce build directory `out`, unless it is complete.
+
+    One build per directory at a time (file lock: a second run waits and then
+    finds it done). The child's output goes to `<out>.build.log`; lines
+    starting with `relay_prefix` are passed on to `progress` as they appear,
+    and a "still building" line every 30 s otherwise."""
+    if (out / "sailbench.json").is_file():
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = out.parent / f".{out.name}.lock"
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)   # another run building the same inputs: wait for it
+        if (out / "sailbench.json").is_file():
+            return out
+        log_path = out.parent / f"{out.name}.build.log"
+        progress(f"building {what} -> {out.name}")
+        t0 = time.monotonic()
+        with open(log_path, "w") as log, open(log_path, errors="replace") as tail:
+            proc = subprocess.Popen([sys.executable, "-m", module, *args],
+                                    stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT)
+            last = t0
+            while proc.poll() is None:
+                time.sleep(0.5)
+                now = time.monotonic()
+                if now - t0 > timeout_s:
+                    proc.kill()
+                    raise BuildError(f"{kind} build did not finish in {timeout_s:.0f} s; log: {log_path}")
+                relayed = _relay(tail, relay_prefix, progress)
+                if relayed:
+                    last = now
+                elif now - last >= 30 or (relay_prefix is None and now - last >= 10):
+                    progress(f"  ... still building ({now - t0:.0f} s, log: {log_path})")
+                    last = now
+            _relay(tail, relay_prefix, progress)
+        if proc.returncode != 0 or not (out / "sailbench.json").is_file():
+            text = log_path.read_text(errors="replace").splitlines()
+            errors = [ln for ln in text if ln.startswith("error: ")]
+            if errors:
+                raise BuildError(f"{kind} build failed: {errors[-1].removeprefix('error: ')} (log: {log_path})")
+            tail_text = "\n".join(text[-12:])
+            raise BuildError(f"{kind} build failed (exit {proc.returncode}); log: {log_path}\n{tail_text}")
+        progress(f"built in {time.monotonic() - t0:.0f} s")
+    return out
+
+
+def _relay(tail, prefix: str | None, progress: Callable[[str], None]) -> bool:
+    """Pass new complete log lines starting with `prefix` to `progress`; True if any was."""
+    if prefix is None:
+        return False
+    relayed = False
+    while True:
+        pos = tail.tell()
+        line = tail.readline()
+        if not line.endswith("\n"):
+            tail.seek(pos)
+            return relayed
+        if line.startswith(prefix):
+            progress("  " + line.rstrip())
+            relayed = True
+
+
+def read_build_manifest(build_dir: Path) -> dict:
+    path = build_dir / "sailbench.json"
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as e:
+        raise BuildError(f"build manifest {path} unreadable: {e}; delete {build_dir} to rebuild") from e
+
+
+def _which(tool: str) -> bool:
+    from shutil import which
+    return which(tool) is not None

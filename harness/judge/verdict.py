@@ -1,0 +1,122 @@
+"""Verdicts: does a measured rate support the scheduler's constant?
+
+A constant is OPTIMISTIC when the board delivers less than it claims
+(measured < constant x (1 - tolerance)), PESSIMISTIC when the board delivers
+clearly more (measured > constant x (1 + slack)), and otherwise it holds.
+Invariants are the orderings the scheduler relies on, checked on a mix of
+measured rates and constants, each input labelled as one or the other.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from sailbench.harness.judge.constants import HOST_LINK, INTERCARD, LOCAL_DDR
+from sailbench.harness.errors import ConstantsError
+from sailbench.harness.units import mb_per_s, ratio_text
+
+HOLDS, OPTIMISTIC, PESSIMISTIC = "holds", "optimistic", "pessimistic"
+VerdictName = Literal["holds", "optimistic", "pessimistic"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    constant: str
+    constant_bytes_per_s: float
+    measured_bytes_per_s: float
+    ratio: float
+    verdict: VerdictName
+    tolerance: float
+    slack: float
+    message: str
+
+    @property
+    def holds(self) -> bool:
+        return self.verdict == HOLDS
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def judge(constant_name: str, constant_value: float, measured: float,
+          tolerance: float, slack: float) -> Verdict:
+    """Judge one constant against one measured rate (both bytes/s)."""
+    if not (constant_value > 0 and math.isfinite(constant_value)):
+        raise ConstantsError(f"constant {constant_name} is {constant_value}; "
+                             "a bandwidth constant must be a positive number of bytes/s")
+    if not (measured >= 0 and math.isfinite(measured)):
+        raise ValueError(f"measured rate for {constant_name} must be finite and >= 0, "
+                         f"got {measured}")
+    if not 0 <= tolerance < 1 or slack < 0:
+        raise ValueError(f"tolerance must be in [0, 1) and slack >= 0, got {tolerance}, {slack}")
+    low, high = constant_value * (1 - tolerance), constant_value * (1 + slack)
+    ratio = measured / constant_value
+    verdict: VerdictName
+    if measured < low:
+        verdict, head, why = OPTIMISTIC, "is OPTIMISTIC", \
+            "; the scheduler expects more than the board delivers"
+    elif measured > high:
+        verdict, head, why = PESSIMISTIC, "is PESSIMISTIC", \
+            "; the board delivers more than the scheduler expects"
+    else:
+        verdict, head, why = HOLDS, "holds", ""
+    message = (f"{constant_name} {head}: measured {mb_per_s(measured)} MB/s is "
+               f"{ratio_text(ratio)} the constant {mb_per_s(constant_value)} MB/s{why} "
+               f"(holds from {mb_per_s(low)} to {mb_per_s(high)} MB/s)")
+    return Verdict(constant=constant_name, constant_bytes_per_s=constant_value,
+                   measured_bytes_per_s=measured, ratio=ratio, verdict=verdict,
+                   tolerance=tolerance, slack=slack, message=message)
+
+
+@dataclass(frozen=True)
+class InvariantVerdict:
+    name: str
+    holds: bool
+    inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _short(name: str) -> str:
+    return name.removesuffix("_BW_BYTES_PER_SEC")
+
+
+def _operand(name: str, value: float, measured: bool, factor: int = 1) -> str:
+    label = "measured" if measured else "scheduler constant"
+    text = f"{_short(name)} {mb_per_s(value)} MB/s ({label})"
+    return f"{factor} x {text} = {mb_per_s(factor * value)} MB/s" if factor != 1 else text
+
+
+# (name, left, operator, factor, right): left <op> factor x right
+_INVARIANTS = (
+    ("HOST < INTERCARD", HOST_LINK, "<", 1, INTERCARD),
+    ("INTERCARD < LOCAL_DDR", INTERCARD, "<", 1, LOCAL_DDR),
+    ("LOCAL_DDR >= 4 x INTERCARD", LOCAL_DDR, ">=", 4, INTERCARD),
+)
+_NEGATED = {"<": ">=", ">=": "<"}
+
+
+def judge_invariants(values: dict[str, tuple[float, bool]]) -> list[InvariantVerdict]:
+    """Check the scheduler's orderings.
+
+    `values` maps each constant name to (bytes/s, measured?): True for a rate
+    the bench measured, False for the scheduler's constant standing in.
+    """
+    missing = [n for n in (LOCAL_DDR, INTERCARD, HOST_LINK) if n not in values]
+    if missing:
+        raise ValueError(f"judge_invariants needs a value for {', '.join(missing)} "
+                         "(measured, or the scheduler constant)")
+    verdicts = []
+    for name, left, op, factor, right in _INVARIANTS:
+        (lv, lm), (rv, rm) = values[left], values[right]
+        holds = lv < factor * rv if op == "<" else lv >= factor * rv
+        shown = op if holds else _NEGATED[op]
+        state = "holds" if holds else "is BROKEN"
+        message = (f"{name} {state}: {_operand(left, lv, lm)} {shown} "
+                   f"{_operand(right, rv, rm, factor)}")
+        inputs = {left: {"value": lv, "measured": lm}, right: {"value": rv, "measured": rm}}
+        verdicts.append(InvariantVerdict(name=name, holds=holds, inputs=inputs, message=message))
+    return verdicts

@@ -1,0 +1,228 @@
+"""results/<run-id>.json, written as the run goes.
+
+The file exists from the moment the run starts and is rewritten atomically
+(temporary file + os.replace) after every record, verdict, error and status
+change, so a crash or Ctrl-C leaves valid JSON holding everything measured
+until then. Rates are in bytes/s.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import platform
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable, Protocol
+
+from sailbench.harness.paths import REPO_ROOT
+from sailbench.harness.timestamps import now_iso
+from sailbench.harness.atomic_file import replace_file
+from sailbench.harness.errors import HistoryError, ResultsError
+from sailbench.harness.judge.verdict import InvariantVerdict, Verdict
+
+SCHEMA_VERSION = 1
+STATUSES = ("running", "passed", "failed", "error", "interrupted")
+REPO = REPO_ROOT
+PACKAGES = ("litex", "litedram", "liteeth", "liteiclink", "migen")
+
+
+def new_run_id(board: str, now: datetime | None = None) -> str:
+    """`20261123-102233-sim-ab12cd`: time, board, 6 random hex digits."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", board).strip("-") or "board"
+    return f"{stamp}-{safe}-{secrets.token_hex(3)}"
+
+
+def _run(cmd: list[str], cwd: Path | None = None) -> str | None:
+    """stdout of a short command, or None if it is missing or fails."""
+    try:
+        done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def git_revision(repo: Path = REPO) -> str:
+    """HEAD's SHA, "unknown" outside a repo, "-dirty" if tracked files changed."""
+    sha = _run(["git", "rev-parse", "HEAD"], repo) or "unknown"
+    status = _run(["git", "status", "--porcelain", "--untracked-files=no"], repo)
+    return f"{sha}-dirty" if status else sha
+
+
+def tool_versions() -> dict[str, str | None]:
+    """Python, the LiteX family and verilator; None for what is not installed."""
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    versions["verilator"] = _run(["verilator", "--version"]) if shutil.which("verilator") else None
+    return versions
+
+
+def provenance(board: str, profile: str, gateware_hash: str | None, *,
+               constants_source: str | None = None, repo: Path = REPO) -> dict[str, Any]:
+    """What a reader needs to reproduce or distrust a run."""
+    return {
+        "board": board,
+        "profile": profile,
+        "gateware_hash": gateware_hash,
+        "constants_source": constants_source,
+        "git": git_revision(repo),
+        "tools": tool_versions(),
+        "host": socket.gethostname(),
+        "time": now_iso(),
+    }
+
+
+class ResultsSink(Protocol):
+    """Something that follows a results file as it is written (e.g. the history database).
+
+    `run_updated` is called when the file is created and whenever its provenance or
+    status changes; `record_added` with each record, as stored (JSON-only values)."""
+
+    def run_updated(self, results: "ResultsFile") -> None: ...
+
+    def record_added(self, results: "ResultsFile", record: dict[str, Any]) -> None: ...
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} {value!r} cannot be written to a results file")
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-only copy of `value`; TypeError/ValueError before anything is stored."""
+    return json.loads(json.dumps(value, default=_jsonable, allow_nan=False))
+
+
+class ResultsFile:
+    """One run's results file. Use as a context manager to record how it ended."""
+
+    def __init__(self, run_id: str, directory: Path | str, provenance: dict[str, Any],
+                 sinks: Iterable[ResultsSink] = ()):
+        self.run_id = run_id
+        self.sinks = list(sinks)
+        self.directory = Path(directory)
+        self.path = self.directory / f"{run_id}.json"
+        self.data: dict[str, Any] = {
+            "schema": SCHEMA_VERSION,
+            "run_id": run_id,
+            "started": now_iso(),
+            "finished": None,
+            "status": "running",
+            "provenance": _plain(provenance),
+            "records": [],
+            "verdicts": [],
+            "invariants": [],
+            "errors": [],
+            "comparisons": [],
+        }
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ResultsError(f"cannot create results directory {self.directory}: "
+                               f"{e.strerror or e}; check results.dir in lab.yaml") from e
+        if self.path.exists():
+            raise ResultsError(f"{self.path} already exists; run ids must be unique")
+        self._write()
+        self._run_updated()
+
+    @property
+    def status(self) -> str:
+        return self.data["status"]
+
+    def update_provenance(self, **fields: Any) -> None:
+        """Fill in what is known only later (e.g. the gateware hash once the board is open)."""
+        self.data["provenance"].update(_plain(fields))
+        self._write()
+        self._run_updated()
+
+    def add_record(self, record: dict[str, Any]) -> None:
+        plain = _plain(record)
+        self.data["records"].append(plain)
+        self._write()
+        for sink in self.sinks:
+            sink.record_added(self, plain)
+
+    def add_comparison(self, comparison: dict[str, Any]) -> None:
+        """A figure compared with its history (baseline, ok, regressed); see harness/regression.py."""
+        self.data.setdefault("comparisons", []).append(_plain(comparison))
+        self._write()
+
+    @property
+    def regressions(self) -> list[dict[str, Any]]:
+        return [c for c in self.data.get("comparisons", []) if c.get("status") == "regressed"]
+
+    def add_verdict(self, verdict: Verdict | InvariantVerdict) -> None:
+        key = "invariants" if isinstance(verdict, InvariantVerdict) else "verdicts"
+        self.data[key].append(_plain(verdict.to_dict()))
+        self._write()
+
+    def set_section(self, name: str, value: Any) -> None:
+        """A top-level section of its own (e.g. a pair run's `pair`, `phase`, `link_wait`, `ranks`)."""
+        if name in ("schema", "run_id", "started", "finished", "status", "provenance", "records", "verdicts",
+                    "invariants", "errors", "comparisons"):
+            raise ValueError(f"section {name!r} is managed by ResultsFile itself")
+        self.data[name] = _plain(value)
+        self._write()
+
+    def add_error(self, error: BaseException | str) -> None:
+        if isinstance(error, BaseException):
+            entry = {"type": type(error).__name__, "message": str(error) or repr(error)}
+        else:
+            entry = {"type": None, "message": error}
+        self.data["errors"].append(entry)
+        self._write()
+
+    def set_status(self, status: str) -> None:
+        """Any status but "running" also stamps `finished`."""
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+        self.data["status"] = status
+        self.data["finished"] = None if status == "running" else now_iso()
+        self._write()
+        self._run_updated()
+
+    def judged_status(self) -> str:
+        """"failed" if any verdict or invariant does not hold, a figure regressed or an error was recorded."""
+        bad = (any(v["verdict"] != "holds" for v in self.data["verdicts"])
+               or any(not v["holds"] for v in self.data["invariants"])
+               or self.data["errors"] or self.regressions)
+        return "failed" if bad else "passed"
+
+    def __enter__(self) -> ResultsFile:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        if exc is not None:
+            try:
+                self.add_error(exc)
+                self.set_status("interrupted" if isinstance(exc, KeyboardInterrupt) else "error")
+            except (ResultsError, HistoryError):
+                pass  # the file or the history cannot be written; let the original error through
+        elif self.status == "running":
+            self.set_status(self.judged_status())
+
+    def _run_updated(self) -> None:
+        for sink in self.sinks:
+            sink.run_updated(self)
+
+    def _write(self) -> None:
+        text = json.dumps(self.data, indent=2, allow_nan=False) + "\n"
+        try:
+            replace_file(self.path, text, fsync=True)
+        except OSError as e:
+            raise ResultsError(f"cannot write {self.path}: {e.strerror or e}") from e

@@ -1,0 +1,3 @@
+"""Runners: the commands' work. The bench, the nightly, bring-up, the build command and
+bench pairs (run/pair). They compose every layer below (config, judge, transport, build,
+sim, board, probes, record, report); nothing below imports them."""

@@ -1,0 +1,198 @@
+"""The bench: open a board, measure, judge against the scheduler's constants.
+
+Every measurement is written to results/<run-id>.json the moment it exists,
+so a crash or Ctrl-C keeps what was done. The printed table is built from
+the same records.
+"""
+from __future__ import annotations
+
+import statistics
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from sailbench.harness.board.board import Board, open_board
+from sailbench.harness.config.lab import Lab
+from sailbench.harness.judge.constants import HOST_LINK, INTERCARD, LOCAL_DDR, SchedulerConstants, load_constants
+from sailbench.harness.probes.clock import measure_sys_clk
+from sailbench.harness.probes.ddr import DdrProbe, DdrResult
+from sailbench.harness.run.bench_hostlink import bench_hostlink as _bench_hostlink
+from sailbench.harness.record.results import ResultsFile, ResultsSink, new_run_id, provenance
+from sailbench.harness.report.table import TableRow, render_invariants, render_table
+from sailbench.harness.judge.verdict import InvariantVerdict, Verdict, judge, judge_invariants
+
+EXIT_HELD = 0
+EXIT_VERDICT_FAILED = 1
+EXIT_ERROR = 2
+
+
+@dataclass
+class BenchSettings:
+    ddr_length: int = 1 << 20
+    ddr_base: int = 0
+    patterns: tuple[str, ...] = ("sequential", "random")
+    repeats: int | None = None           # None: lab.yaml judgement.repeats
+    clock_seconds: float = 3.0
+    constants_path: Path | None = None   # None: lab.yaml scheduler.bandwidth_rs, else pinned
+    results_dir: Path | None = None      # None: lab.yaml results.dir
+    lock_wait_s: float | None = None     # None: lab.yaml locks.wait_s
+    hostlink_payload: int = 1472         # UDP payload of the judged host-link rows
+    hostlink_count: int = 1000           # packets per host-link measurement
+    hostlink_sweep: tuple[int, ...] = (64, 256, 512, 1024, 1472)   # () to skip the sweep
+    hostlink_sweep_count: int = 200
+
+
+@dataclass
+class BenchOutcome:
+    results: ResultsFile
+    rows: list[TableRow] = field(default_factory=list)
+    verdicts: list[Verdict] = field(default_factory=list)
+    invariants: list[InvariantVerdict] = field(default_factory=list)
+    measurement_errors: list[str] = field(default_factory=list)
+    judged: list[tuple[str, Verdict]] = field(default_factory=list)   # (table quantity, verdict)
+    ceiling: str = ""
+    artifacts: list[Path] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        held = (all(v.verdict == "holds" for v in self.verdicts) and all(i.holds for i in self.invariants)
+                and not self.measurement_errors and not self.results.regressions)
+        return EXIT_HELD if held else EXIT_VERDICT_FAILED
+
+
+def _spread(values: list[float]) -> str:
+    med = statistics.median(values)
+    if len(values) < 2 or not med:
+        return ""
+    return f"±{(max(values) - min(values)) / 2 / med * 100:.1f}%"
+
+
+def run_bench(lab: Lab, board_name: str, settings: BenchSettings | None = None,
+              say: Callable[[str], None] = print, sinks: Iterable[ResultsSink] = (),
+              board: Board | None = None) -> BenchOutcome:
+    """Measure one board. Without `board`, lock it (harness/locks.py), open it and close it after;
+    with `board` (already opened, e.g. by the nightly runner), the caller holds the lock and closes it.
+    `sinks` follow the results file as it is written (e.g. the history database)."""
+    from sailbench.harness.board.locks import BoardLock
+    settings = settings or BenchSettings()
+    config = lab.board(board_name)                       # unknown board: clear error before anything
+    constants = load_constants(settings.constants_path or lab.constants_path)
+    repeats = settings.repeats or lab.judgement.repeats
+    with ExitStack() as stack:
+        if board is None:
+            stack.enter_context(BoardLock.for_lab(lab, board_name, say, settings.lock_wait_s))
+        results = ResultsFile(new_run_id(board_name), settings.results_dir or lab.results_dir,
+                              provenance(board_name, config.profile, None, constants_source=constants.source),
+                              sinks=sinks)
+        outcome = BenchOutcome(results)
+        say(f"run {results.run_id}: results -> {results.path}")
+        with results:
+            if board is None:
+                board = stack.enter_context(open_board(config, progress=say))
+            results.update_provenance(gateware_hash=board.build_hash, identifier=board.identifier,
+                                      build_dir=str(board.build_dir), port=board.port)
+            if board.manifest.get("report"):      # real boards: nextpnr's verdict, how the board was brought up
+                results.update_provenance(build_report=board.manifest["report"], bringup={
+                    "load": board.load.to_record() if board.load else None,
+                    "dram_init": board.dram_init.to_record(board.name) if board.dram_init else None})
+            say(f"board '{board.name}' ready ({board.identifier}) on {board.port}")
+            _bench_board(board, lab, settings, repeats, constants, outcome, say)
+            results.set_status(results.judged_status())
+    return outcome
+
+
+def _bench_board(board: Board, lab: Lab, settings: BenchSettings, repeats: int,
+                 constants: SchedulerConstants, outcome: BenchOutcome, say: Callable[[str], None]) -> None:
+    results = outcome.results
+    clock = measure_sys_clk(board, lab.judgement.clock_tolerance, duration_s=settings.clock_seconds)
+    results.add_record(clock.to_record())
+    say(clock.message)
+    if not clock.within_tolerance:
+        say(f"WARNING: board '{board.name}' {clock.message}; rates below use the measured clock")
+
+    medians: dict[tuple[str, str], float] = {}
+    if board.manifest.get("dram"):
+        medians = _bench_ddr(board, lab, settings, repeats, constants, outcome, say, clock)
+    else:
+        say(f"board '{board.name}' has no DRAM in this build: DDR probe skipped by design of the build")
+    host = _bench_hostlink(board, lab, settings, clock.used_hz, constants, outcome, say)
+    seq = [medians[k] for k in (("write", "sequential"), ("read", "sequential")) if k in medians]
+    values: dict[str, tuple[float, bool]] = {
+        LOCAL_DDR: (min(seq), True) if seq else (float(constants[LOCAL_DDR]), False),
+        INTERCARD: (float(constants[INTERCARD]), False),
+        HOST_LINK: (min(host), True) if host else (float(constants[HOST_LINK]), False),
+    }
+    for inv in judge_invariants(values):
+        outcome.invariants.append(inv)
+        results.add_verdict(inv)
+
+
+def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, constants: SchedulerConstants,
+               outcome: BenchOutcome, say: Callable[[str], None], clock) -> dict[tuple[str, str], float]:
+    results = outcome.results
+    probe = DdrProbe(board, sys_clk_hz=clock.used_hz)
+    d = board.manifest["dram"]
+    outcome.ceiling = (f"{d['module']} x{d['data_width']} at {d['transfers_per_s'] / 1e6:.0f} MT/s "
+                       f"(1:{d['ratio']}, sys {clock.used_hz / 1e6:.3f} MHz) = {probe.peak / 1e6:.1f} MB/s")
+    medians: dict[tuple[str, str], float] = {}
+    for pattern in settings.patterns:
+        per_dir: dict[str, list[DdrResult]] = {"write": [], "read": []}
+        for rep in range(repeats):
+            w, r = probe.write_read(settings.ddr_length, settings.ddr_base, pattern, raise_on_errors=False)
+            for res in (w, r):
+                rec = res.to_record() | {"repeat": rep + 1, "repeats": repeats}
+                results.add_record(rec)
+                per_dir[res.direction].append(res)
+                say(f"  DDR {res.direction:5} {pattern:10} {res.bytes // 1024} KiB [{rep + 1}/{repeats}]: "
+                    f"{res.rate_bytes_per_s / 1e6:7.1f} MB/s ({res.efficiency * 100:.1f} % of peak), "
+                    f"{res.cycles} cycles" + (f", {res.errors} ERRORS" if res.errors else ""))
+            if r.errors:
+                msg = (f"DDR checker found {r.errors} bad words ({pattern}, {r.bytes} B at 0x{r.base:x}, "
+                       f"repeat {rep + 1}) on board '{board.name}'")
+                outcome.measurement_errors.append(msg)
+                results.add_error(msg)
+        for direction, runs in per_dir.items():
+            rates = [x.rate_bytes_per_s for x in runs]
+            med = statistics.median(rates)
+            medians[(direction, pattern)] = med
+            errors = sum(x.errors for x in runs)
+            results.add_record({"board": board.name, "probe": "ddr", "direction": direction, "pattern": pattern,
+                                "summary": True, "repeats": len(runs), "bytes": runs[0].bytes,
+                                "rate_bytes_per_s": med, "min_rate_bytes_per_s": min(rates),
+                                "max_rate_bytes_per_s": max(rates), "peak_bytes_per_s": runs[0].peak_bytes_per_s,
+                                "errors": errors, "sys_clk_hz": runs[0].sys_clk_hz})
+            verdict = None
+            if pattern == "sequential":
+                verdict = judge(LOCAL_DDR, constants[LOCAL_DDR], med, lab.judgement.tolerance, lab.judgement.slack)
+                outcome.verdicts.append(verdict)
+                outcome.judged.append((f"DDR {direction} {pattern}", verdict))
+                results.add_verdict(verdict)
+            outcome.rows.append(TableRow(
+                quantity=f"DDR {direction} {pattern}", measured_bytes_per_s=med,
+                peak_bytes_per_s=runs[0].peak_bytes_per_s,
+                constant_name=LOCAL_DDR if verdict else None,
+                constant_bytes_per_s=constants[LOCAL_DDR] if verdict else None,
+                verdict=(f"{errors} errors" if errors else (verdict.verdict if verdict else None)),
+                spread=_spread(rates)))
+    return medians
+
+
+
+def render_outcome(outcome: BenchOutcome) -> str:
+    lines = [render_table(outcome.rows)]
+    if outcome.ceiling:
+        lines.append(f"DDR peak: {outcome.ceiling}")
+    lines.append("")
+    if outcome.invariants:
+        lines += [render_invariants(outcome.invariants), ""]
+    for quantity, v in outcome.judged:
+        if v.verdict != "holds":
+            lines.append(f"{quantity}: {v.message}")
+    for e in outcome.measurement_errors:
+        lines.append(f"MEASUREMENT ERROR: {e}")
+    for c in outcome.results.regressions:
+        lines.append(c["message"])
+    held = outcome.exit_code == EXIT_HELD
+    lines.append(f"{'every verdict held' if held else 'NOT every verdict held'}; results: {outcome.results.path}")
+    return "\n".join(lines)

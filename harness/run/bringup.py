@@ -1,0 +1,296 @@
+"""Bring-up: staged checks that stop at the first failing stage and say what to check next.
+
+Stages, in order: tool present, cable detects, load, identifier, scratch,
+DRAM BIST small, Ethernet link, SerDes lock. Each ends `passed`, `failed`
+(with a diagnosis), `not applicable` (e.g. no cable on the simulated board),
+`unavailable` (sailbench cannot check it in this checkout, said plainly),
+`skipped` (the build has no such part) or `not run` (after a failure).
+Real-board cable detection and loading come from harness/loader.py when it
+exists. A passing bring-up is recorded in the history database and clears
+the board's quarantine.
+"""
+from __future__ import annotations
+
+import importlib
+import re
+import shutil
+import time
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Callable
+
+from sailbench.harness.board.board import Board, open_board
+from sailbench.harness.config.lab import BoardConfig, Lab
+from sailbench.harness.errors import (BoardBusyError, BoardGarbageError, ConfigError, BoardSilentError, BuildError,
+                            IdentifierMismatchError, ProbeError, SailbenchError, SimulatorError, ToolError)
+from sailbench.harness.board.health import scratch_round_trip
+from sailbench.harness.record.history import History
+from sailbench.harness.board.locks import BoardLock
+from sailbench.harness.units import mb_per_s
+
+PASSED, FAILED, NOT_APPLICABLE, UNAVAILABLE, SKIPPED, NOT_RUN = (
+    "passed", "failed", "not applicable", "unavailable", "skipped", "not run")
+STAGES = ("tool present", "cable detects", "load", "identifier", "scratch", "DRAM BIST small", "Ethernet link",
+          "SerDes lock")
+DRAM_LENGTH = 64 << 10
+SIM_TOOLS = ("verilator", "make", "g++")
+LOADER_TOOL = "openFPGALoader"
+
+
+class StageFailed(Exception):
+    """A stage's check failed: `detail` what happened, `next_step` what to check next."""
+
+    def __init__(self, detail: str, next_step: str):
+        super().__init__(detail)
+        self.detail, self.next_step = detail, next_step
+
+
+@dataclass
+class Stage:
+    name: str
+    status: str = NOT_RUN
+    detail: str = ""
+    next_step: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class BringupReport:
+    board: str
+    kind: str
+    stages: list[Stage] = field(default_factory=list)
+    quarantine_cleared: bool = False
+
+    @property
+    def failed(self) -> Stage | None:
+        return next((s for s in self.stages if s.status == FAILED), None)
+
+    @property
+    def passed(self) -> bool:
+        return self.failed is None
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.passed else 1
+
+
+def _loader() -> ModuleType | None:
+    """harness/loader.py (real-board build/load) if this checkout has it."""
+    try:
+        return importlib.import_module("sailbench.harness.board.loader")
+    except ModuleNotFoundError as e:
+        if e.name == "sailbench.harness.board.loader":
+            return None
+        raise
+
+
+class _Bringup:
+    def __init__(self, config: BoardConfig, say: Callable[[str], None]):
+        self.config = config
+        self.say = say
+        self.board: Board | None = None
+        self.sim = config.kind == "sim"
+        from sailbench.gateware.profiles import ProfileError, get_profile
+        try:
+            self.profile = get_profile(config.profile)
+        except ProfileError as e:
+            raise ConfigError(f"boards.{config.name}.profile: {e}") from None
+
+    # -- stages: each returns (status, detail) or raises StageFailed / a harness error ---------
+    def tool_present(self) -> tuple[str, str]:
+        tools = SIM_TOOLS if self.sim else (LOADER_TOOL,)
+        missing = [t for t in tools if shutil.which(t) is None]
+        if missing:
+            how = ("run scripts/setup.sh (Debian verilator, build-essential)" if self.sim
+                   else "install the Debian package openfpgaloader (apt-get install openfpgaloader)")
+            raise StageFailed(f"not found on PATH: {', '.join(missing)}", how)
+        return PASSED, f"found {', '.join(shutil.which(t) or t for t in tools)}"
+
+    def cable_detects(self) -> tuple[str, str]:
+        if self.sim:
+            return NOT_APPLICABLE, "not applicable (simulated): the simulated board has no cable"
+        return self._loader_stage("detect", f"check by hand: openFPGALoader --cable {self.config.cable or 'CABLE'} "
+                                            "--detect")
+
+    def load(self) -> tuple[str, str]:
+        if self.sim:
+            return NOT_APPLICABLE, ("not applicable (simulated): nothing to load, the simulator runs the build "
+                                    "directly (built in the identifier stage if needed)")
+        return self._loader_stage("load", "load the probe bitstream by hand, then run bring-up again",
+                                  progress=self.say)
+
+    def _loader_stage(self, function: str, by_hand: str, **kwargs) -> tuple[str, str]:
+        """sailbench.harness.board.loader.detect(config) / load(config, progress=...): the loader's one-call API."""
+        loader = _loader()
+        if loader is None:
+            return UNAVAILABLE, (f"unavailable: real-board loading (harness/loader.py) is not in this checkout; "
+                                 f"{by_hand}")
+        call = getattr(loader, function, None)
+        if call is None:
+            return UNAVAILABLE, f"unavailable: sailbench.harness.board.loader has no {function}(); {by_hand}"
+        try:
+            result = call(self.config, **kwargs)
+        except SailbenchError as e:
+            raise StageFailed(str(e), f"check the USB cable and power, and boards.{self.config.name}.cable in "
+                                      f"lab.yaml; {by_hand}") from e
+        if hasattr(result, "to_record"):
+            record = result.to_record()
+            result = (f"{record.get('bitstream', '')} into {record.get('mode', '?')} in "
+                      f"{record.get('seconds', '?')} s")
+        return PASSED, str(result) if result else f"{function} OK"
+
+    def identifier(self) -> tuple[str, str]:
+        self.board = open_board(self.config, progress=self.say)
+        return PASSED, f"'{self.board.identifier}' on {self.board.port} (build {self.board.build_dir.name})"
+
+    def scratch(self) -> tuple[str, str]:
+        links = scratch_round_trip(self.board, "uart" if "uart" in self.board.clients() else None)
+        return PASSED, f"4 patterns written and read back over {', '.join(links)}"
+
+    def dram(self) -> tuple[str, str]:
+        from sailbench.harness.probes.clock import rate_clock_hz
+        from sailbench.harness.probes.ddr import DdrProbe
+        if self.profile.dram is None:
+            return SKIPPED, f"profile '{self.profile.name}' has no DRAM"
+        if not self.board.manifest.get("dram"):
+            fix = (f"set boards.{self.config.name}.sim.dram: true in lab.yaml" if self.sim
+                   else "rebuild the bitstream with DRAM and load it")
+            raise StageFailed(f"profile '{self.profile.name}' has {self.profile.dram.memtype} but this build "
+                              f"({self.board.build_dir.name}) has no DRAM controller", fix)
+        clock = rate_clock_hz(self.board, 0.005, duration_s=1.0)
+        probe = DdrProbe(self.board, sys_clk_hz=clock.used_hz, timeout_s=20.0)
+        w, r = probe.write_read(DRAM_LENGTH, 0, "sequential", raise_on_errors=False)
+        rates = (f"{DRAM_LENGTH // 1024} KiB write {mb_per_s(w.rate_bytes_per_s)} MB/s, "
+                 f"read {mb_per_s(r.rate_bytes_per_s)} MB/s")
+        if r.errors:
+            raise StageFailed(f"{rates}; the checker found {r.errors} bad words",
+                              "DRAM data is wrong: check DRAM initialisation and read leveling, the module's "
+                              "seating and its supply, then run `sailbench bench` for the full picture")
+        return PASSED, f"{rates}, 0 errors"
+
+    def ethernet(self) -> tuple[str, str]:
+        if not self.profile.has_ethernet:
+            return SKIPPED, f"profile '{self.profile.name}' has no host Ethernet"
+        if self.board.etherbone is None:
+            fix = (f"set boards.{self.config.name}.sim.ethernet: true in lab.yaml" if self.sim
+                   else f"add boards.{self.config.name}.etherbone (ip, host_ip) to lab.yaml and build with Ethernet")
+            raise StageFailed(f"profile '{self.profile.name}' has {self.profile.host_phy} Ethernet but board "
+                              f"'{self.config.name}' has no Etherbone link", fix)
+        scratch_round_trip(self.board, "etherbone")
+        ident = self.board.etherbone.read_identifier()
+        if ident != self.board.identifier:
+            raise BoardGarbageError(f"identifier over Etherbone is '{ident[:60]}', over UART "
+                                    f"'{self.board.identifier}'", board=self.config.name,
+                                    port=self.board.etherbone.transport.name)
+        return PASSED, f"Etherbone at {self.board.etherbone.transport.name}: identifier and scratch round trip OK"
+
+    def serdes(self) -> tuple[str, str]:
+        names = [n for n in self.board.regmap.names() if re.search(r"serdes\w*_(ready|locked?)$", n)]
+        if not names and not self.board.manifest.get("serdes"):
+            return SKIPPED, "no SerDes in this build"
+        if not names:
+            return UNAVAILABLE, "unavailable: the build has SerDes but no ready/lock register sailbench knows"
+        values = self.board.csr.read_many(names)
+        unlocked = [n for n, v in values.items() if not v]
+        if unlocked:
+            raise StageFailed(f"not locked: {', '.join(unlocked)}",
+                              "check the SerDes reference clock (125 MHz), the lane's cabling or loopback, "
+                              "and the PLL configuration")
+        return PASSED, f"locked: {', '.join(names)}"
+
+    # -- diagnosis of harness errors per stage ------------------------------------------------
+    def diagnose(self, stage: str, error: BaseException) -> str:
+        name = self.config.name
+        e = _most_specific(error)
+        if isinstance(e, ToolError):
+            return "install the missing tool (scripts/setup.sh installs what the bench needs)"
+        if isinstance(e, BuildError):
+            return "the build failed: read the build log named above; a clean rebuild is `rm -rf` of that build dir"
+        if isinstance(e, SimulatorError):
+            return ("the simulator did not start or died: read its output above; the simulated board needs root "
+                    "(network namespaces) and Verilator")
+        if isinstance(e, IdentifierMismatchError):
+            return f"the board runs another build: load this one (sailbench load --board {name})"
+        if isinstance(e, BoardSilentError):
+            if stage == "Ethernet link":
+                return (f"check the Ethernet cable and link LEDs, boards.{name}.etherbone (ip, host_ip) in lab.yaml, "
+                        f"the PC's address on that interface (ip addr), then `ping` the board")
+            if self.sim:
+                return "the simulated board started but does not answer: read the simulator output (vsim.log)"
+            return (f"check boards.{name}.serial and baudrate in lab.yaml, the USB cable, the board's power, and that "
+                    "the probe bitstream is loaded (stage load)")
+        if isinstance(e, BoardGarbageError):
+            return "something answers but not as the probe SoC: check the port, the baud rate and the bitstream"
+        if isinstance(e, ProbeError):
+            return "the probe did not finish: DRAM not initialised or calibrated? check the DRAM init and the clock"
+        return f"see the message; `sailbench bringup --board {name}` again once fixed"
+
+
+def _most_specific(error: BaseException) -> BaseException:
+    """The deepest harness error in the `raise ... from` chain (a wrapper adds context, the cause says why)."""
+    chain, e = [], error
+    while e is not None and e not in chain:
+        chain.append(e)
+        e = e.__cause__
+    return next((x for x in reversed(chain) if isinstance(x, SailbenchError)), error)
+
+
+def run_bringup(lab: Lab, name: str, say: Callable[[str], None] = print,
+                lock_wait_s: float | None = None) -> BringupReport:
+    config = lab.board(name)
+    report = BringupReport(name, config.kind)
+    with BoardLock.for_lab(lab, name, say, lock_wait_s):
+        runner = _Bringup(config, say)
+        steps = (runner.tool_present, runner.cable_detects, runner.load, runner.identifier, runner.scratch,
+                 runner.dram, runner.ethernet, runner.serdes)
+        try:
+            for i, (stage_name, step) in enumerate(zip(STAGES, steps), 1):
+                stage = Stage(stage_name)
+                report.stages.append(stage)
+                say(f"[{i}/{len(STAGES)}] {stage_name} ...")
+                t0 = time.monotonic()
+                try:
+                    stage.status, stage.detail = step()
+                except StageFailed as e:
+                    stage.status, stage.detail, stage.next_step = FAILED, e.detail, e.next_step
+                except BoardBusyError:
+                    raise
+                except SailbenchError as e:
+                    stage.status, stage.detail = FAILED, str(e)
+                    stage.next_step = runner.diagnose(stage_name, e)
+                stage.seconds = round(time.monotonic() - t0, 2)
+                say(f"      {stage.status}: {stage.detail}")
+                if stage.status == FAILED:
+                    say(f"      next: {stage.next_step}")
+                    report.stages += [Stage(n) for n in STAGES[i:]]
+                    break
+        finally:
+            if runner.board is not None:
+                runner.board.close()
+    with History(lab.history_path) as history:
+        failed = report.failed
+        history.add_health(name, source="bringup", passed=failed is None, stage=failed.name if failed else None,
+                           category=None if failed is None else "bringup",
+                           message=failed.detail if failed else "bring-up passed")
+        if failed is None:
+            report.quarantine_cleared = history.clear_quarantine(name)
+    return report
+
+
+def render_bringup(report: BringupReport) -> str:
+    width = max(len(s) for s in STAGES)
+    lines = [f"bring-up of board '{report.board}' ({report.kind}):"]
+    for s in report.stages:
+        took = f" ({s.seconds:.1f} s)" if s.status not in (NOT_RUN,) and s.seconds >= 0.05 else ""
+        lines.append(f"  {s.name:{width}}  {s.status.upper() if s.status == FAILED else s.status}"
+                     f"{': ' + s.detail if s.detail and s.status != NOT_RUN else ''}{took}")
+    failed = report.failed
+    if failed:
+        lines.append(f"stopped at '{failed.name}': {failed.detail}")
+        lines.append(f"check next: {failed.next_step}")
+    else:
+        unavailable = [s.name for s in report.stages if s.status == UNAVAILABLE]
+        lines.append("bring-up passed" + (f" (not checked here: {', '.join(unavailable)})" if unavailable else ""))
+        if report.quarantine_cleared:
+            lines.append(f"board '{report.board}' was quarantined; the quarantine is cleared")
+    return "\n".join(lines)

@@ -1,0 +1,111 @@
+"""Reserve a bench pair atomically: both boards or neither.
+
+Each board has its ordinary board lock (harness/locks.py, flock on
+`<lock dir>/<board>.lock`). A pair is taken by locking its boards
+non-blocking in one fixed order (sorted by name); if any is held, every lock
+already taken is released before anything waits. Waiting happens only while
+holding nothing, with a growing, jittered back-off, so two runs asking for
+overlapping pairs (a-b and b-a, or a-b and b-c) never deadlock and never
+keep half a pair.
+"""
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from sailbench.harness.config.lab import PairConfig
+from sailbench.harness.errors import BoardBusyError, PairBusyError
+from sailbench.harness.board.locks import BoardLock, holder_text
+
+BACKOFF_START_S = 0.05
+BACKOFF_MAX_S = 1.0
+
+
+@dataclass
+class Busy:
+    """Why a pair could not be taken just now: which board, who holds it."""
+    pair: str
+    board: str
+    holder: dict
+
+    @property
+    def reason(self) -> str:
+        return f"pair '{self.pair}' is busy: board '{self.board}' is held by {holder_text(self.holder)}"
+
+
+@dataclass
+class PairReservation:
+    pair: PairConfig
+    locks: list[BoardLock] = field(default_factory=list)
+    waited_s: float = 0.0
+
+    @property
+    def held(self) -> bool:
+        return bool(self.locks) and all(lock.held for lock in self.locks)
+
+    def release(self) -> None:
+        for lock in reversed(self.locks):
+            lock.release()
+        self.locks.clear()
+
+    def __enter__(self) -> "PairReservation":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def try_reserve(lock_dir: Path | str, pair: PairConfig, command: str | None = None) -> PairReservation | Busy:
+    """Both boards of `pair` now, or a `Busy` saying which board is held (holding nothing)."""
+    taken: list[BoardLock] = []
+    try:
+        for board in sorted(pair.boards):
+            lock = BoardLock(lock_dir, board, wait_s=0.0, say=lambda _m: None, command=command)
+            try:
+                lock.acquire()
+            except BoardBusyError as e:
+                for held in reversed(taken):
+                    held.release()
+                taken.clear()
+                return Busy(pair.name, board, e.holder)
+            taken.append(lock)
+    except BaseException:
+        for held in reversed(taken):
+            held.release()
+        raise
+    return PairReservation(pair, taken)
+
+
+def reserve_first(lock_dir: Path | str, candidates: Sequence[PairConfig], timeout_s: float,
+                  on_busy: Callable[[list[Busy]], None] = lambda _b: None,
+                  cancelled: Callable[[], bool] = lambda: False,
+                  command: str | None = None) -> PairReservation:
+    """The first candidate (in order, every round) that can be taken whole, waiting up to
+    `timeout_s` while holding nothing. `on_busy` hears each round's reasons; raises
+    PairBusyError (naming every holder) at the deadline or when `cancelled()` says so."""
+    if not candidates:
+        raise ValueError("reserve_first needs at least one candidate pair")
+    t0 = time.monotonic()
+    backoff = BACKOFF_START_S
+    while True:
+        busy: list[Busy] = []
+        for pair in candidates:
+            got = try_reserve(lock_dir, pair, command)
+            if isinstance(got, PairReservation):
+                got.waited_s = time.monotonic() - t0
+                return got
+            busy.append(got)
+        on_busy(busy)
+        waited = time.monotonic() - t0
+        reasons = "; ".join(b.reason for b in busy)
+        if cancelled() or waited >= timeout_s:
+            why = (f"cancelled while waiting: {reasons}" if cancelled() else
+                   f"{reasons}; waited {waited:.1f} s; try again when it is free (or raise --timeout)")
+            error = PairBusyError(why, phase="Pending")      # the reasons name the pairs already
+            error.pair = candidates[0].name
+            raise error
+        time.sleep(min(backoff * (0.5 + random.random()), max(0.0, timeout_s - waited) + 0.01))
+        backoff = min(backoff * 2, BACKOFF_MAX_S)

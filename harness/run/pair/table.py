@@ -1,0 +1,45 @@
+"""What `sailbench pair` prints: the lane/pair table (harness/table.py) and the lines under it."""
+from __future__ import annotations
+
+from sailbench.harness.judge.pair import DESIGN_LANES, lane_ceiling_bytes_per_s
+from sailbench.harness.run.pair.runner import PairResult
+from sailbench.harness.report.table import TableRow, render_table
+
+SHORT = {"upstream->downstream": "up->down", "downstream->upstream": "down->up"}
+
+
+def render_pair(result: PairResult) -> str:
+    rows: list[TableRow] = []
+    for r in sorted(result.lane_rates, key=lambda r: (r.direction, r.lane)):
+        rows.append(TableRow(f"lane {r.lane} {SHORT[r.direction]} payload", r.rate_bytes_per_s, r.ceiling_bytes_per_s))
+    for j in result.judgements:
+        n = len(j.lanes_measured)
+        rows.append(TableRow(f"pair {SHORT[j.direction]} ({n} lane{'s' if n != 1 else ''} measured)",
+                             j.total_bytes_per_s, n * lane_ceiling_bytes_per_s(), j.verdict.constant,
+                             j.verdict.constant_bytes_per_s, j.verdict.verdict))
+        if j.projection_bytes_per_s is not None:
+            rows.append(TableRow(f"pair {SHORT[j.direction]} {DESIGN_LANES}-lane PROJECTION (not measured)",
+                                 j.projection_bytes_per_s, DESIGN_LANES * lane_ceiling_bytes_per_s()))
+    lines = [result.placement_text]
+    if result.link_wait is not None:
+        lines.append(f"link-ready wait: {result.link_wait.status}: {result.link_wait.reason} "
+                     f"({result.link_wait.waited_s:.2f} s)")
+    if rows:
+        lines += ["", render_table(rows)]
+    for b in sorted(result.bers, key=lambda b: (b.direction, b.lane)):
+        lines.append(f"lane {b.lane} {SHORT[b.direction]} {b.pattern} BER {b.text()} "
+                     f"at {b.line_rate_bps / 1e9:.3f} Gb/s tested")
+    for j in result.judgements:
+        lines.append(j.message)
+    steps = result.steps
+    if "ident" in steps:
+        for role, ident in steps["ident"].items():
+            lines.append(f"{role}: {ident}")
+    for r in result.ranks:
+        lines.append(r.text().splitlines()[0])
+    lines.append(f"results: {result.results_path}")
+    return "\n".join(lines)
+
+
+def exit_code(result: PairResult) -> int:
+    return 0 if result.all_hold else 1
