@@ -15,6 +15,7 @@ from sailbench.gateware.cores.window_timer import WindowTimer
 from sailbench.gateware.cores.write_counter import BusWriteCounter
 from sailbench.gateware.cores.frame_counter import FrameCounter
 from sailbench.gateware.cores.udp_traffic import UdpTrafficGenerator, UdpTrafficSink
+from sailbench.gateware.cores.wire_frames import WireFrames
 
 HOSTLINK_GEN_PORT = 6000    # the generator's source port
 HOSTLINK_SINK_PORT = 6001   # the board listens here for host-to-board traffic
@@ -83,7 +84,11 @@ class ProbeSoC(SoCCore):
         rx = crossbar.get_port(HOSTLINK_SINK_PORT, dw=32, cd="sys")
         self.comb += tx.source.ready.eq(1)   # nothing is expected on the generator's port: drain it
         count = self.cycles.count
-        self.hostlink_tx = UdpTrafficGenerator(tx.sink, count, HOSTLINK_GEN_PORT)
+        # Generator frames stamped as they leave on the PHY's TX (8 bytes of preamble+SFD first
+        # where LiteEth's MAC inserts them), so the stack's buffering does not shorten the run.
+        self.hostlink_wire = WireFrames(phy.sink, "eth_tx", HOSTLINK_GEN_PORT,
+                                        offset=8 if getattr(phy, "with_preamble_crc", True) else 0)
+        self.hostlink_tx = UdpTrafficGenerator(tx.sink, count, HOSTLINK_GEN_PORT, self.hostlink_wire.frame)
         self.hostlink_rx = UdpTrafficSink(rx.source, count)
         self.hostlink_phy_rx = FrameCounter(phy.source, "eth_rx")
         self.add_constant("SAILBENCH_HOSTLINK_GEN_PORT", HOSTLINK_GEN_PORT)
