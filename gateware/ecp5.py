@@ -151,7 +151,8 @@ class Ecp5ProbeSoC(ProbeSoC):
         clocks = {"sys": sys_mhz, "sys2x": 2 * sys_mhz, "init": INIT_CLK_HZ / 1e6,
                   self.profile.clk_in: 1e3 / self.platform.default_clk_period}
         if self.host_phy == "sgmii":
-            clocks |= {"eth_tx": 125.0, "eth_rx": 125.0, "eth_tx_half": 62.5, "eth_rx_half": 62.5}
+            clocks |= {"eth_tx": 125.0, "eth_rx": 125.0, "eth_tx_half": 62.5, "eth_rx_half": 62.5,
+                       "sgmii_tx": 62.5, "sgmii_rx": 62.5}
         for lane in self.lanes:
             clocks |= {lane["tx_clock_domain"]: lane["word_clk_hz"] / 1e6, lane["rx_clock_domain"]: lane["word_clk_hz"] / 1e6}
         return clocks

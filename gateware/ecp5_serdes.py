@@ -55,6 +55,8 @@ def add_lanes(soc, profile: BoardProfile, channels: list[SerDesChannel]) -> list
         serdes = SerDesECP5(pll, soc.platform.request(ch.tx_pads), soc.platform.request(ch.rx_pads),
                             dual=ch.dual, channel=ch.channel, data_width=20,
                             tx_polarity=ch.tx_polarity, rx_polarity=ch.rx_polarity)
+        # nextpnr names the clock nets after these: pnr_report maps laneN_{tx,rx}outclk to laneN_{tx,rx}.
+        serdes.txoutclk.name_override, serdes.rxoutclk.name_override = f"lane{i}_txoutclk", f"lane{i}_rxoutclk"
         serdes = ClockDomainsRenamer({"tx": tx_cd, "rx": rx_cd})(serdes)
         soc.add_module(name=f"lane{i}_serdes", module=serdes)
         probe = LaneProbe(cycles=None, tx_cd=tx_cd, rx_cd=rx_cd, word_clk_hz=serdes.tx_clk_freq)
@@ -81,5 +83,6 @@ def add_sgmii_phy(soc, profile: BoardProfile) -> SGMIIPHYECP5:
     phy = SGMIIPHYECP5(tx_pads=soc.platform.request(ch.tx_pads), rx_pads=soc.platform.request(ch.rx_pads),
                        refclk=refclk, refclk_freq=profile.serdes_refclk.hz, dual=ch.dual, channel=ch.channel,
                        tx_polarity=ch.tx_polarity, rx_polarity=ch.rx_polarity)
+    phy.serdes.txoutclk.name_override, phy.serdes.rxoutclk.name_override = "sgmii_txoutclk", "sgmii_rxoutclk"
     phy.add_timing_constraints(soc.platform)
     return phy
