@@ -46,7 +46,7 @@ SIM_WORD_CLOCKER_HZ = 833_333
 TARGET = "simpair"
 ROLES = ("upstream", "downstream")
 SIM_MODULES_DIR = Path(__file__).resolve().parent / "sim_modules"   # sailbench's own sim modules (C)
-PAIR_SOURCES = ("sim_modules/*/*.c", "__init__.py", "build_info.py", "profiles.py", "soc.py", "sim.py", "sim_options.py", "sim_pair.py",
+PAIR_SOURCES = ("sim_modules/*/*.c", "__init__.py", "build_info.py", "profiles.py", "soc.py", "ethcore.py", "sim.py", "sim_options.py", "sim_pair.py",
                 "cores/*.py", "phy/serdes_model.py")
 
 

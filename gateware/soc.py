@@ -16,6 +16,7 @@ from sailbench.gateware.cores.write_counter import BusWriteCounter
 from sailbench.gateware.cores.frame_counter import FrameCounter
 from sailbench.gateware.cores.udp_traffic import UdpTrafficGenerator, UdpTrafficSink
 from sailbench.gateware.cores.wire_frames import WireFrames
+from sailbench.gateware.ethcore import add_probe_ethcore
 
 HOSTLINK_GEN_PORT = 6000    # the generator's source port
 HOSTLINK_SINK_PORT = 6001   # the board listens here for host-to-board traffic
@@ -62,7 +63,8 @@ class ProbeSoC(SoCCore):
     def add_probe_etherbone(self, phy, ip_address: str, mac_address: int):
         """Etherbone on LiteEth's UDP/IP stack, 32 bits wide in sys (LiteEth's sys datapath).
 
-        With `data_width=32` LiteX builds LiteEth with `with_sys_datapath`: only the PHY, the
+        As LiteX's add_etherbone(data_width=32), with register stages around the MAC core
+        (gateware/ethcore.py). LiteEth's sys datapath: only the PHY, the
         last-byte marking (LiteEthMACRXLastBE: an 8-bit PHY's `last` is its `last_be`, so the
         MAC checks the FCS of every frame) and the 8<->32 converters stay in the PHY's clock
         domains; preamble, CRC, padding, ARP/IP/UDP and Etherbone run in sys. The 8-bit stack
@@ -70,8 +72,8 @@ class ProbeSoC(SoCCore):
         300 MB/s for a 125 MB/s wire. Returns the PHY (the host-link frame counter taps its RX)."""
         # buffer_depth 256: one Etherbone record may carry a 255-word burst (the
         # LiteX default of 16 silently drops longer bursts).
-        self.add_etherbone(phy=phy, ip_address=ip_address, mac_address=mac_address, data_width=32,
-                           buffer_depth=256)
+        add_probe_ethcore(self, phy, ip_address=ip_address, mac_address=mac_address, udp_port=1234,
+                          buffer_depth=256)
         self.etherbone_writes = BusWriteCounter(self.etherbone.wishbone.bus)
         return phy
 
