@@ -9,9 +9,10 @@ the depacketizers back to the RX FIFO's read port (15.7 ns on the
 LFE5UM5G-45F: sys 63.6 MHz against 75). LiteEthMAC connects its core to the
 crossbar with plain wires and has no option to buffer them, so this module is
 LiteEthIPCore/LiteEthUDPIPCore's composition (MAC, ARP, IP, ICMP, UDP; same
-arguments and attribute names) with one change: a stream.Buffer with
-registered valid and ready on each side of the MAC core, which cuts that chain
-at both ends (one cycle of latency each way, no loss of throughput).
+arguments and attribute names) with registered stream.Buffers (valid and
+ready) on each side of the MAC core and between each layer and the crossbar
+below it (MAC<->ARP, MAC<->IP, IP<->ICMP, IP<->UDP), which cut that chain
+(a cycle of latency per stage, no loss of throughput).
 """
 from __future__ import annotations
 
@@ -27,6 +28,28 @@ from liteeth.core.udp import LiteEthUDP
 from liteeth.frontend.etherbone import LiteEthEtherbone
 from liteeth.mac.common import LiteEthMACCrossbar, LiteEthMACDepacketizer, LiteEthMACPacketizer
 from liteeth.mac.core import LiteEthMACCore
+
+
+class _BufferedPorts:
+    """Stands in for a LiteEth layer (`.crossbar.get_port`) and hands out ports with a registered
+    stream.Buffer (valid and ready) each way, added to `owner`: a layer above (ARP, IP, ICMP,
+    UDP) then has no combinational valid/ready path into the crossbar below."""
+    def __init__(self, layer, owner: LiteXModule):
+        self._layer, self._owner = layer, owner
+        self.crossbar = self
+
+    def __getattr__(self, name):
+        return getattr(self._layer, name)
+
+    def get_port(self, key, dw=8):
+        port = self._layer.crossbar.get_port(key, dw)
+        user = type(port)(dw)
+        tx = stream.Buffer(user.sink.description, pipe_valid=True, pipe_ready=True)
+        rx = stream.Buffer(port.source.description, pipe_valid=True, pipe_ready=True)
+        self._owner.submodules += tx, rx
+        self._owner.comb += [user.sink.connect(tx.sink), tx.source.connect(port.sink),
+                             port.source.connect(rx.sink), rx.source.connect(user.source)]
+        return user
 
 
 class BufferedMAC(LiteXModule):
@@ -54,12 +77,14 @@ class ProbeUDPIPCore(LiteXModule):
     def __init__(self, phy, mac_address: int, ip_address: str, clk_freq: int, dw: int = 32):
         ip = convert_ip(ip_address)
         self.mac = BufferedMAC(phy, dw)
-        self.arp = LiteEthARP(mac=self.mac, mac_address=mac_address, ip_address=ip, clk_freq=clk_freq,
+        mac = _BufferedPorts(self.mac, self)
+        self.arp = LiteEthARP(mac=mac, mac_address=mac_address, ip_address=ip, clk_freq=clk_freq,
                               entries=1, dw=dw)
-        self.ip = LiteEthIP(mac=self.mac, mac_address=mac_address, ip_address=ip, arp_table=self.arp.table,
+        self.ip = LiteEthIP(mac=mac, mac_address=mac_address, ip_address=ip, arp_table=self.arp.table,
                             with_broadcast=True, dw=dw)
-        self.icmp = LiteEthICMP(ip=self.ip, ip_address=ip, dw=dw, fifo_depth=128)
-        self.udp = LiteEthUDP(ip=self.ip, ip_address=ip, dw=dw)
+        ip_layer = _BufferedPorts(self.ip, self)
+        self.icmp = LiteEthICMP(ip=ip_layer, ip_address=ip, dw=dw, fifo_depth=128)
+        self.udp = LiteEthUDP(ip=ip_layer, ip_address=ip, dw=dw)
 
 
 def add_probe_ethcore(soc, phy, ip_address: str, mac_address: int, udp_port: int, buffer_depth: int) -> None:
