@@ -23,7 +23,7 @@ from typing import Any, Iterable, Protocol
 from sailbench.harness.paths import REPO_ROOT
 from sailbench.harness.timestamps import now_iso
 from sailbench.harness.atomic_file import replace_file
-from sailbench.harness.errors import HistoryError, ResultsError
+from sailbench.harness.errors import ResultsError, SinkError
 from sailbench.harness.judge.verdict import InvariantVerdict, Verdict
 
 SCHEMA_VERSION = 1
@@ -86,7 +86,8 @@ class ResultsSink(Protocol):
     """Something that follows a results file as it is written (e.g. the history database).
 
     `run_updated` is called when the file is created and whenever its provenance or
-    status changes; `record_added` with each record, as stored (JSON-only values)."""
+    status changes; `record_added` with each record, as stored (JSON-only values). A sink that
+    cannot follow raises SinkError (or its own subclass of it)."""
 
     def run_updated(self, results: "ResultsFile") -> None: ...
 
@@ -211,8 +212,8 @@ class ResultsFile:
             try:
                 self.add_error(exc)
                 self.set_status("interrupted" if isinstance(exc, KeyboardInterrupt) else "error")
-            except (ResultsError, HistoryError):
-                pass  # the file or the history cannot be written; let the original error through
+            except (ResultsError, SinkError):
+                pass  # the file or a sink cannot be written; let the original error through
         elif self.status == "running":
             self.set_status(self.judged_status())
 

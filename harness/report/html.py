@@ -10,7 +10,6 @@ test can check the rendered page against the results file.
 """
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from html import escape
 from pathlib import Path
@@ -18,7 +17,8 @@ from typing import Any
 
 from sailbench.harness.judge.regression import figure_key, size_text
 from sailbench.harness.report.model import BoardReport, RunReport
-from sailbench.harness.report.svg import PALETTE, Bar, LineChart, Series, bar_chart, line_chart
+from sailbench.harness.report.svg import Bar, LineChart, Series, bar_chart, line_chart
+from sailbench.harness.report.sweep import sweep_chart, sweep_points
 from sailbench.harness.units import mb_per_s, percent, ratio_text
 
 CSS = """
@@ -138,49 +138,19 @@ def _rates_plot(data: dict[str, Any], board: str) -> str:
     return bar_chart(bars, f"'{board}': measured rates against ceilings and scheduler constants") if bars else ""
 
 
-def sweep_points(data: dict[str, Any]) -> dict[str, list[tuple[int, float, float | None]]]:
-    """Host-link records with a payload size: direction -> [(payload, rate, ceiling)], one point per payload
-    (the summary record if there is one, else the median of the passes). The sweep's records (`sweep`)
-    when the run has a sweep, else every host-link record with a payload."""
-    hostlink = [r for r in data.get("records", []) if r.get("probe") == "hostlink"
-                and isinstance(r.get("payload_bytes"), int) and isinstance(r.get("rate_bytes_per_s"), (int, float))]
-    swept = [r for r in hostlink if r.get("sweep")]
-    groups: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
-    for rec in swept or hostlink:
-        groups[(rec.get("direction") or "-", rec["payload_bytes"])].append(rec)
-    out: dict[str, list[tuple[int, float, float | None]]] = defaultdict(list)
-    for (direction, payload), recs in sorted(groups.items()):
-        summaries = [r for r in recs if r.get("summary")]
-        use = summaries or recs
-        rate = statistics.median(r["rate_bytes_per_s"] for r in use)
-        ceilings = [r["ceiling_bytes_per_s"] for r in use if isinstance(r.get("ceiling_bytes_per_s"), (int, float))]
-        out[direction].append((payload, rate, statistics.median(ceilings) if ceilings else None))
-    return dict(out)
-
-
 def _sweep_section(data: dict[str, Any], board: str) -> str:
-    points = sweep_points(data)
-    if not points:
+    chart = sweep_chart(data, board)
+    if chart is None:
         return ""
-    series, rows = [], []
-    for i, (direction, pts) in enumerate(points.items()):
-        color = PALETTE[i % len(PALETTE)]
-        series.append(Series(f"{direction} measured", [(p, r, f"{direction} {p} B: {mb_per_s(r)} MB/s")
-                                                       for p, r, _ in pts], color=color))
-        ceil = [(p, c, f"{direction} {p} B ceiling: {mb_per_s(c)} MB/s") for p, _, c in pts if c]
-        if ceil:
-            series.append(Series(f"{direction} ceiling", ceil, dashed=True, color=color))
-        pattern = "sweep" if any(r.get("sweep") for r in data.get("records", [])) else "-"
+    rows = []
+    pattern = "sweep" if any(r.get("sweep") for r in data.get("records", [])) else "-"
+    for direction, pts in sweep_points(data).items():
         for p, r, c in pts:
             rows.append(f'<tr><td>{escape(direction)}</td><td class="num">{p}</td><td class="num">'
                         f'<span class="rate" data-figure="hostlink/{escape(direction)}/{pattern}/{p}" '
                         f'data-bytes-per-s="{r!r}">{mb_per_s(r)}</span></td>'
                         f'<td class="num">{mb_per_s(c) if c else "-"}</td>'
                         f'<td class="num">{percent(r / c) if c else "-"}</td></tr>')
-    hlines = [(v["constant_bytes_per_s"], f'{_short(v["constant"])} {mb_per_s(v["constant_bytes_per_s"])} MB/s')
-              for v in data.get("verdicts", []) if v.get("constant", "").startswith("HOST_LINK")][:1]
-    chart = LineChart(f"'{board}': host-link goodput against payload size", "UDP payload (bytes)", series,
-                      hlines=hlines)
     table = ("<table class=\"sweep\"><tr><th>direction</th><th>payload B</th><th>measured MB/s</th>"
              f"<th>ceiling MB/s</th><th>efficiency</th></tr>{''.join(rows)}</table>")
     return f"<h3>Host-link payload sweep</h3>{line_chart(chart)}{table}"

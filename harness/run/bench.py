@@ -17,8 +17,9 @@ from sailbench.harness.config.lab import Lab
 from sailbench.harness.judge.constants import HOST_LINK, INTERCARD, LOCAL_DDR, SchedulerConstants, load_constants
 from sailbench.harness.probes.clock import measure_sys_clk
 from sailbench.harness.probes.ddr import DdrProbe, DdrResult
-from sailbench.harness.run.bench_hostlink import bench_hostlink as _bench_hostlink
+from sailbench.harness.run.bench_hostlink import bench_hostlink
 from sailbench.harness.record.results import ResultsFile, ResultsSink, new_run_id, provenance
+from sailbench.harness.report.sweep import write_sweep_svg
 from sailbench.harness.report.table import TableRow, render_invariants, render_table
 from sailbench.harness.judge.verdict import InvariantVerdict, Verdict, judge, judge_invariants
 
@@ -92,8 +93,8 @@ def run_bench(lab: Lab, board_name: str, settings: BenchSettings | None = None,
                 board = stack.enter_context(open_board(config, progress=say))
             results.update_provenance(gateware_hash=board.build_hash, identifier=board.identifier,
                                       build_dir=str(board.build_dir), port=board.port)
-            if board.manifest.get("report"):      # real boards: nextpnr's verdict, how the board was brought up
-                results.update_provenance(build_report=board.manifest["report"], bringup={
+            if board.manifest.report:      # real boards: nextpnr's verdict, how the board was brought up
+                results.update_provenance(build_report=board.manifest.report.to_dict(), bringup={
                     "load": board.load.to_record() if board.load else None,
                     "dram_init": board.dram_init.to_record(board.name) if board.dram_init else None})
             say(f"board '{board.name}' ready ({board.identifier}) on {board.port}")
@@ -112,16 +113,28 @@ def _bench_board(board: Board, lab: Lab, settings: BenchSettings, repeats: int,
         say(f"WARNING: board '{board.name}' {clock.message}; rates below use the measured clock")
 
     medians: dict[tuple[str, str], float] = {}
-    if board.manifest.get("dram"):
+    if board.manifest.dram:
         medians = _bench_ddr(board, lab, settings, repeats, constants, outcome, say, clock)
     else:
         say(f"board '{board.name}' has no DRAM in this build: DDR probe skipped by design of the build")
-    host = _bench_hostlink(board, lab, settings, clock.used_hz, constants, outcome, say)
+    host = bench_hostlink(board, results, constants, sys_clk_hz=clock.used_hz, tolerance=lab.judgement.tolerance,
+                          slack=lab.judgement.slack, payload=settings.hostlink_payload, count=settings.hostlink_count,
+                          sweep=settings.hostlink_sweep, sweep_count=settings.hostlink_sweep_count, progress=say)
+    outcome.rows += host.rows
+    outcome.verdicts += host.verdicts
+    outcome.judged += host.judged
+    outcome.measurement_errors += host.measurement_errors
+    if host.swept:
+        svg = write_sweep_svg(results.path.with_name(results.path.stem + "-hostlink-sweep.svg"), results.data,
+                              board.name)
+        if svg is not None:
+            outcome.artifacts.append(svg)
+            say(f"  payload sweep plot: {svg}")
     seq = [medians[k] for k in (("write", "sequential"), ("read", "sequential")) if k in medians]
     values: dict[str, tuple[float, bool]] = {
         LOCAL_DDR: (min(seq), True) if seq else (float(constants[LOCAL_DDR]), False),
         INTERCARD: (float(constants[INTERCARD]), False),
-        HOST_LINK: (min(host), True) if host else (float(constants[HOST_LINK]), False),
+        HOST_LINK: (min(host.rates), True) if host.rates else (float(constants[HOST_LINK]), False),
     }
     for inv in judge_invariants(values):
         outcome.invariants.append(inv)
@@ -132,7 +145,7 @@ def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, co
                outcome: BenchOutcome, say: Callable[[str], None], clock) -> dict[tuple[str, str], float]:
     results = outcome.results
     probe = DdrProbe(board, sys_clk_hz=clock.used_hz)
-    d = board.manifest["dram"]
+    d = board.manifest.dram
     outcome.ceiling = (f"{d['module']} x{d['data_width']} at {d['transfers_per_s'] / 1e6:.0f} MT/s "
                        f"(1:{d['ratio']}, sys {clock.used_hz / 1e6:.3f} MHz) = {probe.peak / 1e6:.1f} MB/s")
     medians: dict[tuple[str, str], float] = {}

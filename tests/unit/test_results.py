@@ -114,3 +114,31 @@ def test_git_revision_in_a_repo(tmp_path):
     (tmp_path / "f").write_text("1")
     run("add", "f")
     assert git_revision(tmp_path) == f"{sha}-dirty"
+
+
+def test_a_failing_sink_does_not_hide_the_runs_own_error(tmp_path):
+    """A sink that cannot follow raises SinkError (its own subclass); the results file lets the run's
+    error through without knowing which sink it was."""
+    from sailbench.harness.errors import SinkError
+
+    class BrokenSinkError(SinkError):
+        pass
+
+    class Sink:
+        def __init__(self):
+            self.broken = False
+
+        def run_updated(self, results):
+            if self.broken:
+                raise BrokenSinkError("sink gone")
+
+        def record_added(self, results, record):
+            pass
+
+    sink = Sink()
+    results = ResultsFile("r-sink", tmp_path, {"board": "sim"}, sinks=[sink])
+    sink.broken = True
+    with pytest.raises(RuntimeError, match="the run's own error"):
+        with results:
+            raise RuntimeError("the run's own error")
+    assert load(results)["errors"][0]["message"] == "the run's own error"
