@@ -138,6 +138,14 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--prbs-seconds", type=float, default=0.5, help="seconds of PRBS checking (default 0.5)")
     pr.add_argument("--constants", type=Path, help="Spanker bandwidth.rs (default: lab.yaml, else pinned values)")
     pr.add_argument("--results-dir", type=Path, help="where results/<run-id>.json go (default: lab.yaml results.dir)")
+    lg = sub.add_parser("labgrid", help="a lab on several hosts: create/update the labgrid places lab.yaml implies",
+                        description="`sailbench labgrid sync` creates or updates, on lab.yaml's labgrid coordinator, "
+                                    "the place of every board with `labgrid: {place: ...}` and of every pair with "
+                                    "`place:`, and prints what it changed (nothing the second time). "
+                                    "`--exporter-config HOST` prints the labgrid-exporter config for the boards on "
+                                    "HOST instead (docs/labgrid.md).")
+    lg.add_argument("action", choices=["sync"], help="sync: places from lab.yaml")
+    lg.add_argument("--exporter-config", metavar="HOST", help="print the exporter config for HOST's boards and exit")
     return p
 
 
@@ -321,6 +329,15 @@ def _cmd_pair(args, lab) -> int:
     return exit_code(result)
 
 
+def _cmd_labgrid(args, lab) -> int:
+    from sailbench.harness.run.labgrid_sync import exporter_config, sync_places
+    if args.exporter_config:
+        print(exporter_config(lab, args.exporter_config), end="")
+        return 0
+    sync_places(lab, say=_say)
+    return 0
+
+
 def _on_sigterm(signum, frame):
     raise KeyboardInterrupt
 
@@ -336,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         lab = load_lab(find_lab(args.lab))
         return {"bench": _cmd_bench, "pair": _cmd_pair, "boards": _cmd_boards, "ident": _cmd_ident, "sim": _cmd_sim,
                 "build": _cmd_build, "load": _cmd_load,
-                "nightly": _cmd_nightly, "bringup": _cmd_bringup}[args.command](args, lab)
+                "nightly": _cmd_nightly, "bringup": _cmd_bringup, "labgrid": _cmd_labgrid}[args.command](args, lab)
     except SailbenchError as e:
         print(f"sailbench: error: {e}", file=sys.stderr)
         return EXIT_ERROR
