@@ -226,7 +226,8 @@ def connect_hardware(config: BoardConfig, build_dir: Path, manifest: dict) -> Bo
         e = config.etherbone
         try:
             ether = CsrClient(EtherboneLink(e.ip, e.port, timeout_s=min(config.timeout_s, 0.5), board=config.name,
-                                            ack_addr=scratch, write_counter_addr=_write_counter(regmap)),
+                                            ack_addr=scratch, write_counter_addr=_write_counter(regmap),
+                                            interface=e.interface),
                               regmap, config.name)
         except BaseException:
             if primary is not None:

@@ -273,6 +273,15 @@ def _name(value: Any, what: str = "a name") -> str:
     return value
 
 
+def _profile(value: Any) -> str:
+    """A board profile gateware/profiles.py defines (checked here, at load time, not at first use)."""
+    from sailbench.gateware.profiles import PROFILES
+    name = _name(value, "a board profile name")
+    if name not in PROFILES:
+        raise _Invalid(f"a known board profile ({', '.join(sorted(PROFILES))})")
+    return name
+
+
 def _text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise _Invalid("a non-empty string")
@@ -430,9 +439,9 @@ def _board(r: _Reader, name: str, value: Any, line: int) -> BoardConfig:
     kind = r.get(value, key, "kind", _kind)
     m = r.mapping(value, key, _KIND_KEYS[kind], line)
     if kind == "hardware":
-        profile = r.get(m, key, "profile", _name)
+        profile = r.get(m, key, "profile", _profile)
     else:
-        profile = r.get(m, key, "profile", _name, DEFAULT_SIM_PROFILE)
+        profile = r.get(m, key, "profile", _profile, DEFAULT_SIM_PROFILE)
     serial = r.get(m, key, "serial", _serial_url, None)
     etherbone = None
     if "etherbone" in m:
@@ -534,7 +543,7 @@ def _pair(r: _Reader, name: str, value: Any, line: int, boards: dict[str, BoardC
     kind = r.get(m, key, "kind", _kind)
     pair = PairConfig(
         name=name, kind=kind,
-        profile=r.get(m, key, "profile", _name, DEFAULT_SIM_PROFILE if kind == "sim" else _MISSING),
+        profile=r.get(m, key, "profile", _profile, DEFAULT_SIM_PROFILE if kind == "sim" else _MISSING),
         upstream=r.get(m, key, "upstream", lambda v: _name(v, "a board name")),
         downstream=r.get(m, key, "downstream", lambda v: _name(v, "a board name")),
         lanes=r.get(m, key, "lanes", _lanes, (0, 1, 2, 3)),

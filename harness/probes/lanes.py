@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from sailbench.harness.transport.client import CsrClient
 from sailbench.harness.transport.regmap import RegisterMap
-from sailbench.harness.errors import ProbeError
+from sailbench.harness.errors import ConfigError
 
 STATES = ("Down", "Training", "Up", "Error")          # Spanker's LinkState names, by CSR value
 STAGES = ("reset", "serdes", "sync", "align", "partner", "up", "error", "prbs")
@@ -60,8 +60,8 @@ class Lanes:
         missing = [i for i in self.lanes if reg(i, "status") not in csr.regmap]
         if missing:
             have = lane_indexes(csr.regmap)
-            raise ProbeError(f"board '{self.board}': no lane probe for lane(s) {missing} in this build "
-                             f"(it has lanes {have or 'none'}); check lab.yaml pairs.*.lanes or rebuild")
+            raise ConfigError(f"board '{self.board}': no lane probe for lane(s) {missing} in this build "
+                              f"(it has lanes {have or 'none'}); check lab.yaml pairs.*.lanes or rebuild")
 
     def word_clk_hz(self) -> int:
         return self.csr.read(reg(self.lanes[0], "word_clk_hz")) if self.lanes else 0
@@ -101,9 +101,9 @@ class Lanes:
     def fault(self, lane: int, **knobs: int) -> None:
         for name, value in knobs.items():
             if name not in FAULTS:
-                raise ProbeError(f"unknown fault knob {name!r}; knobs: {', '.join(FAULTS)}")
+                raise ConfigError(f"unknown fault knob {name!r}; knobs: {', '.join(FAULTS)}")
             if fault_reg(lane, name) not in self.csr.regmap:
-                raise ProbeError(f"board '{self.board}': this build has no fault knobs on lane {lane}")
+                raise ConfigError(f"board '{self.board}': this build has no fault knobs on lane {lane}")
             self.csr.write(fault_reg(lane, name), int(value))
 
     def inject_errors(self, lane: int, mask: int, words_ahead: int) -> dict[str, int]:
@@ -117,7 +117,7 @@ class Lanes:
     def prbs(self, pattern: str | None) -> None:
         """Send and check `pattern` on every lane (None: back to 8b/10b, the lane retrains)."""
         if pattern is not None and pattern not in PATTERNS:
-            raise ProbeError(f"unknown PRBS pattern {pattern!r}; use one of {', '.join(PATTERNS)}")
+            raise ConfigError(f"unknown PRBS pattern {pattern!r}; use one of {', '.join(PATTERNS)}")
         code = PATTERNS[pattern] if pattern else 0
         for i in self.lanes:
             self._control(i, tx_prbs=code, rx_prbs=code)
@@ -125,8 +125,8 @@ class Lanes:
     # -- framed payload ---------------------------------------------------------------------------
     def payload_start(self, frames: int, payload_bytes: int) -> None:
         if payload_bytes < 2 or payload_bytes % 2:
-            raise ProbeError(f"payload of {payload_bytes} bytes: the lane probe sends 2-byte words; "
-                             "use an even size >= 2")
+            raise ConfigError(f"payload of {payload_bytes} bytes: the lane probe sends 2-byte words; "
+                              "use an even size >= 2")
         for i in self.lanes:
             self.csr.write(reg(i, "payload_words"), payload_bytes // 2)
             self.csr.write(reg(i, "count"), frames)
