@@ -5,20 +5,19 @@ DRAM BIST small, Ethernet link, SerDes lock. Each ends `passed`, `failed`
 (with a diagnosis), `not applicable` (e.g. no cable on the simulated board),
 `unavailable` (sailbench cannot check it in this checkout, said plainly),
 `skipped` (the build has no such part) or `not run` (after a failure).
-Real-board cable detection and loading come from harness/loader.py when it
-exists. A passing bring-up is recorded in the history database and clears
+Real-board cable detection and loading come from harness/board/loader.py.
+A passing bring-up is recorded in the history database and clears
 the board's quarantine.
 """
 from __future__ import annotations
 
-import importlib
 import re
 import shutil
 import time
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Callable
 
+from sailbench.harness.board import loader
 from sailbench.harness.board.board import Board, open_board
 from sailbench.harness.config.lab import BoardConfig, Lab
 from sailbench.harness.errors import (BoardBusyError, BoardGarbageError, ConfigError, BoardSilentError, BuildError,
@@ -74,16 +73,6 @@ class BringupReport:
         return 0 if self.passed else 1
 
 
-def _loader() -> ModuleType | None:
-    """harness/loader.py (real-board build/load) if this checkout has it."""
-    try:
-        return importlib.import_module("sailbench.harness.board.loader")
-    except ModuleNotFoundError as e:
-        if e.name == "sailbench.harness.board.loader":
-            return None
-        raise
-
-
 class _Bringup:
     def __init__(self, config: BoardConfig, say: Callable[[str], None]):
         self.config = config
@@ -109,35 +98,26 @@ class _Bringup:
     def cable_detects(self) -> tuple[str, str]:
         if self.sim:
             return NOT_APPLICABLE, "not applicable (simulated): the simulated board has no cable"
-        return self._loader_stage("detect", f"check by hand: openFPGALoader --cable {self.config.cable or 'CABLE'} "
-                                            "--detect")
+        by_hand = f"check by hand: openFPGALoader --cable {self.config.cable or 'CABLE'} --detect"
+        try:
+            return PASSED, loader.detect(self.config)
+        except SailbenchError as e:
+            raise self._loader_failed(e, by_hand) from e
 
     def load(self) -> tuple[str, str]:
         if self.sim:
             return NOT_APPLICABLE, ("not applicable (simulated): nothing to load, the simulator runs the build "
                                     "directly (built in the identifier stage if needed)")
-        return self._loader_stage("load", "load the probe bitstream by hand, then run bring-up again",
-                                  progress=self.say)
-
-    def _loader_stage(self, function: str, by_hand: str, **kwargs) -> tuple[str, str]:
-        """sailbench.harness.board.loader.detect(config) / load(config, progress=...): the loader's one-call API."""
-        loader = _loader()
-        if loader is None:
-            return UNAVAILABLE, (f"unavailable: real-board loading (harness/loader.py) is not in this checkout; "
-                                 f"{by_hand}")
-        call = getattr(loader, function, None)
-        if call is None:
-            return UNAVAILABLE, f"unavailable: sailbench.harness.board.loader has no {function}(); {by_hand}"
         try:
-            result = call(self.config, **kwargs)
+            result = loader.load(self.config, progress=self.say)
         except SailbenchError as e:
-            raise StageFailed(str(e), f"check the USB cable and power, and boards.{self.config.name}.cable in "
-                                      f"lab.yaml; {by_hand}") from e
-        if hasattr(result, "to_record"):
-            record = result.to_record()
-            result = (f"{record.get('bitstream', '')} into {record.get('mode', '?')} in "
-                      f"{record.get('seconds', '?')} s")
-        return PASSED, str(result) if result else f"{function} OK"
+            raise self._loader_failed(e, "load the probe bitstream by hand, then run bring-up again") from e
+        record = result.to_record()
+        return PASSED, f"{record['bitstream']} into {record['mode']} in {record['seconds']} s"
+
+    def _loader_failed(self, error: SailbenchError, by_hand: str) -> StageFailed:
+        return StageFailed(str(error), f"check the USB cable and power, and boards.{self.config.name}.cable in "
+                                       f"lab.yaml; {by_hand}")
 
     def identifier(self) -> tuple[str, str]:
         self.board = open_board(self.config, progress=self.say)

@@ -1,27 +1,43 @@
-"""Bring-up stages that need no board: the loader's absence said plainly, the rendered summary."""
+"""Bring-up stages that need no board: the loader's stages, the rendered summary."""
+import pytest
+
 from sailbench.harness.run import bringup
 from sailbench.harness.run.bringup import FAILED, NOT_RUN, PASSED, UNAVAILABLE, BringupReport, Stage, render_bringup
 from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.errors import ToolError
 
 
 def hardware(name="versa"):
     return BoardConfig(name=name, kind="hardware", profile="versa-ecp5", serial="/dev/ttyUSB1", cable="ft2232")
 
 
-def test_without_harness_loader_cable_and_load_are_unavailable(monkeypatch):
-    monkeypatch.setattr(bringup, "_loader", lambda: None)
-    runner = bringup._Bringup(hardware(), say=lambda m: None)
-    for stage in (runner.cable_detects, runner.load):
-        status, detail = stage()
-        assert status == UNAVAILABLE
-        assert "unavailable: real-board loading (harness/loader.py) is not in this checkout" in detail
-        assert "openFPGALoader --cable ft2232 --detect" in detail or "by hand" in detail
-
-
-def test_loader_without_the_function_is_unavailable(monkeypatch):
-    monkeypatch.setattr(bringup, "_loader", lambda: object())
+def test_cable_detects_calls_the_loader(monkeypatch):
+    monkeypatch.setattr(bringup.loader, "detect", lambda config: f"LFE5UM5G-45F on cable '{config.cable}'")
     status, detail = bringup._Bringup(hardware(), say=lambda m: None).cable_detects()
-    assert status == UNAVAILABLE and "sailbench.harness.board.loader has no detect()" in detail
+    assert (status, detail) == (PASSED, "LFE5UM5G-45F on cable 'ft2232'")
+
+
+def test_a_loader_error_stops_the_stage_with_what_to_check(monkeypatch):
+    def fail(config, **kwargs):
+        raise ToolError("openFPGALoader: no cable found")
+    monkeypatch.setattr(bringup.loader, "detect", fail)
+    monkeypatch.setattr(bringup.loader, "load", fail)
+    runner = bringup._Bringup(hardware(), say=lambda m: None)
+    for stage, by_hand in ((runner.cable_detects, "openFPGALoader --cable ft2232 --detect"),
+                           (runner.load, "load the probe bitstream by hand")):
+        with pytest.raises(bringup.StageFailed) as info:
+            stage()
+        assert info.value.detail == "openFPGALoader: no cable found"
+        assert "boards.versa.cable in lab.yaml" in info.value.next_step and by_hand in info.value.next_step
+
+
+def test_load_says_what_was_loaded(monkeypatch):
+    class Loaded:
+        def to_record(self):
+            return {"bitstream": "build/versa/top.bit", "mode": "sram", "seconds": 4.2}
+    monkeypatch.setattr(bringup.loader, "load", lambda config, progress: Loaded())
+    status, detail = bringup._Bringup(hardware(), say=lambda m: None).load()
+    assert (status, detail) == (PASSED, "build/versa/top.bit into sram in 4.2 s")
 
 
 def test_render_stops_with_the_next_step():
