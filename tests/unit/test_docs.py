@@ -101,3 +101,11 @@ def test_readme_is_short():
     lines = len(README.read_text().splitlines())
     assert lines <= README_MAX_LINES, (f"README.md has {lines} lines (at most {README_MAX_LINES}); "
                                        "move reference material into docs/")
+
+
+def test_readme_gives_the_two_commands_first():
+    blocks = re.findall(r"^```sh\n(.*?)^```", README.read_text(), re.S | re.M)
+    assert [b.strip() for b in blocks[:2]] == [
+        "./scripts/setup.sh && .venv/bin/sailbench bench --board sim",
+        "./scripts/setup.sh && .venv/bin/pytest",
+    ], "README.md's first two sh blocks must be the two commands, exactly"
