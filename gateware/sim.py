@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -36,11 +35,14 @@ from litedram.phy.model import SDRAMPHYModel
 from liteeth.common import eth_phy_description
 from litex.soc.interconnect import stream
 
-from sailbench.gateware.build_info import compile_jobs, build_hash, package_versions, project_version, write_manifest, read_manifest
+from sailbench.gateware.build_info import compile_jobs, package_versions, project_version
+from sailbench.gateware.csr_export import lane_csr_fields
 from sailbench.gateware.dram_info import dram_manifest
+from sailbench.gateware.manifest import BuildManifest, EtherboneInfo, HostLinkInfo, UartInfo, manifest_exists, write_manifest
 from sailbench.gateware.profiles import BoardProfile, get_profile
 from sailbench.gateware.sim_options import TARGET, SimOptions, sim_build_dir
 from sailbench.gateware.soc import ProbeSoC
+from sailbench.gateware.verilator import MODULES_DIR, VSIM, compile_vsim
 
 # The Verilator clocker needs an integer picosecond period, which 75 MHz is
 # not. Simulated time is never used for rates (cycles x the profile's nominal
@@ -201,7 +203,7 @@ def build(profile: BoardProfile, options: SimOptions, build_root: Path, log=prin
     The manifest is written last; a directory without one is incomplete and
     is rebuilt from scratch."""
     out, h = sim_build_dir(build_root, profile, options)
-    if read_manifest(out) is not None:
+    if manifest_exists(out):
         return out
     if out.exists():
         shutil.rmtree(out)
@@ -212,54 +214,36 @@ def build(profile: BoardProfile, options: SimOptions, build_root: Path, log=prin
     # run=False: generate sources and the build script only; the compile runs below.
     builder.build(sim_config=_placeholder_config(profile, options), run=False, build=True, opt_level="O3", interactive=False,
                   jobs=compile_jobs())
-    gw = out / "gateware"
     log(f"[sim build] Verilog generated in {time.monotonic() - t0:.1f} s; compiling with Verilator")
-    with open(out / "verilator.log", "w") as f:
-        r = subprocess.run(["bash", "build_sim.sh"], cwd=gw, stdout=f, stderr=subprocess.STDOUT)
-    if r.returncode != 0 or not (gw / "obj_dir" / "Vsim").is_file():
-        tail = (out / "verilator.log").read_text().splitlines()[-15:]
-        raise RuntimeError("Verilator build failed (see {}):\n{}".format(out / "verilator.log", "\n".join(tail)))
-    manifest = host_manifest(soc, profile, options, h)
-    manifest["build_seconds"] = round(time.monotonic() - t0, 1)
-    write_manifest(out, manifest)
+    compile_vsim(out)
+    write_manifest(out, host_manifest(soc, profile, options, h, build_seconds=round(time.monotonic() - t0, 1)))
     log(f"[sim build] done in {time.monotonic() - t0:.1f} s: {out}")
     return out
 
 
-def host_manifest(soc: ProbeSoC, profile: BoardProfile, options: SimOptions, h: str) -> dict:
+def host_manifest(soc: ProbeSoC, profile: BoardProfile, options: SimOptions, h: str,
+                  build_seconds: float | None = None) -> BuildManifest:
     """Everything the host needs to turn cycles into rates and judge them."""
-    m = {
-        "target": TARGET,
-        "profile": profile.name,
-        "hash": h,
-        "identifier": soc.ident,
-        "version": project_version(),
-        "packages": package_versions(),
-        "sys_clk_hz": profile.sys_clk_hz,
-        "options": options.to_dict(),
-        "csr_json": "csr.json",
-        "vsim": "gateware/obj_dir/Vsim",
-        "modules_dir": "gateware/modules",
-        "uart": {"kind": "serial2tcp"},
-        "etherbone": None,
-        "dram": None,
-    }
-    if getattr(soc, "sdrphy", None) is not None:
-        m["dram"] = dram_manifest(soc, profile)
-    if getattr(soc, "ethphy", None) is not None:
-        m["etherbone"] = {"soc_ip": SOC_IP, "host_ip": HOST_IP, "port": ETHERBONE_PORT}
-        m["host_link"] = {
-            "phy": "sim (TAP)",
-            "line_rate_bytes_per_s": IO_CLK_NOMINAL_HZ,   # one byte per I/O cycle
+    eth = getattr(soc, "ethphy", None) is not None
+    return BuildManifest(
+        target=TARGET, profile=profile.name, hash=h, identifier=soc.ident, version=project_version(),
+        packages=package_versions(), sys_clk_hz=profile.sys_clk_hz, options=options.to_dict(),
+        csr_json="csr.json", vsim=VSIM, modules_dir=MODULES_DIR, uart=UartInfo(kind="serial2tcp"),
+        dram=dram_manifest(soc, profile) if getattr(soc, "sdrphy", None) is not None else None,
+        etherbone=EtherboneInfo(soc_ip=SOC_IP, host_ip=HOST_IP, port=ETHERBONE_PORT) if eth else None,
+        host_link=HostLinkInfo(
+            phy="sim (TAP)",
+            line_rate_bytes_per_s=IO_CLK_NOMINAL_HZ,   # one byte per I/O cycle
             # What one frame costs on this wire beyond the UDP payload. The TAP carries
             # frames without preamble and FCS; LiteEth's MAC still pads to 60 bytes and
             # inserts a 12-byte gap on transmit; the sim feeds received frames with a
             # 1-cycle gap.
-            "preamble_bytes": 0, "fcs_bytes": 0, "header_bytes": 42, "min_frame_bytes": 60,
-            "tx_gap_bytes": 12, "rx_gap_bytes": 1,
-            "gen_port": 6000, "sink_port": 6001,
-        }
-    return m
+            preamble_bytes=0, fcs_bytes=0, header_bytes=42, min_frame_bytes=60,
+            tx_gap_bytes=12, rx_gap_bytes=1,
+            gen_port=6000, sink_port=6001) if eth else None,
+        csr_fields=lane_csr_fields(getattr(soc, "lane_probes", [])),
+        build_seconds=build_seconds,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,12 +5,10 @@ every start, so a warm start does not pay LiteX's import time.
 """
 from __future__ import annotations
 
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from sailbench.gateware.build_info import build_hash
+from sailbench.gateware.build_info import build_hash, verilator_version
 from sailbench.gateware.profiles import BoardProfile
 
 TARGET = "sim"
@@ -26,21 +24,14 @@ class SimOptions:
         return {"with_dram": self.with_dram, "with_ethernet": self.with_ethernet}
 
 
-def verilator_version() -> str:
-    exe = shutil.which("verilator")
-    if not exe:
-        return "absent"
-    return subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
-
-
 def sim_inputs(profile: BoardProfile, options: SimOptions) -> dict:
     return {"target": TARGET, "profile": profile.to_dict(), "options": options.to_dict(),
             "verilator": verilator_version()}
 
 
 # What the simulated board is built from (see build_info.build_hash).
-SIM_SOURCES = ("__init__.py", "build_info.py", "profiles.py", "soc.py", "sim.py", "sim_options.py", "dram_info.py",
-               "cores/*.py")
+SIM_SOURCES = ("__init__.py", "build_info.py", "manifest.py", "csr_export.py", "verilator.py", "profiles.py", "soc.py", "sim.py", "sim_options.py", "dram_info.py",
+               "cores/*.py", "cores/*/*.py")
 
 
 def sim_build_dir(build_root: Path, profile: BoardProfile, options: SimOptions) -> tuple[Path, str]:

@@ -255,10 +255,10 @@ def _cmd_sim(args, lab) -> int:
         ns = board.sim.netns.name
         print(f"simulated board '{board.name}' running: {board.identifier}")
         print(f"  UART (UARTBone): {board.sim.uart_url} inside network namespace {ns}")
-        if board.manifest.get("etherbone"):
-            eb = board.manifest["etherbone"]
-            print(f"  Etherbone: udp://{eb['soc_ip']}:{eb['port']} inside {ns} (host side {eb['host_ip']} on tap0)")
-        print(f"  e.g.: ip netns exec {ns} litex_server --udp --udp-ip {board.manifest.get('etherbone', {}).get('soc_ip', '')}")
+        eb = board.manifest.etherbone
+        if eb:
+            print(f"  Etherbone: udp://{eb.soc_ip}:{eb.port} inside {ns} (host side {eb.host_ip} on tap0)")
+        print(f"  e.g.: ip netns exec {ns} litex_server --udp --udp-ip {eb.soc_ip if eb else ''}")
         print(f"  csr.json: {board.build_dir / 'csr.json'}")
         print("Ctrl-C to stop.")
         while board.sim.alive():
@@ -283,7 +283,7 @@ def _cmd_build(args, lab) -> int:
 def _cmd_load(args, lab) -> int:
     from sailbench.harness.board import loader
     from sailbench.harness.board.board import connect_hardware, wait_identifier
-    from sailbench.harness.build.cache import read_build_manifest
+    from sailbench.harness.build.manifest import read_build_manifest
     cfg = lab.board(args.board or lab.default_board)
     result = loader.load(cfg, flash=args.flash, progress=print, allow_timing_fail=args.allow_timing_fail or None)
     print(result)

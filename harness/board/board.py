@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from sailbench.harness.build.cache import ensure_sim_build, read_build_manifest
+from sailbench.harness.build.cache import ensure_sim_build
+from sailbench.harness.build.manifest import BuildManifest, read_build_manifest
 from sailbench.harness.config.lab import BoardConfig
 from sailbench.harness.transport.client import CsrClient
 from sailbench.harness.transport.etherbone import EtherboneLink
@@ -36,7 +37,7 @@ class Board:
     name: str
     config: BoardConfig
     build_dir: Path
-    manifest: dict
+    manifest: BuildManifest
     regmap: RegisterMap
     csr: CsrClient                       # primary link (UARTBone)
     etherbone: CsrClient | None = None   # Etherbone link when the profile has Ethernet
@@ -48,15 +49,15 @@ class Board:
 
     @property
     def profile(self) -> str:
-        return self.manifest["profile"]
+        return self.manifest.profile
 
     @property
     def build_hash(self) -> str:
-        return self.manifest["hash"]
+        return self.manifest.hash
 
     @property
     def nominal_sys_clk_hz(self) -> int:
-        return int(self.manifest["sys_clk_hz"])
+        return int(self.manifest.sys_clk_hz)
 
     @property
     def is_sim(self) -> bool:
@@ -68,7 +69,7 @@ class Board:
 
     def check_identifier(self) -> str:
         ident = self.csr.read_identifier()
-        expected = self.manifest["identifier"]
+        expected = self.manifest.identifier
         if not ident.startswith("sailbench "):
             raise IdentifierMismatchError(
                 f"answers with identifier '{ident[:80]}', not a sailbench probe; load the probe "
@@ -116,7 +117,7 @@ def _open_sim(config: BoardConfig, progress: Callable[[str], None]) -> Board:
                                  with_ethernet=sim_cfg.ethernet if sim_cfg else True, progress=progress)
     t_build = time.monotonic() - t0
     manifest = read_build_manifest(build_dir)
-    regmap = RegisterMap.from_json(build_dir / manifest["csr_json"])
+    regmap = RegisterMap.from_json(build_dir / manifest.csr_json)
     sim = SimBoard(build_dir, manifest, board=config.name).start()
     board = None
     try:
@@ -124,10 +125,10 @@ def _open_sim(config: BoardConfig, progress: Callable[[str], None]) -> Board:
         uart = sim.netns.run_inside(lambda: UartBone(sim.uart_url, timeout_s=config.timeout_s, board=config.name,
                                                      ack_addr=scratch, max_burst=SIM_UART_BURST))
         board = Board(config.name, config, build_dir, manifest, regmap, CsrClient(uart, regmap, config.name), sim=sim)
-        eb = manifest.get("etherbone")
+        eb = manifest.etherbone
         if eb:
             sock = sim.netns.run_inside(lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
-            link = EtherboneLink(eb["soc_ip"], eb["port"], timeout_s=min(config.timeout_s, 0.5), board=config.name,
+            link = EtherboneLink(eb.soc_ip, eb.port, timeout_s=min(config.timeout_s, 0.5), board=config.name,
                                  sock=sock, ack_addr=scratch, write_counter_addr=_write_counter(regmap))
             board.etherbone = CsrClient(link, regmap, config.name)
         board.check_identifier()
@@ -181,8 +182,8 @@ def _open_hardware(config: BoardConfig, progress: Callable[[str], None]) -> Boar
             wait_identifier(board)
         t_load = time.monotonic() - t0 - t_build
         board.check_identifier()
-        if board.manifest.get("dram"):
-            board.dram_init = init_dram(config.name, board.csr, board.manifest["dram"], say=progress)
+        if board.manifest.dram:
+            board.dram_init = init_dram(config.name, board.csr, board.manifest.dram, say=progress)
         board.timings = {"build_s": round(t_build, 2), "load_s": round(t_load, 2),
                          "start_s": round(time.monotonic() - t0 - t_build, 2)}
         return board
@@ -214,8 +215,8 @@ def wait_identifier(board: Board, timeout_s: float = 3.0) -> None:
             time.sleep(0.2)
 
 
-def connect_hardware(config: BoardConfig, build_dir: Path, manifest: dict) -> Board:
-    regmap = RegisterMap.from_json(build_dir / manifest["csr_json"])
+def connect_hardware(config: BoardConfig, build_dir: Path, manifest: BuildManifest) -> Board:
+    regmap = RegisterMap.from_json(build_dir / manifest.csr_json)
     scratch = regmap.register("ctrl_scratch").addr
     primary = None
     ether = None

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Protocol
+from typing import Callable, Protocol, Sequence
 
+from sailbench.harness.build.manifest import DramInfo, DramPhy, InitStep
 from sailbench.harness.transport.client import CsrClient
 from sailbench.harness.errors import BoardError
 
@@ -74,13 +75,13 @@ def lane_errors(written: bytes, read: bytes, module: int) -> int:
 class Dfii:
     """LiteDRAM's DFII (software access to the DRAM) by CSR name."""
 
-    def __init__(self, csr: CsrClient, phy: dict, prefix: str = "sdram_dfii"):
+    def __init__(self, csr: CsrClient, phy: DramPhy, prefix: str = "sdram_dfii"):
         self.csr = csr
         self.prefix = prefix
-        self.nphases = int(phy["nphases"])
-        self.rdphase = int(phy["rdphase"])
-        self.wrphase = int(phy["wrphase"])
-        self.phase_bytes = int(phy["dfi_databits"]) // 8
+        self.nphases = int(phy.nphases)
+        self.rdphase = int(phy.rdphase)
+        self.wrphase = int(phy.wrphase)
+        self.phase_bytes = int(phy.dfi_databits) // 8
 
     def control(self, bits: int) -> None:
         self.csr.write(f"{self.prefix}_control", bits)
@@ -107,14 +108,14 @@ def cdelay(count: int) -> None:
         time.sleep(count * CDELAY_S)
 
 
-def replay_init_sequence(dfii: Dfii, sequence: list[dict]) -> None:
+def replay_init_sequence(dfii: Dfii, sequence: Sequence[InitStep]) -> None:
     """The BIOS's `init_sequence()`: each step a control write or a phase-0 command, then its delay."""
     for step in sequence:
-        if step["kind"] == "control":
-            dfii.control(step["bits"])
+        if step.kind == "control":
+            dfii.control(step.bits)
         else:
-            dfii.command(step["bits"], step["address"], step["bank"], phase=0)
-        cdelay(step["delay"])
+            dfii.command(step.bits, step.address, step.bank, phase=0)
+        cdelay(step.delay)
 
 
 def pattern_errors(dfii: Dfii, module: int, seed: int, burstdet: Callable[[], int] | None = None,
@@ -240,13 +241,13 @@ def read_leveling(target: LevelingTarget, say: Callable[[str], None] = lambda m:
 class Ecp5ReadLeveling:
     """LevelingTarget for LiteDRAM's ECP5DDRPHY (ddrphy_* CSRs), as liblitedram/accessors.c drives it."""
 
-    def __init__(self, dfii: Dfii, csr: CsrClient, phy: dict, prefix: str = "ddrphy"):
+    def __init__(self, dfii: Dfii, csr: CsrClient, phy: DramPhy, prefix: str = "ddrphy"):
         self.dfii = dfii
         self.csr = csr
         self.p = prefix
-        self.modules = int(phy["modules"])
-        self.delays = int(phy["delays"])
-        self.bitslips = int(phy["bitslips"])
+        self.modules = int(phy.modules)
+        self.delays = int(phy.delays)
+        self.bitslips = int(phy.bitslips)
 
     def _action(self, module: int, reg: str) -> None:
         self.csr.write(f"{self.p}_dly_sel", 1 << module)
@@ -292,21 +293,21 @@ class DramInitResult:
                 "leveling": [m.to_dict() for m in self.leveling]}
 
 
-def init_dram(board_name: str, csr: CsrClient, dram: dict, say: Callable[[str], None] = print) -> DramInitResult:
-    """Bring the board's DRAM up from the host; DFII is back under hardware control afterwards."""
-    if "init_sequence" not in dram or "phy" not in dram:
-        raise BoardError("its build manifest has no DRAM init data (a build from before host-side DRAM init); "
-                         "rebuild it", board=board_name)
+def init_dram(board_name: str, csr: CsrClient, dram: DramInfo, say: Callable[[str], None] = print) -> DramInitResult:
+    """Bring the board's DRAM up from the host; DFII is back under hardware control afterwards.
+
+    The init data (PHY settings, JEDEC sequence) are required fields of the manifest's DRAM
+    record: a build without them does not parse (BuildError naming its manifest)."""
     t0 = time.monotonic()
-    phy = dram["phy"]
+    phy = dram.phy
     dfii = Dfii(csr, phy)
     leveling: list[ModuleLeveling] = []
     dfii.control(CONTROL_SOFTWARE)
     try:
-        replay_init_sequence(dfii, dram["init_sequence"])
-        if phy.get("read_leveling") and phy.get("phytype") == "ECP5DDRPHY":
-            say(f"board '{board_name}': DRAM read leveling ({phy['modules']} byte lanes, "
-                f"{phy['bitslips']} bitslips x {phy['delays']} delays)")
+        replay_init_sequence(dfii, dram.init_sequence)
+        if phy.read_leveling and phy.phytype == "ECP5DDRPHY":
+            say(f"board '{board_name}': DRAM read leveling ({phy.modules} byte lanes, "
+                f"{phy.bitslips} bitslips x {phy.delays} delays)")
             leveling = read_leveling(Ecp5ReadLeveling(dfii, csr, phy), say)
     finally:
         dfii.control(CONTROL_HARDWARE)
@@ -315,4 +316,4 @@ def init_dram(board_name: str, csr: CsrClient, dram: dict, say: Callable[[str], 
         raise BoardError(f"DRAM read leveling found no working read delay for byte lane(s) "
                          f"{', '.join(map(str, bad))}; check the DDR3 module and the build's DRAM profile",
                          board=board_name)
-    return DramInitResult(len(dram["init_sequence"]), leveling, time.monotonic() - t0)
+    return DramInitResult(len(dram.init_sequence), leveling, time.monotonic() - t0)

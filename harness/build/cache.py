@@ -9,7 +9,6 @@ racing.
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import subprocess
 import sys
@@ -17,9 +16,9 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from sailbench.gateware.manifest import MANIFEST_NAME
 from sailbench.harness.paths import REPO_ROOT
 from sailbench.harness.errors import BuildError, ToolError
-
 
 
 def build_root() -> Path:
@@ -63,7 +62,7 @@ def ensure_pair_build(profile: str, lanes: int, progress: Callable[[str], None] 
                       timeout_s: float = 1800) -> Path:
     """The simulated bench pair (two probe SoCs in one Verilator simulation), built if needed."""
     from sailbench.gateware.profiles import ProfileError, get_profile
-    from sailbench.gateware.sim_pair import pair_build_dir
+    from sailbench.gateware.sim_pair_options import pair_build_dir
     try:
         prof = get_profile(profile)
     except ProfileError as e:
@@ -83,13 +82,13 @@ def build_in_child(module: str, args: list[str], out: Path, what: str, kind: str
     finds it done). The child's output goes to `<out>.build.log`; lines
     starting with `relay_prefix` are passed on to `progress` as they appear,
     and a "still building" line every 30 s otherwise."""
-    if (out / "sailbench.json").is_file():
+    if (out / MANIFEST_NAME).is_file():
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
     lock_path = out.parent / f".{out.name}.lock"
     with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)   # another run building the same inputs: wait for it
-        if (out / "sailbench.json").is_file():
+        if (out / MANIFEST_NAME).is_file():
             return out
         log_path = out.parent / f"{out.name}.build.log"
         progress(f"building {what} -> {out.name}")
@@ -111,7 +110,7 @@ def build_in_child(module: str, args: list[str], out: Path, what: str, kind: str
                     progress(f"  ... still building ({now - t0:.0f} s, log: {log_path})")
                     last = now
             _relay(tail, relay_prefix, progress)
-        if proc.returncode != 0 or not (out / "sailbench.json").is_file():
+        if proc.returncode != 0 or not (out / MANIFEST_NAME).is_file():
             text = log_path.read_text(errors="replace").splitlines()
             errors = [ln for ln in text if ln.startswith("error: ")]
             if errors:
@@ -136,14 +135,6 @@ def _relay(tail, prefix: str | None, progress: Callable[[str], None]) -> bool:
         if line.startswith(prefix):
             progress("  " + line.rstrip())
             relayed = True
-
-
-def read_build_manifest(build_dir: Path) -> dict:
-    path = build_dir / "sailbench.json"
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError) as e:
-        raise BuildError(f"build manifest {path} unreadable: {e}; delete {build_dir} to rebuild") from e
 
 
 def _which(tool: str) -> bool:

@@ -44,16 +44,16 @@ class DdrResult:
 
 class DdrProbe:
     def __init__(self, board: Board, sys_clk_hz: float | None = None, timeout_s: float = 60.0):
-        dram = board.manifest.get("dram")
+        dram = board.manifest.dram
         if not dram:
             raise ConfigError(f"board '{board.name}' build has no DRAM (build {board.build_dir.name}); "
                               "the DDR probe needs a profile with DRAM", )
         self.board = board
         self.csr = board.csr
         self.dram = dram
-        self.word_bytes = int(dram["bist_word_bytes"])
-        self.size = int(dram["size_bytes"])
-        self.peak = float(dram["peak_bytes_per_s"])
+        self.word_bytes = int(dram.bist_word_bytes)
+        self.size = int(dram.size_bytes)
+        self.peak = float(dram.peak_bytes_per_s)
         self.sys_clk_hz = float(sys_clk_hz or board.nominal_sys_clk_hz)
         # Peak follows the clock: a board whose clock runs 1 % slow has a 1 % lower ceiling.
         self.peak = self.peak * self.sys_clk_hz / board.nominal_sys_clk_hz

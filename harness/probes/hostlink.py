@@ -50,15 +50,15 @@ class HostLinkResult:
 
 class HostLinkProbe:
     def __init__(self, board: Board, sys_clk_hz: float | None = None, timeout_s: float = 120.0):
-        link = board.manifest.get("host_link")
+        link = board.manifest.host_link
         if not link or "hostlink_tx_start" not in board.regmap:
             raise ConfigError(f"board '{board.name}' build has no host-link probe (build {board.build_dir.name})")
         self.board, self.link, self.csr = board, link, board.csr
         self.sys_clk_hz = float(sys_clk_hz or board.nominal_sys_clk_hz)
         self.timeout_s = timeout_s
-        eb = board.manifest["etherbone"] if board.is_sim else None
-        if board.is_sim:
-            self.host_ip, self.soc_ip = eb["host_ip"], eb["soc_ip"]
+        eb = board.manifest.etherbone if board.is_sim else None
+        if eb is not None:
+            self.host_ip, self.soc_ip = eb.host_ip, eb.soc_ip
         else:
             cfg = board.config.etherbone
             if cfg is None or not cfg.host_ip:
@@ -125,7 +125,7 @@ class HostLinkProbe:
         sock = self._socket()
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16 << 20)
-            sent, wall = send_sequence(sock, (self.soc_ip, self.link["sink_port"]), payload, count, pace_s,
+            sent, wall = send_sequence(sock, (self.soc_ip, self.link.sink_port), payload, count, pace_s,
                                        deadline_s=self.timeout_s, board=self.board.name)
         finally:
             sock.close()

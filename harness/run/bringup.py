@@ -132,7 +132,7 @@ class _Bringup:
         from sailbench.harness.probes.ddr import DdrProbe
         if self.profile.dram is None:
             return SKIPPED, f"profile '{self.profile.name}' has no DRAM"
-        if not self.board.manifest.get("dram"):
+        if not self.board.manifest.dram:
             fix = (f"set boards.{self.config.name}.sim.dram: true in lab.yaml" if self.sim
                    else "rebuild the bitstream with DRAM and load it")
             raise StageFailed(f"profile '{self.profile.name}' has {self.profile.dram.memtype} but this build "
@@ -166,7 +166,7 @@ class _Bringup:
 
     def serdes(self) -> tuple[str, str]:
         names = [n for n in self.board.regmap.names() if re.search(r"serdes\w*_(ready|locked?)$", n)]
-        if not names and not self.board.manifest.get("serdes"):
+        if not names and not self.board.manifest.lanes:
             return SKIPPED, "no SerDes in this build"
         if not names:
             return UNAVAILABLE, "unavailable: the build has SerDes but no ready/lock register sailbench knows"

@@ -21,10 +21,10 @@ EXIT_TIMING_FAILED = 1
 
 def build_record(bitstream: Bitstream, allowed: bool) -> dict:
     m = bitstream.manifest
-    return {"probe": "build", "board": bitstream.board, "profile": m["profile"], "fpga": m.get("fpga"),
+    return {"probe": "build", "board": bitstream.board, "profile": m.profile, "fpga": m.fpga,
             "build_dir": str(bitstream.build_dir), "bitstream": str(bitstream.path),
-            "build_seconds": m.get("build_seconds"), "step_seconds": m.get("step_seconds"),
-            "timing_allowed_to_fail": allowed, "report": m["report"]}
+            "build_seconds": m.build_seconds, "step_seconds": m.step_seconds,
+            "timing_allowed_to_fail": allowed, "report": m.report.to_dict()}
 
 
 def build_board(lab: Lab, config: BoardConfig, allow_timing_fail: bool = False, results_dir: Path | None = None,
@@ -33,8 +33,8 @@ def build_board(lab: Lab, config: BoardConfig, allow_timing_fail: bool = False, 
                           provenance(config.name, config.profile, None))
     with results:
         bitstream = ensure_bitstream(config, progress=say)
-        results.update_provenance(gateware_hash=bitstream.manifest["hash"], build_dir=str(bitstream.build_dir),
-                                  identifier=bitstream.manifest["identifier"])
+        results.update_provenance(gateware_hash=bitstream.manifest.hash, build_dir=str(bitstream.build_dir),
+                                  identifier=bitstream.manifest.identifier)
         results.add_record(build_record(bitstream, allow_timing_fail))
         say("")
         say(bitstream.report_text)

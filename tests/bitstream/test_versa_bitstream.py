@@ -35,17 +35,16 @@ def test_every_probe_the_profile_has_is_in_the_build(versa_bitstream):
         assert name in regs, name
     assert any(n.startswith("hostlink_tx_") for n in regs) and any(n.startswith("hostlink_rx_") for n in regs)
     m = versa_bitstream.manifest
-    assert m["identifier"].startswith("sailbench profile=versa-ecp5 target=ecp5")
-    assert m["etherbone"]["soc_ip"] == "192.168.1.50" and m["uart"] == {"kind": "rs232", "baudrate": 115200}
+    assert m.identifier.startswith("sailbench profile=versa-ecp5 target=ecp5")
+    assert m.etherbone.soc_ip == "192.168.1.50" and (m.uart.kind, m.uart.baudrate) == ("rs232", 115200)
 
 
 def test_manifest_carries_the_dram_init_data(versa_bitstream):
-    dram = versa_bitstream.manifest["dram"]
-    assert (dram["module"], dram["data_width"], dram["transfers_per_s"]) == ("MT41K64M16", 16, 300_000_000)
-    phy = dram["phy"]
-    assert (phy["phytype"], phy["read_leveling"], phy["bitslips"], phy["delays"], phy["modules"]) == \
-        ("ECP5DDRPHY", True, 4, 8, 2)
-    assert [s["bank"] for s in dram["init_sequence"] if s["bits"] == 0x0f] == [2, 3, 1, 0]
+    dram = versa_bitstream.manifest.dram
+    assert (dram.module, dram.data_width, dram.transfers_per_s) == ("MT41K64M16", 16, 300_000_000)
+    phy = dram.phy
+    assert (phy.phytype, phy.read_leveling, phy.bitslips, phy.delays, phy.modules) == ("ECP5DDRPHY", True, 4, 8, 2)
+    assert [s.bank for s in dram.init_sequence if s.bits == 0x0f] == [2, 3, 1, 0]
 
 
 def test_report_parses_and_the_design_fits(versa_bitstream):
@@ -84,7 +83,7 @@ def test_sailbench_build_gives_the_timing_verdict(versa_bitstream, capsys, tmp_p
     assert "clock domain" in out and "LUT4" in out, f"exit {rc}; stderr: {err}"
     results = [json.loads(p.read_text()) for p in tmp_path.glob("*.json")]
     assert len(results) == 1 and results[0]["records"][0]["probe"] == "build"
-    assert results[0]["records"][0]["report"]["clocks"] == versa_bitstream.report_summary["clocks"]
+    assert results[0]["records"][0]["report"]["clocks"] == versa_bitstream.report_summary.to_dict()["clocks"]
     if versa_bitstream.timing_passed:
         assert rc == 0 and results[0]["status"] == "passed"
         return

@@ -52,7 +52,7 @@ def test_random_addressing_errors_are_only_the_predicted_aliasing(ddr_probe):
 def test_checker_catches_a_word_corrupted_over_the_bus(board, ddr_probe):
     base, length = 2 << 20, 1 << 16
     ddr_probe.write(length, base=base, pattern="sequential")
-    main_ram = board.manifest["dram"]["main_ram_base"]
+    main_ram = board.manifest.dram.main_ram_base
     addr = main_ram + base + 0x1230           # somewhere inside the region, 32-bit aligned
     original = board.csr.read_words(addr, 1)[0]
     board.csr.write_words(addr, [original ^ 0x00010000])

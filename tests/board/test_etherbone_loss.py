@@ -7,8 +7,7 @@ import pytest
 def lossy(board):
     if board.sim is None or board.etherbone is None:
         pytest.skip("loss is injected inside the simulated board's network namespace")
-    eb = board.manifest["etherbone"]
-    board.sim.netns.drop_udp(eb["port"], 25)
+    board.sim.netns.drop_udp(board.manifest.etherbone.port, 25)
     yield board.etherbone
     board.sim.netns.clear_drops()
 

@@ -34,7 +34,7 @@ def netns(board):
 
 
 def test_injected_loss_host_to_board_shows_up_exactly_as_gaps(host_link, netns):
-    netns.drop_udp_to(host_link.link["sink_port"], 10)
+    netns.drop_udp_to(host_link.link.sink_port, 10)
     r = host_link.host_to_board(256, 400)
     dropped = netns.dropped_packets()
     assert dropped > 0

@@ -35,12 +35,13 @@ def pair_lab(tmp_path: Path):
 @pytest.fixture(scope="session")
 def pair_lanes() -> list[int]:
     """Lane probes in the simulated pair's build (built if needed); [] before the lane integration."""
-    from sailbench.harness.build.cache import ensure_pair_build, read_build_manifest
+    from sailbench.harness.build.cache import ensure_pair_build
+    from sailbench.harness.build.manifest import read_build_manifest
     from sailbench.harness.transport.regmap import RegisterMap
     from sailbench.harness.probes.lanes import lane_indexes
     build = ensure_pair_build("versa-ecp5", 4, progress=lambda m: print(m, flush=True))
     manifest = read_build_manifest(build)
-    return lane_indexes(RegisterMap.from_json(build / manifest["boards"]["upstream"]["csr_json"]))
+    return lane_indexes(RegisterMap.from_json(build / manifest.boards["upstream"].csr_json))
 
 
 @pytest.fixture

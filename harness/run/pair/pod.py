@@ -54,7 +54,7 @@ class Pod:
         self.role = role
 
     def lanes(self, args: dict[str, Any]) -> Lanes:
-        return Lanes(self.board.csr, args.get("lanes", lane_indexes(self.board.regmap)), self.board.name)
+        return Lanes.of(self.board, args.get("lanes"))
 
     def steps(self) -> dict[str, Callable[[dict[str, Any]], Any]]:
         return {
@@ -119,7 +119,7 @@ class Pod:
 
 def _connect(a: argparse.Namespace) -> Board:
     if a.build_dir:
-        from sailbench.harness.build.cache import read_build_manifest
+        from sailbench.harness.build.manifest import read_build_manifest
         from sailbench.harness.board.sim_pair import connect_role
         build = Path(a.build_dir)
         return connect_role(build, read_build_manifest(build), a.role, a.url, a.board, timeout_s=a.timeout_s)
