@@ -20,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Protocol
 
+from sailbench.harness.record.outcome import run_outcome
 from sailbench.harness.paths import REPO_ROOT
 from sailbench.harness.timestamps import now_iso
 from sailbench.harness.atomic_file import replace_file
@@ -198,11 +199,8 @@ class ResultsFile:
         self._run_updated()
 
     def judged_status(self) -> str:
-        """"failed" if any verdict or invariant does not hold, a figure regressed or an error was recorded."""
-        bad = (any(v["verdict"] != "holds" for v in self.data["verdicts"])
-               or any(not v["holds"] for v in self.data["invariants"])
-               or self.data["errors"] or self.regressions)
-        return "failed" if bad else "passed"
+        """"passed" when the run as recorded so far would pass (record/outcome.py), else "failed"."""
+        return "passed" if run_outcome({**self.data, "status": "passed"}).passed else "failed"
 
     def __enter__(self) -> ResultsFile:
         return self

@@ -18,6 +18,7 @@ from sailbench.harness.judge.constants import HOST_LINK, INTERCARD, LOCAL_DDR, S
 from sailbench.harness.probes.clock import measure_sys_clk
 from sailbench.harness.probes.ddr import DdrProbe, DdrResult
 from sailbench.harness.run.bench_hostlink import bench_hostlink
+from sailbench.harness.record.outcome import run_outcome
 from sailbench.harness.record.results import ResultsFile, ResultsSink, new_run_id, provenance
 from sailbench.harness.report.sweep import write_sweep_svg
 from sailbench.harness.report.table import TableRow, render_invariants, render_table
@@ -57,9 +58,8 @@ class BenchOutcome:
 
     @property
     def exit_code(self) -> int:
-        held = (all(v.verdict == "holds" for v in self.verdicts) and all(i.holds for i in self.invariants)
-                and not self.measurement_errors and not self.results.regressions)
-        return EXIT_HELD if held else EXIT_VERDICT_FAILED
+        """The one outcome rule (record/outcome.py) on the results file as written."""
+        return run_outcome(self.results.data).exit_code
 
 
 def _spread(values: list[float]) -> str:

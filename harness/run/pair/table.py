@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from sailbench.harness.judge.pair import DESIGN_LANES, lane_ceiling_bytes_per_s
+from sailbench.harness.record.outcome import run_outcome
+from sailbench.harness.report.model import load_results
 from sailbench.harness.run.pair.runner import PairResult
 from sailbench.harness.report.table import TableRow, render_table
 
@@ -42,4 +44,5 @@ def render_pair(result: PairResult) -> str:
 
 
 def exit_code(result: PairResult) -> int:
-    return 0 if result.all_hold else 1
+    """The one outcome rule (record/outcome.py) on the pair's results file."""
+    return run_outcome(load_results(result.results_path)).exit_code
