@@ -54,23 +54,23 @@ def test_report_parses_and_the_design_fits(versa_bitstream):
     assert {"LUT4", "FF", "DP16KD", "DCUA", "I/O"} <= set(u)
     assert 0 < u["LUT4"].used < u["LUT4"].available and 0 < u["FF"].used < u["FF"].available
     assert u["DP16KD"].used > 0 and u["I/O"].used > 0
-    assert versa_bitstream.report_summary["fits"] is True
+    assert versa_bitstream.report_summary.fits is True
 
 
 def test_each_clock_has_a_verdict(versa_bitstream):
     summary = versa_bitstream.report_summary
-    assert EXPECTED_DOMAINS <= set(summary["clocks"])
-    for domain, c in summary["clocks"].items():
-        assert c["achieved_mhz"] > 0 and c["required_mhz"] > 0
-        assert c["passed"] == (c["achieved_mhz"] >= c["required_mhz"]), domain
-    assert summary["clocks"]["sys"]["required_mhz"] == pytest.approx(75.0, rel=1e-3)
-    assert summary["clocks"]["eth_rx"]["required_mhz"] == 125.0
+    assert EXPECTED_DOMAINS <= set(summary.clocks)
+    for domain, c in summary.clocks.items():
+        assert c.achieved_mhz > 0 and c.required_mhz > 0
+        assert c.passed == (c.achieved_mhz >= c.required_mhz), domain
+    assert summary.clocks["sys"].required_mhz == pytest.approx(75.0, rel=1e-3)
+    assert summary.clocks["eth_rx"].required_mhz == 125.0
     text = versa_bitstream.report_text
     for domain in EXPECTED_DOMAINS:
         line = next(ln for ln in text.splitlines() if ln.startswith(domain + " "))
         assert ("PASS" in line) != ("FAIL" in line)
     first = text.splitlines()[0]
-    assert first.startswith("timing met") if summary["timing_passed"] else first.startswith("TIMING FAILED")
+    assert first.startswith("timing met") if summary.timing_passed else first.startswith("TIMING FAILED")
     print(f"\n{text}")
 
 
@@ -87,7 +87,7 @@ def test_sailbench_build_gives_the_timing_verdict(versa_bitstream, capsys, tmp_p
     if versa_bitstream.timing_passed:
         assert rc == 0 and results[0]["status"] == "passed"
         return
-    failing = versa_bitstream.report_summary["failing_clocks"]
+    failing = versa_bitstream.report_summary.failing_clocks
     assert rc == 1 and results[0]["status"] == "failed"
     assert len(err.strip().splitlines()) == 1 and "timing failed" in err and all(d in err for d in failing)
     assert "--allow-timing-fail" in err
