@@ -8,6 +8,10 @@ them next to its manifest as `dram_pins.json`; the host reads that file and
 never imports LiteX. The net of pin n of subsignal `dq` is `ddram_dq<n>`, the
 LiteX top-level port `ddram_dq[n]`.
 
+The file also carries the module's geometry (row, column and bank bits, the
+controller's burst alignment), which the line tests need to turn a bus address
+into row, column and bank and back; the manifest does not have it.
+
 The simulated board stands for the profile's board (a Versa-ECP5), so its
 build exports that board's table, marked `simulated`.
 """
@@ -39,15 +43,24 @@ def dram_pin_table(platform_module: str, resource: str = "ddram") -> dict[str, l
     return table
 
 
+def dram_geometry(profile: BoardProfile) -> dict[str, int]:
+    """Row/column/bank bits of the profile's module and LiteDRAM's column alignment (log2 of
+    the burst length: a controller word is one burst, its low column bits are always 0)."""
+    from litedram import modules
+    from litedram.common import burst_lengths
+    d = profile.dram
+    g = getattr(modules, d.module)(profile.sys_clk_hz, f"1:{d.ratio}").geom_settings
+    return {"rowbits": g.rowbits, "colbits": g.colbits, "bankbits": g.bankbits, "addressbits": g.addressbits,
+            "address_align": (burst_lengths[d.memtype] - 1).bit_length(), "address_mapping": "ROW_BANK_COL"}
+
+
 def write_dram_pins(out: Path, profile: BoardProfile, simulated: bool = False) -> Path | None:
     """Write `dram_pins.json` into build directory `out` (nothing when the profile has no
-    DRAM or no platform)."""
-    if profile.dram is None or not profile.platform:
+    DRAM). Without a platform (or its `ddram` resource) the pin table is empty."""
+    if profile.dram is None:
         return None
-    table = dram_pin_table(profile.platform)
-    if not table:
-        return None
+    table = dram_pin_table(profile.platform) if profile.platform else {}
     path = Path(out) / PINS_NAME
     path.write_text(json.dumps({"platform": profile.platform, "resource": "ddram", "simulated": simulated,
-                                "pins": table}, indent=2) + "\n")
+                                "geometry": dram_geometry(profile), "pins": table}, indent=2) + "\n")
     return path

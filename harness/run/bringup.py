@@ -1,7 +1,10 @@
 """Bring-up: staged checks that stop at the first failing stage and say what to check next.
 
 Stages, in order: tool present, cable detects, load, identifier, scratch,
-DRAM BIST small, Ethernet link, SerDes lock. Each ends `passed`, `failed`
+DRAM leveling (the host's read-leveling scan per byte lane), DRAM lines
+(data, mask, address and bank lines named by ball and net:
+harness/probes/dram_lines.py), DRAM BIST small, DRAM BIST full (only with
+`full`: the whole memory), Ethernet link, SerDes lock. Each ends `passed`, `failed`
 (with a diagnosis), `not applicable` (e.g. no cable on the simulated board),
 `unavailable` (sailbench cannot check it in this checkout, said plainly),
 `skipped` (the build has no such part) or `not run` (after a failure).
@@ -29,8 +32,9 @@ from sailbench.harness.units import mb_per_s
 
 PASSED, FAILED, NOT_APPLICABLE, UNAVAILABLE, SKIPPED, NOT_RUN = (
     "passed", "failed", "not applicable", "unavailable", "skipped", "not run")
-STAGES = ("tool present", "cable detects", "load", "identifier", "scratch", "DRAM BIST small", "Ethernet link",
-          "SerDes lock")
+STAGES = ("tool present", "cable detects", "load", "identifier", "scratch", "DRAM leveling", "DRAM lines",
+          "DRAM BIST small", "DRAM BIST full", "Ethernet link", "SerDes lock")
+FULL_ONLY = ("DRAM BIST full",)
 DRAM_LENGTH = 64 << 10
 SIM_TOOLS = ("verilator", "make", "g++")
 LOADER_TOOL = "openFPGALoader"
@@ -59,6 +63,8 @@ class BringupReport:
     kind: str
     stages: list[Stage] = field(default_factory=list)
     quarantine_cleared: bool = False
+    records: list[dict] = field(default_factory=list)     # dram_init (leveling scan), dram_lines, ...
+    files: list[str] = field(default_factory=list)        # results JSON and HTML written
 
     @property
     def failed(self) -> Stage | None:
@@ -74,9 +80,11 @@ class BringupReport:
 
 
 class _Bringup:
-    def __init__(self, config: BoardConfig, say: Callable[[str], None]):
+    def __init__(self, config: BoardConfig, say: Callable[[str], None], full: bool = False):
         self.config = config
         self.say = say
+        self.full = full
+        self.records: list[dict] = []
         self.board: Board | None = None
         self.sim = config.kind == "sim"
         from sailbench.gateware.profiles import ProfileError, get_profile
@@ -120,16 +128,20 @@ class _Bringup:
                                        f"lab.yaml; {by_hand}")
 
     def identifier(self) -> tuple[str, str]:
-        self.board = open_board(self.config, progress=self.say)
+        from sailbench.harness.board.dram_init import LevelingError
+        try:
+            self.board = open_board(self.config, progress=self.say)
+        except LevelingError as e:          # keep the scan for the report, then fail the stage
+            self.records.append({"probe": "dram_init", "board": self.config.name,
+                                 "leveling": [m.to_dict() for m in e.leveling]})
+            raise
         return PASSED, f"'{self.board.identifier}' on {self.board.port} (build {self.board.build_dir.name})"
 
     def scratch(self) -> tuple[str, str]:
         links = scratch_round_trip(self.board, "uart" if "uart" in self.board.clients() else None)
         return PASSED, f"4 patterns written and read back over {', '.join(links)}"
 
-    def dram(self) -> tuple[str, str]:
-        from sailbench.harness.probes.clock import rate_clock_hz
-        from sailbench.harness.probes.ddr import DdrProbe
+    def _dram_missing(self) -> tuple[str, str] | None:
         if self.profile.dram is None:
             return SKIPPED, f"profile '{self.profile.name}' has no DRAM"
         if not self.board.manifest.dram:
@@ -137,6 +149,58 @@ class _Bringup:
                    else "rebuild the bitstream with DRAM and load it")
             raise StageFailed(f"profile '{self.profile.name}' has {self.profile.dram.memtype} but this build "
                               f"({self.board.build_dir.name}) has no DRAM controller", fix)
+        return None
+
+    def dram_leveling(self) -> tuple[str, str]:
+        from sailbench.harness.board.dram_init import lane_diagnosis
+        missing = self._dram_missing()
+        if missing:
+            return missing
+        phy = self.board.manifest.dram.phy
+        if self.board.dram_init is None or not self.board.dram_init.leveling:
+            why = ("the simulated DRAM model needs no read leveling" if self.sim
+                   else f"the {phy.phytype} has no host read leveling")
+            return NOT_APPLICABLE, f"not applicable{' (simulated)' if self.sim else ''}: {why}"
+        init = self.board.dram_init
+        self.records.append(init.to_record(self.config.name))
+        return PASSED, "; ".join(lane_diagnosis(m) for m in init.leveling)
+
+    def dram_lines(self) -> tuple[str, str]:
+        from sailbench.harness.probes.dram_lines import DramWiring, run_line_tests
+        missing = self._dram_missing()
+        if missing:
+            return missing
+        wiring = DramWiring.from_build(self.board.build_dir, self.board.manifest.dram)
+        result = run_line_tests(self.board.csr, wiring, link="uart" if "uart" in self.board.clients() else "")
+        self.records.append(result.to_record(self.config.name))
+        if not result.passed:
+            raise StageFailed(result.summary(),
+                              "check the named ball's solder joint and its net to the DRAM (continuity, and no "
+                              "short to its neighbours), then run bring-up again")
+        return PASSED, result.summary()
+
+    def dram_full(self) -> tuple[str, str]:
+        from sailbench.harness.probes.clock import rate_clock_hz
+        from sailbench.harness.probes.ddr import DdrProbe
+        from sailbench.harness.probes.dram_full import full_bist
+        missing = self._dram_missing()
+        if missing:
+            return missing
+        clock = rate_clock_hz(self.board, 0.005, duration_s=1.0)
+        probe = DdrProbe(self.board, sys_clk_hz=clock.used_hz, timeout_s=120.0)
+        result = full_bist(probe, say=self.say)
+        self.records.append(result.to_record(self.config.name))
+        if result.errors:
+            raise StageFailed(result.summary(), "the lines pass but cells fail: check the module's supply and "
+                                                "refresh, and the listed regions")
+        return PASSED, result.summary()
+
+    def dram(self) -> tuple[str, str]:
+        from sailbench.harness.probes.clock import rate_clock_hz
+        from sailbench.harness.probes.ddr import DdrProbe
+        missing = self._dram_missing()
+        if missing:
+            return missing
         clock = rate_clock_hz(self.board, 0.005, duration_s=1.0)
         probe = DdrProbe(self.board, sys_clk_hz=clock.used_hz, timeout_s=20.0)
         w, r = probe.write_read(DRAM_LENGTH, 0, "sequential", raise_on_errors=False)
@@ -189,6 +253,9 @@ class _Bringup:
         if isinstance(e, SimulatorError):
             return ("the simulator did not start or died: read its output above; the simulated board needs root "
                     "(network namespaces) and Verilator")
+        if type(e).__name__ == "LevelingError":
+            return ("a byte lane never reads back: check that lane's DQS pair and its termination, the DQ "
+                    "lines of the lane and the module's seating; the scan is in the bring-up report")
         if isinstance(e, IdentifierMismatchError):
             return f"the board runs another build: load this one (sailbench load --board {name})"
         if isinstance(e, BoardSilentError):
@@ -216,18 +283,24 @@ def _most_specific(error: BaseException) -> BaseException:
 
 
 def run_bringup(lab: Lab, name: str, say: Callable[[str], None] = print,
-                lock_wait_s: float | None = None) -> BringupReport:
+                lock_wait_s: float | None = None, full: bool = False,
+                write_files: bool = True) -> BringupReport:
     config = lab.board(name)
     report = BringupReport(name, config.kind)
+    stages = [s for s in STAGES if full or s not in FULL_ONLY]
     with BoardLock.for_lab(lab, name, say, lock_wait_s):
-        runner = _Bringup(config, say)
-        steps = (runner.tool_present, runner.cable_detects, runner.load, runner.identifier, runner.scratch,
-                 runner.dram, runner.ethernet, runner.serdes)
+        runner = _Bringup(config, say, full=full)
+        report.records = runner.records
+        by_name = {"tool present": runner.tool_present, "cable detects": runner.cable_detects, "load": runner.load,
+                   "identifier": runner.identifier, "scratch": runner.scratch, "DRAM leveling": runner.dram_leveling,
+                   "DRAM lines": runner.dram_lines, "DRAM BIST small": runner.dram, "DRAM BIST full": runner.dram_full,
+                   "Ethernet link": runner.ethernet, "SerDes lock": runner.serdes}
+        steps = [by_name[s] for s in stages]
         try:
-            for i, (stage_name, step) in enumerate(zip(STAGES, steps), 1):
+            for i, (stage_name, step) in enumerate(zip(stages, steps), 1):
                 stage = Stage(stage_name)
                 report.stages.append(stage)
-                say(f"[{i}/{len(STAGES)}] {stage_name} ...")
+                say(f"[{i}/{len(stages)}] {stage_name} ...")
                 t0 = time.monotonic()
                 try:
                     stage.status, stage.detail = step()
@@ -242,7 +315,7 @@ def run_bringup(lab: Lab, name: str, say: Callable[[str], None] = print,
                 say(f"      {stage.status}: {stage.detail}")
                 if stage.status == FAILED:
                     say(f"      next: {stage.next_step}")
-                    report.stages += [Stage(n) for n in STAGES[i:]]
+                    report.stages += [Stage(n) for n in stages[i:]]
                     break
         finally:
             if runner.board is not None:
@@ -254,6 +327,9 @@ def run_bringup(lab: Lab, name: str, say: Callable[[str], None] = print,
                            message=failed.detail if failed else "bring-up passed")
         if failed is None:
             report.quarantine_cleared = history.clear_quarantine(name)
+    if write_files:
+        from sailbench.harness.report.bringup_page import write_bringup_files
+        report.files = [str(p) for p in write_bringup_files(report, lab.results_dir)]
     return report
 
 
@@ -273,4 +349,6 @@ def render_bringup(report: BringupReport) -> str:
         lines.append("bring-up passed" + (f" (not checked here: {', '.join(unavailable)})" if unavailable else ""))
         if report.quarantine_cleared:
             lines.append(f"board '{report.board}' was quarantined; the quarantine is cleared")
+    for path in report.files:
+        lines.append(f"report: {path}")
     return "\n".join(lines)
