@@ -185,7 +185,7 @@ def _hostlink_settings(args) -> dict:
     return out
 
 
-def _say(message: str) -> None:
+def _progress(message: str) -> None:
     print(message, flush=True)
 
 
@@ -199,8 +199,8 @@ def _cmd_bench(args, lab) -> int:
     settings = _bench_settings(args)
     t0 = time.monotonic()
     with (nullcontext() if args.no_history else History(lab.history_path)) as history:
-        sinks = [] if history is None else [HistorySink(history, lab.history, _say)]
-        outcome = run_bench(lab, args.board or lab.default_board, settings, say=_say, sinks=sinks)
+        sinks = [] if history is None else [HistorySink(history, lab.history, _progress)]
+        outcome = run_bench(lab, args.board or lab.default_board, settings, progress=_progress, sinks=sinks)
         results = outcome.results
         trend = history.trend(results.data["provenance"]["board"]) if history else []
     board = board_report(results.data, results.path, trend, duration_s=round(time.monotonic() - t0, 1))
@@ -216,14 +216,14 @@ def _cmd_bench(args, lab) -> int:
 
 def _cmd_nightly(args, lab) -> int:
     from sailbench.harness.run.nightly import NightlySettings, render_summary, run_nightly
-    outcome = run_nightly(lab, NightlySettings(tag=args.tag, bench=_bench_settings(args)), say=_say)
+    outcome = run_nightly(lab, NightlySettings(tag=args.tag, bench=_bench_settings(args)), progress=_progress)
     print(render_summary(outcome))
     return outcome.exit_code
 
 
 def _cmd_bringup(args, lab) -> int:
     from sailbench.harness.run.bringup import render_bringup, run_bringup
-    report = run_bringup(lab, args.board, say=_say, lock_wait_s=args.lock_wait)
+    report = run_bringup(lab, args.board, progress=_progress, lock_wait_s=args.lock_wait)
     print()
     print(render_bringup(report))
     return report.exit_code
@@ -304,7 +304,7 @@ def _cmd_pair(args, lab) -> int:
                             payload_frames=args.frames, payload_length=args.frame_bytes, prbs_pattern=args.prbs,
                             prbs_seconds=args.prbs_seconds, results_dir=args.results_dir,
                             constants_path=args.constants)
-    run = PairRun(lab, args.pair, settings, say=_say).start()
+    run = PairRun(lab, args.pair, settings, progress=_progress).start()
     try:
         result = run.wait_until_complete(args.timeout * 2 + 120)
         run.join(30)
@@ -334,7 +334,7 @@ def _cmd_labgrid(args, lab) -> int:
     if args.exporter_config:
         print(exporter_config(lab, args.exporter_config), end="")
         return 0
-    sync_places(lab, say=_say)
+    sync_places(lab, progress=_progress)
     return 0
 
 

@@ -183,7 +183,7 @@ def _open_hardware(config: BoardConfig, progress: Callable[[str], None]) -> Boar
         t_load = time.monotonic() - t0 - t_build
         board.check_identifier()
         if board.manifest.dram:
-            board.dram_init = init_dram(config.name, board.csr, board.manifest.dram, say=progress)
+            board.dram_init = init_dram(config.name, board.csr, board.manifest.dram, progress=progress)
         board.timings = {"build_s": round(t_build, 2), "load_s": round(t_load, 2),
                          "start_s": round(time.monotonic() - t0 - t_build, 2)}
         return board

@@ -70,7 +70,7 @@ def _spread(values: list[float]) -> str:
 
 
 def run_bench(lab: Lab, board_name: str, settings: BenchSettings | None = None,
-              say: Callable[[str], None] = print, sinks: Iterable[ResultsSink] = (),
+              progress: Callable[[str], None] = print, sinks: Iterable[ResultsSink] = (),
               board: Board | None = None) -> BenchOutcome:
     """Measure one board. Without `board`, lock it (harness/locks.py), open it and close it after;
     with `board` (already opened, e.g. by the nightly runner), the caller holds the lock and closes it.
@@ -82,44 +82,44 @@ def run_bench(lab: Lab, board_name: str, settings: BenchSettings | None = None,
     repeats = settings.repeats or lab.judgement.repeats
     with ExitStack() as stack:
         if board is None:
-            stack.enter_context(BoardLock.for_lab(lab, board_name, say, settings.lock_wait_s))
+            stack.enter_context(BoardLock.for_lab(lab, board_name, progress, settings.lock_wait_s))
         results = ResultsFile(new_run_id(board_name), settings.results_dir or lab.results_dir,
                               provenance(board_name, config.profile, None, constants_source=constants.source),
                               sinks=sinks)
         outcome = BenchOutcome(results)
-        say(f"run {results.run_id}: results -> {results.path}")
+        progress(f"run {results.run_id}: results -> {results.path}")
         with results:
             if board is None:
-                board = stack.enter_context(open_board(config, progress=say))
+                board = stack.enter_context(open_board(config, progress=progress))
             results.update_provenance(gateware_hash=board.build_hash, identifier=board.identifier,
                                       build_dir=str(board.build_dir), port=board.port)
             if board.manifest.report:      # real boards: nextpnr's verdict, how the board was brought up
                 results.update_provenance(build_report=board.manifest.report.to_dict(), bringup={
                     "load": board.load.to_record() if board.load else None,
                     "dram_init": board.dram_init.to_record(board.name) if board.dram_init else None})
-            say(f"board '{board.name}' ready ({board.identifier}) on {board.port}")
-            _bench_board(board, lab, settings, repeats, constants, outcome, say)
+            progress(f"board '{board.name}' ready ({board.identifier}) on {board.port}")
+            _bench_board(board, lab, settings, repeats, constants, outcome, progress)
             results.set_status(results.judged_status())
     return outcome
 
 
 def _bench_board(board: Board, lab: Lab, settings: BenchSettings, repeats: int,
-                 constants: SchedulerConstants, outcome: BenchOutcome, say: Callable[[str], None]) -> None:
+                 constants: SchedulerConstants, outcome: BenchOutcome, progress: Callable[[str], None]) -> None:
     results = outcome.results
     clock = measure_sys_clk(board, lab.judgement.clock_tolerance, duration_s=settings.clock_seconds)
     results.add_record(clock.to_record())
-    say(clock.message)
+    progress(clock.message)
     if not clock.within_tolerance:
-        say(f"WARNING: board '{board.name}' {clock.message}; rates below use the measured clock")
+        progress(f"WARNING: board '{board.name}' {clock.message}; rates below use the measured clock")
 
     medians: dict[tuple[str, str], float] = {}
     if board.manifest.dram:
-        medians = _bench_ddr(board, lab, settings, repeats, constants, outcome, say, clock)
+        medians = _bench_ddr(board, lab, settings, repeats, constants, outcome, progress, clock)
     else:
-        say(f"board '{board.name}' has no DRAM in this build: DDR probe skipped by design of the build")
+        progress(f"board '{board.name}' has no DRAM in this build: DDR probe skipped by design of the build")
     host = bench_hostlink(board, results, constants, sys_clk_hz=clock.used_hz, tolerance=lab.judgement.tolerance,
                           slack=lab.judgement.slack, payload=settings.hostlink_payload, count=settings.hostlink_count,
-                          sweep=settings.hostlink_sweep, sweep_count=settings.hostlink_sweep_count, progress=say)
+                          sweep=settings.hostlink_sweep, sweep_count=settings.hostlink_sweep_count, progress=progress)
     outcome.rows += host.rows
     outcome.verdicts += host.verdicts
     outcome.judged += host.judged
@@ -129,7 +129,7 @@ def _bench_board(board: Board, lab: Lab, settings: BenchSettings, repeats: int,
                               board.name)
         if svg is not None:
             outcome.artifacts.append(svg)
-            say(f"  payload sweep plot: {svg}")
+            progress(f"  payload sweep plot: {svg}")
     seq = [medians[k] for k in (("write", "sequential"), ("read", "sequential")) if k in medians]
     values: dict[str, tuple[float, bool]] = {
         LOCAL_DDR: (min(seq), True) if seq else (float(constants[LOCAL_DDR]), False),
@@ -142,7 +142,7 @@ def _bench_board(board: Board, lab: Lab, settings: BenchSettings, repeats: int,
 
 
 def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, constants: SchedulerConstants,
-               outcome: BenchOutcome, say: Callable[[str], None], clock) -> dict[tuple[str, str], float]:
+               outcome: BenchOutcome, progress: Callable[[str], None], clock) -> dict[tuple[str, str], float]:
     results = outcome.results
     probe = DdrProbe(board, sys_clk_hz=clock.used_hz)
     d = board.manifest.dram
@@ -157,7 +157,7 @@ def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, co
                 rec = res.to_record() | {"repeat": rep + 1, "repeats": repeats}
                 results.add_record(rec)
                 per_dir[res.direction].append(res)
-                say(f"  DDR {res.direction:5} {pattern:10} {res.bytes // 1024} KiB [{rep + 1}/{repeats}]: "
+                progress(f"  DDR {res.direction:5} {pattern:10} {res.bytes // 1024} KiB [{rep + 1}/{repeats}]: "
                     f"{res.rate_bytes_per_s / 1e6:7.1f} MB/s ({res.efficiency * 100:.1f} % of peak), "
                     f"{res.cycles} cycles" + (f", {res.errors} ERRORS" if res.errors else ""))
             if r.errors:

@@ -74,9 +74,9 @@ class BringupReport:
 
 
 class _Bringup:
-    def __init__(self, config: BoardConfig, say: Callable[[str], None]):
+    def __init__(self, config: BoardConfig, progress: Callable[[str], None]):
         self.config = config
-        self.say = say
+        self.progress = progress
         self.board: Board | None = None
         self.sim = config.kind == "sim"
         from sailbench.gateware.profiles import ProfileError, get_profile
@@ -109,7 +109,7 @@ class _Bringup:
             return NOT_APPLICABLE, ("not applicable (simulated): nothing to load, the simulator runs the build "
                                     "directly (built in the identifier stage if needed)")
         try:
-            result = loader.load(self.config, progress=self.say)
+            result = loader.load(self.config, progress=self.progress)
         except SailbenchError as e:
             raise self._loader_failed(e, "load the probe bitstream by hand, then run bring-up again") from e
         record = result.to_record()
@@ -120,7 +120,7 @@ class _Bringup:
                                        f"lab.yaml; {by_hand}")
 
     def identifier(self) -> tuple[str, str]:
-        self.board = open_board(self.config, progress=self.say)
+        self.board = open_board(self.config, progress=self.progress)
         return PASSED, f"'{self.board.identifier}' on {self.board.port} (build {self.board.build_dir.name})"
 
     def scratch(self) -> tuple[str, str]:
@@ -215,19 +215,19 @@ def _most_specific(error: BaseException) -> BaseException:
     return next((x for x in reversed(chain) if isinstance(x, SailbenchError)), error)
 
 
-def run_bringup(lab: Lab, name: str, say: Callable[[str], None] = print,
+def run_bringup(lab: Lab, name: str, progress: Callable[[str], None] = print,
                 lock_wait_s: float | None = None) -> BringupReport:
     config = lab.board(name)
     report = BringupReport(name, config.kind)
-    with BoardLock.for_lab(lab, name, say, lock_wait_s):
-        runner = _Bringup(config, say)
+    with BoardLock.for_lab(lab, name, progress, lock_wait_s):
+        runner = _Bringup(config, progress)
         steps = (runner.tool_present, runner.cable_detects, runner.load, runner.identifier, runner.scratch,
                  runner.dram, runner.ethernet, runner.serdes)
         try:
             for i, (stage_name, step) in enumerate(zip(STAGES, steps), 1):
                 stage = Stage(stage_name)
                 report.stages.append(stage)
-                say(f"[{i}/{len(STAGES)}] {stage_name} ...")
+                progress(f"[{i}/{len(STAGES)}] {stage_name} ...")
                 t0 = time.monotonic()
                 try:
                     stage.status, stage.detail = step()
@@ -239,9 +239,9 @@ def run_bringup(lab: Lab, name: str, say: Callable[[str], None] = print,
                     stage.status, stage.detail = FAILED, str(e)
                     stage.next_step = runner.diagnose(stage_name, e)
                 stage.seconds = round(time.monotonic() - t0, 2)
-                say(f"      {stage.status}: {stage.detail}")
+                progress(f"      {stage.status}: {stage.detail}")
                 if stage.status == FAILED:
-                    say(f"      next: {stage.next_step}")
+                    progress(f"      next: {stage.next_step}")
                     report.stages += [Stage(n) for n in STAGES[i:]]
                     break
         finally:

@@ -13,7 +13,7 @@ def hardware(name="versa"):
 
 def test_cable_detects_calls_the_loader(monkeypatch):
     monkeypatch.setattr(bringup.loader, "detect", lambda config: f"LFE5UM5G-45F on cable '{config.cable}'")
-    status, detail = bringup._Bringup(hardware(), say=lambda m: None).cable_detects()
+    status, detail = bringup._Bringup(hardware(), progress=lambda m: None).cable_detects()
     assert (status, detail) == (PASSED, "LFE5UM5G-45F on cable 'ft2232'")
 
 
@@ -22,7 +22,7 @@ def test_a_loader_error_stops_the_stage_with_what_to_check(monkeypatch):
         raise ToolError("openFPGALoader: no cable found")
     monkeypatch.setattr(bringup.loader, "detect", fail)
     monkeypatch.setattr(bringup.loader, "load", fail)
-    runner = bringup._Bringup(hardware(), say=lambda m: None)
+    runner = bringup._Bringup(hardware(), progress=lambda m: None)
     for stage, by_hand in ((runner.cable_detects, "openFPGALoader --cable ft2232 --detect"),
                            (runner.load, "load the probe bitstream by hand")):
         with pytest.raises(bringup.StageFailed) as info:
@@ -36,7 +36,7 @@ def test_load_says_what_was_loaded(monkeypatch):
         def to_record(self):
             return {"bitstream": "build/versa/top.bit", "mode": "sram", "seconds": 4.2}
     monkeypatch.setattr(bringup.loader, "load", lambda config, progress: Loaded())
-    status, detail = bringup._Bringup(hardware(), say=lambda m: None).load()
+    status, detail = bringup._Bringup(hardware(), progress=lambda m: None).load()
     assert (status, detail) == (PASSED, "build/versa/top.bit into sram in 4.2 s")
 
 

@@ -63,7 +63,7 @@ def try_reserve(lock_dir: Path | str, pair: PairConfig, command: str | None = No
     taken: list[BoardLock] = []
     try:
         for board in sorted(pair.boards):
-            lock = BoardLock(lock_dir, board, wait_s=0.0, say=lambda _m: None, command=command)
+            lock = BoardLock(lock_dir, board, wait_s=0.0, progress=lambda _m: None, command=command)
             try:
                 lock.acquire()
             except BoardBusyError as e:

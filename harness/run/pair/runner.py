@@ -124,12 +124,12 @@ def wait_link_ready(session: PairSession, lanes: list[int], timeout_s: float, st
 
 class PairRun:
     def __init__(self, lab: Lab, pair: str, settings: PairSettings | None = None,
-                 say: Callable[[str], None] = print):
+                 progress: Callable[[str], None] = print):
         self.lab = lab
         self.settings = settings or PairSettings()
         check_placement(self.settings.placement)          # before anything starts
         self.requested = lab.pair(pair).name
-        self.say = say
+        self.progress = progress
         self.phases = PhaseMachine(self.requested)
         self.cancel_flag = Cancel()
         self.run_id = new_run_id(self.requested)
@@ -249,7 +249,7 @@ class PairRun:
     def _on_busy(self, busy: list[Busy]) -> None:
         reason = "; ".join(b.reason for b in busy)
         if reason != self.phases.reason:
-            self.say(f"Pending: {reason}")
+            self.progress(f"Pending: {reason}")
         self.phases.note(reason)
 
     def _run(self) -> None:
@@ -261,7 +261,7 @@ class PairRun:
                                    provenance(self.requested, want.profile, None, constants_source=constants.source))
         self.results.set_section("phase", {"phase": Phase.PENDING.value, "reason": self.reason})
         self.session = open_pair_session(
-            self.lab, self.requested, s.placement, s.timeout_s, s.hello_timeout_s, say=self.say,
+            self.lab, self.requested, s.placement, s.timeout_s, s.hello_timeout_s, progress=self.progress,
             on_busy=self._on_busy, cancelled=lambda: bool(self.cancel_flag),
             on_reserved=self._on_reserved)
         session = self.session
@@ -269,7 +269,7 @@ class PairRun:
         hello = session.upstream.hello or {}
         self.results.update_provenance(board=session.pair.name, gateware_hash=hello.get("build_hash"),
                                        identifiers={p.role: (p.hello or {}).get("identifier") for p in session.pods})
-        self.say(session.placement_text())
+        self.progress(session.placement_text())
         self._set_phase(Phase.READY, f"both pods up on pair '{session.pair.name}'")
         if self.cancel_flag:
             raise KeyboardInterrupt
@@ -287,7 +287,7 @@ class PairRun:
                     "fault", {"lane": f["lane"], "knobs": f["knobs"]}, s.step_timeout_s)
             link = wait_link_ready(session, lanes, s.link_timeout_s, s.step_timeout_s)
         self.results.set_section("link_wait", link.to_dict())
-        self.say(f"link-ready wait: {link.status} ({link.reason})")
+        self.progress(f"link-ready wait: {link.status} ({link.reason})")
         if link.lanes_up:
             rates = self._payload(session, link.lanes_up)       # first: PRBS leaves the lanes retraining
             bers = self._prbs(session, link.lanes_up)
@@ -336,7 +336,7 @@ class PairRun:
             if not any(st[str(i)]["tx_busy"] for st in states.values() for i in lanes):
                 break
             if time.monotonic() > deadline:
-                self.say(f"payload: senders still busy after {s.payload_timeout_s:g} s; reading what arrived")
+                self.progress(f"payload: senders still busy after {s.payload_timeout_s:g} s; reading what arrived")
                 break
             time.sleep(0.05)
         time.sleep(0.02)                      # the last frame's tail is a few words behind tx_busy
@@ -386,9 +386,9 @@ class PairRun:
         return out
 
 
-def run_pair(lab: Lab, pair: str, settings: PairSettings, say: Callable[[str], None] = print) -> PairRun:
+def run_pair(lab: Lab, pair: str, settings: PairSettings, progress: Callable[[str], None] = print) -> PairRun:
     """Run in this thread until terminal (or still Pending under strict); Ctrl-C cancels."""
-    run = PairRun(lab, pair, settings, say)
+    run = PairRun(lab, pair, settings, progress)
     run.start()
     try:
         run.phases.wait_terminal(None)
