@@ -25,12 +25,13 @@ failed, 2 it could not run.
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import sys
 import time
 from pathlib import Path
 
-from sailbench.harness.errors import SailbenchError
+from sailbench.harness.errors import ConfigError, SailbenchError
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -56,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
         epilog="The simulated board 'sim' (the default) needs no hardware: the probe SoC runs under "
                "Verilator inside a network namespace (root needed). See README.md.")
     p.add_argument("--lab", help="lab file (default: $SAILBENCH_LAB, ./lab.yaml, then the repository's lab.yaml)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="log each step (build, simulator, open, load, DRAM init, probes, pair phases) and its "
+                        "duration to stderr")
+    p.add_argument("--log-file", type=Path, metavar="PATH", help="write that step log to PATH")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     b = sub.add_parser("bench", help="measure a board and judge the scheduler's constants",
@@ -342,13 +347,35 @@ def _on_sigterm(signum, frame):
     raise KeyboardInterrupt
 
 
+def _step_log(verbose: bool, log_file: Path | None) -> list[logging.Handler]:
+    """The `sailbench.*` loggers (harness/steps.py) at DEBUG: to stderr with -v, to a file with
+    --log-file. Without either nothing is configured, so the output is only the progress lines."""
+    handlers: list[logging.Handler] = []
+    if verbose:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    if log_file is not None:
+        try:
+            handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+        except OSError as e:
+            raise ConfigError(f"cannot write the log file {log_file}: {e.strerror or e}") from e
+    logger = logging.getLogger("sailbench")
+    for handler in handlers:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s"))
+        logger.addHandler(handler)
+    if handlers:
+        logger.setLevel(logging.DEBUG)
+    return handlers
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if not args.command:
         _parser().print_help()
         return EXIT_ERROR
     signal.signal(signal.SIGTERM, _on_sigterm)   # a killed run cleans up like Ctrl-C
+    handlers: list[logging.Handler] = []
     try:
+        handlers = _step_log(args.verbose, args.log_file)
         from sailbench.harness.config.lab import find_lab, load_lab
         lab = load_lab(find_lab(args.lab))
         return {"bench": _cmd_bench, "pair": _cmd_pair, "boards": _cmd_boards, "ident": _cmd_ident, "sim": _cmd_sim,
@@ -360,6 +387,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sailbench: interrupted; what was measured is kept in the results file", file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        for handler in handlers:
+            logging.getLogger("sailbench").removeHandler(handler)
+            handler.close()
+        if handlers:
+            logging.getLogger("sailbench").setLevel(logging.NOTSET)
 
 
 if __name__ == "__main__":

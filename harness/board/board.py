@@ -27,6 +27,9 @@ from sailbench.harness.transport.regmap import RegisterMap
 from sailbench.harness.transport.uartbone import UartBone
 from sailbench.harness.errors import SimulatorError, BoardError, IdentifierMismatchError, SailbenchError
 from sailbench.harness.sim.simulator import SimBoard
+from sailbench.harness.steps import layer_logger, step
+
+logger = layer_logger("board")
 
 SIM_UART_BURST = 255
 WRITE_COUNTER = "etherbone_writes_count"   # serial2tcp has no baud rate: bursts are only limited by the protocol
@@ -105,9 +108,10 @@ class Board:
 
 
 def open_board(config: BoardConfig, progress: Callable[[str], None] = print) -> Board:
-    if config.kind == "sim":
-        return _open_sim(config, progress)
-    return _open_hardware(config, progress)
+    with step(logger, f"open board '{config.name}'"):
+        if config.kind == "sim":
+            return _open_sim(config, progress)
+        return _open_hardware(config, progress)
 
 
 def _open_sim(config: BoardConfig, progress: Callable[[str], None]) -> Board:

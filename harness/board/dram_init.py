@@ -27,6 +27,9 @@ from typing import Callable, Protocol, Sequence
 from sailbench.harness.build.manifest import DramInfo, DramPhy, InitStep
 from sailbench.harness.transport.client import CsrClient
 from sailbench.harness.errors import BoardError
+from sailbench.harness.steps import layer_logger, step
+
+logger = layer_logger("board")
 
 # DFII bits (litedram/init.py, get_sdram_phy_c_header).
 CONTROL_SEL, CONTROL_CKE, CONTROL_ODT, CONTROL_RESET_N = 0x01, 0x02, 0x04, 0x08
@@ -293,6 +296,7 @@ class DramInitResult:
                 "leveling": [m.to_dict() for m in self.leveling]}
 
 
+@step(logger, "DRAM init")
 def init_dram(board_name: str, csr: CsrClient, dram: DramInfo,
               progress: Callable[[str], None] = print) -> DramInitResult:
     """Bring the board's DRAM up from the host; DFII is back under hardware control afterwards.

@@ -20,6 +20,9 @@ from typing import Callable
 
 from sailbench.harness.config.lab import BoardConfig
 from sailbench.harness.errors import BoardError, ConfigError, ToolError
+from sailbench.harness.steps import layer_logger, step
+
+logger = layer_logger("board")
 
 EXE = "openFPGALoader"
 DEBIAN_PACKAGE = "openfpgaloader"
@@ -148,6 +151,7 @@ def detect_fpga(cable: Cable, expected_idcode: int | None, fpga: str = "",
                      board=cable.board)
 
 
+@step(logger, "load the bitstream (openFPGALoader)")
 def load_bitstream(cable: Cable, bitstream: Path, expected_idcode: int | None, fpga: str = "",
                    flash: bool = False, progress: Callable[[str], None] = print) -> LoadResult:
     """Detect, then write `bitstream` to SRAM (default) or the SPI flash."""

@@ -31,6 +31,9 @@ from sailbench.harness.run.pair.placement import check_placement
 from sailbench.harness.run.pair.pod_client import PodStepError, RankExit, receive_all
 from sailbench.harness.record.outcome import run_outcome
 from sailbench.harness.record.results import ResultsFile, new_run_id, provenance
+from sailbench.harness.steps import layer_logger, step
+
+logger = layer_logger("run")
 
 READY, DEGRADED, TIMEOUT, SKIPPED = "ready", "degraded", "timeout", "skipped"
 
@@ -91,6 +94,7 @@ class PairResult:
         return run_outcome(load_results(self.results_path)).passed
 
 
+@step(logger, "pair: wait for the links")
 def wait_link_ready(session: PairSession, lanes: list[int], timeout_s: float, step_timeout_s: float,
                     poll_s: float = 0.1) -> LinkWait:
     """Poll both ends' lane states until every lane is Up and aligned on both (ready), or the deadline:
@@ -317,6 +321,7 @@ class PairRun:
             pod.send(op, args)
         return receive_all(session.pods, op, timeout_s or self.settings.step_timeout_s)
 
+    @step(logger, "pair: health steps")
     def _health_steps(self, session: PairSession) -> dict[str, Any]:
         out = {}
         for op, args in [("ident", {}), ("scratch", {}), ("cycles", {}), *self.settings.extra_steps]:
@@ -325,6 +330,7 @@ class PairRun:
             self.results.add_record({"probe": "pod", "step": op, "results": out[op]})
         return out
 
+    @step(logger, "pair: payload phase")
     def _payload(self, session: PairSession, lanes: list[int]) -> list[LaneRate]:
         """Framed payload both ways on `lanes`; rates from the receivers' word-clock stamps."""
         s = self.settings
@@ -356,6 +362,7 @@ class PairRun:
                                          **r.to_dict()})
         return out
 
+    @step(logger, "pair: PRBS phase")
     def _prbs(self, session: PairSession, lanes: list[int]) -> list[BitErrorRatio]:
         """PRBS both ways on `lanes`; BER from the bits each checker tested while locked."""
         s = self.settings
