@@ -22,7 +22,9 @@ from sailbench.harness.record.outcome import run_outcome
 from sailbench.harness.record.results import ResultsFile, ResultsSink, new_run_id, provenance
 from sailbench.harness.report.sweep import write_sweep_svg
 from sailbench.harness.report.table import TableRow, render_invariants, render_table
-from sailbench.harness.judge.verdict import InvariantVerdict, Verdict, judge, judge_invariants
+from sailbench.harness.judge.timing import timing_reason
+from sailbench.harness.judge.verdict import InvariantVerdict, Verdict, judge, judge_invariants, withhold, \
+    withhold_invariants, NOT_JUDGED
 
 EXIT_HELD = 0
 EXIT_VERDICT_FAILED = 1
@@ -54,6 +56,7 @@ class BenchOutcome:
     measurement_errors: list[str] = field(default_factory=list)
     judged: list[tuple[str, Verdict]] = field(default_factory=list)   # (table quantity, verdict)
     ceiling: str = ""
+    hostlink_ceiling: str = ""          # what the host link's wire can carry (and what that wire is)
     artifacts: list[Path] = field(default_factory=list)
 
     @property
@@ -84,7 +87,8 @@ def run_bench(lab: Lab, board_name: str, settings: BenchSettings | None = None,
         if board is None:
             stack.enter_context(BoardLock.for_lab(lab, board_name, progress, settings.lock_wait_s))
         results = ResultsFile(new_run_id(board_name), settings.results_dir or lab.results_dir,
-                              provenance(board_name, config.profile, None, constants_source=constants.source),
+                              provenance(board_name, config.profile, None, constants_source=constants.source,
+                                         simulated=config.kind == "sim"),
                               sinks=sinks)
         outcome = BenchOutcome(results)
         progress(f"run {results.run_id}: results -> {results.path}")
@@ -125,6 +129,7 @@ def _bench_board(board: Board, lab: Lab, settings: BenchSettings, repeats: int,
     outcome.judged += host.judged
     outcome.measurement_errors += host.measurement_errors
     if host.swept:
+    outcome.hostlink_ceiling = host.ceiling
         svg = write_sweep_svg(results.path.with_name(results.path.stem + "-hostlink-sweep.svg"), results.data,
                               board.name)
         if svg is not None:
@@ -136,7 +141,9 @@ def _bench_board(board: Board, lab: Lab, settings: BenchSettings, repeats: int,
         INTERCARD: (float(constants[INTERCARD]), False),
         HOST_LINK: (min(host.rates), True) if host.rates else (float(constants[HOST_LINK]), False),
     }
-    for inv in judge_invariants(values):
+    untrusted = {c: why for c, why in ((LOCAL_DDR, timing_reason("ddr", board.manifest.report)),
+                                        (HOST_LINK, timing_reason("hostlink", board.manifest.report))) if why}
+    for inv in withhold_invariants(judge_invariants(values), untrusted):
         outcome.invariants.append(inv)
         results.add_verdict(inv)
 
@@ -170,7 +177,7 @@ def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, co
             med = statistics.median(rates)
             medians[(direction, pattern)] = med
             errors = sum(x.errors for x in runs)
-            results.add_record({"board": board.name, "probe": "ddr", "direction": direction, "pattern": pattern,
+            summary_id = results.add_record({"board": board.name, "probe": "ddr", "direction": direction, "pattern": pattern,
                                 "summary": True, "repeats": len(runs), "bytes": runs[0].bytes,
                                 "rate_bytes_per_s": med, "min_rate_bytes_per_s": min(rates),
                                 "max_rate_bytes_per_s": max(rates), "peak_bytes_per_s": runs[0].peak_bytes_per_s,
@@ -179,15 +186,18 @@ def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, co
             if pattern == "sequential":
                 verdict = judge(LOCAL_DDR, constants[LOCAL_DDR], med, lab.judgement.tolerance, lab.judgement.slack)
                 outcome.verdicts.append(verdict)
+                untimed = timing_reason("ddr", board.manifest.report)
+                if untimed:
+                    verdict = withhold(verdict, untimed)
                 outcome.judged.append((f"DDR {direction} {pattern}", verdict))
-                results.add_verdict(verdict)
+                results.add_verdict(verdict, quantity=f"{direction} {pattern}", record=summary_id)
             outcome.rows.append(TableRow(
                 quantity=f"DDR {direction} {pattern}", measured_bytes_per_s=med,
                 peak_bytes_per_s=runs[0].peak_bytes_per_s,
                 constant_name=LOCAL_DDR if verdict else None,
                 constant_bytes_per_s=constants[LOCAL_DDR] if verdict else None,
-                verdict=(f"{errors} errors" if errors else (verdict.verdict if verdict else None)),
-                spread=_spread(rates)))
+                verdict=(f"{errors} errors" if errors else (verdict.label if verdict else None)),
+                spread=_spread(rates), simulated=board.is_sim))
     return medians
 
 
@@ -197,15 +207,20 @@ def render_outcome(outcome: BenchOutcome) -> str:
     if outcome.ceiling:
         lines.append(f"DDR peak: {outcome.ceiling}")
     lines.append("")
+    if outcome.hostlink_ceiling:
+        lines.append(f"host-link ceiling: {outcome.hostlink_ceiling}")
     if outcome.invariants:
         lines += [render_invariants(outcome.invariants), ""]
     for quantity, v in outcome.judged:
-        if v.verdict != "holds":
+        if v.verdict != "holds":     # not judged too: the line says why
             lines.append(f"{quantity}: {v.message}")
     for e in outcome.measurement_errors:
         lines.append(f"MEASUREMENT ERROR: {e}")
     for c in outcome.results.regressions:
         lines.append(c["message"])
     held = outcome.exit_code == EXIT_HELD
-    lines.append(f"{'every verdict held' if held else 'NOT every verdict held'}; results: {outcome.results.path}")
+    unjudged = [q for q, v in outcome.judged if v.verdict == NOT_JUDGED]
+    verdict_line = "NOT every verdict held" if not held else (
+        f"every judged verdict held; {len(unjudged)} not judged" if unjudged else "every verdict held")
+    lines.append(f"{verdict_line}; results: {outcome.results.path}")
     return "\n".join(lines)

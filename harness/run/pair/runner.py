@@ -262,7 +262,8 @@ class PairRun:
         constants = load_constants(s.constants_path or self.lab.constants_path)
         want = self.lab.pair(self.requested)
         self.results = ResultsFile(self.run_id, results_dir,
-                                   provenance(self.requested, want.profile, None, constants_source=constants.source))
+                                   provenance(self.requested, want.profile, None, constants_source=constants.source,
+                                              simulated=want.kind == "sim"))
         self.results.set_section("phase", {"phase": Phase.PENDING.value, "reason": self.reason})
         self.session = open_pair_session(
             self.lab, self.requested, s.placement, s.timeout_s, s.hello_timeout_s, progress=self.progress,
@@ -299,8 +300,8 @@ class PairRun:
                 j = judge_direction(direction, rates, constants[INTERCARD], self.lab.judgement.tolerance,
                                     self.lab.judgement.slack)
                 judgements.append(j)
-                self.results.add_record({"probe": "pair", "quantity": "pair total", **j.to_dict()})
-                self.results.add_verdict(j.verdict)
+                total = self.results.add_record({"probe": "pair", "quantity": "pair total", **j.to_dict()})
+                self.results.add_verdict(j.verdict, quantity=direction, record=total)
         self.ranks = session.close("run finished")
         self.results.set_section("ranks", [r.to_dict() for r in self.ranks])
         failed = [r for r in self.ranks if r.failed]
