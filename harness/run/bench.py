@@ -128,8 +128,8 @@ def _bench_board(board: Board, lab: Lab, settings: BenchSettings, repeats: int,
     outcome.verdicts += host.verdicts
     outcome.judged += host.judged
     outcome.measurement_errors += host.measurement_errors
-    if host.swept:
     outcome.hostlink_ceiling = host.ceiling
+    if host.swept:
         svg = write_sweep_svg(results.path.with_name(results.path.stem + "-hostlink-sweep.svg"), results.data,
                               board.name)
         if svg is not None:
@@ -185,10 +185,10 @@ def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, co
             verdict = None
             if pattern == "sequential":
                 verdict = judge(LOCAL_DDR, constants[LOCAL_DDR], med, lab.judgement.tolerance, lab.judgement.slack)
-                outcome.verdicts.append(verdict)
                 untimed = timing_reason("ddr", board.manifest.report)
                 if untimed:
                     verdict = withhold(verdict, untimed)
+                outcome.verdicts.append(verdict)
                 outcome.judged.append((f"DDR {direction} {pattern}", verdict))
                 results.add_verdict(verdict, quantity=f"{direction} {pattern}", record=summary_id)
             outcome.rows.append(TableRow(
@@ -206,9 +206,9 @@ def render_outcome(outcome: BenchOutcome) -> str:
     lines = [render_table(outcome.rows)]
     if outcome.ceiling:
         lines.append(f"DDR peak: {outcome.ceiling}")
-    lines.append("")
     if outcome.hostlink_ceiling:
         lines.append(f"host-link ceiling: {outcome.hostlink_ceiling}")
+    lines.append("")
     if outcome.invariants:
         lines += [render_invariants(outcome.invariants), ""]
     for quantity, v in outcome.judged:
