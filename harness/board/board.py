@@ -111,6 +111,9 @@ def open_board(config: BoardConfig, progress: Callable[[str], None] = print) -> 
     with step(logger, f"open board '{config.name}'"):
         if config.kind == "sim":
             return _open_sim(config, progress)
+        if config.labgrid is not None:      # serial port (and the NIC's host) read from the place now, never cached
+            from sailbench.harness.board.place_resolve import resolve_board
+            config = resolve_board(config, config.labgrid.address)
         return _open_hardware(config, progress)
 
 

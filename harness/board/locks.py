@@ -134,10 +134,3 @@ class BoardLock:
     def __exit__(self, *exc: Any) -> None:
         self.release()
 
-
-def lock_shared_board(lab: Lab, board: str, progress: Callable[[str], None] = print) -> BoardLock | None:
-    """Hold a real board for a test session; None for a simulated one, which each process starts as its
-    own private instance (locking it would only make the session's own `sailbench` children wait)."""
-    if lab.board(board).kind == "sim":
-        return None
-    return BoardLock.for_lab(lab, board, progress).acquire()

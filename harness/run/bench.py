@@ -78,14 +78,15 @@ def run_bench(lab: Lab, board_name: str, settings: BenchSettings | None = None,
     """Measure one board. Without `board`, lock it (harness/locks.py), open it and close it after;
     with `board` (already opened, e.g. by the nightly runner), the caller holds the lock and closes it.
     `sinks` follow the results file as it is written (e.g. the history database)."""
-    from sailbench.harness.board.locks import BoardLock
+    from sailbench.harness.board.place_lock import HoldCheck, lock_for_board
     settings = settings or BenchSettings()
     config = lab.board(board_name)                       # unknown board: clear error before anything
     constants = load_constants(settings.constants_path or lab.constants_path)
     repeats = settings.repeats or lab.judgement.repeats
     with ExitStack() as stack:
         if board is None:
-            stack.enter_context(BoardLock.for_lab(lab, board_name, progress, settings.lock_wait_s))
+            lock = stack.enter_context(lock_for_board(lab, board_name, progress, settings.lock_wait_s))
+            sinks = [*sinks, HoldCheck(lock)]           # a labgrid place is re-checked between records
         results = ResultsFile(new_run_id(board_name), settings.results_dir or lab.results_dir,
                               provenance(board_name, config.profile, None, constants_source=constants.source,
                                          simulated=config.kind == "sim"),

@@ -24,7 +24,7 @@ from sailbench.harness.errors import (BoardBusyError, BoardGarbageError, ConfigE
                             IdentifierMismatchError, ProbeError, SailbenchError, SimulatorError, ToolError)
 from sailbench.harness.board.health import scratch_round_trip
 from sailbench.harness.record.history import History
-from sailbench.harness.board.locks import BoardLock
+from sailbench.harness.board.place_lock import lock_for_board
 from sailbench.harness.units import mb_per_s
 
 PASSED, FAILED, NOT_APPLICABLE, UNAVAILABLE, SKIPPED, NOT_RUN = (
@@ -219,7 +219,7 @@ def run_bringup(lab: Lab, name: str, progress: Callable[[str], None] = print,
                 lock_wait_s: float | None = None) -> BringupReport:
     config = lab.board(name)
     report = BringupReport(name, config.kind)
-    with BoardLock.for_lab(lab, name, progress, lock_wait_s):
+    with lock_for_board(lab, name, progress, lock_wait_s):
         runner = _Bringup(config, progress)
         steps = (runner.tool_present, runner.cable_detects, runner.load, runner.identifier, runner.scratch,
                  runner.dram, runner.ethernet, runner.serdes)

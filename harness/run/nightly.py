@@ -33,7 +33,7 @@ from sailbench.harness.errors import ConfigError
 from sailbench.harness.board.health import check_health, classify
 from sailbench.harness.record.history import History
 from sailbench.harness.record.history_sink import HistorySink, store_finished_run
-from sailbench.harness.board.locks import BoardLock
+from sailbench.harness.board.place_lock import HoldCheck, lock_for_board
 from sailbench.harness.report.model import (HARNESS, INFRASTRUCTURE, MEASUREMENT, QUARANTINED, VERDICTS,
                                   BoardReport, RunReport, board_report, load_results, results_findings)
 from sailbench.harness.report.write import ReportFiles, write_reports
@@ -134,7 +134,7 @@ class _Night:
         health = ""
         try:
             self.progress(f"{step} board '{name}': waiting for its lock")
-            with BoardLock.for_lab(self.lab, name, self.progress, self.settings.bench.lock_wait_s):
+            with lock_for_board(self.lab, name, self.progress, self.settings.bench.lock_wait_s) as lock:
                 self.progress(f"{step} board '{name}': opening and health check (identifier, scratch)")
                 try:
                     board = open_board(self.lab.board(name), progress=self.progress)
@@ -148,7 +148,8 @@ class _Night:
                 self.history.add_health(name, source="nightly", passed=True, message=health)
                 self.progress(f"{step} board '{name}': healthy: {health}; running the probes")
                 with board:
-                    run_bench(self.lab, name, self.settings.bench, self.progress, sinks=[sink], board=board)
+                    run_bench(self.lab, name, self.settings.bench, self.progress, sinks=[sink, HoldCheck(lock)],
+                              board=board)
         except Exception as e:
             category = classify(e)
             if category == HARNESS:

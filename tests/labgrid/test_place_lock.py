@@ -210,3 +210,47 @@ def test_coordinator_restart_mid_run_loses_the_hold_and_keeps_results(lg, tmp_pa
     finally:
         lock.release()
     assert not lock.held
+
+
+def test_pair_reservation_takes_the_pair_place_whole(lg):
+    from sailbench.harness.run.pair.reservation import Busy, PairReservation, try_reserve
+    loopback, lab = lg
+    got = try_reserve(lab.lock_dir, lab.pair("ab"), "sailbench pair --pair ab", lab)
+    assert isinstance(got, PairReservation) and got.held
+    try:
+        assert coordinator(lab.coordinator).place("lg-ab").acquired == identity()
+        again = try_reserve(lab.lock_dir, lab.pair("ab"), "second", lab)
+        assert isinstance(again, Busy) and "sailbench pair --pair ab" in again.reason
+        with pytest.raises(BoardBusyError, match="through place 'lg-ab'"):
+            lock_for_board(loopback_lab_other(loopback), "vb", progress=lambda _m: None, wait_s=0).acquire()
+    finally:
+        got.release()
+    assert coordinator(lab.coordinator).place("lg-ab").acquired is None
+
+
+def loopback_lab_other(loopback):
+    from sailbench.harness.config.lab import load_lab
+    return load_lab(other_lab(loopback, "o"))
+
+
+def test_sync_is_idempotent_and_prints_changes(lg):
+    loopback, lab = lg
+    extra = "  vd:\n    kind: hardware\n    profile: versa-ecp5\n    cable_serial: FT4XYZ\n" \
+            "    labgrid: {place: lg-d, host: exp9}\n"
+    path = loopback.lab_yaml(loopback.root / f"locks-sync-{time.monotonic_ns()}", extra_boards=extra)
+    cli = [str(Path(sys.executable).with_name("sailbench")), "--lab", str(path), "labgrid"]
+    first = subprocess.run([*cli, "sync"], capture_output=True, text=True, timeout=60)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines() == ["created place 'lg-d'", "place 'lg-d': added match */lg-d/*",
+                                         "place 'lg-d': tags board=vd profile=versa-ecp5 sailbench=board"]
+    second = subprocess.run([*cli, "sync"], capture_output=True, text=True, timeout=60)
+    assert second.returncode == 0 and second.stdout.startswith("places on 127.0.0.1:") and \
+        "already match lab.yaml (5 places)" in second.stdout, second.stdout
+    pair = coordinator(lab.coordinator).place("lg-ab")
+    assert sorted(repr(m) for m in pair.matches) == ["*/lg-a/*", "*/lg-b/*"]
+    exp = subprocess.run([*cli, "sync", "--exporter-config", "exp9"], capture_output=True, text=True, timeout=60)
+    assert exp.returncode == 0, exp.stderr
+    assert "lg-d:     ## board 'vd'" in exp.stdout and "ID_SERIAL_SHORT: 'FT4XYZ'" in exp.stdout
+    assert "USBSerialPort" in exp.stdout and "USBDebugger" in exp.stdout and "lg-a" not in exp.stdout
+    import yaml
+    assert set(yaml.safe_load(exp.stdout)) == {"lg-d"}           # valid YAML once rendered (## are comments)

@@ -99,7 +99,7 @@ def open_pair_session(lab: Lab, name: str, placement: str = "preferred", timeout
     check_placement(placement)
     pairs = candidates(lab, name, placement)
     reservation = reserve_first(lab.lock_dir, pairs, timeout_s, on_busy=on_busy, cancelled=cancelled,
-                                command=f"sailbench pair --pair {name} --placement {placement}")
+                                command=f"sailbench pair --pair {name} --placement {placement}", lab=lab)
     session = PairSession(name, placement, reservation.pair, reservation)
     try:
         on_reserved(session)
