@@ -442,7 +442,7 @@ _TOP_KEYS = ("boards", "default_board", "judgement", "scheduler", "results", "hi
              "labgrid")
 _PAIR_KEYS = ("kind", "profile", "upstream", "downstream", "lanes", "tags", "place")
 _BOARD_KEYS = ("kind", "profile", "serial", "baudrate", "etherbone", "timeout_s", "tags")
-_KIND_KEYS = {"sim": _BOARD_KEYS + ("sim",),
+_KIND_KEYS = {"sim": _BOARD_KEYS + ("sim", "labgrid"),    # a sim board in a place: served elsewhere
               "hardware": _BOARD_KEYS + ("cable", "cable_serial", "allow_timing_fail", "labgrid")}
 
 

@@ -76,8 +76,8 @@ def test_coordinator_from_environment(tmp_path, monkeypatch):
      "'serial' and 'labgrid' both set"),
     ("{place: versa-b}", "{place: versa-b}\n    cable: ft2232", "boards.vb.cable", "'cable' and 'labgrid'"),
     ("place: versa-ab", "place: versa-a", "pairs.ab.place", "already a board's place"),
-    ("  sim:\n    kind: sim\n", "  sim:\n    kind: sim\n    labgrid: {place: s}\n", "boards.sim.labgrid",
-     "unknown key 'labgrid'"),
+    ("  sim:\n    kind: sim\n", "  sim:\n    kind: sim\n    labgrid: {place: versa-a}\n", "boards.va.labgrid.place",
+     "already the place of board 'sim'"),
 ])
 def test_bad_labgrid_settings_name_key_and_line(tmp_path, old, new, key, what):
     assert old in LAB
