@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import signal
 import sys
 import time
@@ -46,6 +47,66 @@ def _size(text: str) -> int:
         return int(t, 0)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a size (examples: 65536, 64K, 1M)") from None
+
+
+def _number(kind: type, low: float, what: str, *, inclusive: bool = True):
+    """An argparse `type=`: a finite `kind` (int or float) >= low (or > low), else argparse's error."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not {'an integer' if kind is int else 'a number'}") \
+                from None
+        if not math.isfinite(value) or value < low or (not inclusive and value == low):
+            raise argparse.ArgumentTypeError(f"'{text}': {what}")
+        return value
+    return parse
+
+
+_count = _number(int, 1, "must be at least 1")
+_count0 = _number(int, 0, "must be 0 or more")
+_seconds = _number(float, 0, "must be a number of seconds > 0", inclusive=False)
+_seconds0 = _number(float, 0, "must be a number of seconds >= 0")
+
+
+def _ddr_length(text: str) -> int:
+    n = _size(text)
+    if n <= 0 or n & (n - 1):
+        raise argparse.ArgumentTypeError(f"'{text}': the DDR length must be a power of two number of bytes "
+                                         "(e.g. 64K, 1M)")
+    return n
+
+
+def _ddr_base(text: str) -> int:
+    n = _size(text)
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"'{text}': the DDR base must be 0 or more")
+    return n
+
+
+def _patterns(text: str) -> tuple[str, ...]:
+    from sailbench.harness.probes.ddr import PATTERNS
+    names = tuple(x.strip() for x in text.split(",") if x.strip())
+    unknown = [x for x in names if x not in PATTERNS]
+    if unknown or not names:
+        what = f"unknown pattern '{unknown[0]}'" if unknown else "no pattern given"
+        raise argparse.ArgumentTypeError(f"{what}; use a comma list of {', '.join(PATTERNS)}")
+    return names
+
+
+def _frame_bytes(text: str) -> int:
+    n = _number(int, 2, "a frame carries at least one 2-byte word")(text)
+    if n % 2:
+        raise argparse.ArgumentTypeError(f"'{text}': the lane probe sends 2-byte words; use an even size")
+    return n
+
+
+def _check_together(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Options that are only wrong together (argparse's usage line and one error line, exit 2)."""
+    length, base = getattr(args, "ddr_length", None), getattr(args, "ddr_base", None)
+    if length and base is not None and base % length:
+        parser.error(f"argument --ddr-base: 0x{base:x} must be aligned to the DDR length {length} "
+                     f"(a multiple of 0x{length:x})")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -98,7 +159,7 @@ def _parser() -> argparse.ArgumentParser:
                                    "DRAM BIST small, Ethernet link, SerDes lock. Stops at the first failing "
                                    "stage and says what to check next. A pass clears the board's quarantine.")
     u.add_argument("--board", required=True, help="board name from lab.yaml")
-    u.add_argument("--lock-wait", type=float, help="seconds to wait for a board another run holds "
+    u.add_argument("--lock-wait", type=_seconds0, help="seconds to wait for a board another run holds "
                                                    "(default: lab.yaml locks.wait_s)")
 
     bl = sub.add_parser("build", help="build a board's gateware: the bitstream and its timing report (or the "
@@ -131,16 +192,16 @@ def _parser() -> argparse.ArgumentParser:
                                     "2 the run could not run or stayed Pending (pair busy) or Failed, 130 "
                                     "interrupted (Cancelled).")
     pr.add_argument("--pair", required=True, help="pair name from lab.yaml pairs")
-    pr.add_argument("--placement", default="preferred",
+    pr.add_argument("--placement", default="preferred", choices=("preferred", "strict"),
                     help="preferred (default: the pair if free, else another free pair of the same kind, profile "
                          "and lanes, and the result says so) or strict (only this pair; Pending while busy)")
-    pr.add_argument("--timeout", type=float, default=600.0,
+    pr.add_argument("--timeout", type=_seconds, default=600.0,
                     help="seconds the run may stay Pending waiting for the pair, and for the run itself (default 600)")
-    pr.add_argument("--link-timeout", type=float, default=5.0, help="link-ready wait deadline in seconds (default 5)")
-    pr.add_argument("--frames", type=int, default=200, help="framed payload: frames per lane and direction")
-    pr.add_argument("--frame-bytes", type=int, default=2048, help="framed payload: payload bytes per frame (even)")
-    pr.add_argument("--prbs", default="prbs31", help="PRBS pattern: prbs7, prbs15 or prbs31 (default prbs31)")
-    pr.add_argument("--prbs-seconds", type=float, default=0.5, help="seconds of PRBS checking (default 0.5)")
+    pr.add_argument("--link-timeout", type=_seconds, default=5.0, help="link-ready wait deadline in seconds (default 5)")
+    pr.add_argument("--frames", type=_count, default=200, help="framed payload: frames per lane and direction")
+    pr.add_argument("--frame-bytes", type=_frame_bytes, default=2048, help="framed payload: payload bytes per frame (even)")
+    pr.add_argument("--prbs", default="prbs31", choices=("prbs7", "prbs15", "prbs31"), help="PRBS pattern: prbs7, prbs15 or prbs31 (default prbs31)")
+    pr.add_argument("--prbs-seconds", type=_seconds, default=0.5, help="seconds of PRBS checking (default 0.5)")
     pr.add_argument("--constants", type=Path, help="Spanker bandwidth.rs (default: lab.yaml, else pinned values)")
     pr.add_argument("--results-dir", type=Path, help="where results/<run-id>.json go (default: lab.yaml results.dir)")
     lg = sub.add_parser("labgrid", help="a lab on several hosts: create/update the labgrid places lab.yaml implies",
@@ -158,24 +219,23 @@ def _bench_options(b: argparse.ArgumentParser) -> None:
     """Options shared by `bench` and `nightly`."""
     b.add_argument("--constants", type=Path, help="Spanker bandwidth.rs to read the constants from "
                                                   "(default: lab.yaml scheduler.bandwidth_rs, else pinned rev-A values)")
-    b.add_argument("--ddr-length", type=_size, default=1 << 20, help="bytes per DDR pass, power of two (default 1M)")
-    b.add_argument("--ddr-base", type=_size, default=0, help="DRAM offset of the region (default 0)")
-    b.add_argument("--patterns", default="sequential,random", help="comma list of sequential,random")
-    b.add_argument("--repeats", type=int, help="repeats per measurement (default: lab.yaml judgement.repeats)")
-    b.add_argument("--clock-seconds", type=float, default=3.0,
+    b.add_argument("--ddr-length", type=_ddr_length, default=1 << 20, help="bytes per DDR pass, power of two (default 1M)")
+    b.add_argument("--ddr-base", type=_ddr_base, default=0, help="DRAM offset of the region (default 0)")
+    b.add_argument("--patterns", type=_patterns, default=("sequential", "random"), help="comma list of sequential,random")
+    b.add_argument("--repeats", type=_count, help="repeats per measurement (default: lab.yaml judgement.repeats)")
+    b.add_argument("--clock-seconds", type=_seconds, default=3.0,
                    help="how long to count cycles against host time to measure the sys clock (default 3)")
     b.add_argument("--results-dir", type=Path, help="where results/<run-id>.json go (default: lab.yaml results.dir)")
-    b.add_argument("--lock-wait", type=float, help="seconds to wait for a board another run holds "
+    b.add_argument("--lock-wait", type=_seconds0, help="seconds to wait for a board another run holds "
                                                    "(default: lab.yaml locks.wait_s)")
-    b.add_argument("--hostlink-count", type=int, default=1000,
+    b.add_argument("--hostlink-count", type=_count0, default=1000,
                    help="UDP packets per host-link measurement, each direction (default 1000; 0 skips the host link)")
     b.add_argument("--no-sweep", action="store_true", help="skip the host-link payload-size sweep")
 
 
 def _bench_settings(args):
     from sailbench.harness.run.bench import BenchSettings
-    patterns = tuple(x.strip() for x in args.patterns.split(",") if x.strip())
-    return BenchSettings(ddr_length=args.ddr_length, ddr_base=args.ddr_base, patterns=patterns,
+    return BenchSettings(ddr_length=args.ddr_length, ddr_base=args.ddr_base, patterns=tuple(args.patterns),
                          repeats=args.repeats, clock_seconds=args.clock_seconds,
                          constants_path=args.constants, results_dir=args.results_dir, lock_wait_s=args.lock_wait,
                          **_hostlink_settings(args))
@@ -368,7 +428,9 @@ def _step_log(verbose: bool, log_file: Path | None) -> list[logging.Handler]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _check_together(parser, args)
     if not args.command:
         _parser().print_help()
         return EXIT_ERROR

@@ -157,6 +157,13 @@ def test_quantities_map_to_their_clocks(probe, failing, reason):
     assert timing_reason(probe, None) is None
 
 
+class Both(SimpleNamespace):
+    """A manifest record read either way (attributes or keys)."""
+
+    def __getitem__(self, name):
+        return getattr(self, name)
+
+
 class FakeClock:
     used_hz = 75e6
     within_tolerance = True
@@ -185,7 +192,7 @@ def test_a_timing_failed_build_measures_but_does_not_judge(tmp_path, monkeypatch
         name="sim", is_sim=False, build_hash="abc", identifier="sailbench x", build_dir=tmp_path, port="p",
         load=None, dram_init=None,
         manifest=SimpleNamespace(report=report("sys"), host_link=None,
-                                 dram={"module": "M", "data_width": 16, "transfers_per_s": 3e8, "ratio": 2}))
+                                 dram=Both(module="M", data_width=16, transfers_per_s=3e8, ratio=2)))
     monkeypatch.setattr(bench, "measure_sys_clk", lambda *a, **k: FakeClock())
     monkeypatch.setattr(bench, "DdrProbe", FakeDdr)
     settings = bench.BenchSettings(patterns=("sequential",), repeats=1, results_dir=tmp_path, hostlink_count=0,
