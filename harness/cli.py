@@ -16,6 +16,7 @@ another run is an error (2).
 
     sailbench nightly [--tag T]          every board (or those tagged T): health check, bench, history, report
     sailbench bringup --board NAME       staged checks, stopping at the first failing stage with a diagnosis
+    sailbench -v COMMAND                 also log each step and its duration to stderr (--log-file PATH: to a file)
 
 Exit status of `nightly`: a sum of bits: 0 all good, 1 a verdict did not hold,
 4 a measurement failed or regressed, 8 a board could not be measured
