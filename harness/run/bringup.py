@@ -19,7 +19,7 @@ from typing import Callable
 
 from sailbench.harness.board import loader
 from sailbench.harness.board.board import Board, open_board
-from sailbench.harness.config.lab import BoardConfig, Lab
+from sailbench.harness.config.lab import BoardConfig, JudgementConfig, Lab
 from sailbench.harness.errors import (BoardBusyError, BoardGarbageError, ConfigError, BoardSilentError, BuildError,
                             IdentifierMismatchError, ProbeError, SailbenchError, SimulatorError, ToolError)
 from sailbench.harness.board.health import scratch_round_trip
@@ -74,9 +74,11 @@ class BringupReport:
 
 
 class _Bringup:
-    def __init__(self, config: BoardConfig, progress: Callable[[str], None]):
+    def __init__(self, config: BoardConfig, progress: Callable[[str], None], *,
+                 clock_tolerance: float = JudgementConfig.clock_tolerance):
         self.config = config
         self.progress = progress
+        self.clock_tolerance = clock_tolerance           # lab.yaml judgement.clock_tolerance
         self.board: Board | None = None
         self.sim = config.kind == "sim"
         from sailbench.gateware.profiles import ProfileError, get_profile
@@ -137,7 +139,9 @@ class _Bringup:
                    else "rebuild the bitstream with DRAM and load it")
             raise StageFailed(f"profile '{self.profile.name}' has {self.profile.dram.memtype} but this build "
                               f"({self.board.build_dir.name}) has no DRAM controller", fix)
-        clock = rate_clock_hz(self.board, 0.005, duration_s=1.0)
+        clock = rate_clock_hz(self.board, self.clock_tolerance, duration_s=1.0)
+        if not clock.within_tolerance:
+            self.progress(f"WARNING: board '{self.config.name}' {clock.message}; rates below use the measured clock")
         probe = DdrProbe(self.board, sys_clk_hz=clock.used_hz, timeout_s=20.0)
         w, r = probe.write_read(DRAM_LENGTH, 0, "sequential", raise_on_errors=False)
         rates = (f"{DRAM_LENGTH // 1024} KiB write {mb_per_s(w.rate_bytes_per_s)} MB/s, "
@@ -220,7 +224,7 @@ def run_bringup(lab: Lab, name: str, progress: Callable[[str], None] = print,
     config = lab.board(name)
     report = BringupReport(name, config.kind)
     with lock_for_board(lab, name, progress, lock_wait_s):
-        runner = _Bringup(config, progress)
+        runner = _Bringup(config, progress, clock_tolerance=lab.judgement.clock_tolerance)
         steps = (runner.tool_present, runner.cable_detects, runner.load, runner.identifier, runner.scratch,
                  runner.dram, runner.ethernet, runner.serdes)
         try:
