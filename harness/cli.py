@@ -16,6 +16,7 @@ another run is an error (2).
 
     sailbench nightly [--tag T]          every board (or those tagged T): health check, bench, history, report
     sailbench bringup --board NAME       staged checks, stopping at the first failing stage with a diagnosis
+    sailbench -v COMMAND                 also log each step and its duration to stderr (--log-file PATH: to a file)
 
 Exit status of `nightly`: a sum of bits: 0 all good, 1 a verdict did not hold,
 4 a measurement failed or regressed, 8 a board could not be measured
@@ -25,12 +26,14 @@ failed, 2 it could not run.
 from __future__ import annotations
 
 import argparse
+import logging
+import math
 import signal
 import sys
 import time
 from pathlib import Path
 
-from sailbench.harness.errors import SailbenchError
+from sailbench.harness.errors import ConfigError, SailbenchError
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -47,6 +50,66 @@ def _size(text: str) -> int:
         raise argparse.ArgumentTypeError(f"'{text}' is not a size (examples: 65536, 64K, 1M)") from None
 
 
+def _number(kind: type, low: float, what: str, *, inclusive: bool = True):
+    """An argparse `type=`: a finite `kind` (int or float) >= low (or > low), else argparse's error."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not {'an integer' if kind is int else 'a number'}") \
+                from None
+        if not math.isfinite(value) or value < low or (not inclusive and value == low):
+            raise argparse.ArgumentTypeError(f"'{text}': {what}")
+        return value
+    return parse
+
+
+_count = _number(int, 1, "must be at least 1")
+_count0 = _number(int, 0, "must be 0 or more")
+_seconds = _number(float, 0, "must be a number of seconds > 0", inclusive=False)
+_seconds0 = _number(float, 0, "must be a number of seconds >= 0")
+
+
+def _ddr_length(text: str) -> int:
+    n = _size(text)
+    if n <= 0 or n & (n - 1):
+        raise argparse.ArgumentTypeError(f"'{text}': the DDR length must be a power of two number of bytes "
+                                         "(e.g. 64K, 1M)")
+    return n
+
+
+def _ddr_base(text: str) -> int:
+    n = _size(text)
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"'{text}': the DDR base must be 0 or more")
+    return n
+
+
+def _patterns(text: str) -> tuple[str, ...]:
+    from sailbench.harness.probes.ddr import PATTERNS
+    names = tuple(x.strip() for x in text.split(",") if x.strip())
+    unknown = [x for x in names if x not in PATTERNS]
+    if unknown or not names:
+        what = f"unknown pattern '{unknown[0]}'" if unknown else "no pattern given"
+        raise argparse.ArgumentTypeError(f"{what}; use a comma list of {', '.join(PATTERNS)}")
+    return names
+
+
+def _frame_bytes(text: str) -> int:
+    n = _number(int, 2, "a frame carries at least one 2-byte word")(text)
+    if n % 2:
+        raise argparse.ArgumentTypeError(f"'{text}': the lane probe sends 2-byte words; use an even size")
+    return n
+
+
+def _check_together(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Options that are only wrong together (argparse's usage line and one error line, exit 2)."""
+    length, base = getattr(args, "ddr_length", None), getattr(args, "ddr_base", None)
+    if length and base is not None and base % length:
+        parser.error(f"argument --ddr-base: 0x{base:x} must be aligned to the DDR length {length} "
+                     f"(a multiple of 0x{length:x})")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="sailbench",
@@ -56,6 +119,10 @@ def _parser() -> argparse.ArgumentParser:
         epilog="The simulated board 'sim' (the default) needs no hardware: the probe SoC runs under "
                "Verilator inside a network namespace (root needed). See README.md.")
     p.add_argument("--lab", help="lab file (default: $SAILBENCH_LAB, ./lab.yaml, then the repository's lab.yaml)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="log each step (build, simulator, open, load, DRAM init, probes, pair phases) and its "
+                        "duration to stderr")
+    p.add_argument("--log-file", type=Path, metavar="PATH", help="write that step log to PATH")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     b = sub.add_parser("bench", help="measure a board and judge the scheduler's constants",
@@ -93,7 +160,7 @@ def _parser() -> argparse.ArgumentParser:
                                    "DRAM BIST small, Ethernet link, SerDes lock. Stops at the first failing "
                                    "stage and says what to check next. A pass clears the board's quarantine.")
     u.add_argument("--board", required=True, help="board name from lab.yaml")
-    u.add_argument("--lock-wait", type=float, help="seconds to wait for a board another run holds "
+    u.add_argument("--lock-wait", type=_seconds0, help="seconds to wait for a board another run holds "
                                                    "(default: lab.yaml locks.wait_s)")
 
     bl = sub.add_parser("build", help="build a board's gateware: the bitstream and its timing report (or the "
@@ -126,16 +193,16 @@ def _parser() -> argparse.ArgumentParser:
                                     "2 the run could not run or stayed Pending (pair busy) or Failed, 130 "
                                     "interrupted (Cancelled).")
     pr.add_argument("--pair", required=True, help="pair name from lab.yaml pairs")
-    pr.add_argument("--placement", default="preferred",
+    pr.add_argument("--placement", default="preferred", choices=("preferred", "strict"),
                     help="preferred (default: the pair if free, else another free pair of the same kind, profile "
                          "and lanes, and the result says so) or strict (only this pair; Pending while busy)")
-    pr.add_argument("--timeout", type=float, default=600.0,
+    pr.add_argument("--timeout", type=_seconds, default=600.0,
                     help="seconds the run may stay Pending waiting for the pair, and for the run itself (default 600)")
-    pr.add_argument("--link-timeout", type=float, default=5.0, help="link-ready wait deadline in seconds (default 5)")
-    pr.add_argument("--frames", type=int, default=200, help="framed payload: frames per lane and direction")
-    pr.add_argument("--frame-bytes", type=int, default=2048, help="framed payload: payload bytes per frame (even)")
-    pr.add_argument("--prbs", default="prbs31", help="PRBS pattern: prbs7, prbs15 or prbs31 (default prbs31)")
-    pr.add_argument("--prbs-seconds", type=float, default=0.5, help="seconds of PRBS checking (default 0.5)")
+    pr.add_argument("--link-timeout", type=_seconds, default=5.0, help="link-ready wait deadline in seconds (default 5)")
+    pr.add_argument("--frames", type=_count, default=200, help="framed payload: frames per lane and direction")
+    pr.add_argument("--frame-bytes", type=_frame_bytes, default=2048, help="framed payload: payload bytes per frame (even)")
+    pr.add_argument("--prbs", default="prbs31", choices=("prbs7", "prbs15", "prbs31"), help="PRBS pattern: prbs7, prbs15 or prbs31 (default prbs31)")
+    pr.add_argument("--prbs-seconds", type=_seconds, default=0.5, help="seconds of PRBS checking (default 0.5)")
     pr.add_argument("--constants", type=Path, help="Spanker bandwidth.rs (default: lab.yaml, else pinned values)")
     pr.add_argument("--results-dir", type=Path, help="where results/<run-id>.json go (default: lab.yaml results.dir)")
     lg = sub.add_parser("labgrid", help="a lab on several hosts: create/update the labgrid places lab.yaml implies",
@@ -153,24 +220,23 @@ def _bench_options(b: argparse.ArgumentParser) -> None:
     """Options shared by `bench` and `nightly`."""
     b.add_argument("--constants", type=Path, help="Spanker bandwidth.rs to read the constants from "
                                                   "(default: lab.yaml scheduler.bandwidth_rs, else pinned rev-A values)")
-    b.add_argument("--ddr-length", type=_size, default=1 << 20, help="bytes per DDR pass, power of two (default 1M)")
-    b.add_argument("--ddr-base", type=_size, default=0, help="DRAM offset of the region (default 0)")
-    b.add_argument("--patterns", default="sequential,random", help="comma list of sequential,random")
-    b.add_argument("--repeats", type=int, help="repeats per measurement (default: lab.yaml judgement.repeats)")
-    b.add_argument("--clock-seconds", type=float, default=3.0,
+    b.add_argument("--ddr-length", type=_ddr_length, default=1 << 20, help="bytes per DDR pass, power of two (default 1M)")
+    b.add_argument("--ddr-base", type=_ddr_base, default=0, help="DRAM offset of the region (default 0)")
+    b.add_argument("--patterns", type=_patterns, default=("sequential", "random"), help="comma list of sequential,random")
+    b.add_argument("--repeats", type=_count, help="repeats per measurement (default: lab.yaml judgement.repeats)")
+    b.add_argument("--clock-seconds", type=_seconds, default=3.0,
                    help="how long to count cycles against host time to measure the sys clock (default 3)")
     b.add_argument("--results-dir", type=Path, help="where results/<run-id>.json go (default: lab.yaml results.dir)")
-    b.add_argument("--lock-wait", type=float, help="seconds to wait for a board another run holds "
+    b.add_argument("--lock-wait", type=_seconds0, help="seconds to wait for a board another run holds "
                                                    "(default: lab.yaml locks.wait_s)")
-    b.add_argument("--hostlink-count", type=int, default=1000,
+    b.add_argument("--hostlink-count", type=_count0, default=1000,
                    help="UDP packets per host-link measurement, each direction (default 1000; 0 skips the host link)")
     b.add_argument("--no-sweep", action="store_true", help="skip the host-link payload-size sweep")
 
 
 def _bench_settings(args):
     from sailbench.harness.run.bench import BenchSettings
-    patterns = tuple(x.strip() for x in args.patterns.split(",") if x.strip())
-    return BenchSettings(ddr_length=args.ddr_length, ddr_base=args.ddr_base, patterns=patterns,
+    return BenchSettings(ddr_length=args.ddr_length, ddr_base=args.ddr_base, patterns=tuple(args.patterns),
                          repeats=args.repeats, clock_seconds=args.clock_seconds,
                          constants_path=args.constants, results_dir=args.results_dir, lock_wait_s=args.lock_wait,
                          **_hostlink_settings(args))
@@ -185,7 +251,7 @@ def _hostlink_settings(args) -> dict:
     return out
 
 
-def _say(message: str) -> None:
+def _progress(message: str) -> None:
     print(message, flush=True)
 
 
@@ -199,8 +265,8 @@ def _cmd_bench(args, lab) -> int:
     settings = _bench_settings(args)
     t0 = time.monotonic()
     with (nullcontext() if args.no_history else History(lab.history_path)) as history:
-        sinks = [] if history is None else [HistorySink(history, lab.history, _say)]
-        outcome = run_bench(lab, args.board or lab.default_board, settings, say=_say, sinks=sinks)
+        sinks = [] if history is None else [HistorySink(history, lab.history, _progress)]
+        outcome = run_bench(lab, args.board or lab.default_board, settings, progress=_progress, sinks=sinks)
         results = outcome.results
         trend = history.trend(results.data["provenance"]["board"]) if history else []
     board = board_report(results.data, results.path, trend, duration_s=round(time.monotonic() - t0, 1))
@@ -216,14 +282,14 @@ def _cmd_bench(args, lab) -> int:
 
 def _cmd_nightly(args, lab) -> int:
     from sailbench.harness.run.nightly import NightlySettings, render_summary, run_nightly
-    outcome = run_nightly(lab, NightlySettings(tag=args.tag, bench=_bench_settings(args)), say=_say)
+    outcome = run_nightly(lab, NightlySettings(tag=args.tag, bench=_bench_settings(args)), progress=_progress)
     print(render_summary(outcome))
     return outcome.exit_code
 
 
 def _cmd_bringup(args, lab) -> int:
     from sailbench.harness.run.bringup import render_bringup, run_bringup
-    report = run_bringup(lab, args.board, say=_say, lock_wait_s=args.lock_wait)
+    report = run_bringup(lab, args.board, progress=_progress, lock_wait_s=args.lock_wait)
     print()
     print(render_bringup(report))
     return report.exit_code
@@ -304,7 +370,7 @@ def _cmd_pair(args, lab) -> int:
                             payload_frames=args.frames, payload_length=args.frame_bytes, prbs_pattern=args.prbs,
                             prbs_seconds=args.prbs_seconds, results_dir=args.results_dir,
                             constants_path=args.constants)
-    run = PairRun(lab, args.pair, settings, say=_say).start()
+    run = PairRun(lab, args.pair, settings, progress=_progress).start()
     try:
         result = run.wait_until_complete(args.timeout * 2 + 120)
         run.join(30)
@@ -334,7 +400,7 @@ def _cmd_labgrid(args, lab) -> int:
     if args.exporter_config:
         print(exporter_config(lab, args.exporter_config), end="")
         return 0
-    sync_places(lab, say=_say)
+    sync_places(lab, progress=_progress)
     return 0
 
 
@@ -342,13 +408,37 @@ def _on_sigterm(signum, frame):
     raise KeyboardInterrupt
 
 
+def _step_log(verbose: bool, log_file: Path | None) -> list[logging.Handler]:
+    """The `sailbench.*` loggers (harness/steps.py) at DEBUG: to stderr with -v, to a file with
+    --log-file. Without either nothing is configured, so the output is only the progress lines."""
+    handlers: list[logging.Handler] = []
+    if verbose:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    if log_file is not None:
+        try:
+            handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+        except OSError as e:
+            raise ConfigError(f"cannot write the log file {log_file}: {e.strerror or e}") from e
+    logger = logging.getLogger("sailbench")
+    for handler in handlers:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s"))
+        logger.addHandler(handler)
+    if handlers:
+        logger.setLevel(logging.DEBUG)
+    return handlers
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _check_together(parser, args)
     if not args.command:
         _parser().print_help()
         return EXIT_ERROR
     signal.signal(signal.SIGTERM, _on_sigterm)   # a killed run cleans up like Ctrl-C
+    handlers: list[logging.Handler] = []
     try:
+        handlers = _step_log(args.verbose, args.log_file)
         from sailbench.harness.config.lab import find_lab, load_lab
         lab = load_lab(find_lab(args.lab))
         return {"bench": _cmd_bench, "pair": _cmd_pair, "boards": _cmd_boards, "ident": _cmd_ident, "sim": _cmd_sim,
@@ -360,6 +450,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sailbench: interrupted; what was measured is kept in the results file", file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        for handler in handlers:
+            logging.getLogger("sailbench").removeHandler(handler)
+            handler.close()
+        if handlers:
+            logging.getLogger("sailbench").setLevel(logging.NOTSET)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,9 @@ from sailbench.harness.transport.regmap import RegisterMap
 from sailbench.harness.transport.uartbone import UartBone
 from sailbench.harness.errors import SimulatorError, BoardError, IdentifierMismatchError, SailbenchError
 from sailbench.harness.sim.simulator import SimBoard
+from sailbench.harness.steps import layer_logger, step
+
+logger = layer_logger("board")
 
 SIM_UART_BURST = 255
 WRITE_COUNTER = "etherbone_writes_count"   # serial2tcp has no baud rate: bursts are only limited by the protocol
@@ -105,9 +108,15 @@ class Board:
 
 
 def open_board(config: BoardConfig, progress: Callable[[str], None] = print) -> Board:
-    if config.kind == "sim":
-        return _open_sim(config, progress)
-    return _open_hardware(config, progress)
+    with step(logger, f"open board '{config.name}'"):
+        if config.kind == "sim":
+            if config.labgrid is not None:
+                return _open_sim_through_place(config, progress)
+            return _open_sim(config, progress)
+        if config.labgrid is not None:      # serial port (and the NIC's host) read from the place now, never cached
+            from sailbench.harness.board.place_resolve import resolve_board
+            config = resolve_board(config, config.labgrid.address)
+        return _open_hardware(config, progress)
 
 
 def _open_sim(config: BoardConfig, progress: Callable[[str], None]) -> Board:
@@ -144,6 +153,29 @@ def _open_sim(config: BoardConfig, progress: Callable[[str], None]) -> Board:
         if isinstance(e, SailbenchError) and died:
             raise SimulatorError(f"simulator died ({e}); its output:\n{tail}", board=config.name) from e
         raise
+
+
+def _open_sim_through_place(config: BoardConfig, progress: Callable[[str], None]) -> Board:
+    """A simulated board another process runs, reached through its labgrid place's serial port (UART only;
+    its Ethernet stays in the simulator's namespace): the same build, the URL read from the place now."""
+    from sailbench.harness.board.place_resolve import resolve_board
+    url = resolve_board(config, config.labgrid.address).serial
+    sim_cfg = config.sim
+    t0 = time.monotonic()
+    build_dir = ensure_sim_build(config.profile, with_dram=sim_cfg.dram if sim_cfg else True,
+                                 with_ethernet=sim_cfg.ethernet if sim_cfg else True, progress=progress)
+    manifest = read_build_manifest(build_dir)
+    regmap = RegisterMap.from_json(build_dir / manifest.csr_json)
+    uart = UartBone(url, timeout_s=config.timeout_s, board=config.name, ack_addr=regmap.register("ctrl_scratch").addr,
+                    max_burst=SIM_UART_BURST)
+    board = Board(config.name, config, build_dir, manifest, regmap, CsrClient(uart, regmap, config.name))
+    try:
+        board.check_identifier()
+    except BaseException:
+        board.close()
+        raise
+    board.timings = {"build_s": round(time.monotonic() - t0, 2)}
+    return board
 
 
 def _write_counter(regmap: RegisterMap) -> int | None:
@@ -183,7 +215,7 @@ def _open_hardware(config: BoardConfig, progress: Callable[[str], None]) -> Boar
         t_load = time.monotonic() - t0 - t_build
         board.check_identifier()
         if board.manifest.dram:
-            board.dram_init = init_dram(config.name, board.csr, board.manifest.dram, say=progress)
+            board.dram_init = init_dram(config.name, board.csr, board.manifest.dram, progress=progress)
         board.timings = {"build_s": round(t_build, 2), "load_s": round(t_load, 2),
                          "start_s": round(time.monotonic() - t0 - t_build, 2)}
         return board

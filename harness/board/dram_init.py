@@ -27,6 +27,9 @@ from typing import Callable, Protocol, Sequence
 from sailbench.harness.build.manifest import DramInfo, DramPhy, InitStep
 from sailbench.harness.transport.client import CsrClient
 from sailbench.harness.errors import BoardError
+from sailbench.harness.steps import layer_logger, step
+
+logger = layer_logger("board")
 
 # DFII bits (litedram/init.py, get_sdram_phy_c_header).
 CONTROL_SEL, CONTROL_CKE, CONTROL_ODT, CONTROL_RESET_N = 0x01, 0x02, 0x04, 0x08
@@ -202,7 +205,7 @@ def _set(target: LevelingTarget, module: int, bitslip: int, delay: int) -> None:
         target.inc_delay(module)
 
 
-def read_leveling(target: LevelingTarget, say: Callable[[str], None] = lambda m: None,
+def read_leveling(target: LevelingTarget, progress: Callable[[str], None] = lambda m: None,
                   retries: int = 8) -> list[ModuleLeveling]:
     """The BIOS's sdram_read_leveling: per module, scan bitslips x delays, keep the best bitslip,
     centre the delay in its widest working window and check it."""
@@ -217,7 +220,7 @@ def read_leveling(target: LevelingTarget, say: Callable[[str], None] = lambda m:
                 row.append(target.errors(m))
                 target.inc_delay(m)
             scan[b] = row
-            say(f"  m{m}, b{b:02d}: |{''.join('1' if e == 0 else '0' for e in row)}|")
+            progress(f"  m{m}, b{b:02d}: |{''.join('1' if e == 0 else '0' for e in row)}|")
             if b < target.bitslips - 1:
                 target.inc_bitslip(m)
         scores = {b: _score(row, target.max_errors(), target.delays) for b, row in scan.items()}
@@ -232,7 +235,7 @@ def read_leveling(target: LevelingTarget, say: Callable[[str], None] = lambda m:
                 break
         if not window:
             _set(target, m, best, delay)
-        say(f"  best: m{m}, b{best:02d}, delay {delay}" + (f" (window {window[0]}..{window[1]})" if window
+        progress(f"  best: m{m}, b{best:02d}, delay {delay}" + (f" (window {window[0]}..{window[1]})" if window
                                                           else " (NO WORKING DELAY)"))
         results.append(res)
     return results
@@ -293,7 +296,9 @@ class DramInitResult:
                 "leveling": [m.to_dict() for m in self.leveling]}
 
 
-def init_dram(board_name: str, csr: CsrClient, dram: DramInfo, say: Callable[[str], None] = print) -> DramInitResult:
+@step(logger, "DRAM init")
+def init_dram(board_name: str, csr: CsrClient, dram: DramInfo,
+              progress: Callable[[str], None] = print) -> DramInitResult:
     """Bring the board's DRAM up from the host; DFII is back under hardware control afterwards.
 
     The init data (PHY settings, JEDEC sequence) are required fields of the manifest's DRAM
@@ -306,9 +311,9 @@ def init_dram(board_name: str, csr: CsrClient, dram: DramInfo, say: Callable[[st
     try:
         replay_init_sequence(dfii, dram.init_sequence)
         if phy.read_leveling and phy.phytype == "ECP5DDRPHY":
-            say(f"board '{board_name}': DRAM read leveling ({phy.modules} byte lanes, "
+            progress(f"board '{board_name}': DRAM read leveling ({phy.modules} byte lanes, "
                 f"{phy.bitslips} bitslips x {phy.delays} delays)")
-            leveling = read_leveling(Ecp5ReadLeveling(dfii, csr, phy), say)
+            leveling = read_leveling(Ecp5ReadLeveling(dfii, csr, phy), progress)
     finally:
         dfii.control(CONTROL_HARDWARE)
     bad = [m for m in leveling if m.window is None]

@@ -26,7 +26,7 @@ from typing import Any
 
 from sailbench.harness.errors import BoardError
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sailbench.board")
 
 CALL_TIMEOUT_S = 10.0
 

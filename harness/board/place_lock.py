@@ -77,16 +77,16 @@ class PlaceLock:
     """Hold labgrid place `place` (covering `boards` boards) for the duration of a `with` block."""
 
     def __init__(self, address: str, place: str, lock_dir: Path | str, *, flock_name: str | None = None,
-                 boards: int = 1, wait_s: float = 600.0, say: Callable[[str], None] = print,
+                 boards: int = 1, wait_s: float = 600.0, progress: Callable[[str], None] = print,
                  command: str | None = None, label: str | None = None):
         self.address = address
         self.place = place
         self.board = label or place             # the lab board (or pair) it holds, as BoardLock says it
         self.boards = boards
         self.wait_s = wait_s
-        self.say = say
+        self.progress = progress
         self.command = command or " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:200]
-        self.flock = BoardLock(lock_dir, flock_name or f"place-{place}", wait_s=wait_s, say=say,
+        self.flock = BoardLock(lock_dir, flock_name or f"place-{place}", wait_s=wait_s, progress=progress,
                                command=self.command)
         self.info: dict[str, Any] = {}
         self.adopted_from: dict[str, Any] | None = None
@@ -111,7 +111,7 @@ class PlaceLock:
                 place = c.place(self.place)
                 if place.acquired == me:
                     self.adopted_from = read_comment(place)
-                    self.say(f"place '{self.place}': adopting a stale hold by {me} from a run that ended without "
+                    self.progress(f"place '{self.place}': adopting a stale hold by {me} from a run that ended without "
                              f"releasing it ({place_holder_text(self.adopted_from)}); no local run holds its lock")
                     break
                 if not place.acquired:
@@ -130,7 +130,7 @@ class PlaceLock:
                         f"(locks.wait_s); try again when it finishes, or raise --lock-wait "
                         f"(coordinator {self.address})", board=self.board, holder=holder)
                 if last_said is None or time.monotonic() - last_said >= SAY_EVERY_S:
-                    self.say(f"place '{self.place}' is held by {place_holder_text(holder)}; waiting "
+                    self.progress(f"place '{self.place}' is held by {place_holder_text(holder)}; waiting "
                              f"(up to {self.wait_s:.0f} s)")
                     last_said = time.monotonic()
                 time.sleep(min(backoff * (0.5 + random.random()), max(0.0, self.wait_s - waited) + 0.01))
@@ -188,7 +188,7 @@ class PlaceLock:
                     c.call("SetPlaceComment", pb.SetPlaceCommentRequest(placename=self.place, comment=""))
                     c.call("ReleasePlace", pb.ReleasePlaceRequest(placename=self.place))
             except LabgridError as e:
-                self.say(f"place '{self.place}': could not release it on the coordinator ({e}); the next run "
+                self.progress(f"place '{self.place}': could not release it on the coordinator ({e}); the next run "
                          "on this host adopts it")
         self.flock.release()
 
@@ -203,27 +203,36 @@ class PlaceLock:
         self.release()
 
 
-def lock_for_board(lab: Lab, name: str, say: Callable[[str], None] = print, wait_s: float | None = None,
+def lock_for_board(lab: Lab, name: str, progress: Callable[[str], None] = print, wait_s: float | None = None,
                    command: str | None = None) -> BoardLock | PlaceLock:
     """The lock for board `name`: its labgrid place if lab.yaml gives it one, else the local board lock.
     Not acquired yet (use it in a `with`)."""
     config = lab.board(name)
     wait = lab.locks.wait_s if wait_s is None else wait_s
     if config.labgrid is None:
-        return BoardLock(lab.lock_dir, name, wait, say, command)
+        return BoardLock(lab.lock_dir, name, wait, progress, command)
     return PlaceLock(lab.coordinator, config.labgrid.place, lab.lock_dir, flock_name=name, boards=1,
-                     wait_s=wait, say=say, command=command, label=name)
+                     wait_s=wait, progress=progress, command=command, label=name)
 
 
-def lock_for_pair_place(lab: Lab, pair: str, say: Callable[[str], None] = print, wait_s: float | None = None,
+def lock_for_pair_place(lab: Lab, pair: str, progress: Callable[[str], None] = print, wait_s: float | None = None,
                         command: str | None = None) -> PlaceLock:
     """The lock for a hardware pair's place (both boards, all or nothing on the coordinator)."""
     config = lab.pair(pair)
     if config.place is None:
         raise ValueError(f"pair '{pair}' has no labgrid place")
     wait = lab.locks.wait_s if wait_s is None else wait_s
-    return PlaceLock(lab.coordinator, config.place, lab.lock_dir, boards=2, wait_s=wait, say=say, command=command,
-                     label=f"pair {pair}")
+    return PlaceLock(lab.coordinator, config.place, lab.lock_dir, boards=2, wait_s=wait, progress=progress,
+                     command=command, label=f"pair {pair}")
+
+
+def lock_shared_board(lab: Lab, board: str, progress: Callable[[str], None] = print) -> BoardLock | PlaceLock | None:
+    """Hold a real board for a test session (its labgrid place if it has one); None for a simulated one,
+    which each process starts as its own private instance (locking it would only make the session's own
+    `sailbench` children wait)."""
+    if lab.board(board).kind == "sim":
+        return None
+    return lock_for_board(lab, board, progress).acquire()
 
 
 class HoldCheck:

@@ -19,6 +19,9 @@ from typing import Callable
 from sailbench.gateware.manifest import MANIFEST_NAME
 from sailbench.harness.paths import REPO_ROOT
 from sailbench.harness.errors import BuildError, ToolError
+from sailbench.harness.steps import layer_logger, step
+
+logger = layer_logger("build")
 
 
 def build_root() -> Path:
@@ -93,7 +96,8 @@ def build_in_child(module: str, args: list[str], out: Path, what: str, kind: str
         log_path = out.parent / f"{out.name}.build.log"
         progress(f"building {what} -> {out.name}")
         t0 = time.monotonic()
-        with open(log_path, "w") as log, open(log_path, errors="replace") as tail:
+        with step(logger, f"build {what}"), open(log_path, "w") as log, \
+                open(log_path, errors="replace") as tail:
             proc = subprocess.Popen([sys.executable, "-m", module, *args],
                                     stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT)
             last = t0

@@ -8,6 +8,7 @@ silently. Relative paths are resolved against the directory of lab.yaml.
 """
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import math
 import os
@@ -53,6 +54,19 @@ class LabgridPlace:
     resolved from the place on every open; `host` is the exporter host that has it."""
     place: str
     host: str | None = None
+    coordinator: str | None = None       # lab.yaml labgrid.coordinator, copied here at load time
+
+    @property
+    def address(self) -> str:
+        """The coordinator's HOST:PORT: lab.yaml's, else $LG_COORDINATOR (ConfigError if neither)."""
+        value = self.coordinator or os.environ.get(ENV_COORDINATOR, "")
+        if not value:
+            raise ConfigError(f"place '{self.place}' needs a labgrid coordinator: set labgrid.coordinator "
+                              f"(HOST:PORT) in lab.yaml or ${ENV_COORDINATOR}", key="labgrid.coordinator")
+        try:
+            return _coordinator(value)
+        except _Invalid as e:
+            raise ConfigError(f"${ENV_COORDINATOR}: expected {e}, found {value!r}") from None
 
 
 @dataclass(frozen=True)
@@ -428,7 +442,7 @@ _TOP_KEYS = ("boards", "default_board", "judgement", "scheduler", "results", "hi
              "labgrid")
 _PAIR_KEYS = ("kind", "profile", "upstream", "downstream", "lanes", "tags", "place")
 _BOARD_KEYS = ("kind", "profile", "serial", "baudrate", "etherbone", "timeout_s", "tags")
-_KIND_KEYS = {"sim": _BOARD_KEYS + ("sim",),
+_KIND_KEYS = {"sim": _BOARD_KEYS + ("sim", "labgrid"),    # a sim board in a place: served elsewhere
               "hardware": _BOARD_KEYS + ("cable", "cable_serial", "allow_timing_fail", "labgrid")}
 
 
@@ -660,6 +674,9 @@ def load_lab(path: Path | str) -> Lab:
     if "labgrid" in top:
         lg = r.mapping(top["labgrid"], "labgrid", ("coordinator",), top.lines["labgrid"])
         labgrid = LabgridConfig(coordinator=r.get(lg, "labgrid", "coordinator", _coordinator, None))
+        boards = {name: b if b.labgrid is None else dataclasses.replace(
+                      b, labgrid=dataclasses.replace(b.labgrid, coordinator=labgrid.coordinator))
+                  for name, b in boards.items()}
     pairs = _pairs(r, top["pairs"], top.lines["pairs"], boards) if "pairs" in top else {}
     seen: dict[str, str] = {}
     for name, pair in pairs.items():

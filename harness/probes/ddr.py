@@ -14,6 +14,9 @@ from dataclasses import asdict, dataclass
 from sailbench.harness.board.board import Board
 from sailbench.harness.errors import ConfigError, MeasurementError, ProbeError
 from sailbench.harness.probes.bist_model import expected_alias_errors, unique_words
+from sailbench.harness.steps import layer_logger, step
+
+logger = layer_logger("probes")
 
 PATTERNS = ("sequential", "random")
 
@@ -115,11 +118,13 @@ class DdrProbe:
             unique_bytes=unique, wall_s=round(wall, 4))
 
     # -- public ----------------------------------------------------------------------------------
+    @step(logger, "DDR write probe")
     def write(self, length: int, base: int = 0, pattern: str = "sequential") -> DdrResult:
         self._setup("generator", base, length, pattern)
         cycles, ticks, wall = self._run("generator", "ddr_write_timer", length)
         return self._result("write", pattern, base, length, cycles, ticks, wall)
 
+    @step(logger, "DDR read probe")
     def read(self, length: int, base: int = 0, pattern: str = "sequential") -> DdrResult:
         self._setup("checker", base, length, pattern)
         cycles, ticks, wall = self._run("checker", "ddr_read_timer", length)

@@ -53,7 +53,7 @@ class FullBistResult:
                 "wall_s": round(self.wall_s, 2)}
 
 
-def full_bist(probe, say: Callable[[str], None] = print, chunk: int = CHUNK_BYTES,
+def full_bist(probe, progress: Callable[[str], None] = print, chunk: int = CHUNK_BYTES,
               size: int | None = None) -> FullBistResult:
     """Write then check `size` bytes (default: all of the DRAM) chunk by chunk with the BIST."""
     size = size or probe.size
@@ -68,7 +68,7 @@ def full_bist(probe, say: Callable[[str], None] = print, chunk: int = CHUNK_BYTE
             result.errors += r.errors
             result.bad_chunks.append((base, r.errors))
         done = base + chunk
-        say(f"      {done >> 20}/{size >> 20} MiB ({100 * done // size} %), "
+        progress(f"      {done >> 20}/{size >> 20} MiB ({100 * done // size} %), "
             f"{result.errors} errors, {time.monotonic() - t0:.0f} s")
     result.wall_s = time.monotonic() - t0
     return result

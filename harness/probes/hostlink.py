@@ -17,6 +17,9 @@ from sailbench.harness.errors import ConfigError, ProbeError
 from sailbench.harness.judge.ceilings import udp_ceiling_bytes_per_s
 from sailbench.harness.transport.etherbone import bind_to_interface
 from sailbench.harness.transport.udp_host import UdpReceiver, send_sequence
+from sailbench.harness.steps import layer_logger, step
+
+logger = layer_logger("probes")
 
 HOST_RX_PORT = 6100
 PAYLOAD_MIN, PAYLOAD_MAX = 64, 1472
@@ -88,6 +91,7 @@ class HostLinkProbe:
     def _rate(self, packets: int, payload: int, cycles: int) -> float:
         return (packets - 1) * payload * self.sys_clk_hz / cycles if packets > 1 and cycles > 0 else 0.0
 
+    @step(logger, "host-link probe board->host")
     def board_to_host(self, payload: int = 1472, count: int = 1000, interval_cycles: int = 0) -> HostLinkResult:
         self._check_payload(payload)
         sock = self._socket()
@@ -118,6 +122,7 @@ class HostLinkProbe:
         return self._result("board_to_host", payload, sent, got.packets, got.gaps, got.late,
                             got.bytes - 0, cycles, (got.packets - 1) * payload / got.wall_s if got.wall_s else None)
 
+    @step(logger, "host-link probe host->board")
     def host_to_board(self, payload: int = 1472, count: int = 1000, pace_s: float = 0.0) -> HostLinkResult:
         self._check_payload(payload)
         c = self.csr

@@ -57,11 +57,26 @@ def _figures(data: dict[str, Any]) -> list[tuple[Any, dict[str, Any]]]:
     return out
 
 
-def _verdict_for(data: dict[str, Any], rate: float) -> dict[str, Any] | None:
+def _verdict_for(data: dict[str, Any], rec: dict[str, Any]) -> dict[str, Any] | None:
+    """The verdict that names this record by its id (results files record it since verdicts carry `record`)."""
+    rid = rec.get("id")
     for v in data.get("verdicts", []):
-        if v.get("measured_bytes_per_s") == rate:
+        if rid is not None and v.get("record") == rid:
             return v
     return None
+
+
+def _sim(entry: dict[str, Any]) -> str:
+    return " (sim)" if entry.get("simulated") else ""
+
+
+def _verdict_cell(v: dict[str, Any]) -> str:
+    name = v.get("verdict", "")
+    if name == "not judged":
+        text, cls = f"not judged ({v.get('reason') or 'see the message'})", "muted"
+    else:
+        text, cls = (name if name == "holds" else name.upper()), ("good" if name == "holds" else "bad")
+    return f'<span class="{cls}">{escape(text + _sim(v))}</span>'
 
 
 def _comparison_for(data: dict[str, Any], key: Any) -> dict[str, Any] | None:
@@ -85,25 +100,22 @@ def _figures_table(data: dict[str, Any]) -> str:
     for key, rec in _figures(data):
         rate = rec["rate_bytes_per_s"]
         ceiling = _ceiling(rec)
-        verdict = _verdict_for(data, rate)
+        verdict = _verdict_for(data, rec)
         comp = _comparison_for(data, key)
         spread = ""
         if rec.get("min_rate_bytes_per_s") is not None and rec.get("max_rate_bytes_per_s") is not None:
             spread = (f'<span class="muted"> ({mb_per_s(rec["min_rate_bytes_per_s"])}&ndash;'
                       f'{mb_per_s(rec["max_rate_bytes_per_s"])}, {rec.get("repeats", "?")} repeats)</span>')
         cells = [
-            escape(key.label),
+            escape(key.label) + (' <span class="muted">(simulated)</span>' if rec.get("simulated") else ""),
             f'<span class="rate" data-figure="{escape(figure_id(key))}" data-bytes-per-s="{rate!r}">'
             f'{mb_per_s(rate)}</span>{spread}',
             mb_per_s(ceiling) if ceiling else "-",
             percent(rate / ceiling) if ceiling else "-",
         ]
         if verdict:
-            held = verdict["verdict"] == "holds"
             cells += [f'{escape(_short(verdict["constant"]))} {mb_per_s(verdict["constant_bytes_per_s"])}',
-                      ratio_text(verdict["ratio"]),
-                      f'<span class="{"good" if held else "bad"}">'
-                      f'{escape(verdict["verdict"] if held else verdict["verdict"].upper())}</span>']
+                      ratio_text(verdict["ratio"]), _verdict_cell(verdict)]
         else:
             cells += ["-", "-", "-"]
         errors = rec.get("errors")
@@ -131,7 +143,7 @@ def _figures_table(data: dict[str, Any]) -> str:
 def _rates_plot(data: dict[str, Any], board: str) -> str:
     bars = []
     for key, rec in _figures(data):
-        verdict = _verdict_for(data, rec["rate_bytes_per_s"])
+        verdict = _verdict_for(data, rec)
         bars.append(Bar(label=key.label, value=rec["rate_bytes_per_s"], ceiling=_ceiling(rec),
                         constant=verdict["constant_bytes_per_s"] if verdict else None,
                         constant_label=_short(verdict["constant"]) if verdict else "", key=figure_id(key)))
@@ -194,11 +206,13 @@ def _trend_section(board: BoardReport) -> str:
 def _messages(data: dict[str, Any]) -> str:
     items = []
     for v in data.get("verdicts", []):
-        cls = "good" if v.get("verdict") == "holds" else "bad"
-        items.append(f'<li class="{cls}">{escape(v.get("message", ""))}</li>')
+        cls = {"holds": "good", "not judged": "muted"}.get(v.get("verdict", ""), "bad")
+        sim = " (simulated board: not a hardware figure)" if v.get("simulated") else ""
+        items.append(f'<li class="{cls}">{escape(v.get("message", "") + sim)}</li>')
     for i in data.get("invariants", []):
-        cls = "good" if i.get("holds") else "bad"
-        items.append(f'<li class="{cls}">{escape(i.get("message", ""))}</li>')
+        cls = "muted" if i.get("not_judged") else "good" if i.get("holds") else "bad"
+        sim = " (simulated board: not a hardware figure)" if i.get("simulated") else ""
+        items.append(f'<li class="{cls}">{escape(i.get("message", "") + sim)}</li>')
     for c in data.get("comparisons", []):
         cls = "bad" if c.get("status") == "regressed" else "muted"
         items.append(f'<li class="{cls}">{escape(c.get("message", ""))}</li>')
@@ -212,7 +226,7 @@ def _provenance(data: dict[str, Any]) -> str:
     prov = data.get("provenance", {})
     rows = [("run", data.get("run_id")), ("status", data.get("status")), ("started", data.get("started")),
             ("finished", data.get("finished"))]
-    rows += [(k, prov.get(k)) for k in ("board", "profile", "gateware_hash", "identifier", "port", "build_dir",
+    rows += [(k, prov.get(k)) for k in ("board", "simulated", "profile", "gateware_hash", "identifier", "port", "build_dir",
                                          "constants_source", "git", "host")]
     tools = prov.get("tools") or {}
     rows.append(("tools", ", ".join(f"{k} {v}" for k, v in tools.items() if v)))
@@ -228,6 +242,9 @@ def _board_section(board: BoardReport, report_dir: Path | None) -> str:
         parts.append(f"<p>{escape(board.message)}</p>")
     if board.health:
         parts.append(f"<p><b>Health check:</b> {escape(board.health)}</p>")
+    if (board.results or {}).get("provenance", {}).get("simulated"):
+        parts.append('<p class="simulated"><b>Simulated:</b> every figure below comes from a simulation, '
+                     "not from hardware; verdicts are marked (sim).</p>")
     data = board.results
     if board.results_path:
         shown = board.results_path

@@ -22,12 +22,12 @@ from typing import Callable
 
 from sailbench.harness.board import loader
 from sailbench.harness.board.board import Board, open_board
-from sailbench.harness.config.lab import BoardConfig, Lab
+from sailbench.harness.config.lab import BoardConfig, JudgementConfig, Lab
 from sailbench.harness.errors import (BoardBusyError, BoardGarbageError, ConfigError, BoardSilentError, BuildError,
                             IdentifierMismatchError, ProbeError, SailbenchError, SimulatorError, ToolError)
 from sailbench.harness.board.health import scratch_round_trip
 from sailbench.harness.record.history import History
-from sailbench.harness.board.locks import BoardLock
+from sailbench.harness.board.place_lock import lock_for_board
 from sailbench.harness.units import mb_per_s
 
 PASSED, FAILED, NOT_APPLICABLE, UNAVAILABLE, SKIPPED, NOT_RUN = (
@@ -80,9 +80,11 @@ class BringupReport:
 
 
 class _Bringup:
-    def __init__(self, config: BoardConfig, say: Callable[[str], None], full: bool = False):
+    def __init__(self, config: BoardConfig, progress: Callable[[str], None], *,
+                 clock_tolerance: float = JudgementConfig.clock_tolerance, full: bool = False):
         self.config = config
-        self.say = say
+        self.progress = progress
+        self.clock_tolerance = clock_tolerance           # lab.yaml judgement.clock_tolerance
         self.full = full
         self.records: list[dict] = []
         self.board: Board | None = None
@@ -117,7 +119,7 @@ class _Bringup:
             return NOT_APPLICABLE, ("not applicable (simulated): nothing to load, the simulator runs the build "
                                     "directly (built in the identifier stage if needed)")
         try:
-            result = loader.load(self.config, progress=self.say)
+            result = loader.load(self.config, progress=self.progress)
         except SailbenchError as e:
             raise self._loader_failed(e, "load the probe bitstream by hand, then run bring-up again") from e
         record = result.to_record()
@@ -130,7 +132,7 @@ class _Bringup:
     def identifier(self) -> tuple[str, str]:
         from sailbench.harness.board.dram_init import LevelingError
         try:
-            self.board = open_board(self.config, progress=self.say)
+            self.board = open_board(self.config, progress=self.progress)
         except LevelingError as e:          # keep the scan for the report, then fail the stage
             self.records.append({"probe": "dram_init", "board": self.config.name,
                                  "leveling": [m.to_dict() for m in e.leveling]})
@@ -186,9 +188,9 @@ class _Bringup:
         missing = self._dram_missing()
         if missing:
             return missing
-        clock = rate_clock_hz(self.board, 0.005, duration_s=1.0)
+        clock = rate_clock_hz(self.board, self.clock_tolerance, duration_s=1.0)
         probe = DdrProbe(self.board, sys_clk_hz=clock.used_hz, timeout_s=120.0)
-        result = full_bist(probe, say=self.say)
+        result = full_bist(probe, progress=self.progress)
         self.records.append(result.to_record(self.config.name))
         if result.errors:
             raise StageFailed(result.summary(), "the lines pass but cells fail: check the module's supply and "
@@ -201,7 +203,9 @@ class _Bringup:
         missing = self._dram_missing()
         if missing:
             return missing
-        clock = rate_clock_hz(self.board, 0.005, duration_s=1.0)
+        clock = rate_clock_hz(self.board, self.clock_tolerance, duration_s=1.0)
+        if not clock.within_tolerance:
+            self.progress(f"WARNING: board '{self.config.name}' {clock.message}; rates below use the measured clock")
         probe = DdrProbe(self.board, sys_clk_hz=clock.used_hz, timeout_s=20.0)
         w, r = probe.write_read(DRAM_LENGTH, 0, "sequential", raise_on_errors=False)
         rates = (f"{DRAM_LENGTH // 1024} KiB write {mb_per_s(w.rate_bytes_per_s)} MB/s, "
@@ -282,14 +286,14 @@ def _most_specific(error: BaseException) -> BaseException:
     return next((x for x in reversed(chain) if isinstance(x, SailbenchError)), error)
 
 
-def run_bringup(lab: Lab, name: str, say: Callable[[str], None] = print,
+def run_bringup(lab: Lab, name: str, progress: Callable[[str], None] = print,
                 lock_wait_s: float | None = None, full: bool = False,
                 write_files: bool = True) -> BringupReport:
     config = lab.board(name)
     report = BringupReport(name, config.kind)
     stages = [s for s in STAGES if full or s not in FULL_ONLY]
-    with BoardLock.for_lab(lab, name, say, lock_wait_s):
-        runner = _Bringup(config, say, full=full)
+    with lock_for_board(lab, name, progress, lock_wait_s):
+        runner = _Bringup(config, progress, clock_tolerance=lab.judgement.clock_tolerance, full=full)
         report.records = runner.records
         by_name = {"tool present": runner.tool_present, "cable detects": runner.cable_detects, "load": runner.load,
                    "identifier": runner.identifier, "scratch": runner.scratch, "DRAM leveling": runner.dram_leveling,
@@ -300,7 +304,7 @@ def run_bringup(lab: Lab, name: str, say: Callable[[str], None] = print,
             for i, (stage_name, step) in enumerate(zip(stages, steps), 1):
                 stage = Stage(stage_name)
                 report.stages.append(stage)
-                say(f"[{i}/{len(stages)}] {stage_name} ...")
+                progress(f"[{i}/{len(stages)}] {stage_name} ...")
                 t0 = time.monotonic()
                 try:
                     stage.status, stage.detail = step()
@@ -312,9 +316,9 @@ def run_bringup(lab: Lab, name: str, say: Callable[[str], None] = print,
                     stage.status, stage.detail = FAILED, str(e)
                     stage.next_step = runner.diagnose(stage_name, e)
                 stage.seconds = round(time.monotonic() - t0, 2)
-                say(f"      {stage.status}: {stage.detail}")
+                progress(f"      {stage.status}: {stage.detail}")
                 if stage.status == FAILED:
-                    say(f"      next: {stage.next_step}")
+                    progress(f"      next: {stage.next_step}")
                     report.stages += [Stage(n) for n in stages[i:]]
                     break
         finally:

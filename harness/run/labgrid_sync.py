@@ -32,7 +32,7 @@ def wanted_places(lab: Lab) -> dict[str, tuple[set[str], dict[str, str]]]:
     return out
 
 
-def sync_places(lab: Lab, say: Callable[[str], None] = print) -> list[str]:
+def sync_places(lab: Lab, progress: Callable[[str], None] = print) -> list[str]:
     """Create/update the places; returns (and says) one line per change."""
     from labgrid.remote.generated import labgrid_coordinator_pb2 as pb
     c = coordinator(lab.coordinator)
@@ -40,7 +40,7 @@ def sync_places(lab: Lab, say: Callable[[str], None] = print) -> list[str]:
 
     def change(text: str) -> None:
         changes.append(text)
-        say(text)
+        progress(text)
 
     existing = c.places()
     for place, (matches, tags) in wanted_places(lab).items():
@@ -58,7 +58,7 @@ def sync_places(lab: Lab, say: Callable[[str], None] = print) -> list[str]:
             c.call("SetPlaceTags", pb.SetPlaceTagsRequest(placename=place, tags=tags))
             change(f"place '{place}': tags " + " ".join(f"{k}={v}" for k, v in sorted(tags.items())))
     if not changes:
-        say(f"places on {lab.coordinator} already match lab.yaml ({len(wanted_places(lab))} places)")
+        progress(f"places on {lab.coordinator} already match lab.yaml ({len(wanted_places(lab))} places)")
     return changes
 
 

@@ -22,6 +22,9 @@ from pathlib import Path
 
 from sailbench.harness.errors import SimulatorError
 from sailbench.harness.sim.netns import NetNamespace, remove_stale_namespaces
+from sailbench.harness.steps import layer_logger, step
+
+logger = layer_logger("sim")
 
 SIM_HOST_IP = "127.0.0.1"
 _live: set["SimBoard"] = set()
@@ -62,6 +65,7 @@ class SimBoard:
         self.started_s: float | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------
+    @step(logger, "start the simulator")
     def start(self) -> "SimBoard":
         if os.geteuid() != 0:
             raise SimulatorError("the simulated board runs its Ethernet TAP inside a network namespace, "

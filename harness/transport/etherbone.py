@@ -61,7 +61,6 @@ not answer).
 """
 from __future__ import annotations
 
-import logging
 import random
 import socket
 import struct
@@ -69,8 +68,9 @@ import time
 from typing import Callable
 
 from sailbench.harness.errors import BoardError, BoardGarbageError, BoardSilentError
+from sailbench.harness.steps import layer_logger
 
-log = logging.getLogger(__name__)
+log = layer_logger("transport")
 
 MAX_RECORD_WORDS = 255
 _DRAIN_LIMIT = 1000

@@ -31,7 +31,7 @@ def test_build_exports_the_init_sequence(dram):
 def test_replay_then_hardware_control_then_bist_has_no_errors(board, dram, ddr_probe):
     dfii = Dfii(board.csr, dram.phy)
     assert dfii.read_control() == CONTROL_HARDWARE          # LiteDRAM's reset value
-    result = init_dram(board.name, board.csr, dram, say=lambda m: None)
+    result = init_dram(board.name, board.csr, dram, progress=lambda m: None)
     assert result.steps == len(dram.init_sequence)
     assert dfii.read_control() == CONTROL_HARDWARE          # handed back to the controller
     w, r = ddr_probe.write_read(1 << 16, base=0, pattern="sequential", raise_on_errors=False)

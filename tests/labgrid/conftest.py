@@ -183,7 +183,7 @@ def lg(loopback_lab, tmp_path):
     loopback_lab.ensure_up()
     path = loopback_lab.lab_yaml(tmp_path / "locks")
     lab = load_lab(path)
-    sync_places(lab, say=lambda _m: None)
+    sync_places(lab, progress=lambda _m: None)
     yield loopback_lab, lab
     _release_all(loopback_lab.address)
 

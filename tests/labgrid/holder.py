@@ -13,9 +13,9 @@ signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))     # terminate releases, 
 lab = load_lab(sys.argv[1])
 kind, name = sys.argv[2], sys.argv[3]
 hold_s = float(sys.argv[4]) if len(sys.argv) > 4 else 3600.0
-say = lambda m: print(m, flush=True)
-lock = (lock_for_board(lab, name, say, wait_s=10, command=f"holder {name}") if kind == "board"
-        else lock_for_pair_place(lab, name, say, wait_s=10, command=f"holder {name}"))
+progress = lambda m: print(m, flush=True)
+lock = (lock_for_board(lab, name, progress, wait_s=10, command=f"holder {name}") if kind == "board"
+        else lock_for_pair_place(lab, name, progress, wait_s=10, command=f"holder {name}"))
 with lock:
     print("HELD", flush=True)
     time.sleep(hold_s)

@@ -56,7 +56,7 @@ def other_lab(loopback, name: str) -> Path:
 
 def test_place_lock_holds_writes_holder_and_releases(lg):
     loopback, lab = lg
-    lock = lock_for_board(lab, "va", say=lambda _m: None, wait_s=1, command="sailbench bench --board va")
+    lock = lock_for_board(lab, "va", progress=lambda _m: None, wait_s=1, command="sailbench bench --board va")
     assert isinstance(lock, PlaceLock)
     with lock:
         assert lock.held
@@ -80,7 +80,7 @@ def test_exclusive_across_processes_busy_names_holder_within_wait(lg):
         t0 = time.monotonic()
         said = []
         with pytest.raises(BoardBusyError) as e:
-            lock_for_board(lab, "va", say=said.append, wait_s=1.5).acquire()
+            lock_for_board(lab, "va", progress=said.append, wait_s=1.5).acquire()
         waited = time.monotonic() - t0
         assert 1.5 <= waited < 5, waited
         message = str(e.value)
@@ -88,12 +88,12 @@ def test_exclusive_across_processes_busy_names_holder_within_wait(lg):
         assert "labgrid place 'lg-a'" in message
         assert e.value.holder["pid"] == holder.proc.pid
         assert said and "waiting" in said[0]
-        with lock_for_board(lab, "vb", say=lambda _m: None, wait_s=0):     # another place is free
+        with lock_for_board(lab, "vb", progress=lambda _m: None, wait_s=0):     # another place is free
             pass
-        assert not lock_for_board(lab, "va", wait_s=0, say=lambda _m: None).flock.held
+        assert not lock_for_board(lab, "va", wait_s=0, progress=lambda _m: None).flock.held
     finally:
         holder.stop()
-    with lock_for_board(lab, "va", say=lambda _m: None, wait_s=5) as lock:   # released by the holder
+    with lock_for_board(lab, "va", progress=lambda _m: None, wait_s=5) as lock:   # released by the holder
         assert lock.held
 
 
@@ -102,7 +102,7 @@ def test_same_host_waits_on_the_local_lock_first(lg):
     holder = Holder(lab.path, "board", "va", host="bench-test")            # this host, same lock dir
     try:
         with pytest.raises(BoardBusyError, match=rf"pid {holder.proc.pid} .*\(holder va\)"):
-            lock_for_board(lab, "va", say=lambda _m: None, wait_s=0.3).acquire()
+            lock_for_board(lab, "va", progress=lambda _m: None, wait_s=0.3).acquire()
     finally:
         holder.stop()
 
@@ -113,22 +113,22 @@ def test_pair_place_is_all_or_nothing_and_excludes_its_boards(lg):
     try:
         for board in ("va", "vb"):
             with pytest.raises(BoardBusyError) as e:
-                lock_for_board(lab, board, say=lambda _m: None, wait_s=0.3).acquire()
+                lock_for_board(lab, board, progress=lambda _m: None, wait_s=0.3).acquire()
             assert f"pid {pair_holder.proc.pid}" in str(e.value) and "through place 'lg-ab'" in str(e.value)
-        with lock_for_board(lab, "vc", say=lambda _m: None, wait_s=0):      # not in the pair
+        with lock_for_board(lab, "vc", progress=lambda _m: None, wait_s=0):      # not in the pair
             pass
     finally:
         pair_holder.stop()
     board_holder = Holder(other_lab(loopback, "board"), "board", "vb")
     try:
         with pytest.raises(BoardBusyError, match=rf"pid {board_holder.proc.pid}"):
-            lock_for_pair_place(lab, "ab", say=lambda _m: None, wait_s=0.3).acquire()
-        with lock_for_board(lab, "va", say=lambda _m: None, wait_s=0):      # the failed pair kept nothing
+            lock_for_pair_place(lab, "ab", progress=lambda _m: None, wait_s=0.3).acquire()
+        with lock_for_board(lab, "va", progress=lambda _m: None, wait_s=0):      # the failed pair kept nothing
             pass
         assert coordinator(lab.coordinator).place("lg-ab").acquired is None
     finally:
         board_holder.stop()
-    with lock_for_pair_place(lab, "ab", say=lambda _m: None, wait_s=5) as lock:
+    with lock_for_pair_place(lab, "ab", progress=lambda _m: None, wait_s=5) as lock:
         assert len(lock.check_resources()) == 2
 
 
@@ -141,7 +141,7 @@ def test_sigkilled_run_leaves_a_stale_hold_the_next_run_adopts(lg):
     place = coordinator(lab.coordinator).place("lg-b")
     assert place.acquired == "bench-test/sailbench"                        # labgrid has no lease
     said = []
-    with lock_for_board(lab, "vb", say=said.append, wait_s=2) as lock:
+    with lock_for_board(lab, "vb", progress=said.append, wait_s=2) as lock:
         assert lock.adopted_from["pid"] == pid
         assert any("adopting a stale hold" in m and f"pid {pid}" in m for m in said), said
         assert json.loads(coordinator(lab.coordinator).place("lg-b").comment)["pid"] == os.getpid()
@@ -155,14 +155,14 @@ def test_another_hosts_hold_is_not_adopted(lg):
     holder.kill()
     holder.stop()
     with pytest.raises(BoardBusyError, match="on "):
-        lock_for_board(lab, "vb", say=lambda _m: None, wait_s=0.2).acquire()
+        lock_for_board(lab, "vb", progress=lambda _m: None, wait_s=0.2).acquire()
 
 
 def test_offline_exporter_is_an_infrastructure_error(lg):
     loopback, lab = lg
     loopback.stop_exporter("exp1")
     loopback.wait_resources(False, "lg-a")
-    lock = lock_for_board(lab, "va", say=lambda _m: None, wait_s=1)
+    lock = lock_for_board(lab, "va", progress=lambda _m: None, wait_s=1)
     with pytest.raises(LabgridError, match=r"place 'lg-a' has 0 of 1 serial port.*exporter is offline"):
         lock.acquire()
     assert not lock.held and not lock.flock.held
@@ -172,7 +172,7 @@ def test_offline_exporter_is_an_infrastructure_error(lg):
 
 def test_exporter_restart_mid_run_keeps_the_hold(lg):
     loopback, lab = lg
-    with lock_for_board(lab, "vc", say=lambda _m: None, wait_s=1) as lock:
+    with lock_for_board(lab, "vc", progress=lambda _m: None, wait_s=1) as lock:
         loopback.stop_exporter("exp2")
         loopback.wait_resources(False, "lg-c")
         lock.check_held()                                                  # the hold is the coordinator's
@@ -194,7 +194,7 @@ def test_exporter_restart_mid_run_keeps_the_hold(lg):
 
 def test_coordinator_restart_mid_run_loses_the_hold_and_keeps_results(lg, tmp_path):
     loopback, lab = lg
-    lock = lock_for_board(lab, "va", say=lambda _m: None, wait_s=1).acquire()
+    lock = lock_for_board(lab, "va", progress=lambda _m: None, wait_s=1).acquire()
     try:
         results = ResultsFile("lg-restart", tmp_path, {"board": "va"}, sinks=[HoldCheck(lock, every_s=0)])
         with pytest.raises(PlaceLostError, match=r"lost the hold on place 'lg-a'.*coordinator restart.*kept"):
@@ -210,3 +210,47 @@ def test_coordinator_restart_mid_run_loses_the_hold_and_keeps_results(lg, tmp_pa
     finally:
         lock.release()
     assert not lock.held
+
+
+def test_pair_reservation_takes_the_pair_place_whole(lg):
+    from sailbench.harness.run.pair.reservation import Busy, PairReservation, try_reserve
+    loopback, lab = lg
+    got = try_reserve(lab.lock_dir, lab.pair("ab"), "sailbench pair --pair ab", lab)
+    assert isinstance(got, PairReservation) and got.held
+    try:
+        assert coordinator(lab.coordinator).place("lg-ab").acquired == identity()
+        again = try_reserve(lab.lock_dir, lab.pair("ab"), "second", lab)
+        assert isinstance(again, Busy) and "sailbench pair --pair ab" in again.reason
+        with pytest.raises(BoardBusyError, match="through place 'lg-ab'"):
+            lock_for_board(loopback_lab_other(loopback), "vb", progress=lambda _m: None, wait_s=0).acquire()
+    finally:
+        got.release()
+    assert coordinator(lab.coordinator).place("lg-ab").acquired is None
+
+
+def loopback_lab_other(loopback):
+    from sailbench.harness.config.lab import load_lab
+    return load_lab(other_lab(loopback, "o"))
+
+
+def test_sync_is_idempotent_and_prints_changes(lg):
+    loopback, lab = lg
+    extra = "  vd:\n    kind: hardware\n    profile: versa-ecp5\n    cable_serial: FT4XYZ\n" \
+            "    labgrid: {place: lg-d, host: exp9}\n"
+    path = loopback.lab_yaml(loopback.root / f"locks-sync-{time.monotonic_ns()}", extra_boards=extra)
+    cli = [str(Path(sys.executable).with_name("sailbench")), "--lab", str(path), "labgrid"]
+    first = subprocess.run([*cli, "sync"], capture_output=True, text=True, timeout=60)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines() == ["created place 'lg-d'", "place 'lg-d': added match */lg-d/*",
+                                         "place 'lg-d': tags board=vd profile=versa-ecp5 sailbench=board"]
+    second = subprocess.run([*cli, "sync"], capture_output=True, text=True, timeout=60)
+    assert second.returncode == 0 and second.stdout.startswith("places on 127.0.0.1:") and \
+        "already match lab.yaml (5 places)" in second.stdout, second.stdout
+    pair = coordinator(lab.coordinator).place("lg-ab")
+    assert sorted(repr(m) for m in pair.matches) == ["*/lg-a/*", "*/lg-b/*"]
+    exp = subprocess.run([*cli, "sync", "--exporter-config", "exp9"], capture_output=True, text=True, timeout=60)
+    assert exp.returncode == 0, exp.stderr
+    assert "lg-d:     ## board 'vd'" in exp.stdout and "ID_SERIAL_SHORT: 'FT4XYZ'" in exp.stdout
+    assert "USBSerialPort" in exp.stdout and "USBDebugger" in exp.stdout and "lg-a" not in exp.stdout
+    import yaml
+    assert set(yaml.safe_load(exp.stdout)) == {"lg-d"}           # valid YAML once rendered (## are comments)

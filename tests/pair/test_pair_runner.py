@@ -48,7 +48,7 @@ def wait_record(run: PairRun, step: str, timeout_s: float = 120) -> None:
 
 
 def test_end_to_end_pass(pair_lab, pair_lanes):
-    run = PairRun(pair_lab, "sim-pair", PairSettings(**QUICK), say=print).start()
+    run = PairRun(pair_lab, "sim-pair", PairSettings(**QUICK), progress=print).start()
     result = run.wait_until_complete(600)
     assert run.phase is Phase.SUCCEEDED
     assert result.session["measured"] == "sim-pair" and not result.session["fell_back"]
@@ -77,7 +77,7 @@ def test_end_to_end_pass(pair_lab, pair_lanes):
 
 def test_pod_killed_mid_run_gives_failed_with_that_rank(pair_lab):
     settings = PairSettings(extra_steps=[("sleep", {"seconds": 60})], **QUICK)
-    run = PairRun(pair_lab, "sim-pair", settings, say=print).start()
+    run = PairRun(pair_lab, "sim-pair", settings, progress=print).start()
     wait_phase(run, Phase.READY)
     wait_record(run, "cycles")                       # the health steps are done: the pods are in the long step
     time.sleep(0.5)

@@ -101,7 +101,7 @@ def test_init_dram_hands_dfii_back_to_hardware_even_on_failure():
     csr = FakeCsr()
     steps = [InitStep(comment="x", kind="control", bits=0x0c, address=0, bank=0, delay=0)]
     dram = _dram(replace(PHY, read_leveling=False, phytype="SDRAMPHYModel"), steps)
-    init_dram("b", csr, dram, say=lambda m: None)
+    init_dram("b", csr, dram, progress=lambda m: None)
     assert csr.writes[0] == ("sdram_dfii_control", CONTROL_SOFTWARE)
     assert csr.writes[-1] == ("sdram_dfii_control", CONTROL_HARDWARE)
 
@@ -114,7 +114,7 @@ def test_init_dram_hands_dfii_back_to_hardware_even_on_failure():
     steps.append(InitStep(comment="y", kind="command", bits=0x0f, address=0, bank=2, delay=0))
     dram = replace(dram, init_sequence=tuple(steps))
     with pytest.raises(BoardError):
-        init_dram("b", csr, dram, say=lambda m: None)
+        init_dram("b", csr, dram, progress=lambda m: None)
     assert csr.writes[-1] == ("sdram_dfii_control", CONTROL_HARDWARE)
 
 

@@ -29,7 +29,7 @@ from sailbench.harness.probes.lanes import Lanes, lane_indexes
 EXIT_NO_BOARD = 3
 
 
-def _log(message: str) -> None:
+def _progress(message: str) -> None:
     print(f"[pod {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
@@ -110,9 +110,9 @@ class Pod:
                     raise SailbenchError(f"unknown step {op!r}; steps: {', '.join(sorted(steps))}")
                 result = steps[op](args)
                 _send({"ok": True, "result": result})
-                _log(f"{op} done in {time.monotonic() - t0:.3f} s")
+                _progress(f"{op} done in {time.monotonic() - t0:.3f} s")
             except Exception as e:   # noqa: BLE001 - a failing step is reported, the runner decides
-                _log(f"{op} failed: {type(e).__name__}: {e}")
+                _progress(f"{op} failed: {type(e).__name__}: {e}")
                 _send({"ok": False, "error": str(e) or repr(e), "type": type(e).__name__})
         return 0
 
@@ -125,7 +125,7 @@ def _connect(a: argparse.Namespace) -> Board:
         return connect_role(build, read_build_manifest(build), a.role, a.url, a.board, timeout_s=a.timeout_s)
     from sailbench.harness.board.board import open_board
     from sailbench.harness.config.lab import load_lab
-    return open_board(load_lab(a.lab).board(a.board), progress=_log)
+    return open_board(load_lab(a.lab).board(a.board), progress=_progress)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,18 +138,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lab", help="lab.yaml (hardware boards)")
     p.add_argument("--timeout-s", type=float, default=2.0)
     a = p.parse_args(argv)
-    _log(f"rank {a.rank} ({a.role}) connecting to board '{a.board}'")
+    _progress(f"rank {a.rank} ({a.role}) connecting to board '{a.board}'")
     try:
         board = _connect(a)
     except SailbenchError as e:
-        _log(f"cannot reach board: {e}")
+        _progress(f"cannot reach board: {e}")
         _send({"event": "fatal", "error": str(e), "type": type(e).__name__})
         return EXIT_NO_BOARD
     try:
         _send({"event": "hello", "rank": a.rank, "role": a.role, "board": a.board, "identifier": board.identifier,
                "lanes": lane_indexes(board.regmap), "sys_clk_hz": board.nominal_sys_clk_hz,
                "build_hash": board.build_hash})
-        _log(f"ready: {board.identifier}")
+        _progress(f"ready: {board.identifier}")
         return Pod(board, a.rank, a.role).serve()
     finally:
         board.close()

@@ -31,6 +31,9 @@ from sailbench.harness.run.pair.placement import check_placement
 from sailbench.harness.run.pair.pod_client import PodStepError, RankExit, receive_all
 from sailbench.harness.record.outcome import run_outcome
 from sailbench.harness.record.results import ResultsFile, new_run_id, provenance
+from sailbench.harness.steps import layer_logger, step
+
+logger = layer_logger("run")
 
 READY, DEGRADED, TIMEOUT, SKIPPED = "ready", "degraded", "timeout", "skipped"
 
@@ -91,6 +94,7 @@ class PairResult:
         return run_outcome(load_results(self.results_path)).passed
 
 
+@step(logger, "pair: wait for the links")
 def wait_link_ready(session: PairSession, lanes: list[int], timeout_s: float, step_timeout_s: float,
                     poll_s: float = 0.1) -> LinkWait:
     """Poll both ends' lane states until every lane is Up and aligned on both (ready), or the deadline:
@@ -124,12 +128,12 @@ def wait_link_ready(session: PairSession, lanes: list[int], timeout_s: float, st
 
 class PairRun:
     def __init__(self, lab: Lab, pair: str, settings: PairSettings | None = None,
-                 say: Callable[[str], None] = print):
+                 progress: Callable[[str], None] = print):
         self.lab = lab
         self.settings = settings or PairSettings()
         check_placement(self.settings.placement)          # before anything starts
         self.requested = lab.pair(pair).name
-        self.say = say
+        self.progress = progress
         self.phases = PhaseMachine(self.requested)
         self.cancel_flag = Cancel()
         self.run_id = new_run_id(self.requested)
@@ -249,7 +253,7 @@ class PairRun:
     def _on_busy(self, busy: list[Busy]) -> None:
         reason = "; ".join(b.reason for b in busy)
         if reason != self.phases.reason:
-            self.say(f"Pending: {reason}")
+            self.progress(f"Pending: {reason}")
         self.phases.note(reason)
 
     def _run(self) -> None:
@@ -258,10 +262,11 @@ class PairRun:
         constants = load_constants(s.constants_path or self.lab.constants_path)
         want = self.lab.pair(self.requested)
         self.results = ResultsFile(self.run_id, results_dir,
-                                   provenance(self.requested, want.profile, None, constants_source=constants.source))
+                                   provenance(self.requested, want.profile, None, constants_source=constants.source,
+                                              simulated=want.kind == "sim"))
         self.results.set_section("phase", {"phase": Phase.PENDING.value, "reason": self.reason})
         self.session = open_pair_session(
-            self.lab, self.requested, s.placement, s.timeout_s, s.hello_timeout_s, say=self.say,
+            self.lab, self.requested, s.placement, s.timeout_s, s.hello_timeout_s, progress=self.progress,
             on_busy=self._on_busy, cancelled=lambda: bool(self.cancel_flag),
             on_reserved=self._on_reserved)
         session = self.session
@@ -269,7 +274,7 @@ class PairRun:
         hello = session.upstream.hello or {}
         self.results.update_provenance(board=session.pair.name, gateware_hash=hello.get("build_hash"),
                                        identifiers={p.role: (p.hello or {}).get("identifier") for p in session.pods})
-        self.say(session.placement_text())
+        self.progress(session.placement_text())
         self._set_phase(Phase.READY, f"both pods up on pair '{session.pair.name}'")
         if self.cancel_flag:
             raise KeyboardInterrupt
@@ -287,7 +292,7 @@ class PairRun:
                     "fault", {"lane": f["lane"], "knobs": f["knobs"]}, s.step_timeout_s)
             link = wait_link_ready(session, lanes, s.link_timeout_s, s.step_timeout_s)
         self.results.set_section("link_wait", link.to_dict())
-        self.say(f"link-ready wait: {link.status} ({link.reason})")
+        self.progress(f"link-ready wait: {link.status} ({link.reason})")
         if link.lanes_up:
             rates = self._payload(session, link.lanes_up)       # first: PRBS leaves the lanes retraining
             bers = self._prbs(session, link.lanes_up)
@@ -295,8 +300,8 @@ class PairRun:
                 j = judge_direction(direction, rates, constants[INTERCARD], self.lab.judgement.tolerance,
                                     self.lab.judgement.slack)
                 judgements.append(j)
-                self.results.add_record({"probe": "pair", "quantity": "pair total", **j.to_dict()})
-                self.results.add_verdict(j.verdict)
+                total = self.results.add_record({"probe": "pair", "quantity": "pair total", **j.to_dict()})
+                self.results.add_verdict(j.verdict, quantity=direction, record=total)
         self.ranks = session.close("run finished")
         self.results.set_section("ranks", [r.to_dict() for r in self.ranks])
         failed = [r for r in self.ranks if r.failed]
@@ -317,6 +322,7 @@ class PairRun:
             pod.send(op, args)
         return receive_all(session.pods, op, timeout_s or self.settings.step_timeout_s)
 
+    @step(logger, "pair: health steps")
     def _health_steps(self, session: PairSession) -> dict[str, Any]:
         out = {}
         for op, args in [("ident", {}), ("scratch", {}), ("cycles", {}), *self.settings.extra_steps]:
@@ -325,6 +331,7 @@ class PairRun:
             self.results.add_record({"probe": "pod", "step": op, "results": out[op]})
         return out
 
+    @step(logger, "pair: payload phase")
     def _payload(self, session: PairSession, lanes: list[int]) -> list[LaneRate]:
         """Framed payload both ways on `lanes`; rates from the receivers' word-clock stamps."""
         s = self.settings
@@ -336,7 +343,7 @@ class PairRun:
             if not any(st[str(i)]["tx_busy"] for st in states.values() for i in lanes):
                 break
             if time.monotonic() > deadline:
-                self.say(f"payload: senders still busy after {s.payload_timeout_s:g} s; reading what arrived")
+                self.progress(f"payload: senders still busy after {s.payload_timeout_s:g} s; reading what arrived")
                 break
             time.sleep(0.05)
         time.sleep(0.02)                      # the last frame's tail is a few words behind tx_busy
@@ -356,6 +363,7 @@ class PairRun:
                                          **r.to_dict()})
         return out
 
+    @step(logger, "pair: PRBS phase")
     def _prbs(self, session: PairSession, lanes: list[int]) -> list[BitErrorRatio]:
         """PRBS both ways on `lanes`; BER from the bits each checker tested while locked."""
         s = self.settings
@@ -386,9 +394,9 @@ class PairRun:
         return out
 
 
-def run_pair(lab: Lab, pair: str, settings: PairSettings, say: Callable[[str], None] = print) -> PairRun:
+def run_pair(lab: Lab, pair: str, settings: PairSettings, progress: Callable[[str], None] = print) -> PairRun:
     """Run in this thread until terminal (or still Pending under strict); Ctrl-C cancels."""
-    run = PairRun(lab, pair, settings, say)
+    run = PairRun(lab, pair, settings, progress)
     run.start()
     try:
         run.phases.wait_terminal(None)
