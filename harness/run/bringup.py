@@ -217,6 +217,28 @@ class _Bringup:
         return PASSED, f"{rates}, 0 errors"
 
     def ethernet(self) -> tuple[str, str]:
+        """The Etherbone round trip; when it fails, the PHY's own view (MDIO over the UART) is added."""
+        try:
+            return self._ethernet()
+        except StageFailed as e:
+            raise StageFailed(self._with_phy_view(e.detail), e.next_step) from None
+        except BoardBusyError:
+            raise
+        except SailbenchError as e:
+            raise StageFailed(self._with_phy_view(str(e)), self.diagnose("Ethernet link", e)) from e
+
+    def _with_phy_view(self, detail: str) -> str:
+        from sailbench.harness.probes.phy_mdio import PhyView, read_phy_view
+        if self.board is None:
+            return detail
+        try:
+            view = read_phy_view(self.board)
+        except SailbenchError as e:
+            view = PhyView(False, f"the MDIO read failed: {e}")
+        self.records.append(view.to_record(self.config.name))
+        return f"{detail}\n      PHY: " + "\n      PHY: ".join(view.lines())
+
+    def _ethernet(self) -> tuple[str, str]:
         if not self.profile.has_ethernet:
             return SKIPPED, f"profile '{self.profile.name}' has no host Ethernet"
         if self.board.etherbone is None:
