@@ -255,6 +255,9 @@ class _Bringup:
         return PASSED, f"Etherbone at {self.board.etherbone.transport.name}: identifier and scratch round trip OK"
 
     def serdes(self) -> tuple[str, str]:
+        from sailbench.harness.probes.lanes import Lanes, lane_indexes
+        if lane_indexes(self.board.regmap):
+            return self._serdes_lanes(Lanes.of(self.board))
         names = [n for n in self.board.regmap.names() if re.search(r"serdes\w*_(ready|locked?)$", n)]
         if not names and not self.board.manifest.lanes:
             return SKIPPED, "no SerDes in this build"
@@ -267,6 +270,18 @@ class _Bringup:
                               "check the SerDes reference clock (125 MHz), the lane's cabling or loopback, "
                               "and the PLL configuration")
         return PASSED, f"locked: {', '.join(names)}"
+
+    def _serdes_lanes(self, lanes) -> tuple[str, str]:
+        """Per lane: lock, alignment, a short PRBS with its bound (a loopback cable on this board)."""
+        from sailbench.harness.probes.lane_check import check_lanes
+        checks = check_lanes(lanes, lanes, self.profile.name)
+        self.records.append({"probe": "lane_check", "board": self.config.name, "lanes": [c.to_dict() for c in checks]})
+        text = "; ".join(c.text() for c in checks)
+        bad = [c for c in checks if not c.passed]
+        if bad:
+            raise StageFailed(text, f"lane(s) {', '.join(str(c.lane) for c in bad)} failed, the others pass: check "
+                                    "that lane's cable, connector and loopback, then its channel's settings")
+        return PASSED, text
 
     # -- diagnosis of harness errors per stage ------------------------------------------------
     def diagnose(self, stage: str, error: BaseException) -> str:
