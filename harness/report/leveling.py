@@ -73,12 +73,18 @@ def lane_block(m: dict[str, Any]) -> str:
             f'<p class="lane-diag{" bad" if bad else ""}" data-lane-diagnosis="{lane}">{escape(diag)}</p>')
 
 
-def leveling_section(leveling: list[dict[str, Any]] | None, not_available: str = "") -> str:
-    """An <h2> section: one block per lane, or why there is no scan."""
-    head = "<h2>DRAM read leveling</h2>"
+def leveling_section(leveling: list[dict[str, Any]] | None, not_available: str = "", level: int = 2) -> str:
+    """A section (heading `h<level>`): one block per lane, or why there is no scan."""
+    head = f"<h{level}>DRAM read leveling</h{level}>"
     if not leveling:
         return head + f'<p class="muted">{escape(not_available or "no read-leveling scan in this run")}</p>'
     legend = ('<p class="muted">Per byte lane, a row per bitslip, a cell per read-delay tap: green reads the '
               'pattern back, red does not. The chosen bitslip is marked, its widest window outlined, '
               'the delay set at its centre (&#9679;).</p>')
     return head + legend + "".join(lane_block(m) for m in leveling)
+
+
+def leveling_for_results(data: dict[str, Any] | None) -> str:
+    """The scan of a bench results file (provenance.bringup.dram_init, real boards), or ""."""
+    init = ((data or {}).get("provenance", {}).get("bringup") or {}).get("dram_init") or {}
+    return leveling_section(init["leveling"], level=3) if init.get("leveling") else ""

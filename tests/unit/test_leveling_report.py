@@ -119,3 +119,17 @@ def test_passed_report_has_a_line_test_section(tmp_path):
                                                   "detail": "34 patterns", "faults": []}]}]
     html = render_bringup_html(bringup_data(report))
     assert "372 word accesses over uart" in html and "no read-leveling scan in this run" in html
+
+
+def test_a_bench_report_of_a_real_board_draws_its_leveling_scan(scan):
+    from sailbench.harness.report.html import render_html
+    from sailbench.harness.report.model import BoardReport, RunReport
+    data = {"started": "2026-12-02T16:00:00Z", "records": [],
+            "provenance": {"board": "versa", "bringup": {"load": None, "dram_init": {"leveling": scan}}}}
+    board = BoardReport("versa", "passed", results=data)
+    html = render_html(RunReport("bench", "r1", "sailbench bench r1", data["started"], None, [board], 0))
+    assert "<h3>DRAM read leveling</h3>" in html and html.count("data-lane-diagnosis=") == 2
+    no_scan = {**data, "provenance": {"board": "sim"}}
+    html = render_html(RunReport("bench", "r2", "t", data["started"], None, [BoardReport("sim", "passed",
+                                                                                      results=no_scan)], 0))
+    assert "DRAM read leveling" not in html
