@@ -184,7 +184,13 @@ class DramLineReport:
         if self.passed:
             return (f"data lines, data masks, address lines and banks pass ({self.accesses} word accesses "
                     f"over {self.link} in {self.seconds:.2f} s)")
-        return "; ".join(f.message for f in self.faults) or "; ".join(
+        shown: dict[tuple, str] = {}           # one message per line (address and bank tests may both name BA<k>)
+        for f in self.faults:
+            if f.lines not in shown or not f.lines:
+                shown[f.lines or (f.message,)] = f.message
+            elif f"{f.test} test" not in shown[f.lines]:
+                shown[f.lines] += f" (the {f.test} test agrees)"
+        return "; ".join(shown.values()) or "; ".join(
             f"{t.name}: {t.detail}" for t in self.tests if t.status == FAILED)
 
     def to_record(self, board: str) -> dict:
@@ -381,8 +387,9 @@ def address_lines(bus: _Bus) -> LineTest:
             by_pin.setdefault((sub, pin), []).append(f"{kind} bit {index}")
     for (sub, pin), what in sorted(by_pin.items()):
         line = f"{'A' if sub == 'a' else 'BA'}{pin}"
+        verb = "alias" if len(what) > 1 else "aliases"
         t.faults.append(LineFault("address lines", "no effect", (line,),
-                                  f"{line} has no effect ({' and '.join(what)} alias with address 0): tied, stuck or "
+                                  f"{line} has no effect ({' and '.join(what)} {verb} with address 0): tied, stuck or "
                                   f"open -> {w.net(sub, pin)}"))
     shorts: dict[tuple, tuple[list[str], str]] = {}     # pins -> (bits that share a cell, how)
     for ns in shorted + [list(p) for p in pairs]:

@@ -84,7 +84,8 @@ def test_tied_address_line_is_named(board, wiring, inject, pin, mode, what):
     inject("address", mode, pin)
     _, kinds, msgs = faults(board, wiring)
     assert kinds == [("no effect", (f"A{pin}",))], msgs
-    assert msgs == [f"A{pin} has no effect ({what} alias with address 0): tied, stuck or open -> "
+    assert msgs == [f"A{pin} has no effect ({what} {'alias' if ' and ' in what else 'aliases'} with address 0): "
+                   f"tied, stuck or open -> "
                     f"ball {VERSA_A[pin]}, net ddram_a{pin}"]
 
 

@@ -138,7 +138,8 @@ def test_data_faults_stop_the_address_tests():
                                           (3, 1, "column bit 3 and row bit 3"), (0, 0, "row bit 0")])
 def test_tied_address_line_aliases_and_is_named(pin, v, what):
     (msg,) = messages(MiswiredDram(a_tie=(pin, v)))
-    assert msg == (f"A{pin} has no effect ({what} alias with address 0): tied, stuck or open -> "
+    assert msg == (f"A{pin} has no effect ({what} {'alias' if ' and ' in what else 'aliases'} with address 0): "
+                   f"tied, stuck or open -> "
                    f"ball {VERSA_PINS['a'][pin]}, net ddram_a{pin}")
 
 
