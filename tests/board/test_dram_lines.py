@@ -123,3 +123,16 @@ def test_line_tests_time_over_uart_and_etherbone(board, wiring):
         assert report.passed, report.summary()
         print(f"\nDRAM line tests over {name}: {report.accesses} word accesses in {times[name]:.2f} s")
     assert times["uart"] < 30
+
+
+def test_the_bringup_stage_stops_on_a_fault_naming_the_line(board, wiring, inject):
+    from sailbench.harness.run.bringup import PASSED, StageFailed, _Bringup
+    runner = _Bringup(board.config, progress=lambda m: None)
+    runner.board = board
+    assert runner.dram_lines()[0] == PASSED
+    inject("dq", DQ_STUCK_0, 11)
+    with pytest.raises(StageFailed) as info:
+        runner.dram_lines()
+    assert info.value.detail == f"DQ11 (byte lane 1) stuck at 0 -> ball {VERSA_DQ[11]}, net ddram_dq11"
+    assert "solder joint" in info.value.next_step
+    assert runner.records[-1]["probe"] == "dram_lines" and not runner.records[-1]["passed"]
