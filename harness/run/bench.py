@@ -154,8 +154,8 @@ def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, co
     results = outcome.results
     probe = DdrProbe(board, sys_clk_hz=clock.used_hz)
     d = board.manifest.dram
-    outcome.ceiling = (f"{d['module']} x{d['data_width']} at {d['transfers_per_s'] / 1e6:.0f} MT/s "
-                       f"(1:{d['ratio']}, sys {clock.used_hz / 1e6:.3f} MHz) = {probe.peak / 1e6:.1f} MB/s")
+    outcome.ceiling = (f"{d.module} x{d.data_width} at {d.transfers_per_s / 1e6:.0f} MT/s "
+                       f"(1:{d.ratio}, sys {clock.used_hz / 1e6:.3f} MHz) = {probe.peak / 1e6:.1f} MB/s")
     medians: dict[tuple[str, str], float] = {}
     for pattern in settings.patterns:
         per_dir: dict[str, list[DdrResult]] = {"write": [], "read": []}
