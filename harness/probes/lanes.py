@@ -1,7 +1,7 @@
 """Lane access: the inter-card lane probes of one board, by CSR name.
 
-Thin on purpose: the gateware core is gateware/cores/lane_probe.py
-(`LaneProbe`), instantiated per lane as `lane<i>`; on the simulated pair the
+Thin on purpose: the gateware core is gateware/cores/lane_probe/
+(`LaneProbe`, specified in docs/lane_probe.md), instantiated per lane as `lane<i>`; on the simulated pair the
 fault knobs of the lane a board *receives* are `lane<i>_faults_*`. Every
 register and field name used is in the tables below; the fields' positions in
 the packed `control` and `status` registers come from the build manifest
@@ -18,6 +18,7 @@ from sailbench.harness.board.board import Board
 from sailbench.harness.build.manifest import CsrField
 from sailbench.harness.transport.client import CsrClient
 from sailbench.harness.transport.regmap import RegisterMap
+from sailbench.harness.errors import BuildError
 from sailbench.harness.errors import BuildError
 from sailbench.harness.errors import ConfigError
 
@@ -67,6 +68,18 @@ class Lanes:
             have = lane_indexes(csr.regmap)
             raise ConfigError(f"board '{self.board}': no lane probe for lane(s) {missing} in this build "
                               f"(it has lanes {have or 'none'}); check lab.yaml pairs.*.lanes or rebuild")
+        absent = [f"{r}.{f}" for r, names in FIELDS.items() for f in names if f not in fields.get(r, {})]
+        if self.lanes and absent:
+            raise BuildError(f"board '{self.board}': its build manifest gives no CSR layout for lane field(s) "
+                             f"{', '.join(absent)}; rebuild the gateware")
+        self.control_fields = dict(fields.get("control", {}))
+        self.status_fields = dict(fields.get("status", {}))
+
+    @classmethod
+    def of(cls, board: Board, lanes: Iterable[int] | None = None) -> "Lanes":
+        """`lanes` of `board` (every lane probe of its build by default), laid out by its manifest."""
+        return cls(board.csr, lane_indexes(board.regmap) if lanes is None else lanes,
+                   board.manifest.csr_fields.get("lane", {}), board.name)
         absent = [f"{r}.{f}" for r, names in FIELDS.items() for f in names if f not in fields.get(r, {})]
         if self.lanes and absent:
             raise BuildError(f"board '{self.board}': its build manifest gives no CSR layout for lane field(s) "
