@@ -19,7 +19,6 @@ from sailbench.harness.build.manifest import CsrField
 from sailbench.harness.transport.client import CsrClient
 from sailbench.harness.transport.regmap import RegisterMap
 from sailbench.harness.errors import BuildError
-from sailbench.harness.errors import BuildError
 from sailbench.harness.errors import ConfigError
 
 STATES = ("Down", "Training", "Up", "Error")          # Spanker's LinkState names, by CSR value
@@ -68,18 +67,6 @@ class Lanes:
             have = lane_indexes(csr.regmap)
             raise ConfigError(f"board '{self.board}': no lane probe for lane(s) {missing} in this build "
                               f"(it has lanes {have or 'none'}); check lab.yaml pairs.*.lanes or rebuild")
-        absent = [f"{r}.{f}" for r, names in FIELDS.items() for f in names if f not in fields.get(r, {})]
-        if self.lanes and absent:
-            raise BuildError(f"board '{self.board}': its build manifest gives no CSR layout for lane field(s) "
-                             f"{', '.join(absent)}; rebuild the gateware")
-        self.control_fields = dict(fields.get("control", {}))
-        self.status_fields = dict(fields.get("status", {}))
-
-    @classmethod
-    def of(cls, board: Board, lanes: Iterable[int] | None = None) -> "Lanes":
-        """`lanes` of `board` (every lane probe of its build by default), laid out by its manifest."""
-        return cls(board.csr, lane_indexes(board.regmap) if lanes is None else lanes,
-                   board.manifest.csr_fields.get("lane", {}), board.name)
         absent = [f"{r}.{f}" for r, names in FIELDS.items() for f in names if f not in fields.get(r, {})]
         if self.lanes and absent:
             raise BuildError(f"board '{self.board}': its build manifest gives no CSR layout for lane field(s) "
