@@ -12,6 +12,7 @@ what was measured). results/<run-id>.json is written as the run goes.
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from typing import Any, Callable
 
 from sailbench.harness.config.lab import Lab
 from sailbench.harness.judge.constants import INTERCARD, load_constants
+from sailbench.harness.judge.timing import timing_reason
+from sailbench.harness.judge.verdict import withhold
 from sailbench.harness.errors import (PairBusyError, PairCancelled, PairError, PairPendingError, PairRunFailed, PhaseError,
                             SailbenchError)
 from sailbench.harness.judge.pair import (DIRECTIONS, BitErrorRatio, DirectionJudgement, LaneRate, judge_direction,
@@ -86,6 +89,7 @@ class PairResult:
     judgements: list[DirectionJudgement]
     ranks: list[RankExit]
     steps: dict[str, Any]
+    simulated: bool = False
 
     @property
     def all_hold(self) -> bool:
@@ -95,6 +99,17 @@ class PairResult:
 
 
 @step(logger, "pair: wait for the links")
+def withhold_on_timing(j: DirectionJudgement, hellos: list[dict[str, Any]]) -> DirectionJudgement:
+    """A pair total whose lanes' clocks failed timing on either board (the pods' hello names the build's
+    failing clocks) is measured but "not judged (clock X fails timing)"."""
+    failing = sorted({c for h in hellos for c in h.get("failing_clocks") or []})
+    why = timing_reason("pair", {"failing_clocks": failing})
+    if not why:
+        return j
+    verdict = withhold(j.verdict, why)
+    return dataclasses.replace(j, verdict=verdict, message=j.message.replace(j.verdict.message, verdict.message))
+
+
 def wait_link_ready(session: PairSession, lanes: list[int], timeout_s: float, step_timeout_s: float,
                     poll_s: float = 0.1) -> LinkWait:
     """Poll both ends' lane states until every lane is Up and aligned on both (ready), or the deadline:
@@ -300,8 +315,9 @@ class PairRun:
             rates = self._payload(session, link.lanes_up)       # first: PRBS leaves the lanes retraining
             bers = self._prbs(session, link.lanes_up)
             for direction in DIRECTIONS:
-                j = judge_direction(direction, rates, constants[INTERCARD], self.lab.judgement.tolerance,
-                                    self.lab.judgement.slack)
+                j = withhold_on_timing(judge_direction(direction, rates, constants[INTERCARD],
+                                                       self.lab.judgement.tolerance, self.lab.judgement.slack),
+                                       [p.hello or {} for p in session.pods])
                 judgements.append(j)
                 total = self.results.add_record({"probe": "pair", "quantity": "pair total", **j.to_dict()})
                 self.results.add_verdict(j.verdict, quantity=direction, record=total)
@@ -312,7 +328,7 @@ class PairRun:
             raise PairError("a pod did not end cleanly: " + "; ".join(r.text() for r in failed),
                             pair=session.pair.name, phase=self.phase.value)
         self.result = PairResult(self.run_id, self.results.path, session.to_dict(), session.placement_text(), link,
-                                 rates, bers, judgements, self.ranks, steps)
+                                 rates, bers, judgements, self.ranks, steps, simulated=session.pair.kind == "sim")
         if link.status == TIMEOUT:
             self.results.add_error(f"link-ready wait timed out: {link.reason}; nothing was measured")
         status = self.results.judged_status()
