@@ -66,15 +66,17 @@ def phy_info(phy_settings) -> DramPhy:
     )
 
 
-def dram_manifest(soc, profile: BoardProfile) -> DramInfo:
-    """The manifest's `dram` section for a ProbeSoC with LiteDRAM (sim or bitstream)."""
+def dram_manifest(soc, profile: BoardProfile, sys_clk_hz: int | None = None) -> DramInfo:
+    """The manifest's `dram` section for a ProbeSoC with LiteDRAM (sim or bitstream) whose sys
+    clock is `sys_clk_hz` (default: the profile's)."""
     d = profile.dram
+    sys_clk_hz = sys_clk_hz or profile.sys_clk_hz
     phy_settings = soc.sdram_phy_settings
     module = soc.sdram_module
     return DramInfo(
         module=d.module, memtype=d.memtype, data_width=d.data_width, ratio=d.ratio,
-        transfers_per_s=d.transfers_per_s(profile.sys_clk_hz),
-        peak_bytes_per_s=d.peak_bytes_per_s(profile.sys_clk_hz),
+        transfers_per_s=d.transfers_per_s(sys_clk_hz),
+        peak_bytes_per_s=d.peak_bytes_per_s(sys_clk_hz),
         bist_word_bytes=soc.bist_word_bytes,
         size_bytes=soc.bus.regions["main_ram"].size,
         main_ram_base=soc.bus.regions["main_ram"].origin,

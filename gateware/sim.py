@@ -46,19 +46,24 @@ from sailbench.gateware.sim_options import TARGET, SimOptions, sim_build_dir
 from sailbench.gateware.soc import ProbeSoC
 from sailbench.gateware.verilator import MODULES_DIR, VSIM, compile_vsim
 
-# The Verilator clocker needs an integer picosecond period, which 75 MHz is
-# not. Simulated time is never used for rates (cycles x the profile's nominal
-# clock are), so the clocker runs at a round 1 MHz.
-# Two clocks, in the Versa-ECP5's ratio: the SoC's sys clock (75 MHz nominal)
-# and the Ethernet/UART I/O clock (125 MHz nominal, one byte per cycle on the
-# simulated wire = GbE). LiteX's sim modules (ethernet, serial2tcp) tick on the
-# pad named "sys_clk", so that pad carries the I/O clock and the SoC's sys
-# clock comes from "core_clk". The clockers need integer picosecond periods:
-# 600 000 ps and 1 000 000 ps are exactly 5:3 = 125:75. Simulated time is never
-# used for rates (cycles x the nominal clocks are).
+# Two clocks, in the board's ratio: the SoC's sys clock (75 MHz nominal on the
+# Versa-ECP5, or lab.yaml's sim.sys_clk_hz) and the Ethernet/UART I/O clock
+# (125 MHz nominal, one byte per cycle on the simulated wire = GbE). LiteX's sim
+# modules (ethernet, serial2tcp) tick on the pad named "sys_clk", so that pad
+# carries the I/O clock and the SoC's sys clock comes from "core_clk". The
+# clockers run scaled down (a period of 600 000 ps stands for 8 ns) and need
+# integer frequencies: at 75 MHz, 600 000 ps and 1 000 000 ps are exactly
+# 5:3 = 125:75; other sys clocks are as close as an integer frequency gets (a
+# part per million). Simulated time is never used for rates (cycles x the
+# nominal clocks are).
 SIM_IO_CLOCKER_HZ = 1_666_666     # period 600 000 ps
-SIM_SYS_CLOCKER_HZ = 1_000_000    # period 1 000 000 ps
+SIM_SYS_CLOCKER_HZ = 1_000_000    # period 1 000 000 ps (75 MHz)
 IO_CLK_NOMINAL_HZ = 125_000_000
+
+
+def sim_sys_clocker_hz(sys_clk_hz: int) -> int:
+    """The core_clk clocker's frequency for a nominal sys clock (1 MHz for 75 MHz)."""
+    return round(SIM_IO_CLOCKER_HZ * sys_clk_hz / IO_CLK_NOMINAL_HZ)
 SOC_IP = "192.168.1.50"          # the simulated board's Etherbone address (inside the harness's netns)
 HOST_IP = "192.168.1.100"        # the TAP's address (inside the same netns)
 SOC_MAC = 0x10e2d5000001
@@ -161,14 +166,15 @@ class SimProbeSoC(ProbeSoC):
     def __init__(self, profile: BoardProfile, options: SimOptions, build_hash: str):
         platform = SimPlatform("SIM", _io)
         self.crg = _SimCRG(platform)
-        ProbeSoC.__init__(self, platform, profile, TARGET, project_version(), build_hash, profile.sys_clk_hz)
+        self.sys_clk_hz = sys_clk_hz = options.sys_clk_of(profile)
+        ProbeSoC.__init__(self, platform, profile, TARGET, project_version(), build_hash, sys_clk_hz)
         self.add_probe_uartbone(uart.RS232PHYModel(platform.request("serial")), cd="io")
         if options.with_dram and profile.dram is not None:
             d = profile.dram
             module_cls = getattr(litedram_modules, d.module)
-            module = module_cls(profile.sys_clk_hz, f"1:{d.ratio}")
-            phy = SDRAMPHYModel(module=module, settings=ecp5ddrphy_like_settings(d.data_width, profile.sys_clk_hz),
-                                clk_freq=profile.sys_clk_hz)
+            module = module_cls(sys_clk_hz, f"1:{d.ratio}")
+            phy = SDRAMPHYModel(module=module, settings=ecp5ddrphy_like_settings(d.data_width, sys_clk_hz),
+                                clk_freq=sys_clk_hz)
             self.sdrphy = phy
             self.dfi_faults = DfiFaultInjector(phy)      # broken wiring on demand (DRAM line tests)
             self.add_probe_dram(self.dfi_faults, module)
@@ -178,22 +184,12 @@ class SimProbeSoC(ProbeSoC):
             self.add_probe_hostlink(self.ethphy)
 
 
-def sim_config_json(uart_port: int, with_ethernet: bool, tap: str = "tap0") -> str:
-    """The run-time sim_config.js: clocks and which host modules serve the pads."""
+def sim_config(profile: BoardProfile, options: SimOptions) -> SimConfig:
+    """The build's sim_config.js: clocks and which host modules serve the pads. Each run copies
+    it with its own UART port (harness/sim/simulator.py)."""
     cfg = SimConfig()
     cfg.add_clocker("sys_clk", freq_hz=SIM_IO_CLOCKER_HZ)
-    cfg.add_clocker("core_clk", freq_hz=SIM_SYS_CLOCKER_HZ)
-    cfg.add_module("serial2tcp", "serial", args={"port": uart_port})
-    if with_ethernet:
-        cfg.add_module("ethernet", "eth", args={"interface": tap, "ip": HOST_IP})
-    return cfg.get_json()
-
-
-def _placeholder_config(profile: BoardProfile, options: SimOptions) -> SimConfig:
-    """Written at build time only because LiteX insists; each run writes its own sim_config.js."""
-    cfg = SimConfig()
-    cfg.add_clocker("sys_clk", freq_hz=SIM_IO_CLOCKER_HZ)
-    cfg.add_clocker("core_clk", freq_hz=SIM_SYS_CLOCKER_HZ)
+    cfg.add_clocker("core_clk", freq_hz=sim_sys_clocker_hz(options.sys_clk_of(profile)))
     cfg.add_module("serial2tcp", "serial", args={"port": 1})
     if options.with_ethernet and profile.has_ethernet:
         cfg.add_module("ethernet", "eth", args={"interface": "tap0", "ip": HOST_IP})
@@ -205,6 +201,7 @@ def build(profile: BoardProfile, options: SimOptions, build_root: Path, log=prin
 
     The manifest is written last; a directory without one is incomplete and
     is rebuilt from scratch."""
+    options = options.for_profile(profile)
     out, h = sim_build_dir(build_root, profile, options)
     if manifest_exists(out):
         return out
@@ -215,7 +212,7 @@ def build(profile: BoardProfile, options: SimOptions, build_root: Path, log=prin
     builder = Builder(soc, output_dir=str(out), compile_software=False, compile_gateware=False,
                       csr_json=str(out / "csr.json"), csr_csv=str(out / "csr.csv"))
     # run=False: generate sources and the build script only; the compile runs below.
-    builder.build(sim_config=_placeholder_config(profile, options), run=False, build=True, opt_level="O3", interactive=False,
+    builder.build(sim_config=sim_config(profile, options), run=False, build=True, opt_level="O3", interactive=False,
                   jobs=compile_jobs())
     log(f"[sim build] Verilog generated in {time.monotonic() - t0:.1f} s; compiling with Verilator")
     compile_vsim(out)
@@ -231,9 +228,9 @@ def host_manifest(soc: ProbeSoC, profile: BoardProfile, options: SimOptions, h: 
     eth = getattr(soc, "ethphy", None) is not None
     return BuildManifest(
         target=TARGET, profile=profile.name, hash=h, identifier=soc.ident, version=project_version(),
-        packages=package_versions(), sys_clk_hz=profile.sys_clk_hz, options=options.to_dict(),
+        packages=package_versions(), sys_clk_hz=soc.sys_clk_hz, options=options.to_dict(),
         csr_json="csr.json", vsim=VSIM, modules_dir=MODULES_DIR, uart=UartInfo(kind="serial2tcp"),
-        dram=dram_manifest(soc, profile) if getattr(soc, "sdrphy", None) is not None else None,
+        dram=dram_manifest(soc, profile, soc.sys_clk_hz) if getattr(soc, "sdrphy", None) is not None else None,
         etherbone=EtherboneInfo(soc_ip=SOC_IP, host_ip=HOST_IP, port=ETHERBONE_PORT) if eth else None,
         host_link=HostLinkInfo(
             phy="sim (TAP)",
@@ -256,10 +253,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--build-root", default="build")
     p.add_argument("--no-dram", action="store_true")
     p.add_argument("--no-ethernet", action="store_true")
+    p.add_argument("--sys-clk-hz", type=int, default=None, help="the sys clock (default: the profile's)")
     p.add_argument("--print-dir", action="store_true", help="only print the build directory for these inputs")
     a = p.parse_args(argv)
     profile = get_profile(a.profile)
-    options = SimOptions(with_dram=not a.no_dram, with_ethernet=not a.no_ethernet)
+    options = SimOptions(with_dram=not a.no_dram, with_ethernet=not a.no_ethernet, sys_clk_hz=a.sys_clk_hz)
     root = Path(a.build_root).resolve()
     if a.print_dir:
         print(sim_build_dir(root, profile, options)[0])

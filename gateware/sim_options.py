@@ -16,12 +16,33 @@ TARGET = "sim"
 
 @dataclass(frozen=True)
 class SimOptions:
-    """What varies between simulated boards (part of the build hash)."""
+    """What varies between simulated boards (part of the build hash).
+
+    `sys_clk_hz`: the simulated board's sys clock (lab.yaml boards.NAME.sim.sys_clk_hz);
+    None is the profile's. The DRAM timings, the PHY latencies, the ratio of the sys to
+    the I/O clock in the simulation and every rate the host computes follow it."""
     with_dram: bool = True
     with_ethernet: bool = True
+    sys_clk_hz: int | None = None
+
+    def __post_init__(self):
+        if self.sys_clk_hz is not None and not 1_000_000 <= self.sys_clk_hz <= 250_000_000:
+            raise ValueError(f"simulated sys clock {self.sys_clk_hz} Hz: expected 1 MHz .. 250 MHz")
 
     def to_dict(self) -> dict:
-        return {"with_dram": self.with_dram, "with_ethernet": self.with_ethernet}
+        d = {"with_dram": self.with_dram, "with_ethernet": self.with_ethernet}
+        if self.sys_clk_hz is not None:       # the profile's clock leaves the options (and hash) as before
+            d["sys_clk_hz"] = self.sys_clk_hz
+        return d
+
+    def for_profile(self, profile: BoardProfile) -> "SimOptions":
+        """The canonical options: a clock equal to the profile's is the profile's (one build)."""
+        if self.sys_clk_hz == profile.sys_clk_hz:
+            return SimOptions(self.with_dram, self.with_ethernet, None)
+        return self
+
+    def sys_clk_of(self, profile: BoardProfile) -> int:
+        return self.sys_clk_hz or profile.sys_clk_hz
 
 
 def sim_inputs(profile: BoardProfile, options: SimOptions) -> dict:
@@ -35,5 +56,5 @@ SIM_SOURCES = ("__init__.py", "build_info.py", "manifest.py", "csr_export.py", "
 
 
 def sim_build_dir(build_root: Path, profile: BoardProfile, options: SimOptions) -> tuple[Path, str]:
-    h = build_hash(sim_inputs(profile, options), SIM_SOURCES)
+    h = build_hash(sim_inputs(profile, options.for_profile(profile)), SIM_SOURCES)
     return build_root / f"{TARGET}-{profile.name}-{h}", h

@@ -18,8 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from migen import ClockDomain, Signal
-from migen.genlib.cdc import BusSynchronizer, MultiReg
+from migen import ClockDomain
 
 from litex.build.generic_platform import Pins, Subsignal
 from litex.build.sim import SimPlatform
@@ -27,7 +26,6 @@ from litex.build.sim.config import SimConfig
 from litex.gen import LiteXModule
 from litex.soc.cores import uart
 from litex.soc.integration.export import get_csr_json
-from litex.soc.interconnect.csr import CSRStatus, CSRStorage
 
 from sailbench.gateware.build_info import compile_jobs, package_versions, project_version
 from sailbench.gateware.csr_export import lane_csr_fields
@@ -36,7 +34,8 @@ from sailbench.gateware.profiles import BoardProfile, get_profile
 from sailbench.gateware.sim import SIM_IO_CLOCKER_HZ, SIM_SYS_CLOCKER_HZ
 from sailbench.gateware.sim_pair_options import ROLES, TARGET, pair_build_dir
 from sailbench.gateware.cores.lane_probe import WORD_CLK_HZ, LaneProbe
-from sailbench.gateware.phy.serdes_model import SerDesLinkModel
+from sailbench.gateware.sim_models.lane_faults import LaneFaults
+from sailbench.gateware.sim_models.serdes_model import SerDesLinkModel
 from sailbench.gateware.soc import ProbeSoC
 from sailbench.gateware.verilator import MODULES_DIR, VSIM, compile_vsim
 
@@ -76,32 +75,6 @@ class _PairCRG(LiteXModule):
             self.cd_io.clk.eq(platform.request("sys_clk")), self.cd_io.rst.eq(rst),
             self.cd_word.clk.eq(platform.request("word_clk")), self.cd_word.rst.eq(rst),
         ]
-
-
-class LaneFaults(LiteXModule):
-    """CSRs for the fault knobs of the model lane a board *receives* (sim only).
-
-    Values are taken into the word domain through plain synchronisers: set them
-    while the lane is idle, not mid-word."""
-
-    def __init__(self, lane):
-        self.error_every = CSRStorage(32, description="Flip error_mask in every N-th word (0 = off).")
-        self.error_at = CSRStorage(32, description="Flip error_mask in the word with this index ...")
-        self.error_at_enable = CSRStorage(description="... when 1.")
-        self.error_mask = CSRStorage(20, reset=1, description="Bits flipped in an errored word.")
-        self.cut = CSRStorage(description="1: the lane delivers nothing (a pulled cable).")
-        self.lock_delay = CSRStorage(32, description="Words before the receiver locks after reset or a cut.")
-        self.words = CSRStatus(32, description="Words sent into the lane since reset.")
-        self.errors = CSRStatus(32, description="Errored words delivered.")
-
-        # # #
-
-        for name in ("error_every", "error_at", "error_at_enable", "error_mask", "cut", "lock_delay"):
-            self.specials += MultiReg(getattr(self, name).storage, getattr(lane, name), "word")
-        for name in ("words", "errors"):
-            sync = BusSynchronizer(32, "word", "sys")
-            self.submodules += sync
-            self.comb += [sync.i.eq(getattr(lane, name)), getattr(self, name).status.eq(sync.o)]
 
 
 class PairBoardSoC(ProbeSoC):

@@ -261,7 +261,7 @@ def _progress(message: str) -> None:
 
 def _cmd_bench(args, lab) -> int:
     from contextlib import nullcontext
-    from sailbench.harness.run.bench import render_outcome, run_bench
+    from sailbench.harness.run.bench import render_outcome, report_measured_invariants, run_bench
     from sailbench.harness.record.history import History
     from sailbench.harness.record.history_sink import HistorySink
     from sailbench.harness.report.model import RunReport, board_report
@@ -273,12 +273,15 @@ def _cmd_bench(args, lab) -> int:
         outcome = run_bench(lab, args.board or lab.default_board, settings, progress=_progress, sinks=sinks)
         results = outcome.results
         trend = history.trend(results.data["provenance"]["board"]) if history else []
+        measured = report_measured_invariants(history, results) if history else None
     board = board_report(results.data, results.path, trend, duration_s=round(time.monotonic() - t0, 1))
     report = RunReport("bench", results.run_id, f"sailbench bench {results.run_id}", results.data["started"],
                        results.data["finished"], [board], outcome.exit_code)
     files = write_reports(report, results.path.parent, results.run_id)
     print()
     print(render_outcome(outcome))
+    if measured is not None:
+        print("\n".join(measured.lines()))
     print(f"report: {files.html} (JUnit XML: {files.junit})")
     print(f"bench took {time.monotonic() - t0:.1f} s")
     return outcome.exit_code
@@ -342,7 +345,8 @@ def _cmd_build(args, lab) -> int:
     if cfg.kind == "sim":
         from sailbench.harness.build.cache import ensure_sim_build
         out = ensure_sim_build(cfg.profile, with_dram=cfg.sim.dram if cfg.sim else True,
-                               with_ethernet=cfg.sim.ethernet if cfg.sim else True, progress=print)
+                               with_ethernet=cfg.sim.ethernet if cfg.sim else True, progress=print,
+                               sys_clk_hz=cfg.sim.sys_clk_hz if cfg.sim else None)
         print(f"simulated board '{cfg.name}' built: {out}")
         return 0
     from sailbench.harness.run.build_command import build_board

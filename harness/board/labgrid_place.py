@@ -73,15 +73,27 @@ class Coordinator:
     # --- session -----------------------------------------------------------------------
 
     def _open(self) -> Any:
-        from labgrid.remote.client import start_session
+        """labgrid's start_session, with a timeout on connecting (start_session has none)."""
+        from labgrid.remote.client import ClientSession
+        from labgrid.util.proxy import proxymanager
+        if self._loop is None or self._loop.is_closed():
+            self._loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self._loop)     # grpc.aio binds the channel to the thread's current loop
+        session = None
         try:
-            if self._loop is None or self._loop.is_closed():
-                self._loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(self._loop)     # grpc.aio binds the channel to the thread's current loop
-            return start_session(self.address, loop=self._loop)
-        except Exception as e:   # labgrid's ServerError, gRPC errors, refused connections
-            raise LabgridError(f"cannot reach the labgrid coordinator at {self.address}: {e}; check that "
-                               "labgrid-coordinator runs there (docs/labgrid.md) and lab.yaml labgrid.coordinator")
+            session = ClientSession(proxymanager.get_grpc_address(self.address, default_port=20408), self._loop)
+            self._loop.run_until_complete(asyncio.wait_for(session.start(), CALL_TIMEOUT_S))
+            return session
+        except Exception as e:   # labgrid's ServerError, gRPC errors, refused connections, the timeout
+            if session is not None:
+                try:
+                    self._loop.run_until_complete(asyncio.wait_for(session.close(), 2.0))
+                except Exception:   # noqa: BLE001
+                    pass
+            why = f"no answer within {CALL_TIMEOUT_S:.0f} s" if isinstance(e, asyncio.TimeoutError) else str(e)
+            raise LabgridError(f"cannot reach the labgrid coordinator at {self.address} ({why}); check that "
+                               "labgrid-coordinator runs there (docs/labgrid.md) and lab.yaml labgrid.coordinator"
+                               ) from None
 
     def _alive(self) -> Any:
         s = self._session

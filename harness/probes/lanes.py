@@ -1,7 +1,7 @@
 """Lane access: the inter-card lane probes of one board, by CSR name.
 
-Thin on purpose: the gateware core is gateware/cores/lane_probe.py
-(`LaneProbe`), instantiated per lane as `lane<i>`; on the simulated pair the
+Thin on purpose: the gateware core is gateware/cores/lane_probe/
+(`LaneProbe`, specified in docs/lane_probe.md), instantiated per lane as `lane<i>`; on the simulated pair the
 fault knobs of the lane a board *receives* are `lane<i>_faults_*`. Every
 register and field name used is in the tables below; the fields' positions in
 the packed `control` and `status` registers come from the build manifest

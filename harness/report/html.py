@@ -223,6 +223,24 @@ def _messages(data: dict[str, Any]) -> str:
     return f'<h3>Verdicts, invariants, history, errors</h3><ul class="messages">{"".join(items)}</ul>' if items else ""
 
 
+def _measured_invariants(data: dict[str, Any]) -> str:
+    """The invariants on measured values across runs (record/measured.py), each figure naming its run."""
+    m = data.get("measured_invariants")
+    if not m:
+        return ""
+    where = f"profile '{m.get('profile')}', {'simulated' if m.get('simulated') else 'hardware'} figures"
+    if m.get("missing"):
+        names = ", ".join(c.removesuffix("_BW_BYTES_PER_SEC") for c in m["missing"])
+        body = f'<p class="muted">Not judged: the history holds no measured {escape(names)} for this profile yet.</p>'
+    else:
+        items = [f'<li class="muted">{escape(s)}</li>' for s in m.get("sources", [])]
+        items += [f'<li class="{"good" if i.get("holds") else "bad"}">{escape(i.get("message", ""))}</li>'
+                  for i in m.get("invariants", [])]
+        body = f'<ul class="messages">{"".join(items)}</ul>'
+    return (f"<h3>Invariants on measured values across runs ({escape(where)})</h3>"
+            f'<p class="muted">A report from the history; it does not change this run\'s outcome.</p>{body}')
+
+
 def _provenance(data: dict[str, Any]) -> str:
     prov = data.get("provenance", {})
     rows = [("run", data.get("run_id")), ("status", data.get("status")), ("started", data.get("started")),
@@ -260,7 +278,7 @@ def _board_section(board: BoardReport, report_dir: Path | None) -> str:
                   leveling_for_results(data)]
     parts.append(_trend_section(board))
     if data:
-        parts += [_messages(data), _provenance(data)]
+        parts += [_messages(data), _measured_invariants(data), _provenance(data)]
     parts.append("</section>")
     return "\n".join(p for p in parts if p)
 

@@ -19,6 +19,8 @@ from sailbench.harness.probes.clock import measure_sys_clk
 from sailbench.harness.probes.ddr import DdrProbe, DdrResult
 from sailbench.harness.run.bench_hostlink import bench_hostlink
 from sailbench.harness.record.outcome import run_outcome
+from sailbench.harness.record.history import History
+from sailbench.harness.record.measured import MeasuredInvariants, measured_invariants
 from sailbench.harness.record.results import ResultsFile, ResultsSink, new_run_id, provenance
 from sailbench.harness.report.sweep import write_sweep_svg
 from sailbench.harness.report.table import TableRow, render_invariants, render_table
@@ -154,8 +156,8 @@ def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, co
     results = outcome.results
     probe = DdrProbe(board, sys_clk_hz=clock.used_hz)
     d = board.manifest.dram
-    outcome.ceiling = (f"{d['module']} x{d['data_width']} at {d['transfers_per_s'] / 1e6:.0f} MT/s "
-                       f"(1:{d['ratio']}, sys {clock.used_hz / 1e6:.3f} MHz) = {probe.peak / 1e6:.1f} MB/s")
+    outcome.ceiling = (f"{d.module} x{d.data_width} at {d.transfers_per_s / 1e6:.0f} MT/s "
+                       f"(1:{d.ratio}, sys {clock.used_hz / 1e6:.3f} MHz) = {probe.peak / 1e6:.1f} MB/s")
     medians: dict[tuple[str, str], float] = {}
     for pattern in settings.patterns:
         per_dir: dict[str, list[DdrResult]] = {"write": [], "read": []}
@@ -201,6 +203,16 @@ def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, co
                 spread=_spread(rates), simulated=board.is_sim))
     return medians
 
+
+
+def report_measured_invariants(history: History, results: ResultsFile) -> MeasuredInvariants:
+    """The invariants on measured values across runs for this run's profile (simulated and hardware apart),
+    from the history (this run included); kept in the results file's `measured_invariants` section.
+    A report: the run's outcome does not change."""
+    prov = results.data["provenance"]
+    found = measured_invariants(history, prov.get("profile") or "?", bool(prov.get("simulated")))
+    results.set_section("measured_invariants", found.to_dict())
+    return found
 
 
 def render_outcome(outcome: BenchOutcome) -> str:

@@ -32,6 +32,7 @@ from sailbench.harness.config.lab import Lab
 from sailbench.harness.errors import ConfigError
 from sailbench.harness.board.health import check_health, classify
 from sailbench.harness.record.history import History
+from sailbench.harness.record.measured import MeasuredInvariants, measured_invariants
 from sailbench.harness.record.history_sink import HistorySink, store_finished_run
 from sailbench.harness.board.place_lock import HoldCheck, lock_for_board
 from sailbench.harness.report.model import (HARNESS, INFRASTRUCTURE, MEASUREMENT, QUARANTINED, VERDICTS,
@@ -73,6 +74,7 @@ class NightlySettings:
 class NightlyOutcome:
     report: RunReport
     files: ReportFiles | None = None
+    measured: list[MeasuredInvariants] = field(default_factory=list)   # invariants on measured values
 
     @property
     def exit_code(self) -> int:
@@ -240,6 +242,8 @@ def run_nightly(lab: Lab, settings: NightlySettings | None = None,
                 report.boards.append(night.board(name, f"[{i}/{total}]"))
             for i, name in enumerate(pairs, len(names) + 1):
                 report.boards.append(night.pair(name, f"[{i}/{total}]"))
+            outcome.measured = _measured_invariants(lab, history, names, pairs)
+            report.notes += [line for m in outcome.measured for line in m.lines()]
         except KeyboardInterrupt:
             report.notes.append("INTERRUPTED: the boards after the last one shown were not run")
             raise
@@ -251,12 +255,22 @@ def run_nightly(lab: Lab, settings: NightlySettings | None = None,
     return outcome
 
 
+def _measured_invariants(lab: Lab, history: History, boards: list[str], pairs: list[str]) -> list[MeasuredInvariants]:
+    """Per profile the night measured (simulated and hardware apart): the invariants on the latest measured
+    LOCAL_DDR, HOST_LINK and INTERCARD in the history, each figure naming its run and build."""
+    seen = dict.fromkeys([(lab.board(b).profile, lab.board(b).kind == "sim") for b in boards]
+                         + [(lab.pair(p).profile, lab.pair(p).kind == "sim") for p in pairs])
+    return [measured_invariants(history, profile, simulated) for profile, simulated in seen]
+
+
 def render_summary(outcome: NightlyOutcome) -> str:
     lines = ["", "board             outcome                  took    why"]
     for b in outcome.report.boards:
         took = f"{b.duration_s:.1f} s" if b.duration_s is not None else "-"
         lines.append(f"{b.board:17} {b.outcome_text:24} {took:>7}  {b.message}")
     lines.append("")
+    for m in outcome.measured:
+        lines += m.lines() + [""]
     lines.append(f"exit status {outcome.exit_code}: {exit_meaning(outcome.exit_code)}")
     if outcome.files:
         lines.append(f"report: {outcome.files.html}")

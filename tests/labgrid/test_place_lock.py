@@ -254,3 +254,21 @@ def test_sync_is_idempotent_and_prints_changes(lg):
     assert "USBSerialPort" in exp.stdout and "USBDebugger" in exp.stdout and "lg-a" not in exp.stdout
     import yaml
     assert set(yaml.safe_load(exp.stdout)) == {"lg-d"}           # valid YAML once rendered (## are comments)
+
+
+def test_unreachable_coordinator_is_one_line_in_seconds(tmp_path):
+    import socket as _socket
+    with _socket.socket() as s:                      # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    lab_path = tmp_path / "lab.yaml"
+    lab_path.write_text(f"labgrid: {{coordinator: '127.0.0.1:{port}'}}\nlocks: {{dir: {tmp_path / 'locks'}}}\n"
+                        "boards:\n  va:\n    kind: hardware\n    profile: versa-ecp5\n    labgrid: {place: lg-a}\n")
+    from sailbench.harness.config.lab import load_lab
+    lock = lock_for_board(load_lab(lab_path), "va", progress=lambda _m: None, wait_s=1)
+    t0 = time.monotonic()
+    with pytest.raises(LabgridError, match=rf"cannot reach the labgrid coordinator at 127\.0\.0\.1:{port}"):
+        lock.acquire()
+    assert time.monotonic() - t0 < 15
+    assert not lock.flock.held
+    coordinator(f"127.0.0.1:{port}").close()

@@ -212,3 +212,27 @@ def test_a_timing_failed_build_measures_but_does_not_judge(tmp_path, monkeypatch
     assert not by_name["HOST < INTERCARD"].get("not_judged")         # constants only: judged as before
     assert run_outcome(data).messages("verdicts not held") == [m for m in run_outcome(data).messages(
         "verdicts not held") if "LOCAL_DDR" not in m]
+
+
+def test_a_pair_whose_lane_clock_fails_timing_is_not_judged():
+    from sailbench.harness.judge.pair import LaneRate, judge_direction
+    from sailbench.harness.run.pair.runner import withhold_on_timing
+    rates = [LaneRate(i, "upstream->downstream", 10, 10_000, 0, 9_999, 62.5e6) for i in range(4)]
+    j = judge_direction("upstream->downstream", rates, 500e6, 0.1, 0.25)
+    assert withhold_on_timing(j, [{"failing_clocks": []}, {}]) is j
+    assert withhold_on_timing(j, [{"failing_clocks": ["eth_rx"]}, {}]) is j      # not a lane clock
+    held = withhold_on_timing(j, [{"failing_clocks": []}, {"failing_clocks": ["lane2_word"]}])
+    assert held.verdict.verdict == "not judged" and held.verdict.label == "not judged (clock lane2_word fails timing)"
+    assert "not judged (clock lane2_word fails timing)" in held.message
+
+
+def test_the_pair_table_marks_a_simulated_pair():
+    from sailbench.harness.judge.pair import LaneRate, judge_direction
+    from sailbench.harness.run.pair.runner import PairResult
+    from sailbench.harness.run.pair.table import render_pair
+    rates = [LaneRate(i, "upstream->downstream", 10, 10_000, 0, 9_999, 62.5e6) for i in range(4)]
+    j = judge_direction("upstream->downstream", rates, 250e6, 0.1, 0.25)
+    result = PairResult("r", Path("/nonexistent.json"), {}, "measured pair 'p'", None, rates, [], [j], [], {},
+                        simulated=True)
+    line = next(x for x in render_pair(result).splitlines() if x.startswith("pair up->down"))
+    assert line.endswith("holds (sim)")

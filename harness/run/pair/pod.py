@@ -148,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _send({"event": "hello", "rank": a.rank, "role": a.role, "board": a.board, "identifier": board.identifier,
                "lanes": lane_indexes(board.regmap), "sys_clk_hz": board.nominal_sys_clk_hz,
-               "build_hash": board.build_hash})
+               "build_hash": board.build_hash,
+               "failing_clocks": list(board.manifest.report.failing_clocks) if board.manifest.report else []})
         _progress(f"ready: {board.identifier}")
         return Pod(board, a.rank, a.role).serve()
     finally:

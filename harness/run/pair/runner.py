@@ -12,6 +12,7 @@ what was measured). results/<run-id>.json is written as the run goes.
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from typing import Any, Callable
 
 from sailbench.harness.config.lab import Lab
 from sailbench.harness.judge.constants import INTERCARD, load_constants
+from sailbench.harness.judge.timing import timing_reason
+from sailbench.harness.judge.verdict import withhold
 from sailbench.harness.errors import (PairBusyError, PairCancelled, PairError, PairPendingError, PairRunFailed, PhaseError,
                             SailbenchError)
 from sailbench.harness.judge.pair import (DIRECTIONS, BitErrorRatio, DirectionJudgement, LaneRate, judge_direction,
@@ -27,7 +30,7 @@ from sailbench.harness.judge.pair import (DIRECTIONS, BitErrorRatio, DirectionJu
 from sailbench.harness.run.pair.phase import Phase, PhaseMachine
 from sailbench.harness.run.pair.reservation import Busy
 from sailbench.harness.run.pair.session import Cancel, PairSession, open_pair_session
-from sailbench.harness.run.pair.placement import check_placement
+from sailbench.harness.run.pair.placement import candidates, check_placement
 from sailbench.harness.run.pair.pod_client import PodStepError, RankExit, receive_all
 from sailbench.harness.record.outcome import run_outcome
 from sailbench.harness.record.results import ResultsFile, new_run_id, provenance
@@ -86,6 +89,7 @@ class PairResult:
     judgements: list[DirectionJudgement]
     ranks: list[RankExit]
     steps: dict[str, Any]
+    simulated: bool = False
 
     @property
     def all_hold(self) -> bool:
@@ -95,10 +99,22 @@ class PairResult:
 
 
 @step(logger, "pair: wait for the links")
+def withhold_on_timing(j: DirectionJudgement, hellos: list[dict[str, Any]]) -> DirectionJudgement:
+    """A pair total whose lanes' clocks failed timing on either board (the pods' hello names the build's
+    failing clocks) is measured but "not judged (clock X fails timing)"."""
+    failing = sorted({c for h in hellos for c in h.get("failing_clocks") or []})
+    why = timing_reason("pair", {"failing_clocks": failing})
+    if not why:
+        return j
+    verdict = withhold(j.verdict, why)
+    return dataclasses.replace(j, verdict=verdict, message=j.message.replace(j.verdict.message, verdict.message))
+
+
 def wait_link_ready(session: PairSession, lanes: list[int], timeout_s: float, step_timeout_s: float,
                     poll_s: float = 0.1) -> LinkWait:
     """Poll both ends' lane states until every lane is Up and aligned on both (ready), or the deadline:
-    some Up -> degraded, none -> timeout. Never raises: a failing poll counts as nothing up, its reason kept."""
+    some Up -> degraded, none -> timeout. Never raises: a failing poll changes nothing it did not see (the
+    lanes up and states stay those of the last poll that answered), and its reason is kept."""
     t0 = time.monotonic()
     up: list[int] = []
     states: dict[str, Any] = {}
@@ -112,7 +128,7 @@ def wait_link_ready(session: PairSession, lanes: list[int], timeout_s: float, st
                                          for s in states.values())]
             problem = ""
         except Exception as e:   # noqa: BLE001 - fail-open: the wait reports, it never raises
-            up, problem = [], f"lane state poll failed: {e}"
+            problem = f"lane state poll failed: {e}"
         waited = time.monotonic() - t0
         if up == lanes:
             return LinkWait(READY, lanes, up, waited, f"all {len(lanes)} lanes up and aligned", states)
@@ -121,8 +137,9 @@ def wait_link_ready(session: PairSession, lanes: list[int], timeout_s: float, st
         time.sleep(poll_s)
     down = [i for i in lanes if i not in up]
     if up:
+        last = f"; the last poll failed ({problem}), lanes as the poll before saw them" if problem else ""
         return LinkWait(DEGRADED, lanes, up, waited, f"only lanes {up} up at the {timeout_s:g} s deadline "
-                        f"(lanes {down} not); measuring those", states)
+                        f"(lanes {down} not); measuring those{last}", states)
     return LinkWait(TIMEOUT, lanes, up, waited, problem or f"no lane up after {timeout_s:g} s", states)
 
 
@@ -180,7 +197,7 @@ class PairRun:
         if self.phase.terminal:
             raise PhaseError(f"the run is already {self.phase.value} ({self.reason}); read .result / .ranks",
                              pair=self.requested, phase=self.phase.value)
-        if not self.phases.wait_terminal(timeout_s):
+        if not self.phases.wait_terminal(timeout_s) and not self.phase.terminal:   # re-checked at the deadline
             if self.phase is Phase.PENDING:
                 raise PairPendingError(f"still Pending after {timeout_s:g} s: {self.reason}", pair=self.requested,
                                        reason=self.reason)
@@ -224,8 +241,9 @@ class PairRun:
             self.results.add_error(e if not cancelled else f"cancelled: {reason}")
         if isinstance(e, PairBusyError) and not cancelled:
             # never placed (strict: the requested pair busy; preferred: every candidate busy): the run
-            # stays Pending with the reason and never measures another pair
-            self.phases.note(str(e))
+            # stays Pending with the reason, naming every pair it tried, and never measures another pair
+            tried = ", ".join(f"'{p.name}'" for p in candidates(self.lab, self.requested, self.settings.placement))
+            self.phases.note(f"placement {self.settings.placement}: tried {tried}, all busy: {e}")
             if self.results is not None:
                 self.results.set_section("phase", {"phase": self.phase.value, "reason": self.reason})
                 self.results.set_status("error")
@@ -297,8 +315,9 @@ class PairRun:
             rates = self._payload(session, link.lanes_up)       # first: PRBS leaves the lanes retraining
             bers = self._prbs(session, link.lanes_up)
             for direction in DIRECTIONS:
-                j = judge_direction(direction, rates, constants[INTERCARD], self.lab.judgement.tolerance,
-                                    self.lab.judgement.slack)
+                j = withhold_on_timing(judge_direction(direction, rates, constants[INTERCARD],
+                                                       self.lab.judgement.tolerance, self.lab.judgement.slack),
+                                       [p.hello or {} for p in session.pods])
                 judgements.append(j)
                 total = self.results.add_record({"probe": "pair", "quantity": "pair total", **j.to_dict()})
                 self.results.add_verdict(j.verdict, quantity=direction, record=total)
@@ -309,7 +328,7 @@ class PairRun:
             raise PairError("a pod did not end cleanly: " + "; ".join(r.text() for r in failed),
                             pair=session.pair.name, phase=self.phase.value)
         self.result = PairResult(self.run_id, self.results.path, session.to_dict(), session.placement_text(), link,
-                                 rates, bers, judgements, self.ranks, steps)
+                                 rates, bers, judgements, self.ranks, steps, simulated=session.pair.kind == "sim")
         if link.status == TIMEOUT:
             self.results.add_error(f"link-ready wait timed out: {link.reason}; nothing was measured")
         status = self.results.judged_status()

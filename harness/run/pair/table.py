@@ -13,12 +13,13 @@ SHORT = {"upstream->downstream": "up->down", "downstream->upstream": "down->up"}
 def render_pair(result: PairResult) -> str:
     rows: list[TableRow] = []
     for r in sorted(result.lane_rates, key=lambda r: (r.direction, r.lane)):
-        rows.append(TableRow(f"lane {r.lane} {SHORT[r.direction]} payload", r.rate_bytes_per_s, r.ceiling_bytes_per_s))
+        rows.append(TableRow(f"lane {r.lane} {SHORT[r.direction]} payload", r.rate_bytes_per_s, r.ceiling_bytes_per_s,
+                             simulated=result.simulated))
     for j in result.judgements:
         n = len(j.lanes_measured)
         rows.append(TableRow(f"pair {SHORT[j.direction]} ({n} lane{'s' if n != 1 else ''} measured)",
                              j.total_bytes_per_s, n * lane_ceiling_bytes_per_s(), j.verdict.constant,
-                             j.verdict.constant_bytes_per_s, j.verdict.verdict))
+                             j.verdict.constant_bytes_per_s, j.verdict.label, simulated=result.simulated))
         if j.projection_bytes_per_s is not None:
             rows.append(TableRow(f"pair {SHORT[j.direction]} {DESIGN_LANES}-lane PROJECTION (not measured)",
                                  j.projection_bytes_per_s, DESIGN_LANES * lane_ceiling_bytes_per_s()))
