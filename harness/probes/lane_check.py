@@ -4,7 +4,8 @@ channel and pins, so that a bad cable or connector shows as one lane.
 For each lane of the receiving board (`rx`), fed by the sending board (`tx`;
 the same board with a loopback cable):
 - locked: the lane probe got past its `reset` and `serdes` stages (the
-  SerDes reports ready: reference clock, PLL and CDR);
+  SerDes reports ready: reference clock, PLL, and a CDR locked on the
+  incoming signal, which a cut cable never gives);
 - aligned: the lane is Up with its partner aligned (8b/10b sync, comma
   alignment, the far end seen);
 - PRBS: on the aligned lanes, PRBS31 for `seconds`, counted by the
@@ -59,8 +60,8 @@ class LaneCheck:
     def text(self) -> str:
         name = f"lane {self.lane} ({self.place})"
         if not self.locked:
-            return (f"{name}: NOT LOCKED (stage '{self.stage}'): the SerDes is not ready: its reference clock, "
-                    f"PLL and the lane's power")
+            return (f"{name}: NOT LOCKED (stage '{self.stage}'): the receiver has no signal to lock to: this "
+                    f"lane's cable or connector, or the far end's TX (every lane so: the reference clock and PLL)")
         if not self.aligned:
             return (f"{name}: locked but NOT ALIGNED (state {self.state}, stage '{self.stage}'): no 8b/10b "
                     f"commas from the far end: this lane's cable or connector, or the far end's TX")

@@ -15,7 +15,8 @@ def test_lanes_are_named_by_dcu_channel_and_pins():
 
 def test_each_outcome_says_what_to_check():
     place = lane_place("versa-ecp5", 1)
-    assert "NOT LOCKED" in LaneCheck(1, place, "Down", "serdes", False, False).text()
+    cut = LaneCheck(1, place, "Down", "serdes", False, False)
+    assert "NOT LOCKED" in cut.text() and "cable or connector" in cut.text()
     cut = LaneCheck(1, place, "Training", "sync", True, False)
     assert not cut.passed and "this lane's cable or connector" in cut.text()
     good = LaneCheck(1, place, "Up", "up", True, True, ber(0))
