@@ -299,3 +299,15 @@ def test_pair_place_from_the_pair_runners_thread(lg, tmp_path):
     assert "error" not in out, out.get("error")
     assert out["held"]
     assert coordinator(lab.coordinator).place("lg-ab").acquired is None
+
+
+def test_a_live_local_holder_is_never_adopted(lg):
+    """Same identity, another lock directory (another checkout's locks.dir): its process lives, so its
+    hold is not stale: busy, naming it."""
+    loopback, lab = lg
+    holder = Holder(other_lab(loopback, "same-host"), "board", "vc", host="bench-test")
+    try:
+        with pytest.raises(BoardBusyError, match=rf"pid {holder.proc.pid} "):
+            lock_for_board(lab, "vc", progress=lambda _m: None, wait_s=0.5).acquire()
+    finally:
+        holder.stop()
