@@ -18,6 +18,7 @@ import os
 import shutil
 import sys
 import time
+from math import gcd
 from pathlib import Path
 
 from migen import ClockDomain, ClockSignal, ResetSignal, Signal
@@ -51,19 +52,41 @@ from sailbench.gateware.verilator import MODULES_DIR, VSIM, compile_vsim
 # (125 MHz nominal, one byte per cycle on the simulated wire = GbE). LiteX's sim
 # modules (ethernet, serial2tcp) tick on the pad named "sys_clk", so that pad
 # carries the I/O clock and the SoC's sys clock comes from "core_clk". The
-# clockers run scaled down (a period of 600 000 ps stands for 8 ns) and need
-# integer frequencies: at 75 MHz, 600 000 ps and 1 000 000 ps are exactly
-# 5:3 = 125:75; other sys clocks are as close as an integer frequency gets (a
-# part per million). Simulated time is never used for rates (cycles x the
-# nominal clocks are).
+# clockers run scaled down and need integer frequencies whose picosecond
+# periods (1e12 // Hz) are exactly in the nominal ratio, with integer half
+# periods (LiteX's timebase): at 75 MHz, 600 000 ps and 1 000 000 ps are
+# exactly 5:3 = 125:75 (sim_clockers_hz finds such a pair for any sys clock).
+# Simulated time is never used for rates (cycles x the nominal clocks are).
 SIM_IO_CLOCKER_HZ = 1_666_666     # period 600 000 ps
 SIM_SYS_CLOCKER_HZ = 1_000_000    # period 1 000 000 ps (75 MHz)
 IO_CLK_NOMINAL_HZ = 125_000_000
 
 
-def sim_sys_clocker_hz(sys_clk_hz: int) -> int:
-    """The core_clk clocker's frequency for a nominal sys clock (1 MHz for 75 MHz)."""
-    return round(SIM_IO_CLOCKER_HZ * sys_clk_hz / IO_CLK_NOMINAL_HZ)
+def _clocker_hz(period_ps: int) -> int | None:
+    """An integer frequency whose clocker period (1e12 // Hz, as LiteX's clocker computes it) is
+    `period_ps`, or None."""
+    f = 10**12 // period_ps
+    for hz in (f, f + 1):
+        if hz and 10**12 // hz == period_ps:
+            return hz
+    return None
+
+
+def sim_clockers_hz(sys_clk_hz: int) -> tuple[int, int]:
+    """(I/O clocker Hz, sys clocker Hz) with periods exactly in the ratio sys_clk_hz : 125 MHz:
+    (1 666 666, 1 000 000) at 75 MHz. Periods P_io = B*m, P_sys = A*m for A/B = 125 MHz / sys
+    in lowest terms, m even (integer half periods) and near the 600 000 ps I/O period."""
+    g = gcd(IO_CLK_NOMINAL_HZ, sys_clk_hz)
+    a, b = IO_CLK_NOMINAL_HZ // g, sys_clk_hz // g
+    m0 = max(2, round(600_000 / b / 2) * 2)
+    for step in range(0, 200_000, 2):
+        for m in (m0 + step, m0 - step):
+            if m < 2:
+                continue
+            io_hz, sys_hz = _clocker_hz(b * m), _clocker_hz(a * m)
+            if io_hz and sys_hz:
+                return io_hz, sys_hz
+    raise ValueError(f"no integer clocker frequencies for a {sys_clk_hz} Hz sys clock")
 SOC_IP = "192.168.1.50"          # the simulated board's Etherbone address (inside the harness's netns)
 HOST_IP = "192.168.1.100"        # the TAP's address (inside the same netns)
 SOC_MAC = 0x10e2d5000001
@@ -188,8 +211,9 @@ def sim_config(profile: BoardProfile, options: SimOptions) -> SimConfig:
     """The build's sim_config.js: clocks and which host modules serve the pads. Each run copies
     it with its own UART port (harness/sim/simulator.py)."""
     cfg = SimConfig()
-    cfg.add_clocker("sys_clk", freq_hz=SIM_IO_CLOCKER_HZ)
-    cfg.add_clocker("core_clk", freq_hz=sim_sys_clocker_hz(options.sys_clk_of(profile)))
+    io_hz, sys_hz = sim_clockers_hz(options.sys_clk_of(profile))
+    cfg.add_clocker("sys_clk", freq_hz=io_hz)
+    cfg.add_clocker("core_clk", freq_hz=sys_hz)
     cfg.add_module("serial2tcp", "serial", args={"port": 1})
     if options.with_ethernet and profile.has_ethernet:
         cfg.add_module("ethernet", "eth", args={"interface": "tap0", "ip": HOST_IP})

@@ -109,6 +109,7 @@ class Coordinator:
         s, self._session = self._session, None
         if s is None:
             return
+        asyncio.set_event_loop(s.loop)
         try:
             s.loop.run_until_complete(asyncio.wait_for(s.stop(), 2.0))
             s.loop.run_until_complete(asyncio.wait_for(s.close(), 2.0))
@@ -116,6 +117,7 @@ class Coordinator:
             pass
 
     def _run(self, s: Any, coro: Any, what: str) -> Any:
+        asyncio.set_event_loop(s.loop)     # any thread may call (the pair runner has its own); calls are serialised
         try:
             return s.loop.run_until_complete(asyncio.wait_for(coro, CALL_TIMEOUT_S))
         except asyncio.TimeoutError:

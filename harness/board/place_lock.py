@@ -68,6 +68,21 @@ def place_holder(c: Coordinator, place: Any) -> dict[str, Any]:
     return {}
 
 
+def live_local_holder(holder: dict[str, Any]) -> bool:
+    """True if the holder a comment names is a live process on this host (a run using another lock
+    directory, say): its hold is not stale, whatever our identities."""
+    pid = holder.get("pid")
+    if holder.get("host") != socket.gethostname() or not isinstance(pid, int) or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def place_holder_text(holder: dict[str, Any]) -> str:
     text = holder_text(holder) if holder else "another labgrid client (no holder information)"
     return f"{text} (through {holder['via']})" if holder.get("via") else text
@@ -109,7 +124,7 @@ class PlaceLock:
             backoff, last_said = BACKOFF_START_S, None
             while True:
                 place = c.place(self.place)
-                if place.acquired == me:
+                if place.acquired == me and not live_local_holder(read_comment(place)):
                     self.adopted_from = read_comment(place)
                     self.progress(f"place '{self.place}': adopting a stale hold by {me} from a run that ended without "
                              f"releasing it ({place_holder_text(self.adopted_from)}); no local run holds its lock")

@@ -89,6 +89,14 @@ def resolve_board(config: BoardConfig, address: str) -> BoardConfig:
     return dataclasses.replace(config, serial=serial_url(v.serial[0]))
 
 
+def nic_elsewhere(config: BoardConfig) -> str | None:
+    """The other host that has this board's Ethernet, by lab.yaml (`labgrid.host`), else None: a nightly
+    on each exporter host runs the boards whose NICs are local."""
+    if config.labgrid is None or config.etherbone is None or is_local(config.labgrid.host):
+        return None
+    return config.labgrid.host
+
+
 def check_nic_local(config: BoardConfig, v: PlaceView) -> None:
     host = v.host or (config.labgrid.host if config.labgrid else None)
     if not is_local(host):

@@ -79,12 +79,14 @@ def render_table(rows: list[TableRow]) -> str:
     return "\n".join([fmt(lines[0]), rule] + [fmt(cells) for cells in lines[1:]])
 
 
-def render_invariants(invariants: list[InvariantVerdict]) -> str:
-    """One line an invariant, `holds` or `BROKEN` first; empty string for none."""
+def render_invariants(invariants: list[InvariantVerdict], simulated: bool = False) -> str:
+    """One line an invariant, `holds`, `BROKEN` or `not judged` first (`(sim)` after it for a simulated
+    board's figures); empty string for none."""
     if not invariants:
         return ""
     out = ["invariants:"]
     for inv in invariants:
         state = "not judged" if inv.not_judged else "holds" if inv.holds else "BROKEN"
+        state += " (sim)" if simulated else ""
         out.append(f"  {state:<6}  {inv.message}")
     return "\n".join(out)

@@ -223,7 +223,7 @@ def render_outcome(outcome: BenchOutcome) -> str:
         lines.append(f"host-link ceiling: {outcome.hostlink_ceiling}")
     lines.append("")
     if outcome.invariants:
-        lines += [render_invariants(outcome.invariants), ""]
+        lines += [render_invariants(outcome.invariants, simulated=bool(outcome.results.simulated)), ""]
     for quantity, v in outcome.judged:
         if v.verdict != "holds":     # not judged too: the line says why
             lines.append(f"{quantity}: {v.message}")

@@ -35,6 +35,7 @@ from sailbench.harness.record.history import History
 from sailbench.harness.record.measured import MeasuredInvariants, measured_invariants
 from sailbench.harness.record.history_sink import HistorySink, store_finished_run
 from sailbench.harness.board.place_lock import HoldCheck, lock_for_board
+from sailbench.harness.board.place_resolve import nic_elsewhere
 from sailbench.harness.report.model import (HARNESS, INFRASTRUCTURE, MEASUREMENT, QUARANTINED, VERDICTS,
                                   BoardReport, RunReport, board_report, load_results, results_findings)
 from sailbench.harness.report.write import ReportFiles, write_reports
@@ -225,6 +226,11 @@ def run_nightly(lab: Lab, settings: NightlySettings | None = None,
                 progress: Callable[[str], None] = print) -> NightlyOutcome:
     settings = settings or NightlySettings()
     names = select_boards(lab, settings.tag)
+    elsewhere = {n: h for n in names if (h := nic_elsewhere(lab.board(n)))}
+    if elsewhere:      # their Ethernet probes can only run on their exporter host: that host's nightly runs them
+        progress("boards with their Ethernet on another host, left to that host's nightly: "
+                 + ", ".join(f"{n} (on {h})" for n, h in elsewhere.items()))
+        names = [n for n in names if n not in elsewhere]
     pairs = select_pairs(lab, settings.tag)
     night_id = new_run_id(f"nightly-{settings.tag}" if settings.tag else "nightly")
     results_dir = Path(settings.bench.results_dir or lab.results_dir)

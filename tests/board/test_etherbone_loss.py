@@ -2,6 +2,8 @@
 and writes land exactly once (the SoC's write counter proves it)."""
 import pytest
 
+pytestmark = pytest.mark.sim_only
+
 
 @pytest.fixture
 def lossy(board):

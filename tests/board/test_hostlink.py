@@ -42,6 +42,7 @@ def netns(board):
     board.sim.netns.clear_drops()
 
 
+@pytest.mark.sim_only
 def test_injected_loss_host_to_board_shows_up_exactly_as_gaps(host_link, netns):
     # only packets 0..389 may be dropped: 390..399 all arrive, so every drop is followed by a later
     # arrival and must show up as a sequence gap (a dropped tail would be invisible as a gap)
@@ -54,6 +55,7 @@ def test_injected_loss_host_to_board_shows_up_exactly_as_gaps(host_link, netns):
     assert r.late == 0
 
 
+@pytest.mark.sim_only
 def test_injected_loss_board_to_host_shows_up_exactly_as_gaps(host_link, netns):
     from sailbench.harness.probes.hostlink import HOST_RX_PORT
     netns.drop_udp_to(HOST_RX_PORT, 10, sequence_below=390)      # the last 10 always arrive (see above)

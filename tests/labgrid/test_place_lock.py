@@ -272,3 +272,42 @@ def test_unreachable_coordinator_is_one_line_in_seconds(tmp_path):
     assert time.monotonic() - t0 < 15
     assert not lock.flock.held
     coordinator(f"127.0.0.1:{port}").close()
+
+
+def test_pair_place_from_the_pair_runners_thread(lg, tmp_path):
+    """The pair runner reserves (and re-checks) in a thread of its own."""
+    import threading
+    from sailbench.harness.run.pair.reservation import PairReservation, try_reserve
+    loopback, lab = lg
+    coordinator(lab.coordinator).places()               # a session opened by the main thread first
+    out: dict = {}
+
+    def work():
+        try:
+            got = try_reserve(lab.lock_dir, lab.pair("ab"), "pair thread", lab)
+            out["held"] = isinstance(got, PairReservation) and got.held
+            results = ResultsFile("lg-thread", tmp_path, {"board": "ab"}, sinks=[HoldCheck(got.locks[0], every_s=0)])
+            with results:
+                results.add_record({"probe": "x"})
+            got.release()
+        except BaseException as e:      # noqa: BLE001 - reported below
+            out["error"] = e
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join(60)
+    assert "error" not in out, out.get("error")
+    assert out["held"]
+    assert coordinator(lab.coordinator).place("lg-ab").acquired is None
+
+
+def test_a_live_local_holder_is_never_adopted(lg):
+    """Same identity, another lock directory (another checkout's locks.dir): its process lives, so its
+    hold is not stale: busy, naming it."""
+    loopback, lab = lg
+    holder = Holder(other_lab(loopback, "same-host"), "board", "vc", host="bench-test")
+    try:
+        with pytest.raises(BoardBusyError, match=rf"pid {holder.proc.pid} "):
+            lock_for_board(lab, "vc", progress=lambda _m: None, wait_s=0.5).acquire()
+    finally:
+        holder.stop()

@@ -104,3 +104,14 @@ def test_debugger_from_the_place(monkeypatch):
         "versa-a", [], [], []))
     with pytest.raises(LabgridError, match="exports no JTAG debugger"):
         place_resolve.debugger(board(), "lab:20408")
+
+
+def test_nightly_leaves_boards_with_a_remote_nic_to_their_host():
+    eb = EtherboneConfig(ip="192.168.1.50")
+    assert place_resolve.nic_elsewhere(board(etherbone=eb)) == "bench2"
+    assert place_resolve.nic_elsewhere(board()) is None                       # UART only: runs anywhere
+    local = BoardConfig(name="vl", kind="hardware", profile="versa-ecp5", etherbone=eb,
+                        labgrid=LabgridPlace(place="versa-l", host="localhost"))
+    assert place_resolve.nic_elsewhere(local) is None
+    plain = BoardConfig(name="vp", kind="hardware", profile="versa-ecp5", serial="/dev/ttyUSB1", etherbone=eb)
+    assert place_resolve.nic_elsewhere(plain) is None

@@ -26,11 +26,23 @@ def test_another_clock_is_another_build(tmp_path):
     assert sim_build_dir(tmp_path, VERSA, SimOptions(sys_clk_hz=60_000_000))[1] not in (h50, h75)
 
 
-def test_the_clocker_keeps_the_boards_clock_ratio():
-    from sailbench.gateware.sim import SIM_IO_CLOCKER_HZ, SIM_SYS_CLOCKER_HZ, sim_sys_clocker_hz
-    assert sim_sys_clocker_hz(75_000_000) == SIM_SYS_CLOCKER_HZ == 1_000_000
-    period_io, period_sys = 10**12 // SIM_IO_CLOCKER_HZ, 10**12 // sim_sys_clocker_hz(50_000_000)
-    assert period_sys / period_io == pytest.approx(125 / 50, rel=1e-5)     # I/O 125 MHz : sys 50 MHz
+@pytest.mark.parametrize("sys_clk_hz", [75_000_000, 50_000_000, 60_000_000, 100_000_000, 33_333_333])
+def test_the_clockers_keep_the_boards_clock_ratio_exactly(sys_clk_hz):
+    from fractions import Fraction
+    from litex.build.sim.config import SimConfig
+    from sailbench.gateware.sim import sim_clockers_hz
+    io_hz, sys_hz = sim_clockers_hz(sys_clk_hz)
+    period_io, period_sys = 10**12 // io_hz, 10**12 // sys_hz           # as LiteX's clocker computes them
+    assert Fraction(period_sys, period_io) == Fraction(125_000_000, sys_clk_hz)
+    cfg = SimConfig()                                                   # LiteX finds an integer timebase
+    cfg.add_clocker("sys_clk", freq_hz=io_hz)
+    cfg.add_clocker("core_clk", freq_hz=sys_hz)
+    cfg.get_json()
+
+
+def test_75_mhz_keeps_the_clockers_it_always_had():
+    from sailbench.gateware.sim import SIM_IO_CLOCKER_HZ, SIM_SYS_CLOCKER_HZ, sim_clockers_hz
+    assert sim_clockers_hz(75_000_000) == (SIM_IO_CLOCKER_HZ, SIM_SYS_CLOCKER_HZ) == (1_666_666, 1_000_000)
 
 
 def test_the_harness_passes_the_clock_and_refuses_a_silly_one(tmp_path, monkeypatch):

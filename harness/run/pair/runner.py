@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from sailbench.harness.board.place_lock import HoldCheck
 from sailbench.harness.config.lab import Lab
 from sailbench.harness.judge.constants import INTERCARD, load_constants
 from sailbench.harness.judge.timing import timing_reason
@@ -288,6 +289,8 @@ class PairRun:
             on_busy=self._on_busy, cancelled=lambda: bool(self.cancel_flag),
             on_reserved=self._on_reserved)
         session = self.session
+        for lock in session.reservation.locks:      # a labgrid place is re-checked between records
+            self.results.sinks.append(HoldCheck(lock))
         self.results.set_section("pair", session.to_dict())
         hello = session.upstream.hello or {}
         self.results.update_provenance(board=session.pair.name, gateware_hash=hello.get("build_hash"),
