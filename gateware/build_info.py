@@ -1,4 +1,4 @@
-"""Build inputs hash and the manifest a build leaves for the host.
+"""Build inputs hash, and the versions of the packages and tools a build is made with.
 
 The hash covers everything that changes the gateware: the profile, the
 target options, every gateware source file and the versions of the LiteX

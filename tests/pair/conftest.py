@@ -34,7 +34,7 @@ def pair_lab(tmp_path: Path):
 
 @pytest.fixture(scope="session")
 def pair_lanes() -> list[int]:
-    """Lane probes in the simulated pair's build (built if needed); [] before the lane integration."""
+    """Lane probes in the simulated pair's build (built if needed)."""
     from sailbench.harness.build.cache import ensure_pair_build
     from sailbench.harness.build.manifest import read_build_manifest
     from sailbench.harness.transport.regmap import RegisterMap
@@ -46,6 +46,9 @@ def pair_lanes() -> list[int]:
 
 @pytest.fixture
 def needs_lanes(pair_lanes):
+    """The lane indexes; a build without lane probes FAILS the lane tests (it used to skip them, so a lost
+    lane probe went unnoticed): every simulated pair build has one per lane."""
     if not pair_lanes:
-        pytest.skip("the simulated pair's build has no lane probes (gateware/sim_pair.py without lane<i> CSRs)")
+        pytest.fail("the simulated pair's build has no lane probes (gateware/sim_pair.py without lane<i> CSRs): "
+                    "the lane tests cannot measure anything", pytrace=False)
     return pair_lanes
