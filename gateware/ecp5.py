@@ -44,6 +44,7 @@ from sailbench.gateware import pnr_report
 from sailbench.gateware.build_info import package_versions, project_version
 from sailbench.gateware.csr_export import lane_csr_fields
 from sailbench.gateware.dram_info import dram_manifest
+from sailbench.gateware.dram_pins import write_dram_pins
 from sailbench.gateware.manifest import BuildManifest, manifest_exists, write_manifest
 from sailbench.gateware.ecp5_options import BUILD_NAME, TARGET, Ecp5Options, ecp5_build_dir, tool_versions
 from sailbench.gateware.profiles import BoardProfile, ProfileError, buildable_profile
@@ -215,6 +216,7 @@ def build(profile: BoardProfile, options: Ecp5Options, build_root: Path, log=pri
     shutil.copyfile(gw / f"{BUILD_NAME}.bit", out / f"{BUILD_NAME}.bit")
     manifest = dataclasses.replace(host_manifest(soc, profile, options, h, report),
                                    build_seconds=round(time.monotonic() - t0, 1), step_seconds=seconds)
+    write_dram_pins(out, profile)
     write_manifest(out, manifest)
     log(report.render())
     log(f"[ecp5 build] done in {time.monotonic() - t0:.0f} s: {out}")

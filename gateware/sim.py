@@ -38,7 +38,9 @@ from litex.soc.interconnect import stream
 
 from sailbench.gateware.build_info import compile_jobs, package_versions, project_version
 from sailbench.gateware.csr_export import lane_csr_fields
+from sailbench.gateware.cores.dfi_faults import DfiFaultInjector
 from sailbench.gateware.dram_info import dram_manifest
+from sailbench.gateware.dram_pins import write_dram_pins
 from sailbench.gateware.manifest import BuildManifest, EtherboneInfo, HostLinkInfo, UartInfo, manifest_exists, write_manifest
 from sailbench.gateware.profiles import BoardProfile, get_profile
 from sailbench.gateware.sim_options import TARGET, SimOptions, sim_build_dir
@@ -197,7 +199,8 @@ class SimProbeSoC(ProbeSoC):
             phy = SDRAMPHYModel(module=module, settings=ecp5ddrphy_like_settings(d.data_width, sys_clk_hz),
                                 clk_freq=sys_clk_hz)
             self.sdrphy = phy
-            self.add_probe_dram(phy, module)
+            self.dfi_faults = DfiFaultInjector(phy)      # broken wiring on demand (DRAM line tests)
+            self.add_probe_dram(self.dfi_faults, module)
         if options.with_ethernet and profile.has_ethernet:
             self.ethphy = SimGbePHY(platform.request("eth", 0))
             self.add_probe_etherbone(self.ethphy, ip_address=SOC_IP, mac_address=SOC_MAC)
@@ -237,6 +240,7 @@ def build(profile: BoardProfile, options: SimOptions, build_root: Path, log=prin
                   jobs=compile_jobs())
     log(f"[sim build] Verilog generated in {time.monotonic() - t0:.1f} s; compiling with Verilator")
     compile_vsim(out)
+    write_dram_pins(out, profile, simulated=True)
     write_manifest(out, host_manifest(soc, profile, options, h, build_seconds=round(time.monotonic() - t0, 1)))
     log(f"[sim build] done in {time.monotonic() - t0:.1f} s: {out}")
     return out

@@ -51,7 +51,7 @@ def sim_inputs(profile: BoardProfile, options: SimOptions) -> dict:
 
 
 # What the simulated board is built from (see build_info.build_hash).
-SIM_SOURCES = ("__init__.py", "build_info.py", "manifest.py", "csr_export.py", "verilator.py", "profiles.py", "soc.py", "sim.py", "sim_options.py", "dram_info.py",
+SIM_SOURCES = ("__init__.py", "build_info.py", "manifest.py", "csr_export.py", "verilator.py", "profiles.py", "soc.py", "sim.py", "sim_options.py", "dram_info.py", "dram_pins.py",
                "cores/*.py", "cores/*/*.py")
 
 

@@ -157,11 +157,15 @@ def _parser() -> argparse.ArgumentParser:
 
     u = sub.add_parser("bringup", help="staged bring-up checks of one board, stopping at the first failure",
                        description="Stages in order: tool present, cable detects, load, identifier, scratch, "
-                                   "DRAM BIST small, Ethernet link, SerDes lock. Stops at the first failing "
-                                   "stage and says what to check next. A pass clears the board's quarantine.")
+                                   "DRAM leveling, DRAM lines (data, mask, address and bank lines named by ball "
+                                   "and net), DRAM BIST small, [DRAM BIST full], Ethernet link, SerDes lock. "
+                                   "Stops at the first failing stage and says what to check next. A pass clears "
+                                   "the board's quarantine. Writes results/bringup-<run-id>.json and .html.")
     u.add_argument("--board", required=True, help="board name from lab.yaml")
     u.add_argument("--lock-wait", type=_seconds0, help="seconds to wait for a board another run holds "
                                                    "(default: lab.yaml locks.wait_s)")
+    u.add_argument("--full", action="store_true", help="after the line tests, write and check the whole DRAM "
+                                                       "with the BIST (progress, rate)")
 
     bl = sub.add_parser("build", help="build a board's gateware: the bitstream and its timing report (or the "
                                       "simulation for a kind: sim board)",
@@ -292,7 +296,7 @@ def _cmd_nightly(args, lab) -> int:
 
 def _cmd_bringup(args, lab) -> int:
     from sailbench.harness.run.bringup import render_bringup, run_bringup
-    report = run_bringup(lab, args.board, progress=_progress, lock_wait_s=args.lock_wait)
+    report = run_bringup(lab, args.board, progress=_progress, lock_wait_s=args.lock_wait, full=args.full)
     print()
     print(render_bringup(report))
     return report.exit_code

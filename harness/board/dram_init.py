@@ -316,9 +316,30 @@ def init_dram(board_name: str, csr: CsrClient, dram: DramInfo,
             leveling = read_leveling(Ecp5ReadLeveling(dfii, csr, phy), progress)
     finally:
         dfii.control(CONTROL_HARDWARE)
-    bad = [m.module for m in leveling if m.window is None]
+    bad = [m for m in leveling if m.window is None]
     if bad:
-        raise BoardError(f"DRAM read leveling found no working read delay for byte lane(s) "
-                         f"{', '.join(map(str, bad))}; check the DDR3 module and the build's DRAM profile",
-                         board=board_name)
+        raise LevelingError("DRAM read leveling: " + "; ".join(lane_diagnosis(m) for m in bad)
+                            + "; check the DDR3 module and the build's DRAM profile", board=board_name,
+                            leveling=leveling)
     return DramInitResult(len(dram.init_sequence), leveling, time.monotonic() - t0)
+
+
+class LevelingError(BoardError):
+    """Read leveling found a byte lane with no working delay; `leveling` keeps the whole scan
+    (the bring-up report draws it)."""
+
+    def __init__(self, message: str, *, board: str | None = None, leveling: list[ModuleLeveling] = ()):
+        super().__init__(message, board=board)
+        self.leveling = list(leveling)
+
+
+def lane_diagnosis(m: ModuleLeveling) -> str:
+    """What a lane's scan says, in a bring-up engineer's words."""
+    if m.window is None:
+        if any(e == 0 for row in m.scan.values() for e in row):
+            return f"byte lane {m.module} passes only at isolated taps: DQS{m.module} timing is marginal"
+        return f"byte lane {m.module} never passes: DQS{m.module} or its termination"
+    width = m.window[1] - m.window[0] + 1
+    text = (f"byte lane {m.module}: bitslip {m.bitslip}, delay {m.delay} "
+            f"(window {m.window[0]}..{m.window[1]}, {width} taps)")
+    return text + ("" if m.verified else ", NOT verified at the centre")

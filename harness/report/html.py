@@ -17,6 +17,7 @@ from typing import Any
 
 from sailbench.harness.judge.regression import figure_key, size_text
 from sailbench.harness.report.model import BoardReport, RunReport
+from sailbench.harness.report.leveling import CSS as EYE_CSS, leveling_for_results
 from sailbench.harness.report.svg import Bar, LineChart, Series, bar_chart, line_chart
 from sailbench.harness.report.sweep import sweep_chart, sweep_points
 from sailbench.harness.units import mb_per_s, percent, ratio_text
@@ -273,7 +274,8 @@ def _board_section(board: BoardReport, report_dir: Path | None) -> str:
                 pass
         parts.append(f'<p>Results file: <a href="{escape(shown)}">{escape(board.results_path)}</a></p>')
     if data:
-        parts += [_figures_table(data), _rates_plot(data, board.board), _sweep_section(data, board.board)]
+        parts += [_figures_table(data), _rates_plot(data, board.board), _sweep_section(data, board.board),
+                  leveling_for_results(data)]
     parts.append(_trend_section(board))
     if data:
         parts += [_messages(data), _measured_invariants(data), _provenance(data)]
@@ -298,7 +300,7 @@ def render_html(report: RunReport, report_dir: Path | None = None) -> str:
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(report.title)}</title>
-<style>{CSS}</style></head>
+<style>{CSS}{EYE_CSS}</style></head>
 <body>
 <h1>{escape(report.title)}</h1>
 <p class="muted">{escape(report.kind)} run <code>{escape(report.run_id)}</code>, started {escape(report.started)}
