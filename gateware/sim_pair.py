@@ -33,6 +33,7 @@ from sailbench.gateware.manifest import BuildManifest, LaneInfo, PairBoard, mani
 from sailbench.gateware.profiles import BoardProfile, get_profile
 from sailbench.gateware.sim import SIM_IO_CLOCKER_HZ, SIM_SYS_CLOCKER_HZ
 from sailbench.gateware.sim_pair_options import ROLES, TARGET, pair_build_dir
+from sailbench.gateware.cores.lane_group import LaneGroup
 from sailbench.gateware.cores.lane_probe import WORD_CLK_HZ, LaneProbe
 from sailbench.gateware.sim_models.lane_faults import LaneFaults
 from sailbench.gateware.sim_models.serdes_model import SerDesLinkModel
@@ -115,6 +116,8 @@ class SimPairTop(LiteXModule):
             setattr(self, f"link{i}", link)
             up.add_lane(i, link.a, link.b_to_a)       # upstream receives b->a
             down.add_lane(i, link.b, link.a_to_b)     # downstream receives a->b
+        for soc in self.boards.values():              # all lanes started and latched at once (lane_group_*)
+            soc.lane_group = LaneGroup(soc.lane_probes, soc.cycles.count)
 
 
 def _config(ports: dict[str, int]) -> SimConfig:

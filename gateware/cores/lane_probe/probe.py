@@ -58,6 +58,9 @@ class LaneProbe(LiteXModule):
         self.rx_ready = Signal()
         self.tx_ready = Signal(reset=1)
         self.rx_idle = Signal()
+        # sys pulses from a LaneGroup (gateware/cores/lane_group.py): every lane started / latched at once
+        self.group_start = Signal()
+        self.group_latch = Signal()
 
         self.control = CSRStorage(fields=[
             CSRField("enable", size=1, reset=1, description="0 holds the lane Down (local reset)."),
@@ -135,16 +138,16 @@ class LaneProbe(LiteXModule):
             rx.error_threshold.eq(level(self.error_threshold.storage, rx_cd)),
             rx.error_hold.eq(level(self.error_hold.storage, rx_cd)),
             rx.clear.eq(pulse(self.clear.re, rx_cd)),
-            rx.latch.eq(pulse(self.latch.re, rx_cd)),
+            rx.latch.eq(pulse(self.latch.re | self.group_latch, rx_cd)),
             tx.prbs_config.eq(level(fields.tx_prbs, tx_cd)),
             tx.aligned.eq(level(rx.aligned, tx_cd, rx_cd)),
             tx.link_up.eq(level(rx.up, tx_cd, rx_cd)),
             tx.payload_words.eq(level(self.payload_words.storage, tx_cd)),
             tx.count.eq(level(self.count.storage, tx_cd)),
-            tx.start.eq(pulse(self.start.re, tx_cd)),
+            tx.start.eq(pulse(self.start.re | self.group_start, tx_cd)),
             tx.stop.eq(pulse(self.stop.re, tx_cd)),
             tx.clear.eq(pulse(self.clear.re, tx_cd)),
-            tx.latch.eq(pulse(self.latch.re, tx_cd)),
+            tx.latch.eq(pulse(self.latch.re | self.group_latch, tx_cd)),
         ]
         live = Cat(rx.state, rx.stage, serdes_ready, rx.signal, rx.partner_aligned, rx.prbs_locked)
         if rx_cd == "sys":
