@@ -6,8 +6,9 @@ latest run that measured each quantity gives it:
 
     LOCAL_DDR   the lower of DDR write and read sequential (summary figures), as the bench judges it
     HOST_LINK   the lower of the two judged host-link directions (not the sweep points)
-    INTERCARD   the lower direction of a pair total over the card's full lane set (4 lanes); a pair
-                with fewer lanes measured describes no INTERCARD and is not used
+    INTERCARD   the lower direction of a judged pair total over the card's full lane set (4 lanes)
+                measured in one hardware window; fewer lanes, or a sum of separate per-lane windows,
+                describe no INTERCARD and are not used
 Each figure says which run and build it comes from. This is a report: it changes no run's outcome.
 """
 from __future__ import annotations
@@ -105,7 +106,11 @@ def _hostlink(rec: dict[str, Any]) -> float | None:
 
 
 def _intercard(rec: dict[str, Any]) -> float | None:
-    ok = rec.get("quantity") == "pair total" and len(rec.get("lanes_measured") or []) == DESIGN_LANES
+    """A pair total that is INTERCARD: all 4 lanes, measured in one hardware window (a sum of separate
+    per-lane windows is not a measured aggregate), and judged (not "not judged")."""
+    judged = (rec.get("verdict") or {}).get("verdict") not in (None, "not judged")
+    ok = (rec.get("quantity") == "pair total" and len(rec.get("lanes_measured") or []) == DESIGN_LANES
+          and rec.get("one_window") is True and judged)
     return rec.get("total_bytes_per_s") if ok else None
 
 

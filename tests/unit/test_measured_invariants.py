@@ -14,9 +14,10 @@ def host(rate, direction="board_to_host", sweep=False):
     return rec | ({"sweep": True} if sweep else {})
 
 
-def pair_total(total, lanes=(0, 1, 2, 3), direction="upstream->downstream"):
+def pair_total(total, lanes=(0, 1, 2, 3), direction="upstream->downstream", one_window=True):
+    verdict = "holds" if len(lanes) == 4 and one_window else "not judged"
     return {"probe": "pair", "quantity": "pair total", "direction": direction, "lanes_measured": list(lanes),
-            "total_bytes_per_s": total}
+            "total_bytes_per_s": total, "one_window": one_window, "verdict": {"verdict": verdict}}
 
 
 def store(history, run_id, board, build, simulated, records, profile="versa-ecp5"):
@@ -32,6 +33,7 @@ def test_invariants_on_the_latest_measured_figures_name_their_runs(tmp_path):
                                                 host(121.4e6, "host_to_board"), host(10e6, sweep=True)])
         store(h, "pair1", "sim-pair", "p1", True, [pair_total(490e6), pair_total(488e6, direction="downstream->upstream")])
         store(h, "pair2", "sim-pair", "p2", True, [pair_total(370e6, lanes=(0, 2, 3))])     # 3 lanes: no INTERCARD
+        store(h, "pair3", "sim-pair", "p3", True, [pair_total(480e6, one_window=False)])    # a sum of windows: none
         store(h, "hw", "versa", "h1", False, [ddr(50e6)])                                   # hardware: apart
         m = measured_invariants(h, "versa-ecp5", simulated=True)
     assert m.missing == []
