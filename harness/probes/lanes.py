@@ -29,7 +29,8 @@ PATTERNS = {"prbs7": 1, "prbs15": 2, "prbs31": 3}     # 0 = 8b/10b (idles, frame
 FIELDS = {"control": ("enable", "tx_prbs", "rx_prbs"),
           "status": ("state", "stage", "partner_aligned", "prbs_locked", "tx_busy")}
 COUNTERS = ("prbs_bits", "prbs_errors", "prbs_lock_losses", "tx_frames", "tx_bytes", "rx_frames", "rx_bytes",
-            "rx_gaps", "rx_bad_frames", "rx_first_cycle", "rx_last_cycle", "rx_cycles")
+            "rx_gaps", "rx_bad_frames", "rx_first_cycle", "rx_last_cycle", "rx_cycles", "tx_cycles")
+GROUP = "lane_group"     # gateware/cores/lane_group.py: every lane started / latched in one sys cycle
 FAULTS = ("error_every", "error_at", "error_at_enable", "error_mask", "cut", "lock_delay")
 
 
@@ -112,6 +113,23 @@ class Lanes:
             out[i] = {c: v[reg(i, c)] for c in COUNTERS}
         return out
 
+    # -- the lane group: all lanes at once ---------------------------------------------------------
+    @property
+    def has_group(self) -> bool:
+        """The build has a lane group (every lane started and latched in the same sys cycle)."""
+        return f"{GROUP}_latch" in self.csr.regmap
+
+    def group_latch(self) -> dict[str, Any]:
+        """Latch every lane's counters in one sys cycle: {"sys_cycle": the SoC cycle counter at that instant,
+        "lanes": {lane: counters}}. Without a lane group: each lane latched on its own (sys_cycle None)."""
+        if not self.has_group:
+            return {"sys_cycle": None, "lanes": self.counters()}
+        self.csr.write(f"{GROUP}_latch", 1)
+        names = [f"{GROUP}_latch_cycle"] + [reg(i, c) for i in self.lanes for c in COUNTERS]
+        v = self.csr.read_many(names)
+        return {"sys_cycle": v[f"{GROUP}_latch_cycle"],
+                "lanes": {i: {c: v[reg(i, c)] for c in COUNTERS} for i in self.lanes}}
+
     def clear(self) -> None:
         for i in self.lanes:
             self.csr.write(reg(i, "clear"), 1)
@@ -149,5 +167,9 @@ class Lanes:
         for i in self.lanes:
             self.csr.write(reg(i, "payload_words"), payload_bytes // 2)
             self.csr.write(reg(i, "count"), frames)
+        if self.has_group:          # these lanes start in the same sys cycle
+            self.csr.write(f"{GROUP}_mask", sum(1 << i for i in self.lanes))
+            self.csr.write(f"{GROUP}_start", 1)
+            return
         for i in self.lanes:
             self.csr.write(reg(i, "start"), 1)

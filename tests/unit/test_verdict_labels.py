@@ -217,8 +217,9 @@ def test_a_timing_failed_build_measures_but_does_not_judge(tmp_path, monkeypatch
 def test_a_pair_whose_lane_clock_fails_timing_is_not_judged():
     from sailbench.harness.judge.pair import LaneRate, judge_direction
     from sailbench.harness.run.pair.runner import withhold_on_timing
-    rates = [LaneRate(i, "upstream->downstream", 10, 10_000, 0, 9_999, 62.5e6) for i in range(4)]
-    j = judge_direction("upstream->downstream", rates, 500e6, 0.1, 0.25)
+    from sailbench.harness.judge.pair import GroupWindow
+    rates = [LaneRate(i, "upstream->downstream", 10, 10_000, 0, 9_999, 62.5e6, latch_cycle=20_000) for i in range(4)]
+    j = judge_direction("upstream->downstream", rates, 500e6, 0.1, 0.25, GroupWindow(30_000, 75e6))
     assert withhold_on_timing(j, [{"failing_clocks": []}, {}]) is j
     assert withhold_on_timing(j, [{"failing_clocks": ["eth_rx"]}, {}]) is j      # not a lane clock
     held = withhold_on_timing(j, [{"failing_clocks": []}, {"failing_clocks": ["lane2_word"]}])
@@ -230,8 +231,9 @@ def test_the_pair_table_marks_a_simulated_pair():
     from sailbench.harness.judge.pair import LaneRate, judge_direction
     from sailbench.harness.run.pair.runner import PairResult
     from sailbench.harness.run.pair.table import render_pair
-    rates = [LaneRate(i, "upstream->downstream", 10, 10_000, 0, 9_999, 62.5e6) for i in range(4)]
-    j = judge_direction("upstream->downstream", rates, 250e6, 0.1, 0.25)
+    from sailbench.harness.judge.pair import GroupWindow
+    rates = [LaneRate(i, "upstream->downstream", 10, 10_000, 0, 9_999, 62.5e6, latch_cycle=20_000) for i in range(4)]
+    j = judge_direction("upstream->downstream", rates, 250e6, 0.1, 0.25, GroupWindow(30_000, 75e6))
     result = PairResult("r", Path("/nonexistent.json"), {}, "measured pair 'p'", None, rates, [], [j], [], {},
                         simulated=True)
     line = next(x for x in render_pair(result).splitlines() if x.startswith("pair up->down"))

@@ -24,7 +24,8 @@ from typing import Any, Callable
 
 from sailbench.harness.board.board import Board
 from sailbench.harness.errors import SailbenchError
-from sailbench.harness.probes.lanes import Lanes, lane_indexes
+from sailbench.harness.probes.clock import rate_clock_hz
+from sailbench.harness.probes.lanes import GROUP, Lanes, lane_indexes
 
 EXIT_NO_BOARD = 3
 
@@ -65,6 +66,10 @@ class Pod:
             "lane_states": lambda a: _keys(self.lanes(a).states()),
             "lane_counters": lambda a: {"word_clk_hz": self.lanes(a).word_clk_hz(),
                                         "lanes": _keys(self.lanes(a).counters())},
+            "lane_group_latch": lambda a: {**(g := self.lanes(a).group_latch()), "lanes": _keys(g["lanes"]),
+                                           "word_clk_hz": self.lanes(a).word_clk_hz()},
+            "sys_clock": lambda a: rate_clock_hz(self.board, float(a["tolerance"]),
+                                                 float(a.get("seconds", 1.0))).to_record(),
             "lane_clear": lambda a: self.lanes(a).clear(),
             "prbs": lambda a: self.lanes(a).prbs(a.get("pattern")),
             "fault": lambda a: self.lanes({"lanes": [a["lane"]]}).fault(a["lane"], **a.get("knobs", {})),
@@ -147,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_NO_BOARD
     try:
         _send({"event": "hello", "rank": a.rank, "role": a.role, "board": a.board, "identifier": board.identifier,
-               "lanes": lane_indexes(board.regmap), "sys_clk_hz": board.nominal_sys_clk_hz,
+               "lanes": lane_indexes(board.regmap), "lane_group": f"{GROUP}_latch" in board.regmap,
+               "sys_clk_hz": board.nominal_sys_clk_hz,
                "build_hash": board.build_hash,
                "failing_clocks": list(board.manifest.report.failing_clocks) if board.manifest.report else []})
         _progress(f"ready: {board.identifier}")

@@ -26,8 +26,8 @@ from sailbench.harness.judge.timing import timing_reason
 from sailbench.harness.judge.verdict import withhold
 from sailbench.harness.errors import (PairBusyError, PairCancelled, PairError, PairPendingError, PairRunFailed, PhaseError,
                             SailbenchError)
-from sailbench.harness.judge.pair import (DIRECTIONS, BitErrorRatio, DirectionJudgement, LaneRate, judge_direction,
-                                    lane_ceiling_bytes_per_s)
+from sailbench.harness.judge.pair import (DIRECTIONS, BitErrorRatio, DirectionJudgement, GroupWindow, LaneRate,
+                                          judge_direction, lane_ceiling_bytes_per_s)
 from sailbench.harness.run.pair.phase import Phase, PhaseMachine
 from sailbench.harness.run.pair.reservation import Busy
 from sailbench.harness.run.pair.session import Cancel, PairSession, open_pair_session
@@ -54,6 +54,7 @@ class PairSettings:
     payload_frames: int = 200
     payload_length: int = 2048        # bytes per frame (1024 words: 99.3 % of the 8b/10b ceiling)
     payload_timeout_s: float = 60.0
+    clock_seconds: float = 1.0        # sys clock measured against host time (hardware; nominal on a sim pair)
     # receiving-side fault knobs set before the link wait (simulated pair):
     #   {"role": "downstream", "lane": 1, "knobs": {"cut": 1}}
     faults: list[dict[str, Any]] = field(default_factory=list)
@@ -91,6 +92,7 @@ class PairResult:
     ranks: list[RankExit]
     steps: dict[str, Any]
     simulated: bool = False
+    word_clocks: list[dict[str, Any]] = field(default_factory=list)   # measured per lane, role and side
 
     @property
     def all_hold(self) -> bool:
@@ -107,7 +109,7 @@ def withhold_on_timing(j: DirectionJudgement, hellos: list[dict[str, Any]]) -> D
     why = timing_reason("pair", {"failing_clocks": failing})
     if not why:
         return j
-    verdict = withhold(j.verdict, why)
+    verdict = withhold(j.verdict, f"{j.verdict.reason}; {why}" if j.verdict.reason else why)
     return dataclasses.replace(j, verdict=verdict, message=j.message.replace(j.verdict.message, verdict.message))
 
 
@@ -301,11 +303,18 @@ class PairRun:
             raise KeyboardInterrupt
         steps = self._health_steps(session)
         lanes = [i for i in session.pair.lanes if all(i in (p.hello or {}).get("lanes", []) for p in session.pods)]
+        missing = [i for i in session.pair.lanes if i not in lanes]
         rates: list[LaneRate] = []
         bers: list[BitErrorRatio] = []
         judgements: list[DirectionJudgement] = []
+        self.word_clocks: list[dict[str, Any]] = []
+        if missing:   # lab.yaml says the pair has these lanes: a build without their probes is an error
+            self.results.add_error(f"pair '{session.pair.name}' ({session.pair.kind}): lab.yaml lists lane(s) "
+                                   f"{missing}, but its build has no lane probe for them; rebuild or fix "
+                                   f"pairs.{session.pair.name}.lanes")
         if not lanes:
-            link = LinkWait(SKIPPED, [], [], 0.0, "this build has no lane probes (the pair SoCs carry identifier, "
+            link = LinkWait(SKIPPED, list(session.pair.lanes), [], 0.0,
+                            "this build has no lane probes (the pair SoCs carry identifier, "
                             "scratch and cycle counter only); lane steps skipped")
         else:
             for f in s.faults:
@@ -314,12 +323,16 @@ class PairRun:
             link = wait_link_ready(session, lanes, s.link_timeout_s, s.step_timeout_s)
         self.results.set_section("link_wait", link.to_dict())
         self.progress(f"link-ready wait: {link.status} ({link.reason})")
+        down = [i for i in link.lanes if i not in link.lanes_up]
+        if down:
+            self.progress("link fault: " + ", ".join(f"lane {i} down" for i in down))
         if link.lanes_up:
-            rates = self._payload(session, link.lanes_up)       # first: PRBS leaves the lanes retraining
+            rates, windows = self._payload(session, link.lanes_up)       # first: PRBS leaves the lanes retraining
             bers = self._prbs(session, link.lanes_up)
             for direction in DIRECTIONS:
                 j = withhold_on_timing(judge_direction(direction, rates, constants[INTERCARD],
-                                                       self.lab.judgement.tolerance, self.lab.judgement.slack),
+                                                       self.lab.judgement.tolerance, self.lab.judgement.slack,
+                                                       windows.get(direction)),
                                        [p.hello or {} for p in session.pods])
                 judgements.append(j)
                 total = self.results.add_record({"probe": "pair", "quantity": "pair total", **j.to_dict()})
@@ -331,7 +344,8 @@ class PairRun:
             raise PairError("a pod did not end cleanly: " + "; ".join(r.text() for r in failed),
                             pair=session.pair.name, phase=self.phase.value)
         self.result = PairResult(self.run_id, self.results.path, session.to_dict(), session.placement_text(), link,
-                                 rates, bers, judgements, self.ranks, steps, simulated=session.pair.kind == "sim")
+                                 rates, bers, judgements, self.ranks, steps, simulated=session.pair.kind == "sim",
+                                 word_clocks=self.word_clocks)
         if link.status == TIMEOUT:
             self.results.add_error(f"link-ready wait timed out: {link.reason}; nothing was measured")
         status = self.results.judged_status()
@@ -353,11 +367,47 @@ class PairRun:
             self.results.add_record({"probe": "pod", "step": op, "results": out[op]})
         return out
 
+    def _sys_clocks(self, session: PairSession) -> dict[str, float]:
+        """Each board's sys clock: measured against host time on hardware, nominal on a simulated pair."""
+        tol = self.lab.judgement.clock_tolerance
+        got = self._both(session, "sys_clock", {"tolerance": tol, "seconds": self.settings.clock_seconds},
+                         self.settings.step_timeout_s + self.settings.clock_seconds)
+        for role, c in got.items():
+            self.results.add_record({**c, "role": role})
+            if not c.get("within_tolerance", True):
+                self.progress(f"WARNING: board '{c.get('board')}' sys clock off nominal; lane rates use the measured "
+                              "clock")
+        return {role: float(c["used_hz"]) for role, c in got.items()}
+
+    def _word_clock(self, role: str, side: str, lane: int, nominal: float, d_word: int, d_sys: int,
+                    sys_hz: float) -> float:
+        """A lane's word clock counted against sys in one hardware window (two lane group latches); recorded,
+        and warned about beyond judgement.clock_tolerance. The nominal clock when it cannot be counted."""
+        tol = self.lab.judgement.clock_tolerance
+        measured = d_word / d_sys * sys_hz if d_sys > 0 and d_word > 0 else None
+        rec = {"probe": "lane", "quantity": "word clock", "role": role, "side": side, "lane": lane,
+               "nominal_hz": nominal, "measured_hz": measured, "word_cycles": d_word, "sys_cycles": d_sys,
+               "sys_clk_hz": sys_hz, "tolerance": tol,
+               "deviation": measured / nominal - 1 if measured and nominal else None,
+               "source": "measured against sys in one window" if measured else "nominal (no lane group)"}
+        rec["within_tolerance"] = rec["deviation"] is None or abs(rec["deviation"]) <= tol
+        self.results.add_record(rec)
+        self.word_clocks.append(rec)
+        if not rec["within_tolerance"]:
+            self.progress(f"WARNING: board {role} lane {lane} {side} word clock measured {measured / 1e6:.4f} MHz vs "
+                          f"nominal {nominal / 1e6:.4f} MHz ({rec['deviation'] * 100:+.3f} %, tolerance "
+                          f"±{tol * 100:.2f} %); lane rates use the measured clock")
+        return measured or nominal
+
     @step(logger, "pair: payload phase")
-    def _payload(self, session: PairSession, lanes: list[int]) -> list[LaneRate]:
-        """Framed payload both ways on `lanes`; rates from the receivers' word-clock stamps."""
+    def _payload(self, session: PairSession, lanes: list[int]) -> tuple[list[LaneRate], dict[str, GroupWindow]]:
+        """Framed payload both ways on `lanes`, every lane started in one cycle and latched in one cycle by each
+        board's lane group; rates from the receivers' word-clock stamps, the word clocks counted against sys
+        between the two latches, and each direction's one-window aggregate."""
         s = self.settings
+        sys_hz = self._sys_clocks(session)
         self._both(session, "lane_clear", {"lanes": lanes})
+        before = self._both(session, "lane_group_latch", {"lanes": lanes})
         self._both(session, "payload_start", {"lanes": lanes, "frames": s.payload_frames, "length": s.payload_length})
         deadline = time.monotonic() + s.payload_timeout_s
         while True:
@@ -369,21 +419,33 @@ class PairRun:
                 break
             time.sleep(0.05)
         time.sleep(0.02)                      # the last frame's tail is a few words behind tx_busy
-        reads = self._both(session, "lane_counters", {"lanes": lanes})
-        out = []
+        reads = self._both(session, "lane_group_latch", {"lanes": lanes})
+        out: list[LaneRate] = []
+        windows: dict[str, GroupWindow] = {}
+        self.lane_clock: dict[tuple[str, int], float] = {}
         for role, got in reads.items():       # a board's receiver sees the other board's transmitter
             direction = "upstream->downstream" if role == "downstream" else "downstream->upstream"
             sender = reads["upstream" if role == "downstream" else "downstream"]["lanes"]
+            grouped = got["sys_cycle"] is not None and before[role]["sys_cycle"] is not None
+            d_sys = got["sys_cycle"] - before[role]["sys_cycle"] if grouped else 0
+            if grouped:
+                windows[direction] = GroupWindow(got["sys_cycle"], sys_hz[role])
             for lane in lanes:
-                v = got["lanes"][str(lane)]
+                v, v0 = got["lanes"][str(lane)], before[role]["lanes"][str(lane)]
+                nominal = float(got["word_clk_hz"])
+                clock = self._word_clock(role, "rx", lane, nominal, v["rx_cycles"] - v0["rx_cycles"], d_sys,
+                                         sys_hz[role])
+                self._word_clock(role, "tx", lane, nominal, v["tx_cycles"] - v0["tx_cycles"], d_sys, sys_hz[role])
+                self.lane_clock[(role, lane)] = clock
                 r = LaneRate(lane, direction, v["rx_frames"], v["rx_bytes"], v["rx_first_cycle"], v["rx_last_cycle"],
-                             float(got["word_clk_hz"]), v["rx_gaps"], lane_ceiling_bytes_per_s())
+                             clock, v["rx_gaps"], lane_ceiling_bytes_per_s(),
+                             latch_cycle=v["rx_cycles"] if grouped else None)
                 out.append(r)
                 self.results.add_record({"probe": "lane", "quantity": "payload",
                                          "frames_sent": sender[str(lane)]["tx_frames"],
                                          "bad_frames": v["rx_bad_frames"], "payload_bytes_per_frame": s.payload_length,
                                          **r.to_dict()})
-        return out
+        return out, windows
 
     @step(logger, "pair: PRBS phase")
     def _prbs(self, session: PairSession, lanes: list[int]) -> list[BitErrorRatio]:
@@ -409,7 +471,7 @@ class PairRun:
                 # both snapshots latched coherently: the bits, errors and cycles of the same window
                 b = BitErrorRatio(lane, direction, s.prbs_pattern, v["prbs_errors"] - v0["prbs_errors"],
                                   v["prbs_bits"] - v0["prbs_bits"], v["rx_cycles"] - v0["rx_cycles"],
-                                  float(got["word_clk_hz"]))
+                                  getattr(self, "lane_clock", {}).get((role, lane), float(got["word_clk_hz"])))
                 out.append(b)
                 self.results.add_record({"probe": "lane", "quantity": "prbs", "lock_losses": v["prbs_lock_losses"],
                                          "injected_bit_errors": injected.get((role, lane), 0), **b.to_dict()})

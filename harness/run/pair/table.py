@@ -17,9 +17,14 @@ def render_pair(result: PairResult) -> str:
                              simulated=result.simulated))
     for j in result.judgements:
         n = len(j.lanes_measured)
-        rows.append(TableRow(f"pair {SHORT[j.direction]} ({n} lane{'s' if n != 1 else ''} measured)",
+        how = "one window" if j.one_window else "separate windows"
+        rows.append(TableRow(f"pair {SHORT[j.direction]} ({n} of {DESIGN_LANES} lanes, {how})",
                              j.total_bytes_per_s, n * lane_ceiling_bytes_per_s(), j.verdict.constant,
                              j.verdict.constant_bytes_per_s, j.verdict.label, simulated=result.simulated))
+        if j.per_lane_bytes_per_s is not None:
+            rows.append(TableRow(f"pair {SHORT[j.direction]} PER LANE (mean of {n})", j.per_lane_bytes_per_s,
+                                 lane_ceiling_bytes_per_s(), j.verdict.constant, j.per_lane_share_bytes_per_s,
+                                 "per-lane share (reported)", simulated=result.simulated))
         if j.projection_bytes_per_s is not None:
             rows.append(TableRow(f"pair {SHORT[j.direction]} {DESIGN_LANES}-lane PROJECTION (not measured)",
                                  j.projection_bytes_per_s, DESIGN_LANES * lane_ceiling_bytes_per_s()))
@@ -27,8 +32,24 @@ def render_pair(result: PairResult) -> str:
     if result.link_wait is not None:
         lines.append(f"link-ready wait: {result.link_wait.status}: {result.link_wait.reason} "
                      f"({result.link_wait.waited_s:.2f} s)")
+        down = [i for i in result.link_wait.lanes if i not in result.link_wait.lanes_up]
+        if down:
+            lines.append("link fault: " + ", ".join(f"lane {i} down" for i in down))
     if rows:
         lines += ["", render_table(rows)]
+    for c in result.word_clocks:
+        if c.get("side") != "rx":
+            continue
+        sim = " (sim)" if result.simulated else ""
+        if c.get("measured_hz"):
+            state = "OK" if c["within_tolerance"] else "OFF NOMINAL"
+            lines.append(f"lane {c['lane']} {c['role']} RX word clock measured {c['measured_hz'] / 1e6:.4f} MHz{sim} "
+                         f"vs nominal {c['nominal_hz'] / 1e6:.4f} MHz ({c['deviation'] * 100:+.3f} %, tolerance "
+                         f"±{c['tolerance'] * 100:.2f} %, {c['word_cycles']} word / {c['sys_cycles']} sys cycles): "
+                         f"{state}")
+        else:
+            lines.append(f"lane {c['lane']} {c['role']} RX word clock NOMINAL {c['nominal_hz'] / 1e6:.4f} MHz "
+                         "(not counted: the build has no lane group)")
     for b in sorted(result.bers, key=lambda b: (b.direction, b.lane)):
         lines.append(f"lane {b.lane} {SHORT[b.direction]} {b.pattern} BER {b.text()} "
                      f"at {b.line_rate_bps / 1e9:.3f} Gb/s tested")
