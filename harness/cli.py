@@ -113,8 +113,8 @@ def _check_together(parser: argparse.ArgumentParser, args: argparse.Namespace) -
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="sailbench",
-        description="Hardware-in-the-loop bench for ECP5 sail cards: measure DDR (and later host-link and "
-                    "inter-card) bandwidth from hardware cycle counters and judge the Spanker scheduler's "
+        description="Hardware-in-the-loop bench for ECP5 sail cards: measure DDR, host-link and "
+                    "inter-card bandwidth from hardware cycle counters and judge the Spanker scheduler's "
                     "constants.",
         epilog="The simulated board 'sim' (the default) needs no hardware: the probe SoC runs under "
                "Verilator inside a network namespace (root needed). See README.md.")
