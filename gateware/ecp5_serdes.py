@@ -47,6 +47,7 @@ def add_lanes(soc, profile: BoardProfile, channels: list[SerDesChannel]) -> list
 
     Returns the manifest's description of each lane."""
     out = []
+    soc.lane_probes = []
     for i, ch in enumerate(channels):
         refclk_hz = profile.serdes_refclk.hz
         refclk = add_serdes_refclk(soc, profile)
@@ -62,6 +63,7 @@ def add_lanes(soc, profile: BoardProfile, channels: list[SerDesChannel]) -> list
         probe = LaneProbe(cycles=None, tx_cd=tx_cd, rx_cd=rx_cd, word_clk_hz=serdes.tx_clk_freq)
         attach_serdes_ecp5(probe, serdes)
         soc.add_module(name=f"lane{i}", module=probe)
+        soc.lane_probes.append(probe)     # csr_fields in the manifest (csr_export.lane_csr_fields)
         soc.add_module(name=f"lane{i}_clock",
                        module=ClockMeter({"tx": tx_cd, "rx": rx_cd}, cycles=soc.cycles.count))
         soc.platform.add_period_constraint(serdes.txoutclk, 1e9 / serdes.tx_clk_freq)

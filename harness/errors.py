@@ -114,7 +114,12 @@ class ResultsError(SailbenchError):
     """The results file could not be written (directory missing, not writable, disk full)."""
 
 
-class HistoryError(SailbenchError):
+class SinkError(SailbenchError):
+    """Something that follows a results file as it is written (a results sink) could not keep up.
+    Each sink raises this or its own subclass; the results file knows no particular sink."""
+
+
+class HistoryError(SinkError):
     """The history database could not be opened, migrated or written."""
 
 

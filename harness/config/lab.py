@@ -8,6 +8,7 @@ silently. Relative paths are resolved against the directory of lab.yaml.
 """
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import math
 import os
@@ -48,6 +49,27 @@ class SimConfig:
 
 
 @dataclass(frozen=True)
+class LabgridPlace:
+    """A board reached through a labgrid place: its serial port (and debugger) are
+    resolved from the place on every open; `host` is the exporter host that has it."""
+    place: str
+    host: str | None = None
+    coordinator: str | None = None       # lab.yaml labgrid.coordinator, copied here at load time
+
+    @property
+    def address(self) -> str:
+        """The coordinator's HOST:PORT: lab.yaml's, else $LG_COORDINATOR (ConfigError if neither)."""
+        value = self.coordinator or os.environ.get(ENV_COORDINATOR, "")
+        if not value:
+            raise ConfigError(f"place '{self.place}' needs a labgrid coordinator: set labgrid.coordinator "
+                              f"(HOST:PORT) in lab.yaml or ${ENV_COORDINATOR}", key="labgrid.coordinator")
+        try:
+            return _coordinator(value)
+        except _Invalid as e:
+            raise ConfigError(f"${ENV_COORDINATOR}: expected {e}, found {value!r}") from None
+
+
+@dataclass(frozen=True)
 class BoardConfig:
     name: str
     kind: str
@@ -61,6 +83,7 @@ class BoardConfig:
     timeout_s: float = 2.0
     tags: list[str] = field(default_factory=list)
     sim: SimConfig | None = None
+    labgrid: LabgridPlace | None = None  # a place on the lab's coordinator instead of serial/cable
 
 
 @dataclass(frozen=True)
@@ -74,6 +97,7 @@ class PairConfig:
     downstream: str                      # pulls PRSNT_N low (rank 1)
     lanes: tuple[int, ...] = (0, 1, 2, 3)
     tags: list[str] = field(default_factory=list)
+    place: str | None = None             # a labgrid pair place: both boards acquired all or nothing
 
     @property
     def boards(self) -> tuple[str, str]:
@@ -115,6 +139,14 @@ class LocksConfig:
     wait_s: float = 600.0          # how long a run waits for a board another run holds
 
 
+ENV_COORDINATOR = "LG_COORDINATOR"
+
+
+@dataclass(frozen=True)
+class LabgridConfig:
+    coordinator: str | None = None  # HOST:PORT; None: $LG_COORDINATOR
+
+
 @dataclass(frozen=True)
 class Lab:
     path: Path
@@ -126,6 +158,20 @@ class Lab:
     history: HistoryConfig = field(default_factory=HistoryConfig)
     locks: LocksConfig = field(default_factory=LocksConfig)
     pairs: dict[str, PairConfig] = field(default_factory=dict)
+    labgrid: LabgridConfig = field(default_factory=LabgridConfig)
+
+    @property
+    def coordinator(self) -> str:
+        """The labgrid coordinator's HOST:PORT (lab.yaml labgrid.coordinator, else $LG_COORDINATOR)."""
+        value = self.labgrid.coordinator or os.environ.get(ENV_COORDINATOR, "")
+        if not value:
+            raise ConfigError(f"a labgrid place needs a coordinator: set labgrid.coordinator (HOST:PORT) "
+                              f"or ${ENV_COORDINATOR}", path=str(self.path), key="labgrid.coordinator")
+        try:
+            return _coordinator(value)
+        except _Invalid as e:
+            raise ConfigError(f"${ENV_COORDINATOR}: expected {e}, found {value!r}",
+                              path=str(self.path)) from None
 
     def pair(self, name: str) -> PairConfig:
         try:
@@ -241,6 +287,15 @@ def _name(value: Any, what: str = "a name") -> str:
     return value
 
 
+def _profile(value: Any) -> str:
+    """A board profile gateware/profiles.py defines (checked here, at load time, not at first use)."""
+    from sailbench.gateware.profiles import PROFILES
+    name = _name(value, "a board profile name")
+    if name not in PROFILES:
+        raise _Invalid(f"a known board profile ({', '.join(sorted(PROFILES))})")
+    return name
+
+
 def _text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise _Invalid("a non-empty string")
@@ -309,6 +364,17 @@ def _ipv4(value: Any) -> str:
         raise _Invalid("an IPv4 address like 192.168.1.50") from None
 
 
+def _coordinator(value: Any) -> str:
+    what = "HOST:PORT of the labgrid coordinator, e.g. labhost:20408"
+    if not isinstance(value, str):
+        raise _Invalid(what)
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not re.fullmatch(r"[A-Za-z0-9_.\-\[\]:]+", host) \
+            or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise _Invalid(what)
+    return value
+
+
 def _ifname(value: Any) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,15}", value):
         raise _Invalid("a network interface name of at most 15 characters, e.g. enx001122334455")
@@ -372,11 +438,12 @@ class _Reader:
                              m.lines.get(name, 0)) from None
 
 
-_TOP_KEYS = ("boards", "default_board", "judgement", "scheduler", "results", "history", "locks", "pairs")
-_PAIR_KEYS = ("kind", "profile", "upstream", "downstream", "lanes", "tags")
+_TOP_KEYS = ("boards", "default_board", "judgement", "scheduler", "results", "history", "locks", "pairs",
+             "labgrid")
+_PAIR_KEYS = ("kind", "profile", "upstream", "downstream", "lanes", "tags", "place")
 _BOARD_KEYS = ("kind", "profile", "serial", "baudrate", "etherbone", "timeout_s", "tags")
-_KIND_KEYS = {"sim": _BOARD_KEYS + ("sim",),
-              "hardware": _BOARD_KEYS + ("cable", "cable_serial", "allow_timing_fail")}
+_KIND_KEYS = {"sim": _BOARD_KEYS + ("sim", "labgrid"),    # a sim board in a place: served elsewhere
+              "hardware": _BOARD_KEYS + ("cable", "cable_serial", "allow_timing_fail", "labgrid")}
 
 
 def _board(r: _Reader, name: str, value: Any, line: int) -> BoardConfig:
@@ -386,9 +453,9 @@ def _board(r: _Reader, name: str, value: Any, line: int) -> BoardConfig:
     kind = r.get(value, key, "kind", _kind)
     m = r.mapping(value, key, _KIND_KEYS[kind], line)
     if kind == "hardware":
-        profile = r.get(m, key, "profile", _name)
+        profile = r.get(m, key, "profile", _profile)
     else:
-        profile = r.get(m, key, "profile", _name, DEFAULT_SIM_PROFILE)
+        profile = r.get(m, key, "profile", _profile, DEFAULT_SIM_PROFILE)
     serial = r.get(m, key, "serial", _serial_url, None)
     etherbone = None
     if "etherbone" in m:
@@ -403,9 +470,19 @@ def _board(r: _Reader, name: str, value: Any, line: int) -> BoardConfig:
             raise r.error(f"the host and the board cannot both be {etherbone.ip}; host_ip is "
                           "the bench PC's address on the board's link", f"{ek}.host_ip",
                           e.lines["host_ip"])
-    if kind == "hardware" and serial is None and etherbone is None:
-        raise r.error("a hardware board needs a transport: set 'serial' (UART, e.g. /dev/ttyUSB1) "
-                      "or 'etherbone' (ip, port), or both", key, line)
+    labgrid = None
+    if "labgrid" in m:
+        lk = f"{key}.labgrid"
+        lg = r.mapping(m["labgrid"], lk, ("place", "host"), m.lines["labgrid"])
+        labgrid = LabgridPlace(place=r.get(lg, lk, "place", lambda v: _name(v, "a labgrid place name")),
+                               host=r.get(lg, lk, "host", lambda v: _name(v, "an exporter host name"), None))
+        for other in ("serial", "cable"):
+            if other in m:
+                raise r.error(f"'{other}' and 'labgrid' both set; a board in a labgrid place gets its serial "
+                              "port and debugger from the place, so drop one", f"{key}.{other}", m.lines[other])
+    if kind == "hardware" and serial is None and etherbone is None and labgrid is None:
+        raise r.error("a hardware board needs a transport: set 'serial' (UART, e.g. /dev/ttyUSB1), "
+                      "'etherbone' (ip, port) or 'labgrid' (place)", key, line)
     sim = None
     if kind == "sim":
         sk = f"{key}.sim"
@@ -424,7 +501,7 @@ def _board(r: _Reader, name: str, value: Any, line: int) -> BoardConfig:
         allow_timing_fail=r.get(m, key, "allow_timing_fail", _bool, False),
         timeout_s=r.get(m, key, "timeout_s", _number(0, what="seconds", lo_open=True), 2.0),
         tags=r.get(m, key, "tags", _tags, []),
-        sim=sim)
+        sim=sim, labgrid=labgrid)
 
 
 def _judgement(r: _Reader, value: Any, line: int) -> JudgementConfig:
@@ -480,11 +557,12 @@ def _pair(r: _Reader, name: str, value: Any, line: int, boards: dict[str, BoardC
     kind = r.get(m, key, "kind", _kind)
     pair = PairConfig(
         name=name, kind=kind,
-        profile=r.get(m, key, "profile", _name, DEFAULT_SIM_PROFILE if kind == "sim" else _MISSING),
+        profile=r.get(m, key, "profile", _profile, DEFAULT_SIM_PROFILE if kind == "sim" else _MISSING),
         upstream=r.get(m, key, "upstream", lambda v: _name(v, "a board name")),
         downstream=r.get(m, key, "downstream", lambda v: _name(v, "a board name")),
         lanes=r.get(m, key, "lanes", _lanes, (0, 1, 2, 3)),
-        tags=r.get(m, key, "tags", _tags, []))
+        tags=r.get(m, key, "tags", _tags, []),
+        place=r.get(m, key, "place", lambda v: _name(v, "a labgrid pair place name"), None))
     if pair.upstream == pair.downstream:
         raise r.error(f"upstream and downstream are both '{pair.upstream}'; a pair is two different boards",
                       f"{key}.downstream", m.lines.get("downstream", line))
@@ -503,6 +581,18 @@ def _pair(r: _Reader, name: str, value: Any, line: int, boards: dict[str, BoardC
             raise r.error(f"board '{board}' is kind {boards[board].kind}, profile {boards[board].profile}; a "
                           f"hardware pair of profile {pair.profile} needs hardware boards of that profile",
                           where, m.lines.get(role, line))
+    if pair.place is not None:
+        if kind == "sim":
+            raise r.error("a simulated pair runs its own simulation and has no labgrid place",
+                          f"{key}.place", m.lines["place"])
+        plain = [b for b in pair.boards if boards[b].labgrid is None]
+        if plain:
+            raise r.error(f"board '{plain[0]}' has no labgrid place; a pair place covers its boards' places, "
+                          f"so give each board 'labgrid: {{place: NAME}}'", f"{key}.place", m.lines["place"])
+        taken = {boards[b].labgrid.place for b in pair.boards}
+        if pair.place in taken:
+            raise r.error(f"'{pair.place}' is already a board's place; a pair place needs a name of its own",
+                          f"{key}.place", m.lines["place"])
     return pair
 
 
@@ -571,10 +661,35 @@ def load_lab(path: Path | str) -> Lab:
     locks = LocksConfig()
     if "locks" in top:
         locks = _locks(r, top["locks"], top.lines["locks"], base)
+    places: dict[str, str] = {}
+    for name, board in boards.items():
+        if board.labgrid is None:
+            continue
+        if board.labgrid.place in places:
+            raise r.error(f"place '{board.labgrid.place}' is already the place of board "
+                          f"'{places[board.labgrid.place]}'; one place per board", f"boards.{name}.labgrid.place",
+                          boards_map[name].lines.get("labgrid", 0))
+        places[board.labgrid.place] = name
+    labgrid = LabgridConfig()
+    if "labgrid" in top:
+        lg = r.mapping(top["labgrid"], "labgrid", ("coordinator",), top.lines["labgrid"])
+        labgrid = LabgridConfig(coordinator=r.get(lg, "labgrid", "coordinator", _coordinator, None))
+        boards = {name: b if b.labgrid is None else dataclasses.replace(
+                      b, labgrid=dataclasses.replace(b.labgrid, coordinator=labgrid.coordinator))
+                  for name, b in boards.items()}
     pairs = _pairs(r, top["pairs"], top.lines["pairs"], boards) if "pairs" in top else {}
+    seen: dict[str, str] = {}
+    for name, pair in pairs.items():
+        if pair.place is None:
+            continue
+        if pair.place in places or pair.place in seen:
+            other = f"board '{places[pair.place]}'" if pair.place in places else f"pair '{seen[pair.place]}'"
+            raise r.error(f"place '{pair.place}' is already the place of {other}; each pair place is its own",
+                          f"pairs.{name}.place", top["pairs"][name].lines.get("place", 0))
+        seen[pair.place] = name
     return Lab(path=path, boards=boards, judgement=judgement, constants_path=constants_path,
                results_dir=_relative(base, results_dir), default_board=default_board,
-               history=history, locks=locks, pairs=pairs)
+               history=history, locks=locks, pairs=pairs, labgrid=labgrid)
 
 
 def find_lab(explicit: str | None) -> Path:

@@ -5,8 +5,10 @@ what this link relies on:
 
 - One record per UDP packet (module docstring, "1 record per frame"); a
   record holds up to 255 writes and 255 reads (8-bit wcount/rcount in the
-  record header). Packets are encoded and decoded with LiteX's own classes
-  (litex/tools/remote/etherbone.py), big-endian, 32-bit addresses.
+  record header). Packets are encoded and decoded here in the layout of LiteX's
+  own classes (litex/tools/remote/etherbone.py; tests/unit/test_csr_fakeboards.py
+  checks the bytes against them), big-endian, 32-bit addresses; host code does
+  not import LiteX at run time.
 - Addresses are *byte* addresses: the gateware drops bits [1:0]
   (`base_addr[2:] + count` for writes, `data[2:]` for reads).
 - Writes are posted: a record with writes only produces no reply.
@@ -59,20 +61,16 @@ not answer).
 """
 from __future__ import annotations
 
-import logging
 import random
 import socket
 import struct
 import time
 from typing import Callable
 
-from litex.tools.remote.etherbone import (
-    EtherbonePacket, EtherboneReads, EtherboneRecord, EtherboneWrites, etherbone_magic,
-)
-
 from sailbench.harness.errors import BoardError, BoardGarbageError, BoardSilentError
+from sailbench.harness.steps import layer_logger
 
-log = logging.getLogger(__name__)
+log = layer_logger("transport")
 
 MAX_RECORD_WORDS = 255
 _DRAIN_LIMIT = 1000
@@ -84,8 +82,9 @@ class EtherboneLink:
     def __init__(self, ip: str, port: int = 1234, timeout_s: float = 0.5, retries: int = 5,
                  board: str | None = None, sock: socket.socket | None = None, *,
                  ack_addr: int | None = None, write_counter_addr: int | None = None,
-                 buffer_depth: int = 256):
+                 buffer_depth: int = 256, interface: str | None = None):
         self.ip = ip
+        self.interface = interface
         self.port = port
         self.name = f"udp://{ip}:{port}"
         self.board = board
@@ -188,10 +187,7 @@ class EtherboneLink:
 
     def probe(self) -> None:
         """Etherbone probe (pf=1): the SoC answers pr=1 without touching the bus."""
-        packet = EtherbonePacket(32)
-        packet.pf = 1
-        packet.encode()
-        request = bytes(packet.bytes) + bytes(4)  # padding payload, as CommUDP sends
+        request = _packet_header(probe_flag=True) + bytes(4)  # padding payload, as CommUDP sends
         self._transact(lambda tag: request, 0, "an Etherbone probe", probe=True)
 
     def close(self) -> None:
@@ -213,6 +209,12 @@ class EtherboneLink:
     def _setup_socket(self, sock: socket.socket | None) -> socket.socket:
         if sock is None:
             sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            if self.interface:
+                try:
+                    bind_to_interface(sock, self.interface)
+                except BoardError as e:
+                    sock.close()
+                    raise BoardError(str(e), board=self.board, port=self.name) from e.__cause__
         elif sock.family != socket.AF_INET or sock.type != socket.SOCK_DGRAM:
             raise BoardError("the socket given to EtherboneLink must be an IPv4 UDP socket",
                              board=self.board, port=self.name)
@@ -320,45 +322,95 @@ class EtherboneLink:
             f"UDP port {self.port}", board=self.board, port=self.name)
 
 
-def _encode(writes: list[int] | None, base: int, reads: list[int] | None, tag: int) -> bytes:
-    record = EtherboneRecord(addr_size=4)
-    if writes:
-        record.writes = EtherboneWrites(addr_size=4, base_addr=base, datas=writes)
-    if reads:
-        record.reads = EtherboneReads(addr_size=4, base_ret_addr=tag, addrs=reads)
-    packet = EtherbonePacket(addr_width=32)
-    packet.records = [record]
+def bind_to_interface(sock: socket.socket, interface: str) -> None:
+    """Send and receive on `sock` through network interface `interface` only (SO_BINDTODEVICE:
+    lab.yaml `etherbone.interface`, e.g. the USB NIC wired to the board), whatever the routes say."""
     try:
-        packet.encode()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, interface.encode())
+    except OSError as e:
+        raise BoardError(f"cannot bind the socket to network interface '{interface}' (lab.yaml "
+                         f"etherbone.interface): {e.strerror or e}; check `ip link` for its name "
+                         "(binding needs CAP_NET_RAW on kernels before 5.7)") from e
+
+
+ETHERBONE_MAGIC = 0x4e6f
+_VERSION = 1
+_PACKET_HEADER = 8          # magic, version and flags, address and port sizes, 4 bytes of padding
+_RECORD_HEADER = 4          # flags, byte enable, wcount, rcount
+_BYTE_ENABLE = 0xF
+_SIZES = (4 << 4) | 4       # 32-bit addresses, 32-bit ports
+
+
+def _packet_header(probe_flag: bool = False) -> bytes:
+    flags = (_VERSION << 4) | (1 if probe_flag else 0)
+    return struct.pack(">HBB4x", ETHERBONE_MAGIC, flags, _SIZES)
+
+
+def _encode(writes: list[int] | None, base: int, reads: list[int] | None, tag: int) -> bytes:
+    """One packet with one record: `writes` from byte address `base`, and/or `reads` whose reply
+    carries `tag` as its write base address."""
+    writes, reads = list(writes or []), list(reads or [])
+    if len(writes) > MAX_RECORD_WORDS or len(reads) > MAX_RECORD_WORDS:
+        raise ValueError(f"an Etherbone record holds at most {MAX_RECORD_WORDS} writes and reads")
+    try:
+        out = _packet_header() + struct.pack(">BBBB", 0, _BYTE_ENABLE, len(writes), len(reads))
+        if writes:
+            out += struct.pack(f">{1 + len(writes)}I", base, *writes)
+        if reads:
+            out += struct.pack(f">{1 + len(reads)}I", tag, *reads)
     except struct.error as e:
         raise ValueError(f"Etherbone words and addresses must be 32-bit unsigned: {e}") from None
-    return bytes(packet.bytes)
+    return out
+
+
+def _decode_records(data: bytes) -> list[tuple[int, int, int | None, list[int]]]:
+    """The records of a packet: (wcount, rcount, write base address, write data). ValueError when
+    a record is cut short."""
+    records = []
+    offset = _PACKET_HEADER
+    while len(data) > offset:
+        if len(data) < offset + _RECORD_HEADER:
+            raise ValueError("truncated record header")
+        wcount, rcount = data[offset + 2], data[offset + 3]
+        offset += _RECORD_HEADER
+        base, datas = None, []
+        if wcount:
+            chunk = data[offset:offset + 4 * (wcount + 1)]
+            if not chunk or len(chunk) % 4:
+                raise ValueError("truncated writes")
+            base, *datas = struct.unpack(f">{len(chunk) // 4}I", chunk)
+            offset += 4 * (wcount + 1)
+        if rcount:
+            chunk = data[offset:offset + 4 * (rcount + 1)]
+            if not chunk or len(chunk) % 4:
+                raise ValueError("truncated reads")
+            offset += 4 * (rcount + 1)
+        records.append((wcount, rcount, base, datas))
+    return records
 
 
 def _decode_reply(data: bytes, tags: set[int], words: int, probe: bool):
     """The reply's words; None for a stale reply; a string describing garbage
     (starting with "!" when it matches our request but is malformed)."""
-    if len(data) < 8 or int.from_bytes(data[:2], "big") != etherbone_magic:
+    if len(data) < _PACKET_HEADER or int.from_bytes(data[:2], "big") != ETHERBONE_MAGIC:
         return "not an Etherbone packet"
     pr = data[2] & 0x2
     if probe:
         return [] if pr else None
     if pr:
         return None  # a late probe reply
-    packet = EtherbonePacket(32, data)
     try:
-        packet.decode()
-    except (ValueError, IndexError, struct.error):
+        records = _decode_records(data)
+    except ValueError:
         return "undecodable Etherbone packet"
-    if len(packet.records) != 1:
-        return f"{len(packet.records)} records, LiteX answers with one"
-    record = packet.records[0]
-    if record.wcount == 0 or record.rcount != 0 or record.writes is None:
+    if len(records) != 1:
+        return f"{len(records)} records, LiteX answers with one"
+    wcount, rcount, base, got = records[0]
+    if wcount == 0 or rcount != 0 or base is None:
         return "a record without read data"
-    if record.writes.base_addr not in tags:
+    if base not in tags:
         return None
-    got = record.writes.get_datas()
-    if len(got) != words or record.wcount != words:
+    if len(got) != words or wcount != words:
         return f"!{len(got)} words in the reply, expected {words}"
     return got
 

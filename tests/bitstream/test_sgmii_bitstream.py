@@ -18,8 +18,8 @@ def test_sgmii_build_has_the_pcs_and_the_host_link_probes(sgmii_bitstream):
                  "hostlink_rx_packets", "hostlink_phy_rx_frames", "sdram_generator_start"):
         assert name in regs, name
     m = sgmii_bitstream.manifest
-    assert m["options"]["host_link"] == "sgmii" and m["host_link"]["phy"] == "sgmii"
-    assert m["lanes"] == 0                     # the SMA channel carries SGMII in this build
+    assert m.options["host_link"] == "sgmii" and m.host_link.phy == "sgmii"
+    assert m.lanes == 0                     # the SMA channel carries SGMII in this build
 
 
 def test_sgmii_build_fits_and_every_clock_passes(sgmii_bitstream):
@@ -27,7 +27,7 @@ def test_sgmii_build_fits_and_every_clock_passes(sgmii_bitstream):
     assert report.fits
     u = {x.resource: x for x in report.utilisation}
     assert u["DCUA"].used == 1 and u["PLL"].used >= 3         # CRG + the SGMII TX and RX PLLs
-    clocks = sgmii_bitstream.report_summary["clocks"]
+    clocks = sgmii_bitstream.report_summary.clocks
     assert {"sys", "eth_tx", "eth_rx"} <= set(clocks), clocks
     print("\n" + sgmii_bitstream.report_text)
     assert sgmii_bitstream.timing_passed, sgmii_bitstream.failing_summary()

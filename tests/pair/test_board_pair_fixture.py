@@ -1,4 +1,7 @@
 """The pytest `board_pair` fixture (--pair, --placement): named roles, one bench pod each."""
+import pytest
+
+pytestmark = pytest.mark.lab_pair
 
 
 def test_board_pair_gives_two_identified_pods(board_pair, pair_name):

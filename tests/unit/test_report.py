@@ -4,7 +4,8 @@ import re
 import xml.etree.ElementTree as ET
 
 from sailbench.harness.judge.constants import HOST_LINK, INTERCARD, LOCAL_DDR
-from sailbench.harness.report.html import render_html, sweep_points
+from sailbench.harness.report.html import render_html
+from sailbench.harness.report.sweep import sweep_points, write_sweep_svg
 from sailbench.harness.report.model import (INFRASTRUCTURE, MEASUREMENT, QUARANTINED, VERDICTS, BoardReport, RunReport,
                                   board_report, results_outcome)
 from sailbench.harness.report.svg import nice_ticks
@@ -91,6 +92,17 @@ def test_no_sweep_section_without_host_link_records():
 def test_sweep_points_prefer_the_sweep_records():
     pts = sweep_points(results())
     assert pts == {"board_to_host": [(64, 65.6e6, 67.8e6), (1472, 120.3e6, 120.6e6)]}
+
+
+def test_sweep_svg_file_is_the_reports_chart(tmp_path):
+    """The bench's results/<run-id>-hostlink-sweep.svg is the same chart the HTML page embeds."""
+    path = write_sweep_svg(tmp_path / "r-hostlink-sweep.svg", results(), "sim")
+    svg = path.read_text()
+    assert svg.startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in svg
+    assert "host-link goodput against payload size" in svg and "board_to_host 64 B: 65.6 MB/s" in svg
+    assert svg.strip() in page(results())
+    assert write_sweep_svg(tmp_path / "none.svg", results(with_hostlink=False), "sim") is None
+    assert not (tmp_path / "none.svg").exists()
 
 
 def test_regression_is_shown():

@@ -31,7 +31,7 @@ def test_written_after_every_step(tmp_path):
 
     results.add_record({"probe": "ddr", "bytes_per_s": 497.1e6, "file": tmp_path})
     assert load(results)["records"] == [{"probe": "ddr", "bytes_per_s": 497.1e6,
-                                         "file": str(tmp_path)}]
+                                         "file": str(tmp_path), "id": "r1"}]
     results.add_record({"probe": "ddr", "repeat": 2})
     assert len(load(results)["records"]) == 2
 
@@ -54,7 +54,7 @@ def test_bad_record_is_refused_and_file_kept(tmp_path):
         results.add_record({"bad": object()})
     with pytest.raises(ValueError):
         results.add_record({"rate": float("nan")})
-    assert load(results)["records"] == [{"ok": 1}]
+    assert load(results)["records"] == [{"ok": 1, "id": "r1"}]
     results.add_record({"ok": 2})
     assert len(load(results)["records"]) == 2
     with pytest.raises(ValueError):
@@ -67,7 +67,7 @@ def test_context_manager_records_interrupt(tmp_path):
             results.add_record({"step": 1})
             raise KeyboardInterrupt
     data = load(results)
-    assert data["status"] == "interrupted" and data["records"] == [{"step": 1}]
+    assert data["status"] == "interrupted" and data["records"] == [{"step": 1, "id": "r1"}]
     assert data["errors"][0]["type"] == "KeyboardInterrupt"
 
 
@@ -114,3 +114,31 @@ def test_git_revision_in_a_repo(tmp_path):
     (tmp_path / "f").write_text("1")
     run("add", "f")
     assert git_revision(tmp_path) == f"{sha}-dirty"
+
+
+def test_a_failing_sink_does_not_hide_the_runs_own_error(tmp_path):
+    """A sink that cannot follow raises SinkError (its own subclass); the results file lets the run's
+    error through without knowing which sink it was."""
+    from sailbench.harness.errors import SinkError
+
+    class BrokenSinkError(SinkError):
+        pass
+
+    class Sink:
+        def __init__(self):
+            self.broken = False
+
+        def run_updated(self, results):
+            if self.broken:
+                raise BrokenSinkError("sink gone")
+
+        def record_added(self, results, record):
+            pass
+
+    sink = Sink()
+    results = ResultsFile("r-sink", tmp_path, {"board": "sim"}, sinks=[sink])
+    sink.broken = True
+    with pytest.raises(RuntimeError, match="the run's own error"):
+        with results:
+            raise RuntimeError("the run's own error")
+    assert load(results)["errors"][0]["message"] == "the run's own error"

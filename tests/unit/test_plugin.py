@@ -1,0 +1,139 @@
+"""The pytest plugin in a child pytest (pytester): its options, its errors, what a session runs."""
+import pytest
+
+LAB = """\
+default_board: sim
+boards:
+  sim: {kind: sim}
+  versa: {kind: hardware, profile: versa-ecp5, serial: "socket://127.0.0.1:9", cable: ft2232}
+pairs:
+  p1: {kind: sim, profile: versa-ecp5, upstream: p1-up, downstream: p1-down, lanes: 4}
+"""
+
+TESTS = """\
+import pytest
+
+def test_dev():
+    pass
+
+@pytest.mark.board
+def test_on_board(board_name, lab):
+    assert board_name in lab.boards
+
+@pytest.mark.board
+@pytest.mark.sim_only
+def test_sim_fault():
+    pass
+
+@pytest.mark.constants
+@pytest.mark.board
+def test_judged_board():
+    pass
+
+@pytest.mark.constants
+@pytest.mark.lab_pair
+def test_judged_pair():
+    pass
+
+@pytest.mark.lab_pair
+def test_on_pair(pair_name):
+    assert pair_name == "p1"
+"""
+
+
+@pytest.fixture
+def lab_dir(pytester):
+    pytester.makefile(".yaml", lab=LAB)
+    pytester.makepyfile(test_sel=TESTS)
+    return pytester
+
+
+def _outcome(result):
+    return {r.nodeid.split("::")[-1]: r.outcome for r in result.reprec.getreports("pytest_runtest_logreport")
+            if r.when == "call"}
+
+
+def test_help_lists_the_options(pytester):
+    out = pytester.runpytest("--help").stdout.str()
+    for opt in ("--board", "--lab", "--pair", "--placement", "--dev-tests"):
+        assert opt in out
+
+
+def test_unknown_board_is_a_usage_error_naming_it(lab_dir):
+    r = lab_dir.runpytest("--lab", "lab.yaml", "--board", "nope")
+    assert r.ret == pytest.ExitCode.USAGE_ERROR
+    r.stderr.fnmatch_lines(["*sailbench:*nope*"])
+
+
+def test_bad_placement_is_a_usage_error(lab_dir):
+    r = lab_dir.runpytest("--lab", "lab.yaml", "--placement", "sideways")
+    assert r.ret == pytest.ExitCode.USAGE_ERROR
+    r.stderr.fnmatch_lines(["*sailbench:*sideways*"])
+
+
+def test_malformed_lab_is_a_usage_error_naming_the_file(pytester):
+    pytester.makefile(".yaml", lab="boards: [1, 2\n")
+    r = pytester.runpytest("--lab", "lab.yaml")
+    assert r.ret == pytest.ExitCode.USAGE_ERROR
+    r.stderr.fnmatch_lines(["*sailbench:*lab.yaml*"])
+
+
+def test_developer_suite_runs_everything_but_the_judgement(lab_dir):
+    r = lab_dir.runpytest_inprocess("--lab", "lab.yaml", "-p", "no:cacheprovider")
+    got = _outcome(r)
+    assert set(got) == {"test_dev", "test_on_board", "test_sim_fault", "test_on_pair"}
+    assert set(got.values()) == {"passed"}
+    r.stdout.fnmatch_lines(["*developer suite*board tests on 'sim'*", "*2 tests not run (constant judgement*"])
+
+
+def test_board_acceptance_run_judges_and_leaves_developer_tests_out(lab_dir):
+    r = lab_dir.runpytest_inprocess("--lab", "lab.yaml", "--board", "sim", "-p", "no:cacheprovider")
+    assert set(_outcome(r)) == {"test_on_board", "test_sim_fault", "test_judged_board"}
+    r.stdout.fnmatch_lines(["*acceptance run of board 'sim'*"])
+
+
+def test_hardware_board_leaves_simulator_only_tests_out(lab_dir):
+    r = lab_dir.runpytest_inprocess("--lab", "lab.yaml", "--board", "versa", "-p", "no:cacheprovider")
+    assert set(_outcome(r)) == {"test_on_board", "test_judged_board"}
+
+
+def test_pair_acceptance_run(lab_dir):
+    r = lab_dir.runpytest_inprocess("--lab", "lab.yaml", "--pair", "p1", "-p", "no:cacheprovider")
+    assert set(_outcome(r)) == {"test_on_pair", "test_judged_pair"}
+
+
+def test_dev_tests_option_adds_the_developer_tests(lab_dir):
+    r = lab_dir.runpytest_inprocess("--lab", "lab.yaml", "--board", "sim", "--dev-tests", "-p", "no:cacheprovider")
+    assert {"test_dev", "test_on_board", "test_judged_board"} <= set(_outcome(r))
+
+
+def test_a_board_that_is_not_there_fails_every_board_test_with_one_line(lab_dir, monkeypatch):
+    """`pytest --board versa` without a cable: each board test fails with the open's one-line error
+    (here a stand-in for openFPGALoader finding no cable), never skipped, and the board is opened once."""
+    import sailbench.harness.board.board as board_module
+    from sailbench.harness.errors import BoardError
+    calls = []
+
+    def no_cable(config, progress=print):
+        calls.append(config.name)
+        raise BoardError("openFPGALoader found no cable ft2232: check the USB cable; run "
+                         "`openFPGALoader --detect -c ft2232`", board=config.name)
+
+    monkeypatch.setattr(board_module, "open_board", no_cable)
+    lab_dir.makefile(".yaml", lab=LAB + "locks: {dir: locks}\n")
+    lab_dir.makepyfile(test_hw="""
+import pytest
+
+@pytest.mark.board
+def test_one(board):
+    pass
+
+@pytest.mark.board
+def test_two(board):
+    pass
+""")
+    r = lab_dir.runpytest_inprocess("--lab", "lab.yaml", "--board", "versa", "-p", "no:cacheprovider", "test_hw.py")
+    reports = [x for x in r.reprec.getreports("pytest_runtest_logreport") if x.when == "setup"]
+    assert [x.outcome for x in reports] == ["failed", "failed"]
+    assert all("no cable ft2232" in x.longreprtext and "Traceback" not in x.longreprtext for x in reports)
+    assert calls == ["versa"]
