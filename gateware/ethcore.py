@@ -52,6 +52,32 @@ class _BufferedPorts:
         return user
 
 
+class _BufferedUDPPorts:
+    """Stands in for LiteEthUDP towards its users (Etherbone, the host-link generator and sink):
+    `.crossbar.get_port(port, dw, cd)` returns a user port with a registered stream.Buffer (valid
+    and ready) each way, so a user's packetizers and FSMs have no combinational valid/ready path
+    through the UDP crossbar into the UDP packetizer/depacketizer. Only sys 32-bit users."""
+    def __init__(self, udp, owner: LiteXModule):
+        self._udp, self._owner = udp, owner
+        self.crossbar = self
+
+    @property
+    def dw(self):
+        return self._udp.crossbar.dw
+
+    def get_port(self, udp_port, dw=8, cd="sys"):
+        port = self._udp.crossbar.get_port(udp_port, dw=dw, cd=cd)
+        if cd != "sys":
+            return port
+        user = type(port)(dw)
+        tx = stream.Buffer(user.sink.description, pipe_valid=True, pipe_ready=True)
+        rx = stream.Buffer(port.source.description, pipe_valid=True, pipe_ready=True)
+        self._owner.submodules += tx, rx
+        self._owner.comb += [user.sink.connect(tx.sink), tx.source.connect(port.sink),
+                             port.source.connect(rx.sink), rx.source.connect(user.source)]
+        return user
+
+
 class BufferedMAC(LiteXModule):
     """LiteEthMAC in crossbar mode, sys datapath, with a register stage each side of the core."""
     def __init__(self, phy, dw: int):
@@ -85,13 +111,14 @@ class ProbeUDPIPCore(LiteXModule):
         ip_layer = _BufferedPorts(self.ip, self)
         self.icmp = LiteEthICMP(ip=ip_layer, ip_address=ip, dw=dw, fifo_depth=128)
         self.udp = LiteEthUDP(ip=ip_layer, ip_address=ip, dw=dw)
+        self.udp_users = _BufferedUDPPorts(self.udp, self)    # what Etherbone and the host link use
 
 
 def add_probe_ethcore(soc, phy, ip_address: str, mac_address: int, udp_port: int, buffer_depth: int) -> None:
     """What LiteX's add_etherbone(data_width=32) adds, on ProbeUDPIPCore: `ethcore_etherbone`,
     `etherbone` (a bus master) and the PHY clock constraints (none for simulated PHYs)."""
     soc.ethcore_etherbone = ethcore = ProbeUDPIPCore(phy, mac_address, ip_address, soc.clk_freq)
-    soc.etherbone = etherbone = LiteEthEtherbone(ethcore.udp, udp_port, buffer_depth=buffer_depth, cd="sys")
+    soc.etherbone = etherbone = LiteEthEtherbone(ethcore.udp_users, udp_port, buffer_depth=buffer_depth, cd="sys")
     soc.bus.add_master(name="etherbone", master=etherbone.wishbone.bus)
     if not getattr(phy, "model", False):
         rx_clk, tx_clk = phy.crg.cd_eth_rx.clk, phy.crg.cd_eth_tx.clk

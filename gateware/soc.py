@@ -81,7 +81,7 @@ class ProbeSoC(SoCCore):
         """UDP traffic generator and sink on the Etherbone's UDP/IP stack: 32-bit user ports in
         sys, the stack's own width and domain (no converter, no clock crossing), and a frame
         counter on the PHY's RX so frames the stack drops are still seen."""
-        crossbar = self.ethcore_etherbone.udp.crossbar
+        crossbar = self.ethcore_etherbone.udp_users.crossbar
         tx = crossbar.get_port(HOSTLINK_GEN_PORT, dw=32, cd="sys")
         rx = crossbar.get_port(HOSTLINK_SINK_PORT, dw=32, cd="sys")
         self.comb += tx.source.ready.eq(1)   # nothing is expected on the generator's port: drain it
