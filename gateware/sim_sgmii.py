@@ -67,14 +67,16 @@ class SimSGMIIPHY(LiteXModule):
     model = True               # no timing constraints (litex add_etherbone)
     tx_clk_freq = rx_clk_freq = ETH_CLK_HZ
 
-    def __init__(self, pads, clock_domain: str = "io", timers: PCSTimers = SIM_SGMII_TIMERS):
+    def __init__(self, pads, clock_domain: str | None = "io", timers: PCSTimers = SIM_SGMII_TIMERS):
+        # clock_domain None: the caller drives eth_tx and eth_rx (migen simulations).
         self.crg = LiteXModule()
         self.crg.cd_eth_rx = ClockDomain()
         self.crg.cd_eth_tx = ClockDomain()
-        self.crg.comb += [
-            self.crg.cd_eth_rx.clk.eq(ClockSignal(clock_domain)), self.crg.cd_eth_rx.rst.eq(ResetSignal(clock_domain)),
-            self.crg.cd_eth_tx.clk.eq(ClockSignal(clock_domain)), self.crg.cd_eth_tx.rst.eq(ResetSignal(clock_domain)),
-        ]
+        if clock_domain is not None:
+            self.crg.comb += [
+                self.crg.cd_eth_rx.clk.eq(ClockSignal(clock_domain)), self.crg.cd_eth_rx.rst.eq(ResetSignal(clock_domain)),
+                self.crg.cd_eth_tx.clk.eq(ClockSignal(clock_domain)), self.crg.cd_eth_tx.rst.eq(ResetSignal(clock_domain)),
+            ]
         # MAC end (the board's PHY) and PHY end (the 88E1512's role), joined by 10-bit words.
         self.mac_end = mac_end = SGMIIWordPHY(word_width=10, timers=timers)
         self.phy_side = phy_side = SGMIIPHYSide(timers=timers)
