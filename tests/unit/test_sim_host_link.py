@@ -69,3 +69,9 @@ def test_the_sgmii_wire_costs_what_gbe_costs():
     assert round(udp_ceiling_bytes_per_s(1472, wire) / 1e6, 1) == 119.6
     tap = HostLinkInfo(**host_link_wire("tap"), gen_port=6000, sink_port=6001)
     assert udp_ceiling_bytes_per_s(1472, tap, "host_to_board") > udp_ceiling_bytes_per_s(1472, wire, "host_to_board")
+
+
+def test_the_repo_lab_has_the_sgmii_board():
+    from sailbench.harness.config.lab import REPO_LAB
+    board = load_lab(REPO_LAB).board("sim-sgmii")
+    assert board.kind == "sim" and board.sim.host_link == "sgmii" and set(board.tags) == {"sim", "sgmii"}
