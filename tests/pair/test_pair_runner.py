@@ -73,6 +73,28 @@ def test_end_to_end_pass(pair_lab, needs_lanes):
         assert b.errors == 0 and b.bits > 0 and b.ber is None and b.upper_95 == pytest.approx(3 / b.bits)
     assert [len(j.lanes_measured) for j in result.judgements] == [4, 4]
     assert all(j.projection_bytes_per_s is None for j in result.judgements)
+    # the word clock counted against sys in the same hardware window (two lane group latches): nominal 62.5 MHz
+    rx = [c for c in result.word_clocks if c["side"] == "rx"]
+    assert len(rx) == 8 and all(c["source"].startswith("measured") for c in rx)
+    for c in result.word_clocks:
+        assert c["measured_hz"] == pytest.approx(62.5e6, rel=1e-4) and c["within_tolerance"], c
+        assert abs(c["measured_hz"] - 62.5e6) <= c["uncertainty_hz"], c      # nominal within the count's resolution
+    for r in result.lane_rates:
+        assert r.sys_clk_hz == pytest.approx(62.5e6, rel=1e-4)
+    # INTERCARD judged on one aggregate: all lanes started and latched together, total bytes over the common
+    # window; below the 500 MB/s of 4 lanes by the framing (99.3 %) at most, above the slowest lane x 4 - a frame
+    for j in result.judgements:
+        assert j.one_window and j.window_s > 0
+        lanes = [r for r in result.lane_rates if r.direction == j.direction]
+        assert j.total_bytes_per_s <= sum(r.rate_bytes_per_s for r in lanes) * (1 + 1e-9)
+        assert 0.97 * 500e6 <= j.total_bytes_per_s <= 500e6, j.message
+        assert j.verdict.verdict == "holds", j.message
+        print(j.message)
+    for c in rx:
+        print(f"lane {c['lane']} {c['role']} rx word clock {c['measured_hz']:.1f} Hz ({c['word_cycles']} / "
+              f"{c['sys_cycles']} sys cycles)")
+    for r in result.lane_rates:
+        print(f"lane {r.lane} {r.direction}: {r.rate_bytes_per_s / 1e6:.2f} MB/s")
     assert data["verdicts"] and data["link_wait"]["status"] == "ready"
 
 

@@ -148,7 +148,7 @@ def test_hardware_pair_with_one_lane_measures_word_clock_and_does_not_judge_inte
         assert j.one_window and j.verdict.verdict == "not judged" and j.verdict.reason == "1 of 4 lanes"
         assert "PER LANE" in j.message and "PROJECTION to 4 lanes (not measured)" in j.message
     text = render_pair(result)
-    assert "RX word clock measured 62.4969 MHz vs nominal 62.5000 MHz (-0.005 %" in text
+    assert "RX word clock measured 62.4969 ± 0.0000 MHz vs nominal 62.5000 MHz (-0.005 %" in text
     assert "not judged (1 of 4 lanes)" in text
     doc = load_results(result.results_path)
     assert run_outcome(doc).outcome == PASSED       # measured cleanly; the constant is not judged on one lane

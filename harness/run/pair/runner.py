@@ -389,6 +389,8 @@ class PairRun:
                "nominal_hz": nominal, "measured_hz": measured, "word_cycles": d_word, "sys_cycles": d_sys,
                "sys_clk_hz": sys_hz, "tolerance": tol,
                "deviation": measured / nominal - 1 if measured and nominal else None,
+               # each latch reaches the word domain within +-1 word cycle: the count is good to +-2 cycles
+               "uncertainty_hz": 2 * measured / d_word if measured else None,
                "source": "measured against sys in one window" if measured else "nominal (no lane group)"}
         rec["within_tolerance"] = rec["deviation"] is None or abs(rec["deviation"]) <= tol
         self.results.add_record(rec)

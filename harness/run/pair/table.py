@@ -43,7 +43,8 @@ def render_pair(result: PairResult) -> str:
         sim = " (sim)" if result.simulated else ""
         if c.get("measured_hz"):
             state = "OK" if c["within_tolerance"] else "OFF NOMINAL"
-            lines.append(f"lane {c['lane']} {c['role']} RX word clock measured {c['measured_hz'] / 1e6:.4f} MHz{sim} "
+            lines.append(f"lane {c['lane']} {c['role']} RX word clock measured {c['measured_hz'] / 1e6:.4f} "
+                         f"± {c.get('uncertainty_hz', 0) / 1e6:.4f} MHz{sim} "
                          f"vs nominal {c['nominal_hz'] / 1e6:.4f} MHz ({c['deviation'] * 100:+.3f} %, tolerance "
                          f"±{c['tolerance'] * 100:.2f} %, {c['word_cycles']} word / {c['sys_cycles']} sys cycles): "
                          f"{state}")
