@@ -117,7 +117,7 @@ def fake_session(lab, name, lanes_in_build):
     return s
 
 
-def run_hardware_pair(monkeypatch, tmp_path, lanes_config: str, lanes_in_build: list[int]):
+def run_hardware_pair(monkeypatch, tmp_path, lanes_config: str, lanes_in_build: list[int], progress=lambda m: None):
     path = tmp_path / "lab.yaml"
     path.write_text(LAB.replace("LANES", lanes_config))
     lab = load_lab(path)
@@ -125,7 +125,7 @@ def run_hardware_pair(monkeypatch, tmp_path, lanes_config: str, lanes_in_build: 
     monkeypatch.setattr(runner, "receive_all", lambda pods, op, timeout_s: {p.role: p.pending.pop(op) for p in pods})
     monkeypatch.setattr(runner.time, "sleep", lambda s: None)
     run = PairRun(lab, "bench", PairSettings(placement="strict", payload_frames=FRAMES, payload_length=LENGTH),
-                  progress=lambda m: None)
+                  progress=progress)
     run.run()
     return run
 
@@ -172,3 +172,15 @@ def test_hardware_pair_lanes_missing_from_the_build_are_an_error(monkeypatch, tm
     outcome = run_outcome(doc)
     assert outcome.outcome == MEASUREMENT and "no lane probe for them" in outcome.message
     assert exit_code(run.result) == 1
+
+
+def test_a_word_clock_beyond_the_clock_tolerance_is_warned_and_used(monkeypatch, tmp_path):
+    import sys
+    monkeypatch.setattr(sys.modules[__name__], "WORD_HZ", 62_500_000 * 0.99)     # 1 % slow; tolerance 0.5 %
+    said: list[str] = []
+    run = run_hardware_pair(monkeypatch, tmp_path, "[0]", [0], progress=said.append)
+    rx = [c for c in run.result.word_clocks if c["side"] == "rx"]
+    assert rx and all(not c["within_tolerance"] for c in rx)
+    assert any(m.startswith("WARNING: board downstream lane 0 rx word clock measured 61.8750 MHz") for m in said), said
+    assert all(r.sys_clk_hz == pytest.approx(62.5e6 * 0.99, rel=1e-6) for r in run.result.lane_rates)
+    assert "OFF NOMINAL" in render_pair(run.result)
