@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from litedram.init import get_sdram_phy_init_sequence
 
+from sailbench.gateware.cores.dfi_accounting import CLASSES, EVENTS, burst_cycles
+from sailbench.gateware.dram_settings import controller_manifest
 from sailbench.gateware.profiles import BoardProfile
 
 # DFII bit names used in litedram/init.py's sequences (litedram/init.py, get_sdram_phy_c_header).
@@ -80,4 +82,9 @@ def dram_manifest(soc, profile: BoardProfile) -> dict:
         "main_ram_base": soc.bus.regions["main_ram"].origin,
         "phy": phy_info(phy_settings),
         "init_sequence": init_sequence(phy_settings, module.timing_settings),
+        # The LiteDRAM controller settings the figures are valid for (gateware/dram_settings.py).
+        "controller": controller_manifest(soc.sdram_controller_settings),
+        # DFI accounting CSRs (ddr_accounting_<name>), gateware/cores/dfi_accounting.py.
+        "accounting": {"csr_prefix": "ddr_accounting", "events": list(EVENTS), "classes": list(CLASSES),
+                       "burst_cycles": burst_cycles(phy_settings)},
     }
