@@ -36,6 +36,7 @@ from litex.soc.cores.clock import ECP5PLL
 from litex.soc.integration.builder import Builder
 
 from litedram import modules as litedram_modules
+from sailbench.gateware.dram_settings import dram_module
 from litedram.phy import ECP5DDRPHY
 from liteeth.phy.ecp5rgmii import LiteEthPHYRGMII
 
@@ -119,7 +120,7 @@ class Ecp5ProbeSoC(ProbeSoC):
                                               baudrate=options.uart_baudrate))
         if options.with_dram and profile.dram is not None:
             d = profile.dram
-            module = getattr(litedram_modules, d.module)(sys_clk_hz, f"1:{d.ratio}")
+            module = dram_module(d.module, sys_clk_hz, d.ratio)   # datasheet tRFC (dram_settings.py)
             # The CSRs are named ddrphy_* as on every LiteX board (the BIOS's leveling uses them).
             self.ddrphy = ECP5DDRPHY(platform.request("ddram"), sys_clk_freq=sys_clk_hz)
             self.comb += [self.crg.stop.eq(self.ddrphy.init.stop), self.crg.reset.eq(self.ddrphy.init.reset)]

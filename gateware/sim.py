@@ -38,6 +38,7 @@ from litex.soc.interconnect import stream
 
 from sailbench.gateware.build_info import compile_jobs, build_hash, package_versions, project_version, write_manifest, read_manifest
 from sailbench.gateware.dram_info import dram_manifest
+from sailbench.gateware.dram_settings import dram_module
 from sailbench.gateware.profiles import BoardProfile, get_profile
 from sailbench.gateware.sim_options import TARGET, SimOptions, sim_build_dir
 from sailbench.gateware.soc import ProbeSoC
@@ -161,8 +162,7 @@ class SimProbeSoC(ProbeSoC):
         self.add_probe_uartbone(uart.RS232PHYModel(platform.request("serial")), cd="io")
         if options.with_dram and profile.dram is not None:
             d = profile.dram
-            module_cls = getattr(litedram_modules, d.module)
-            module = module_cls(profile.sys_clk_hz, f"1:{d.ratio}")
+            module = dram_module(d.module, profile.sys_clk_hz, d.ratio)
             phy = SDRAMPHYModel(module=module, settings=ecp5ddrphy_like_settings(d.data_width, profile.sys_clk_hz),
                                 clk_freq=profile.sys_clk_hz)
             self.sdrphy = phy

@@ -65,9 +65,18 @@ class DdrBreakdown:
         return " | ".join(parts) + f"  [{counts}]"
 
 
+def manifest_field(section, name: str):
+    """A field of a manifest section, whether the section is a dict or a typed record."""
+    if section is None:
+        return None
+    if isinstance(section, dict):
+        return section.get(name)
+    return getattr(section, name, None)
+
+
 def accounting_registers(dram_manifest: dict) -> tuple[list[str], list[str], str] | None:
     """(event names, class names, CSR prefix) from the manifest, None for a build without it."""
-    acct = (dram_manifest or {}).get("accounting")
+    acct = manifest_field(dram_manifest, "accounting")
     if not acct:
         return None
     return list(acct["events"]), list(acct["classes"]), acct["csr_prefix"]

@@ -22,6 +22,7 @@ from sailbench.harness.record.results import ResultsFile, ResultsSink, new_run_i
 from sailbench.harness.report.sweep import write_sweep_svg
 from sailbench.harness.report.table import TableRow, render_invariants, render_table
 from sailbench.harness.judge.verdict import InvariantVerdict, Verdict, judge, judge_invariants
+from sailbench.harness.judge.ddr_limits import limit_from_manifest, with_reachability
 
 EXIT_HELD = 0
 EXIT_VERDICT_FAILED = 1
@@ -184,6 +185,7 @@ def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, co
             verdict = None
             if pattern == "sequential":
                 verdict = judge(LOCAL_DDR, constants[LOCAL_DDR], med, lab.judgement.tolerance, lab.judgement.slack)
+                verdict = with_reachability(verdict, limit_from_manifest(d), med / runs[0].peak_bytes_per_s)
                 outcome.verdicts.append(verdict)
                 outcome.judged.append((f"DDR {direction} {pattern}", verdict))
                 results.add_verdict(verdict)
