@@ -44,7 +44,7 @@ from sailbench.gateware import pnr_report
 from sailbench.gateware.build_info import package_versions, project_version, read_manifest, write_manifest
 from sailbench.gateware.dram_info import dram_manifest
 from sailbench.gateware.ecp5_options import BUILD_NAME, TARGET, Ecp5Options, ecp5_build_dir, tool_versions
-from sailbench.gateware.profiles import BoardProfile, ProfileError, buildable_profile
+from sailbench.gateware.profiles import BoardProfile, ProfileError, buildable_profile, with_sys_clk
 from sailbench.gateware.soc import HOSTLINK_GEN_PORT, HOSTLINK_SINK_PORT, ProbeSoC
 from sailbench.gateware.yowasp import ToolchainError, YowaspTrellisToolchain, run_steps, steps, write_script
 
@@ -232,9 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-compile", action="store_true",
                    help="only generate the design (Verilog, LPF, scripts, csr.json) into <build-root>/ecp5-<profile>-"
                         "generated, as litex-boards' target tests do; no toolchain run")
+    p.add_argument("--sys-clk-hz", type=int, help="sys clock instead of the profile's (the DDR clock follows it)")
     a = p.parse_args(argv)
     try:
-        profile = buildable_profile(a.profile)
+        profile = with_sys_clk(buildable_profile(a.profile), a.sys_clk_hz)
     except ProfileError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -50,7 +50,7 @@ def ecp5_inputs(profile: BoardProfile, options: Ecp5Options) -> dict:
 
 
 # What a bitstream is built from (see build_info.build_hash): not the simulation's files.
-ECP5_SOURCES = ("__init__.py", "build_info.py", "profiles.py", "soc.py", "dram_info.py", "ecp5.py", "ecp5_options.py",
+ECP5_SOURCES = ("__init__.py", "build_info.py", "profiles.py", "soc.py", "dram_info.py", "dram_settings.py", "ecp5.py", "ecp5_options.py",
                 "pnr_report.py", "yowasp.py", "cores/*.py", "phy/*.py", "platforms/*.py")
 
 

@@ -146,6 +146,17 @@ def get_profile(name: str) -> BoardProfile:
         raise ProfileError(f"unknown board profile '{name}'; known profiles: {known}") from None
 
 
+def with_sys_clk(p: BoardProfile, sys_clk_hz: int | None) -> BoardProfile:
+    """The profile at another sys clock (a build option: lab.yaml sim.sys_clk_hz, the DDR clock
+    sweep, an ECP5 build's --sys-clk-hz). The DRAM clock follows it (ratio). None: unchanged."""
+    if not sys_clk_hz or sys_clk_hz == p.sys_clk_hz:
+        return p
+    if sys_clk_hz <= 0:
+        raise ProfileError(f"profile '{p.name}': sys clock override {sys_clk_hz} Hz is not a positive clock")
+    from dataclasses import replace
+    return replace(p, sys_clk_hz=int(sys_clk_hz))
+
+
 def validate_profile(p: BoardProfile) -> None:
     """Check a profile's data; raises ProfileError naming the profile and the field."""
     def bad(field_name: str, why: str) -> ProfileError:

@@ -39,7 +39,7 @@ from litex.soc.interconnect import stream
 from sailbench.gateware.build_info import compile_jobs, build_hash, package_versions, project_version, write_manifest, read_manifest
 from sailbench.gateware.dram_info import dram_manifest
 from sailbench.gateware.dram_settings import dram_module
-from sailbench.gateware.profiles import BoardProfile, get_profile
+from sailbench.gateware.profiles import BoardProfile, get_profile, with_sys_clk
 from sailbench.gateware.sim_options import TARGET, SimOptions, sim_build_dir
 from sailbench.gateware.soc import ProbeSoC
 
@@ -269,8 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-dram", action="store_true")
     p.add_argument("--no-ethernet", action="store_true")
     p.add_argument("--print-dir", action="store_true", help="only print the build directory for these inputs")
+    p.add_argument("--sys-clk-hz", type=int, help="sys clock instead of the profile's (lab.yaml sim.sys_clk_hz)")
     a = p.parse_args(argv)
-    profile = get_profile(a.profile)
+    profile = with_sys_clk(get_profile(a.profile), a.sys_clk_hz)
     options = SimOptions(with_dram=not a.no_dram, with_ethernet=not a.no_ethernet)
     root = Path(a.build_root).resolve()
     if a.print_dir:

@@ -40,7 +40,7 @@ def sim_inputs(profile: BoardProfile, options: SimOptions) -> dict:
 
 # What the simulated board is built from (see build_info.build_hash).
 SIM_SOURCES = ("__init__.py", "build_info.py", "profiles.py", "soc.py", "sim.py", "sim_options.py", "dram_info.py",
-               "cores/*.py")
+               "dram_settings.py", "cores/*.py")
 
 
 def sim_build_dir(build_root: Path, profile: BoardProfile, options: SimOptions) -> tuple[Path, str]:

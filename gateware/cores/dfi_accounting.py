@@ -184,7 +184,8 @@ class ControllerTaps(LiteXModule):
             row_busy.append(lock & ~bm.fsm.ongoing("REGULAR") & ~bm.fsm.ongoing("REFRESH"))
         now = {
             "refresh": ctrl.refresher.cmd.valid,
-            "turnaround": mux_fsm.ongoing("RTW") | mux_fsm.ongoing("WTR"),
+            # RTW/WTR and delayed_enter's anonymous states after RTW: neither READ, WRITE nor REFRESH.
+            "turnaround": ~(mux_fsm.ongoing("READ") | mux_fsm.ongoing("WRITE") | mux_fsm.ongoing("REFRESH")),
             "row": reduce(or_, row_busy),
             "work": reduce(or_, locks),
         }

@@ -113,7 +113,8 @@ def _open_sim(config: BoardConfig, progress: Callable[[str], None]) -> Board:
     sim_cfg = config.sim
     t0 = time.monotonic()
     build_dir = ensure_sim_build(config.profile, with_dram=sim_cfg.dram if sim_cfg else True,
-                                 with_ethernet=sim_cfg.ethernet if sim_cfg else True, progress=progress)
+                                 with_ethernet=sim_cfg.ethernet if sim_cfg else True, progress=progress,
+                                 sys_clk_hz=sim_cfg.sys_clk_hz if sim_cfg else None)
     t_build = time.monotonic() - t0
     manifest = read_build_manifest(build_dir)
     regmap = RegisterMap.from_json(build_dir / manifest["csr_json"])

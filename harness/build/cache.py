@@ -26,8 +26,10 @@ def build_root() -> Path:
     return Path(os.environ.get("SAILBENCH_BUILD_DIR", REPO_ROOT / "build")).resolve()
 
 
-def _sim_args(profile: str, with_dram: bool, with_ethernet: bool) -> list[str]:
+def _sim_args(profile: str, with_dram: bool, with_ethernet: bool, sys_clk_hz: int | None = None) -> list[str]:
     args = ["--profile", profile, "--build-root", str(build_root())]
+    if sys_clk_hz:
+        args += ["--sys-clk-hz", str(sys_clk_hz)]
     if not with_dram:
         args.append("--no-dram")
     if not with_ethernet:
@@ -35,26 +37,29 @@ def _sim_args(profile: str, with_dram: bool, with_ethernet: bool) -> list[str]:
     return args
 
 
-def sim_build_dir(profile: str, with_dram: bool = True, with_ethernet: bool = True) -> Path:
-    """Where the build for these inputs lives (whether or not it exists yet)."""
-    from sailbench.gateware.profiles import ProfileError, get_profile
+def sim_build_dir(profile: str, with_dram: bool = True, with_ethernet: bool = True,
+                  sys_clk_hz: int | None = None) -> Path:
+    """Where the build for these inputs lives (whether or not it exists yet). `sys_clk_hz`
+    overrides the profile's sys clock (lab.yaml sim.sys_clk_hz, the DDR clock sweep)."""
+    from sailbench.gateware.profiles import ProfileError, get_profile, with_sys_clk
     from sailbench.gateware.sim_options import SimOptions, sim_build_dir as _dir
     try:
-        prof = get_profile(profile)
+        prof = with_sys_clk(get_profile(profile), sys_clk_hz)
     except ProfileError as e:
         raise BuildError(str(e)) from None
     return _dir(build_root(), prof, SimOptions(with_dram=with_dram, with_ethernet=with_ethernet))[0]
 
 
 def ensure_sim_build(profile: str, with_dram: bool = True, with_ethernet: bool = True,
-                     progress: Callable[[str], None] = print, timeout_s: float = 1800) -> Path:
+                     progress: Callable[[str], None] = print, timeout_s: float = 1800,
+                     sys_clk_hz: int | None = None) -> Path:
     """Return a complete simulation build directory, building it if needed."""
     for tool in ("verilator", "make", "g++"):
         if not _which(tool):
             raise ToolError(f"'{tool}' not found: the simulated board needs Verilator and a C++ compiler; "
                             "run scripts/setup.sh (installs Debian verilator, libevent-dev, libjson-c-dev)")
-    out = sim_build_dir(profile, with_dram, with_ethernet)
-    return build_in_child("sailbench.gateware.sim", _sim_args(profile, with_dram, with_ethernet), out,
+    out = sim_build_dir(profile, with_dram, with_ethernet, sys_clk_hz)
+    return build_in_child("sailbench.gateware.sim", _sim_args(profile, with_dram, with_ethernet, sys_clk_hz), out,
                           f"simulated board '{profile}' (Verilator, about a minute, once per change)",
                           "simulation", progress, timeout_s)
 
