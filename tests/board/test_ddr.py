@@ -32,6 +32,25 @@ def test_sequential_efficiency_is_what_a_1_2_litedram_shows(sequential, directio
     assert res.cycles >= res.bist_ticks
 
 
+@pytest.mark.parametrize("direction", ["write", "read"])
+def test_the_window_is_accounted_for_cycle_by_cycle(sequential, ddr_probe, direction):
+    """DFI accounting: every window cycle in one class (1 cycle per 10,000 at most), one burst per
+    BIST word, data cycles = bursts x the burst's bus cycles, refreshes seen."""
+    res = sequential[0] if direction == "write" else sequential[1]
+    b = res.breakdown
+    if b is None:
+        pytest.skip("this build has no DFI accounting")
+    assert b.window_cycles == res.cycles
+    assert abs(b.total - res.cycles) <= max(1, res.cycles / 10_000), b.classes
+    bursts = b.events["writes" if direction == "write" else "reads"]
+    assert bursts == LENGTH // ddr_probe.word_bytes
+    assert b.events["reads" if direction == "write" else "writes"] == 0
+    burst_cycles = ddr_probe.dram["accounting"]["burst_cycles"]
+    assert b.classes["data"] == bursts * burst_cycles
+    assert b.events["refreshes"] > 0 and b.classes["refresh"] > 0
+    assert b.events["activates"] > 0
+
+
 def test_record_has_the_fields_reports_need(sequential):
     rec = sequential[1].to_record()
     for key in ("board", "probe", "direction", "bytes", "cycles", "sys_clk_hz", "rate_bytes_per_s",
