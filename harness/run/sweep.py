@@ -149,7 +149,8 @@ def run_ddr_sweep(lab: Lab, board_name: str, clocks: list[int], length: int = 1 
     say(f"run {results.run_id}: DDR clock sweep of '{board_name}' at "
         + ", ".join(f"{c / 1e6:g} MHz" for c in clocks) + f"; results -> {results.path}")
     twin = config if config.kind == "hardware" else _hardware_twin(lab, config.profile)
-    with results:
+    from sailbench.harness.board.locks import BoardLock
+    with BoardLock.for_lab(lab, board_name, say, None), results:
         for hz in clocks:
             if config.kind == "sim":
                 try:
