@@ -24,6 +24,7 @@ from sailbench.harness.board.board import open_board
 from sailbench.harness.config.lab import BoardConfig, Lab
 from sailbench.harness.errors import BuildError, ConfigError, SailbenchError
 from sailbench.harness.probes.ddr import DdrProbe
+from sailbench.harness.probes.ddr_accounting import manifest_field
 from sailbench.harness.record.results import ResultsFile, ResultsSink, new_run_id, provenance
 from sailbench.harness.report.model import write_text_atomic
 from sailbench.harness.report.svg import LineChart, Series, line_chart
@@ -125,8 +126,8 @@ def measure_sim_point(config: BoardConfig, hz: int, length: int, say) -> SweepPo
     point = SweepPoint(hz)
     with open_board(_sim_config(config, hz), progress=say) as board:
         probe = DdrProbe(board)
-        dram = board.manifest["dram"]
-        point.transfers_per_s = float(dram["transfers_per_s"])
+        dram = manifest_field(board.manifest, "dram")          # dict or typed manifest
+        point.transfers_per_s = float(manifest_field(dram, "transfers_per_s"))
         point.peak_bytes_per_s = probe.peak
         point.build_hash = board.build_hash
         w, r = probe.write_read(length, 0, "sequential")

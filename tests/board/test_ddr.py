@@ -2,6 +2,7 @@
 import pytest
 
 from sailbench.harness.probes.bist_model import expected_alias_errors
+from sailbench.harness.probes.ddr_accounting import manifest_field
 
 LENGTH = 1 << 18   # 256 KiB: long enough for refresh and row changes to show, short in simulation
 
@@ -45,7 +46,7 @@ def test_the_window_is_accounted_for_cycle_by_cycle(sequential, ddr_probe, direc
     bursts = b.events["writes" if direction == "write" else "reads"]
     assert bursts == LENGTH // ddr_probe.word_bytes
     assert b.events["reads" if direction == "write" else "writes"] == 0
-    burst_cycles = ddr_probe.dram["accounting"]["burst_cycles"]
+    burst_cycles = manifest_field(ddr_probe.dram, "accounting")["burst_cycles"]
     assert b.classes["data"] == bursts * burst_cycles
     assert b.events["refreshes"] > 0 and b.classes["refresh"] > 0
     assert b.events["activates"] > 0

@@ -118,3 +118,17 @@ def test_only_the_window_counts_and_start_clears():
 def test_burst_cycles_must_be_positive():
     with pytest.raises(AssertionError):
         _Dut(burst_cycles=0)
+
+
+def test_inside_litedram_the_classes_sum_to_the_window():
+    """The real controller (probe settings) on the DRAM model with the BIST: every window cycle
+    classified, one burst per word, data = 2 cycles per burst, the data read back intact."""
+    from dram_bench import measure
+    length = 2048
+    w, r = measure(length=length, warmup_cycles=100)
+    for d, bursts in ((w, "writes"), (r, "reads")):
+        assert sum(d[c] for c in CLASSES) == d["cycles"], d
+        assert d[bursts] == length // 16
+        assert d["data"] == 2 * d[bursts]
+        assert d["data"] / d["cycles"] > 0.5
+    assert r["errors"] == 0 and r["writes"] == 0 and w["reads"] == 0
