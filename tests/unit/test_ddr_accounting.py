@@ -45,3 +45,16 @@ def test_sum_rule_is_one_cycle_per_ten_thousand():
 
 def test_build_without_accounting_gives_none():
     assert read_breakdown(_Csr({}), {"module": "MT41K64M16"}, 100) is None
+
+
+def test_bench_table_shows_the_breakdown_per_ddr_figure():
+    from types import SimpleNamespace
+    from sailbench.harness.run.bench import BenchOutcome, render_outcome
+    results = SimpleNamespace(regressions=[], path="results/x.json")
+    out = BenchOutcome(results)
+    out.ceiling = "MT41K64M16 x16 at 300 MT/s = 600.0 MB/s"
+    out.ddr_breakdowns = [("DDR write sequential", DdrBreakdown(100, {"data": 95, "refresh": 2, "row": 2,
+                                                                    "turnaround": 0, "idle": 0, "other": 1}))]
+    text = render_outcome(out)
+    assert "Where the DDR window went" in text
+    assert "DDR write sequential  data transfer 95.0 % | refresh 2.0 % | row changes 2.0 %" in text
