@@ -238,11 +238,12 @@ def fastest_line(outcome: SweepOutcome) -> str:
         return f"fastest setting that closes timing on {outcome.profile}: none known ({why})"
     best = max(closing, key=lambda p: p.sys_clk_hz)
     seq = best.sequential_bytes_per_s
-    measured = f"{mb_per_s(seq)} MB/s" if seq is not None else "not measured"
     side = "sim" if outcome.kind == "sim" else "hardware"
-    other = "hardware" if side == "sim" else "sim"
+    figures = {"sim": "not measured (sim)", "hardware": "not measured (hardware)"}
+    if seq is not None:
+        figures[side] = f"{mb_per_s(seq)} MB/s measured ({side})"
     return (f"fastest setting that closes timing on {outcome.profile}: {best.transfers_per_s / 1e6:.0f} MT/s -> "
-            f"{measured} measured ({side}) / not measured ({other})")
+            f"{figures['sim']} / {figures['hardware']}")
 
 
 def sweep_chart(outcome: SweepOutcome) -> LineChart | None:

@@ -31,6 +31,8 @@ def test_table_and_fastest_setting_that_closes():
     assert "NO (sys 83.6 MHz < 100.0 MHz required)" in text
     assert text.splitlines()[-1] == ("fastest setting that closes timing on versa-ecp5: 300 MT/s -> 568.6 MB/s "
                                      "measured (sim) / not measured (hardware)")
+    hw = _outcome([_point(75, None, None, True)], kind="hardware")
+    assert fastest_line(hw).endswith("300 MT/s -> not measured (sim) / not measured (hardware)")
 
 
 def test_no_verdict_is_said_as_such():
