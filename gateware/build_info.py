@@ -1,4 +1,4 @@
-"""Build inputs hash and the manifest a build leaves for the host.
+"""Build inputs hash, and the versions of the packages and tools a build is made with.
 
 The hash covers everything that changes the gateware: the profile, the
 target options, every gateware source file and the versions of the LiteX
@@ -10,22 +10,35 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import subprocess
 from importlib import metadata
 from pathlib import Path
 
 GATEWARE_DIR = Path(__file__).resolve().parent
-MANIFEST_NAME = "sailbench.json"
 LITEX_PACKAGES = ("litex", "litedram", "liteeth", "liteiclink", "migen")
 
 
-def package_versions() -> dict[str, str]:
+def distribution_versions(names: tuple[str, ...]) -> dict[str, str]:
+    """Installed version of each Python distribution ("absent" if not installed)."""
     versions = {}
-    for name in LITEX_PACKAGES:
+    for name in names:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = "absent"
     return versions
+
+
+def package_versions() -> dict[str, str]:
+    return distribution_versions(LITEX_PACKAGES)
+
+
+def verilator_version() -> str:
+    exe = shutil.which("verilator")
+    if not exe:
+        return "absent"
+    return subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
 
 
 def project_version() -> str:
@@ -47,22 +60,6 @@ def build_hash(inputs: dict, sources: tuple[str, ...] = ("**/*.py",)) -> str:
         h.update(str(path.relative_to(GATEWARE_DIR)).encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:12]
-
-
-def write_manifest(build_dir: Path, manifest: dict) -> Path:
-    """Written last: its presence marks a complete build."""
-    path = build_dir / MANIFEST_NAME
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    tmp.replace(path)
-    return path
-
-
-def read_manifest(build_dir: Path) -> dict | None:
-    path = build_dir / MANIFEST_NAME
-    if not path.is_file():
-        return None
-    return json.loads(path.read_text())
 
 
 def compile_jobs() -> int:

@@ -13,6 +13,7 @@ from litedram.init import get_sdram_phy_init_sequence
 
 from sailbench.gateware.cores.dfi_accounting import CLASSES, EVENTS, burst_cycles
 from sailbench.gateware.dram_settings import controller_manifest, timing_manifest
+from sailbench.gateware.manifest import DramAccounting, DramInfo, DramPhy, InitStep
 from sailbench.gateware.profiles import BoardProfile
 
 # DFII bit names used in litedram/init.py's sequences (litedram/init.py, get_sdram_phy_c_header).
@@ -32,7 +33,7 @@ def _bits(expr: str) -> tuple[str, int]:
     raise ValueError(f"unknown DFII bits in init sequence: {expr!r}")
 
 
-def init_sequence(phy_settings, timing_settings) -> list[dict]:
+def init_sequence(phy_settings, timing_settings) -> list[InitStep]:
     """The JEDEC power-up sequence as the BIOS replays it: one entry per DFII write.
 
     `kind` "control" writes sdram_dfii_control; "command" issues a command on
@@ -41,53 +42,54 @@ def init_sequence(phy_settings, timing_settings) -> list[dict]:
     out = []
     for comment, address, bank, cmd, delay in seq:
         kind, bits = _bits(cmd)
-        out.append({"comment": comment, "kind": kind, "bits": bits, "address": address, "bank": bank,
-                    "delay": delay})
+        out.append(InitStep(comment=comment, kind=kind, bits=bits, address=address, bank=bank, delay=delay))
     return out
 
 
-def phy_info(phy_settings) -> dict:
+def phy_info(phy_settings) -> DramPhy:
     s = phy_settings
     rdphase = getattr(s.rdphase, "reset", s.rdphase)
     wrphase = getattr(s.wrphase, "reset", s.wrphase)
-    return {
-        "phytype": s.phytype,
-        "memtype": s.memtype,
-        "databits": s.databits,
-        "dfi_databits": s.dfi_databits,
-        "nphases": s.nphases,
-        "rdphase": int(getattr(rdphase, "value", rdphase)),
-        "wrphase": int(getattr(wrphase, "value", wrphase)),
-        "cl": s.cl,
-        "cwl": s.cwl,
-        "modules": s.strobes,                 # byte lanes (DQS groups)
-        "read_leveling": bool(s.read_leveling),
-        "write_leveling": bool(s.write_leveling),
-        "delays": s.delays,
-        "bitslips": s.bitslips,
-    }
+    return DramPhy(
+        phytype=s.phytype,
+        memtype=s.memtype,
+        databits=s.databits,
+        dfi_databits=s.dfi_databits,
+        nphases=s.nphases,
+        rdphase=int(getattr(rdphase, "value", rdphase)),
+        wrphase=int(getattr(wrphase, "value", wrphase)),
+        cl=s.cl,
+        cwl=s.cwl,
+        modules=s.strobes,                 # byte lanes (DQS groups)
+        read_leveling=bool(s.read_leveling),
+        write_leveling=bool(s.write_leveling),
+        delays=s.delays,
+        bitslips=s.bitslips,
+    )
 
 
-def dram_manifest(soc, profile: BoardProfile) -> dict:
-    """The manifest's `dram` section for a ProbeSoC with LiteDRAM (sim or bitstream)."""
+def dram_manifest(soc, profile: BoardProfile, sys_clk_hz: int | None = None) -> DramInfo:
+    """The manifest's `dram` section for a ProbeSoC with LiteDRAM (sim or bitstream) whose sys
+    clock is `sys_clk_hz` (default: the profile's)."""
     d = profile.dram
+    sys_clk_hz = sys_clk_hz or profile.sys_clk_hz
     phy_settings = soc.sdram_phy_settings
     module = soc.sdram_module
-    return {
-        "module": d.module, "memtype": d.memtype, "data_width": d.data_width, "ratio": d.ratio,
-        "transfers_per_s": d.transfers_per_s(profile.sys_clk_hz),
-        "peak_bytes_per_s": d.peak_bytes_per_s(profile.sys_clk_hz),
-        "max_transfers_per_s": d.max_transfers_per_s,     # the FPGA family's DDR3 limit per pin
-        "max_peak_bytes_per_s": d.max_peak_bytes_per_s,
-        "bist_word_bytes": soc.bist_word_bytes,
-        "size_bytes": soc.bus.regions["main_ram"].size,
-        "main_ram_base": soc.bus.regions["main_ram"].origin,
-        "phy": phy_info(phy_settings),
-        "init_sequence": init_sequence(phy_settings, module.timing_settings),
+    return DramInfo(
+        module=d.module, memtype=d.memtype, data_width=d.data_width, ratio=d.ratio,
+        transfers_per_s=d.transfers_per_s(sys_clk_hz),
+        peak_bytes_per_s=d.peak_bytes_per_s(sys_clk_hz),
+        max_transfers_per_s=d.max_transfers_per_s,      # the FPGA family's DDR3 limit per pin
+        max_peak_bytes_per_s=d.max_peak_bytes_per_s,
+        bist_word_bytes=soc.bist_word_bytes,
+        size_bytes=soc.bus.regions["main_ram"].size,
+        main_ram_base=soc.bus.regions["main_ram"].origin,
+        phy=phy_info(phy_settings),
+        init_sequence=tuple(init_sequence(phy_settings, module.timing_settings)),
         # The LiteDRAM controller settings the figures are valid for (gateware/dram_settings.py).
-        "controller": controller_manifest(soc.sdram_controller_settings),
-        "timings": timing_manifest(module),
+        controller=controller_manifest(soc.sdram_controller_settings),
+        timings=timing_manifest(module),
         # DFI accounting CSRs (ddr_accounting_<name>), gateware/cores/dfi_accounting.py.
-        "accounting": {"csr_prefix": "ddr_accounting", "events": list(EVENTS), "classes": list(CLASSES),
-                       "burst_cycles": burst_cycles(phy_settings)},
-    }
+        accounting=DramAccounting(csr_prefix="ddr_accounting", events=tuple(EVENTS), classes=tuple(CLASSES),
+                                  burst_cycles=burst_cycles(phy_settings)),
+    )

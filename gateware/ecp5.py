@@ -20,6 +20,7 @@ Run as a module (the harness does, in a subprocess):
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import json
 import shutil
@@ -35,14 +36,16 @@ from litex.soc.cores import uart
 from litex.soc.cores.clock import ECP5PLL
 from litex.soc.integration.builder import Builder
 
-from litedram import modules as litedram_modules
 from sailbench.gateware.dram_settings import dram_module
 from litedram.phy import ECP5DDRPHY
 from liteeth.phy.ecp5rgmii import LiteEthPHYRGMII
 
 from sailbench.gateware import pnr_report
-from sailbench.gateware.build_info import package_versions, project_version, read_manifest, write_manifest
+from sailbench.gateware.build_info import package_versions, project_version
+from sailbench.gateware.csr_export import lane_csr_fields
 from sailbench.gateware.dram_info import dram_manifest
+from sailbench.gateware.dram_pins import write_dram_pins
+from sailbench.gateware.manifest import BuildManifest, manifest_exists, write_manifest
 from sailbench.gateware.ecp5_options import BUILD_NAME, TARGET, Ecp5Options, ecp5_build_dir, tool_versions
 from sailbench.gateware.profiles import BoardProfile, ProfileError, buildable_profile, with_sys_clk
 from sailbench.gateware.soc import HOSTLINK_GEN_PORT, HOSTLINK_SINK_PORT, ProbeSoC
@@ -142,7 +145,7 @@ class Ecp5ProbeSoC(ProbeSoC):
 
 
 def host_manifest(soc: Ecp5ProbeSoC, profile: BoardProfile, options: Ecp5Options, h: str,
-                  report: pnr_report.BuildReport) -> dict:
+                  report: pnr_report.BuildReport) -> BuildManifest:
     m = {
         "target": TARGET,
         "profile": profile.name,
@@ -160,6 +163,7 @@ def host_manifest(soc: Ecp5ProbeSoC, profile: BoardProfile, options: Ecp5Options
         "uart": {"kind": "rs232", "baudrate": options.uart_baudrate},
         "etherbone": None,
         "dram": None,
+        "csr_fields": lane_csr_fields(getattr(soc, "lane_probes", [])),
     }
     if getattr(soc, "ddrphy", None) is not None:
         m["dram"] = dram_manifest(soc, profile)
@@ -174,7 +178,7 @@ def host_manifest(soc: Ecp5ProbeSoC, profile: BoardProfile, options: Ecp5Options
             "tx_gap_bytes": 12, "rx_gap_bytes": 12,
             "gen_port": HOSTLINK_GEN_PORT, "sink_port": HOSTLINK_SINK_PORT,
         }
-    return m
+    return BuildManifest.from_dict(m, f"{TARGET} manifest")
 
 
 def generate(profile: BoardProfile, options: Ecp5Options, out: Path, h: str) -> Ecp5ProbeSoC:
@@ -194,7 +198,7 @@ def build(profile: BoardProfile, options: Ecp5Options, build_root: Path, log=pri
     Returns the build directory. A directory without a manifest is incomplete
     and is rebuilt from scratch."""
     out, h = ecp5_build_dir(build_root, profile, options)
-    if read_manifest(out) is not None:
+    if manifest_exists(out):
         return out
     t0 = time.monotonic()
     soc = generate(profile, options, out, h)
@@ -210,9 +214,9 @@ def build(profile: BoardProfile, options: Ecp5Options, build_root: Path, log=pri
     (out / "report.json").write_text(json.dumps(report.to_dict(), indent=2) + "\n")
     (out / "report.txt").write_text(report.render() + "\n")
     shutil.copyfile(gw / f"{BUILD_NAME}.bit", out / f"{BUILD_NAME}.bit")
-    manifest = host_manifest(soc, profile, options, h, report)
-    manifest["build_seconds"] = round(time.monotonic() - t0, 1)
-    manifest["step_seconds"] = seconds
+    manifest = dataclasses.replace(host_manifest(soc, profile, options, h, report),
+                                   build_seconds=round(time.monotonic() - t0, 1), step_seconds=seconds)
+    write_dram_pins(out, profile)
     write_manifest(out, manifest)
     log(report.render())
     log(f"[ecp5 build] done in {time.monotonic() - t0:.0f} s: {out}")

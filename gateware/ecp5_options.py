@@ -9,10 +9,9 @@ bitstream.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
-from sailbench.gateware.build_info import build_hash
+from sailbench.gateware.build_info import build_hash, distribution_versions
 from sailbench.gateware.profiles import BoardProfile
 
 TARGET = "ecp5"
@@ -35,13 +34,7 @@ class Ecp5Options:
 
 
 def tool_versions() -> dict[str, str]:
-    versions = {}
-    for name in TOOL_PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "absent"
-    return versions
+    return distribution_versions(TOOL_PACKAGES)
 
 
 def ecp5_inputs(profile: BoardProfile, options: Ecp5Options) -> dict:
@@ -50,8 +43,8 @@ def ecp5_inputs(profile: BoardProfile, options: Ecp5Options) -> dict:
 
 
 # What a bitstream is built from (see build_info.build_hash): not the simulation's files.
-ECP5_SOURCES = ("__init__.py", "build_info.py", "profiles.py", "soc.py", "dram_info.py", "dram_settings.py", "ecp5.py", "ecp5_options.py",
-                "pnr_report.py", "yowasp.py", "cores/*.py", "phy/*.py", "platforms/*.py")
+ECP5_SOURCES = ("__init__.py", "build_info.py", "manifest.py", "csr_export.py", "profiles.py", "soc.py", "dram_info.py", "dram_settings.py", "dram_pins.py",
+                "ecp5.py", "ecp5_options.py", "pnr_report.py", "yowasp.py", "cores/*.py", "cores/*/*.py", "phy/*.py", "platforms/*.py")
 
 
 def ecp5_build_dir(build_root: Path, profile: BoardProfile, options: Ecp5Options) -> tuple[Path, str]:

@@ -16,9 +16,9 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
+from math import gcd
 from pathlib import Path
 
 from migen import ClockDomain, ClockSignal, ResetSignal, Signal
@@ -30,32 +30,63 @@ from litex.gen import LiteXModule
 from litex.soc.cores import uart
 from litex.soc.integration.builder import Builder
 
-from litedram import modules as litedram_modules
 from litedram.common import PhySettings, get_default_cl, get_default_cwl, get_sys_latency, get_sys_phase
 from litedram.phy.model import SDRAMPHYModel
 from liteeth.common import eth_phy_description
 from litex.soc.interconnect import stream
 
-from sailbench.gateware.build_info import compile_jobs, build_hash, package_versions, project_version, write_manifest, read_manifest
+from sailbench.gateware.build_info import compile_jobs, package_versions, project_version
+from sailbench.gateware.csr_export import lane_csr_fields
+from sailbench.gateware.cores.dfi_faults import DfiFaultInjector
 from sailbench.gateware.dram_info import dram_manifest
+from sailbench.gateware.dram_pins import write_dram_pins
 from sailbench.gateware.dram_settings import dram_module
-from sailbench.gateware.profiles import BoardProfile, get_profile, with_sys_clk
+from sailbench.gateware.manifest import BuildManifest, EtherboneInfo, HostLinkInfo, UartInfo, manifest_exists, write_manifest
+from sailbench.gateware.profiles import BoardProfile, get_profile
 from sailbench.gateware.sim_options import TARGET, SimOptions, sim_build_dir
 from sailbench.gateware.soc import ProbeSoC
+from sailbench.gateware.verilator import MODULES_DIR, VSIM, compile_vsim
 
-# The Verilator clocker needs an integer picosecond period, which 75 MHz is
-# not. Simulated time is never used for rates (cycles x the profile's nominal
-# clock are), so the clocker runs at a round 1 MHz.
-# Two clocks, in the Versa-ECP5's ratio: the SoC's sys clock (75 MHz nominal)
-# and the Ethernet/UART I/O clock (125 MHz nominal, one byte per cycle on the
-# simulated wire = GbE). LiteX's sim modules (ethernet, serial2tcp) tick on the
-# pad named "sys_clk", so that pad carries the I/O clock and the SoC's sys
-# clock comes from "core_clk". The clockers need integer picosecond periods:
-# 600 000 ps and 1 000 000 ps are exactly 5:3 = 125:75. Simulated time is never
-# used for rates (cycles x the nominal clocks are).
+# Two clocks, in the board's ratio: the SoC's sys clock (75 MHz nominal on the
+# Versa-ECP5, or lab.yaml's sim.sys_clk_hz) and the Ethernet/UART I/O clock
+# (125 MHz nominal, one byte per cycle on the simulated wire = GbE). LiteX's sim
+# modules (ethernet, serial2tcp) tick on the pad named "sys_clk", so that pad
+# carries the I/O clock and the SoC's sys clock comes from "core_clk". The
+# clockers run scaled down and need integer frequencies whose picosecond
+# periods (1e12 // Hz) are exactly in the nominal ratio, with integer half
+# periods (LiteX's timebase): at 75 MHz, 600 000 ps and 1 000 000 ps are
+# exactly 5:3 = 125:75 (sim_clockers_hz finds such a pair for any sys clock).
+# Simulated time is never used for rates (cycles x the nominal clocks are).
 SIM_IO_CLOCKER_HZ = 1_666_666     # period 600 000 ps
-SIM_SYS_CLOCKER_HZ = 1_000_000    # period 1 000 000 ps
+SIM_SYS_CLOCKER_HZ = 1_000_000    # period 1 000 000 ps (75 MHz)
 IO_CLK_NOMINAL_HZ = 125_000_000
+
+
+def _clocker_hz(period_ps: int) -> int | None:
+    """An integer frequency whose clocker period (1e12 // Hz, as LiteX's clocker computes it) is
+    `period_ps`, or None."""
+    f = 10**12 // period_ps
+    for hz in (f, f + 1):
+        if hz and 10**12 // hz == period_ps:
+            return hz
+    return None
+
+
+def sim_clockers_hz(sys_clk_hz: int) -> tuple[int, int]:
+    """(I/O clocker Hz, sys clocker Hz) with periods exactly in the ratio sys_clk_hz : 125 MHz:
+    (1 666 666, 1 000 000) at 75 MHz. Periods P_io = B*m, P_sys = A*m for A/B = 125 MHz / sys
+    in lowest terms, m even (integer half periods) and near the 600 000 ps I/O period."""
+    g = gcd(IO_CLK_NOMINAL_HZ, sys_clk_hz)
+    a, b = IO_CLK_NOMINAL_HZ // g, sys_clk_hz // g
+    m0 = max(2, round(600_000 / b / 2) * 2)
+    for step in range(0, 200_000, 2):
+        for m in (m0 + step, m0 - step):
+            if m < 2:
+                continue
+            io_hz, sys_hz = _clocker_hz(b * m), _clocker_hz(a * m)
+            if io_hz and sys_hz:
+                return io_hz, sys_hz
+    raise ValueError(f"no integer clocker frequencies for a {sys_clk_hz} Hz sys clock")
 SOC_IP = "192.168.1.50"          # the simulated board's Etherbone address (inside the harness's netns)
 HOST_IP = "192.168.1.100"        # the TAP's address (inside the same netns)
 SOC_MAC = 0x10e2d5000001
@@ -158,37 +189,30 @@ class SimProbeSoC(ProbeSoC):
     def __init__(self, profile: BoardProfile, options: SimOptions, build_hash: str):
         platform = SimPlatform("SIM", _io)
         self.crg = _SimCRG(platform)
-        ProbeSoC.__init__(self, platform, profile, TARGET, project_version(), build_hash, profile.sys_clk_hz)
+        self.sys_clk_hz = sys_clk_hz = options.sys_clk_of(profile)
+        ProbeSoC.__init__(self, platform, profile, TARGET, project_version(), build_hash, sys_clk_hz)
         self.add_probe_uartbone(uart.RS232PHYModel(platform.request("serial")), cd="io")
         if options.with_dram and profile.dram is not None:
             d = profile.dram
-            module = dram_module(d.module, profile.sys_clk_hz, d.ratio)
-            phy = SDRAMPHYModel(module=module, settings=ecp5ddrphy_like_settings(d.data_width, profile.sys_clk_hz),
-                                clk_freq=profile.sys_clk_hz)
+            module = dram_module(d.module, sys_clk_hz, d.ratio)   # datasheet tRFC (dram_settings.py)
+            phy = SDRAMPHYModel(module=module, settings=ecp5ddrphy_like_settings(d.data_width, sys_clk_hz),
+                                clk_freq=sys_clk_hz)
             self.sdrphy = phy
-            self.add_probe_dram(phy, module)
+            self.dfi_faults = DfiFaultInjector(phy)      # broken wiring on demand (DRAM line tests)
+            self.add_probe_dram(self.dfi_faults, module)
         if options.with_ethernet and profile.has_ethernet:
             self.ethphy = SimGbePHY(platform.request("eth", 0))
             self.add_probe_etherbone(self.ethphy, ip_address=SOC_IP, mac_address=SOC_MAC)
             self.add_probe_hostlink(self.ethphy)
 
 
-def sim_config_json(uart_port: int, with_ethernet: bool, tap: str = "tap0") -> str:
-    """The run-time sim_config.js: clocks and which host modules serve the pads."""
+def sim_config(profile: BoardProfile, options: SimOptions) -> SimConfig:
+    """The build's sim_config.js: clocks and which host modules serve the pads. Each run copies
+    it with its own UART port (harness/sim/simulator.py)."""
     cfg = SimConfig()
-    cfg.add_clocker("sys_clk", freq_hz=SIM_IO_CLOCKER_HZ)
-    cfg.add_clocker("core_clk", freq_hz=SIM_SYS_CLOCKER_HZ)
-    cfg.add_module("serial2tcp", "serial", args={"port": uart_port})
-    if with_ethernet:
-        cfg.add_module("ethernet", "eth", args={"interface": tap, "ip": HOST_IP})
-    return cfg.get_json()
-
-
-def _placeholder_config(profile: BoardProfile, options: SimOptions) -> SimConfig:
-    """Written at build time only because LiteX insists; each run writes its own sim_config.js."""
-    cfg = SimConfig()
-    cfg.add_clocker("sys_clk", freq_hz=SIM_IO_CLOCKER_HZ)
-    cfg.add_clocker("core_clk", freq_hz=SIM_SYS_CLOCKER_HZ)
+    io_hz, sys_hz = sim_clockers_hz(options.sys_clk_of(profile))
+    cfg.add_clocker("sys_clk", freq_hz=io_hz)
+    cfg.add_clocker("core_clk", freq_hz=sys_hz)
     cfg.add_module("serial2tcp", "serial", args={"port": 1})
     if options.with_ethernet and profile.has_ethernet:
         cfg.add_module("ethernet", "eth", args={"interface": "tap0", "ip": HOST_IP})
@@ -200,8 +224,9 @@ def build(profile: BoardProfile, options: SimOptions, build_root: Path, log=prin
 
     The manifest is written last; a directory without one is incomplete and
     is rebuilt from scratch."""
+    options = options.for_profile(profile)
     out, h = sim_build_dir(build_root, profile, options)
-    if read_manifest(out) is not None:
+    if manifest_exists(out):
         return out
     if out.exists():
         shutil.rmtree(out)
@@ -210,56 +235,39 @@ def build(profile: BoardProfile, options: SimOptions, build_root: Path, log=prin
     builder = Builder(soc, output_dir=str(out), compile_software=False, compile_gateware=False,
                       csr_json=str(out / "csr.json"), csr_csv=str(out / "csr.csv"))
     # run=False: generate sources and the build script only; the compile runs below.
-    builder.build(sim_config=_placeholder_config(profile, options), run=False, build=True, opt_level="O3", interactive=False,
+    builder.build(sim_config=sim_config(profile, options), run=False, build=True, opt_level="O3", interactive=False,
                   jobs=compile_jobs())
-    gw = out / "gateware"
     log(f"[sim build] Verilog generated in {time.monotonic() - t0:.1f} s; compiling with Verilator")
-    with open(out / "verilator.log", "w") as f:
-        r = subprocess.run(["bash", "build_sim.sh"], cwd=gw, stdout=f, stderr=subprocess.STDOUT)
-    if r.returncode != 0 or not (gw / "obj_dir" / "Vsim").is_file():
-        tail = (out / "verilator.log").read_text().splitlines()[-15:]
-        raise RuntimeError("Verilator build failed (see {}):\n{}".format(out / "verilator.log", "\n".join(tail)))
-    manifest = host_manifest(soc, profile, options, h)
-    manifest["build_seconds"] = round(time.monotonic() - t0, 1)
-    write_manifest(out, manifest)
+    compile_vsim(out)
+    write_dram_pins(out, profile, simulated=True)
+    write_manifest(out, host_manifest(soc, profile, options, h, build_seconds=round(time.monotonic() - t0, 1)))
     log(f"[sim build] done in {time.monotonic() - t0:.1f} s: {out}")
     return out
 
 
-def host_manifest(soc: ProbeSoC, profile: BoardProfile, options: SimOptions, h: str) -> dict:
+def host_manifest(soc: ProbeSoC, profile: BoardProfile, options: SimOptions, h: str,
+                  build_seconds: float | None = None) -> BuildManifest:
     """Everything the host needs to turn cycles into rates and judge them."""
-    m = {
-        "target": TARGET,
-        "profile": profile.name,
-        "hash": h,
-        "identifier": soc.ident,
-        "version": project_version(),
-        "packages": package_versions(),
-        "sys_clk_hz": profile.sys_clk_hz,
-        "options": options.to_dict(),
-        "csr_json": "csr.json",
-        "vsim": "gateware/obj_dir/Vsim",
-        "modules_dir": "gateware/modules",
-        "uart": {"kind": "serial2tcp"},
-        "etherbone": None,
-        "dram": None,
-    }
-    if getattr(soc, "sdrphy", None) is not None:
-        m["dram"] = dram_manifest(soc, profile)
-    if getattr(soc, "ethphy", None) is not None:
-        m["etherbone"] = {"soc_ip": SOC_IP, "host_ip": HOST_IP, "port": ETHERBONE_PORT}
-        m["host_link"] = {
-            "phy": "sim (TAP)",
-            "line_rate_bytes_per_s": IO_CLK_NOMINAL_HZ,   # one byte per I/O cycle
+    eth = getattr(soc, "ethphy", None) is not None
+    return BuildManifest(
+        target=TARGET, profile=profile.name, hash=h, identifier=soc.ident, version=project_version(),
+        packages=package_versions(), sys_clk_hz=soc.sys_clk_hz, options=options.to_dict(),
+        csr_json="csr.json", vsim=VSIM, modules_dir=MODULES_DIR, uart=UartInfo(kind="serial2tcp"),
+        dram=dram_manifest(soc, profile, soc.sys_clk_hz) if getattr(soc, "sdrphy", None) is not None else None,
+        etherbone=EtherboneInfo(soc_ip=SOC_IP, host_ip=HOST_IP, port=ETHERBONE_PORT) if eth else None,
+        host_link=HostLinkInfo(
+            phy="sim (TAP)",
+            line_rate_bytes_per_s=IO_CLK_NOMINAL_HZ,   # one byte per I/O cycle
             # What one frame costs on this wire beyond the UDP payload. The TAP carries
             # frames without preamble and FCS; LiteEth's MAC still pads to 60 bytes and
             # inserts a 12-byte gap on transmit; the sim feeds received frames with a
             # 1-cycle gap.
-            "preamble_bytes": 0, "fcs_bytes": 0, "header_bytes": 42, "min_frame_bytes": 60,
-            "tx_gap_bytes": 12, "rx_gap_bytes": 1,
-            "gen_port": 6000, "sink_port": 6001,
-        }
-    return m
+            preamble_bytes=0, fcs_bytes=0, header_bytes=42, min_frame_bytes=60,
+            tx_gap_bytes=12, rx_gap_bytes=1,
+            gen_port=6000, sink_port=6001) if eth else None,
+        csr_fields=lane_csr_fields(getattr(soc, "lane_probes", [])),
+        build_seconds=build_seconds,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -268,11 +276,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--build-root", default="build")
     p.add_argument("--no-dram", action="store_true")
     p.add_argument("--no-ethernet", action="store_true")
+    p.add_argument("--sys-clk-hz", type=int, default=None, help="the sys clock (default: the profile's)")
     p.add_argument("--print-dir", action="store_true", help="only print the build directory for these inputs")
-    p.add_argument("--sys-clk-hz", type=int, help="sys clock instead of the profile's (lab.yaml sim.sys_clk_hz)")
     a = p.parse_args(argv)
-    profile = with_sys_clk(get_profile(a.profile), a.sys_clk_hz)
-    options = SimOptions(with_dram=not a.no_dram, with_ethernet=not a.no_ethernet)
+    profile = get_profile(a.profile)
+    options = SimOptions(with_dram=not a.no_dram, with_ethernet=not a.no_ethernet, sys_clk_hz=a.sys_clk_hz)
     root = Path(a.build_root).resolve()
     if a.print_dir:
         print(sim_build_dir(root, profile, options)[0])

@@ -5,12 +5,10 @@ every start, so a warm start does not pay LiteX's import time.
 """
 from __future__ import annotations
 
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from sailbench.gateware.build_info import build_hash
+from sailbench.gateware.build_info import build_hash, verilator_version
 from sailbench.gateware.profiles import BoardProfile
 
 TARGET = "sim"
@@ -18,19 +16,33 @@ TARGET = "sim"
 
 @dataclass(frozen=True)
 class SimOptions:
-    """What varies between simulated boards (part of the build hash)."""
+    """What varies between simulated boards (part of the build hash).
+
+    `sys_clk_hz`: the simulated board's sys clock (lab.yaml boards.NAME.sim.sys_clk_hz);
+    None is the profile's. The DRAM timings, the PHY latencies, the ratio of the sys to
+    the I/O clock in the simulation and every rate the host computes follow it."""
     with_dram: bool = True
     with_ethernet: bool = True
+    sys_clk_hz: int | None = None
+
+    def __post_init__(self):
+        if self.sys_clk_hz is not None and not 1_000_000 <= self.sys_clk_hz <= 250_000_000:
+            raise ValueError(f"simulated sys clock {self.sys_clk_hz} Hz: expected 1 MHz .. 250 MHz")
 
     def to_dict(self) -> dict:
-        return {"with_dram": self.with_dram, "with_ethernet": self.with_ethernet}
+        d = {"with_dram": self.with_dram, "with_ethernet": self.with_ethernet}
+        if self.sys_clk_hz is not None:       # the profile's clock leaves the options (and hash) as before
+            d["sys_clk_hz"] = self.sys_clk_hz
+        return d
 
+    def for_profile(self, profile: BoardProfile) -> "SimOptions":
+        """The canonical options: a clock equal to the profile's is the profile's (one build)."""
+        if self.sys_clk_hz == profile.sys_clk_hz:
+            return SimOptions(self.with_dram, self.with_ethernet, None)
+        return self
 
-def verilator_version() -> str:
-    exe = shutil.which("verilator")
-    if not exe:
-        return "absent"
-    return subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    def sys_clk_of(self, profile: BoardProfile) -> int:
+        return self.sys_clk_hz or profile.sys_clk_hz
 
 
 def sim_inputs(profile: BoardProfile, options: SimOptions) -> dict:
@@ -39,10 +51,10 @@ def sim_inputs(profile: BoardProfile, options: SimOptions) -> dict:
 
 
 # What the simulated board is built from (see build_info.build_hash).
-SIM_SOURCES = ("__init__.py", "build_info.py", "profiles.py", "soc.py", "sim.py", "sim_options.py", "dram_info.py",
-               "dram_settings.py", "cores/*.py")
+SIM_SOURCES = ("__init__.py", "build_info.py", "manifest.py", "csr_export.py", "verilator.py", "profiles.py", "soc.py", "sim.py", "sim_options.py", "dram_info.py",
+               "dram_settings.py", "dram_pins.py", "cores/*.py", "cores/*/*.py")
 
 
 def sim_build_dir(build_root: Path, profile: BoardProfile, options: SimOptions) -> tuple[Path, str]:
-    h = build_hash(sim_inputs(profile, options), SIM_SOURCES)
+    h = build_hash(sim_inputs(profile, options.for_profile(profile)), SIM_SOURCES)
     return build_root / f"{TARGET}-{profile.name}-{h}", h

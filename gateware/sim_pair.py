@@ -14,13 +14,11 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from migen import ClockDomain, Signal
-from migen.genlib.cdc import BusSynchronizer, MultiReg
+from migen import ClockDomain
 
 from litex.build.generic_platform import Pins, Subsignal
 from litex.build.sim import SimPlatform
@@ -28,25 +26,25 @@ from litex.build.sim.config import SimConfig
 from litex.gen import LiteXModule
 from litex.soc.cores import uart
 from litex.soc.integration.export import get_csr_json
-from litex.soc.interconnect.csr import CSRStatus, CSRStorage
 
-from sailbench.gateware.build_info import compile_jobs, build_hash, package_versions, project_version, read_manifest, write_manifest
+from sailbench.gateware.build_info import compile_jobs, package_versions, project_version
+from sailbench.gateware.csr_export import lane_csr_fields
+from sailbench.gateware.manifest import BuildManifest, LaneInfo, PairBoard, manifest_exists, write_manifest
 from sailbench.gateware.profiles import BoardProfile, get_profile
 from sailbench.gateware.sim import SIM_IO_CLOCKER_HZ, SIM_SYS_CLOCKER_HZ
-from sailbench.gateware.sim_options import verilator_version
+from sailbench.gateware.sim_pair_options import ROLES, TARGET, pair_build_dir
+from sailbench.gateware.cores.lane_group import LaneGroup
 from sailbench.gateware.cores.lane_probe import WORD_CLK_HZ, LaneProbe
-from sailbench.gateware.phy.serdes_model import SerDesLinkModel
+from sailbench.gateware.sim_models.lane_faults import LaneFaults
+from sailbench.gateware.sim_models.serdes_model import SerDesLinkModel
 from sailbench.gateware.soc import ProbeSoC
+from sailbench.gateware.verilator import MODULES_DIR, VSIM, compile_vsim
 
 # The SerDes word clock: 62.5 MHz nominal (1.25 Gbaud / 20 bits), exactly half the
 # I/O clock: period 1 200 000 ps against 600 000 ps (sys 1 000 000 ps = 75 MHz).
 SIM_WORD_CLOCKER_HZ = 833_333
 
-TARGET = "simpair"
-ROLES = ("upstream", "downstream")
 SIM_MODULES_DIR = Path(__file__).resolve().parent / "sim_modules"   # sailbench's own sim modules (C)
-PAIR_SOURCES = ("sim_modules/*/*.c", "__init__.py", "build_info.py", "profiles.py", "soc.py", "sim.py", "sim_options.py", "sim_pair.py",
-                "cores/*.py", "phy/serdes_model.py")
 
 
 def _serial(index: int):
@@ -78,32 +76,6 @@ class _PairCRG(LiteXModule):
             self.cd_io.clk.eq(platform.request("sys_clk")), self.cd_io.rst.eq(rst),
             self.cd_word.clk.eq(platform.request("word_clk")), self.cd_word.rst.eq(rst),
         ]
-
-
-class LaneFaults(LiteXModule):
-    """CSRs for the fault knobs of the model lane a board *receives* (sim only).
-
-    Values are taken into the word domain through plain synchronisers: set them
-    while the lane is idle, not mid-word."""
-
-    def __init__(self, lane):
-        self.error_every = CSRStorage(32, description="Flip error_mask in every N-th word (0 = off).")
-        self.error_at = CSRStorage(32, description="Flip error_mask in the word with this index ...")
-        self.error_at_enable = CSRStorage(description="... when 1.")
-        self.error_mask = CSRStorage(20, reset=1, description="Bits flipped in an errored word.")
-        self.cut = CSRStorage(description="1: the lane delivers nothing (a pulled cable).")
-        self.lock_delay = CSRStorage(32, description="Words before the receiver locks after reset or a cut.")
-        self.words = CSRStatus(32, description="Words sent into the lane since reset.")
-        self.errors = CSRStatus(32, description="Errored words delivered.")
-
-        # # #
-
-        for name in ("error_every", "error_at", "error_at_enable", "error_mask", "cut", "lock_delay"):
-            self.specials += MultiReg(getattr(self, name).storage, getattr(lane, name), "word")
-        for name in ("words", "errors"):
-            sync = BusSynchronizer(32, "word", "sys")
-            self.submodules += sync
-            self.comb += [sync.i.eq(getattr(lane, name)), getattr(self, name).status.eq(sync.o)]
 
 
 class PairBoardSoC(ProbeSoC):
@@ -144,6 +116,8 @@ class SimPairTop(LiteXModule):
             setattr(self, f"link{i}", link)
             up.add_lane(i, link.a, link.b_to_a)       # upstream receives b->a
             down.add_lane(i, link.b, link.a_to_b)     # downstream receives a->b
+        for soc in self.boards.values():              # all lanes started and latched at once (lane_group_*)
+            soc.lane_group = LaneGroup(soc.lane_probes, soc.cycles.count)
 
 
 def _config(ports: dict[str, int]) -> SimConfig:
@@ -156,18 +130,9 @@ def _config(ports: dict[str, int]) -> SimConfig:
     return cfg
 
 
-def pair_inputs(profile: BoardProfile, lanes: int) -> dict:
-    return {"target": TARGET, "profile": profile.to_dict(), "lanes": lanes, "verilator": verilator_version()}
-
-
-def pair_build_dir(build_root: Path, profile: BoardProfile, lanes: int) -> tuple[Path, str]:
-    h = build_hash(pair_inputs(profile, lanes), PAIR_SOURCES)
-    return build_root / f"{TARGET}-{profile.name}-{lanes}l-{h}", h
-
-
 def build(profile: BoardProfile, lanes: int, build_root: Path, log=print) -> Path:
     out, h = pair_build_dir(build_root, profile, lanes)
-    if read_manifest(out) is not None:
+    if manifest_exists(out):
         return out
     if out.exists():
         shutil.rmtree(out)
@@ -182,21 +147,18 @@ def build(profile: BoardProfile, lanes: int, build_root: Path, log=print) -> Pat
     for role, soc in top.boards.items():
         (out / f"csr-{role}.json").write_text(get_csr_json(soc.csr_regions, soc.constants, soc.mem_regions))
     log(f"[pair build] Verilog generated in {time.monotonic() - t0:.1f} s; compiling with Verilator")
-    with open(out / "verilator.log", "w") as f:
-        r = subprocess.run(["bash", "build_sim.sh"], cwd=gw, stdout=f, stderr=subprocess.STDOUT)
-    if r.returncode != 0 or not (gw / "obj_dir" / "Vsim").is_file():
-        tail = (out / "verilator.log").read_text().splitlines()[-15:]
-        raise RuntimeError("Verilator build failed (see {}):\n{}".format(out / "verilator.log", "\n".join(tail)))
-    manifest = {
-        "target": TARGET, "profile": profile.name, "hash": h, "version": project_version(),
-        "packages": package_versions(), "sys_clk_hz": profile.sys_clk_hz, "lanes": lanes,
-        "lane": {"word_clk_hz": WORD_CLK_HZ, "bytes_per_word": 2, "line_rate_baud": 1.25e9,
-                 "ceiling_bytes_per_s": WORD_CLK_HZ * 2, "faults": "receiving side, laneN_faults_*"},
-        "vsim": "gateware/obj_dir/Vsim", "modules_dir": "gateware/modules",
-        "boards": {role: {"identifier": soc.ident, "csr_json": f"csr-{role}.json", "serial_index": i}
-                   for i, (role, soc) in enumerate(top.boards.items())},
-        "build_seconds": round(time.monotonic() - t0, 1),
-    }
+    compile_vsim(out)
+    manifest = BuildManifest(
+        target=TARGET, profile=profile.name, hash=h, version=project_version(),
+        packages=package_versions(), sys_clk_hz=profile.sys_clk_hz, lanes=lanes,
+        lane=LaneInfo(word_clk_hz=WORD_CLK_HZ, bytes_per_word=2, line_rate_baud=1.25e9,
+                      ceiling_bytes_per_s=WORD_CLK_HZ * 2, faults="receiving side, laneN_faults_*"),
+        vsim=VSIM, modules_dir=MODULES_DIR,
+        boards={role: PairBoard(identifier=soc.ident, csr_json=f"csr-{role}.json", serial_index=i)
+                for i, (role, soc) in enumerate(top.boards.items())},
+        csr_fields=lane_csr_fields(top.upstream.lane_probes),
+        build_seconds=round(time.monotonic() - t0, 1),
+    )
     write_manifest(out, manifest)
     log(f"[pair build] done in {time.monotonic() - t0:.1f} s: {out}")
     return out

@@ -18,6 +18,7 @@ another run is an error (2).
 
     sailbench nightly [--tag T]          every board (or those tagged T): health check, bench, history, report
     sailbench bringup --board NAME       staged checks, stopping at the first failing stage with a diagnosis
+    sailbench -v COMMAND                 also log each step and its duration to stderr (--log-file PATH: to a file)
 
 Exit status of `nightly`: a sum of bits: 0 all good, 1 a verdict did not hold,
 4 a measurement failed or regressed, 8 a board could not be measured
@@ -27,12 +28,14 @@ failed, 2 it could not run.
 from __future__ import annotations
 
 import argparse
+import logging
+import math
 import signal
 import sys
 import time
 from pathlib import Path
 
-from sailbench.harness.errors import SailbenchError
+from sailbench.harness.errors import ConfigError, SailbenchError
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -49,15 +52,87 @@ def _size(text: str) -> int:
         raise argparse.ArgumentTypeError(f"'{text}' is not a size (examples: 65536, 64K, 1M)") from None
 
 
+def _number(kind: type, low: float, what: str, *, inclusive: bool = True):
+    """An argparse `type=`: a finite `kind` (int or float) >= low (or > low), else argparse's error."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not {'an integer' if kind is int else 'a number'}") \
+                from None
+        if not math.isfinite(value) or value < low or (not inclusive and value == low):
+            raise argparse.ArgumentTypeError(f"'{text}': {what}")
+        return value
+    return parse
+
+
+_count = _number(int, 1, "must be at least 1")
+_count0 = _number(int, 0, "must be 0 or more")
+_seconds = _number(float, 0, "must be a number of seconds > 0", inclusive=False)
+_seconds0 = _number(float, 0, "must be a number of seconds >= 0")
+
+
+def _ddr_length(text: str) -> int:
+    n = _size(text)
+    if n <= 0 or n & (n - 1):
+        raise argparse.ArgumentTypeError(f"'{text}': the DDR length must be a power of two number of bytes "
+                                         "(e.g. 64K, 1M)")
+    return n
+
+
+def _clock_list(text: str) -> list[int]:
+    from sailbench.harness.run.sweep import parse_clocks
+    try:
+        return parse_clocks(text)
+    except ConfigError as e:
+        raise argparse.ArgumentTypeError(str(e).removeprefix("--clocks: ")) from None
+
+
+def _ddr_base(text: str) -> int:
+    n = _size(text)
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"'{text}': the DDR base must be 0 or more")
+    return n
+
+
+def _patterns(text: str) -> tuple[str, ...]:
+    from sailbench.harness.probes.ddr import PATTERNS
+    names = tuple(x.strip() for x in text.split(",") if x.strip())
+    unknown = [x for x in names if x not in PATTERNS]
+    if unknown or not names:
+        what = f"unknown pattern '{unknown[0]}'" if unknown else "no pattern given"
+        raise argparse.ArgumentTypeError(f"{what}; use a comma list of {', '.join(PATTERNS)}")
+    return names
+
+
+def _frame_bytes(text: str) -> int:
+    n = _number(int, 2, "a frame carries at least one 2-byte word")(text)
+    if n % 2:
+        raise argparse.ArgumentTypeError(f"'{text}': the lane probe sends 2-byte words; use an even size")
+    return n
+
+
+def _check_together(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Options that are only wrong together (argparse's usage line and one error line, exit 2)."""
+    length, base = getattr(args, "ddr_length", None), getattr(args, "ddr_base", None)
+    if length and base is not None and base % length:
+        parser.error(f"argument --ddr-base: 0x{base:x} must be aligned to the DDR length {length} "
+                     f"(a multiple of 0x{length:x})")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="sailbench",
-        description="Hardware-in-the-loop bench for ECP5 sail cards: measure DDR (and later host-link and "
-                    "inter-card) bandwidth from hardware cycle counters and judge the Spanker scheduler's "
+        description="Hardware-in-the-loop bench for ECP5 sail cards: measure DDR, host-link and "
+                    "inter-card bandwidth from hardware cycle counters and judge the Spanker scheduler's "
                     "constants.",
         epilog="The simulated board 'sim' (the default) needs no hardware: the probe SoC runs under "
                "Verilator inside a network namespace (root needed). See README.md.")
     p.add_argument("--lab", help="lab file (default: $SAILBENCH_LAB, ./lab.yaml, then the repository's lab.yaml)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="log each step (build, simulator, open, load, DRAM init, probes, pair phases) and its "
+                        "duration to stderr")
+    p.add_argument("--log-file", type=Path, metavar="PATH", help="write that step log to PATH")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     b = sub.add_parser("bench", help="measure a board and judge the scheduler's constants",
@@ -92,11 +167,15 @@ def _parser() -> argparse.ArgumentParser:
 
     u = sub.add_parser("bringup", help="staged bring-up checks of one board, stopping at the first failure",
                        description="Stages in order: tool present, cable detects, load, identifier, scratch, "
-                                   "DRAM BIST small, Ethernet link, SerDes lock. Stops at the first failing "
-                                   "stage and says what to check next. A pass clears the board's quarantine.")
+                                   "DRAM leveling, DRAM lines (data, mask, address and bank lines named by ball "
+                                   "and net), DRAM BIST small, [DRAM BIST full], Ethernet link, SerDes lock. "
+                                   "Stops at the first failing stage and says what to check next. A pass clears "
+                                   "the board's quarantine. Writes results/bringup-<run-id>.json and .html.")
     u.add_argument("--board", required=True, help="board name from lab.yaml")
-    u.add_argument("--lock-wait", type=float, help="seconds to wait for a board another run holds "
+    u.add_argument("--lock-wait", type=_seconds0, help="seconds to wait for a board another run holds "
                                                    "(default: lab.yaml locks.wait_s)")
+    u.add_argument("--full", action="store_true", help="after the line tests, write and check the whole DRAM "
+                                                       "with the BIST (progress, rate)")
 
     bl = sub.add_parser("build", help="build a board's gateware: the bitstream and its timing report (or the "
                                       "simulation for a kind: sim board)",
@@ -121,8 +200,8 @@ def _parser() -> argparse.ArgumentParser:
                                       "efficiency and the real-board timing verdict per clock")
     sw.add_argument("what", choices=["ddr"], help="what to sweep (ddr)")
     sw.add_argument("--board", help="board name from lab.yaml (default: lab.yaml default_board)")
-    sw.add_argument("--clocks", required=True, help="sys clocks, comma list: 50M,75M,100M")
-    sw.add_argument("--ddr-length", type=_size, default=1 << 20, help="bytes per DDR pass (default 1M)")
+    sw.add_argument("--clocks", required=True, type=_clock_list, help="sys clocks, comma list: 50M,75M,100M")
+    sw.add_argument("--ddr-length", type=_ddr_length, default=1 << 20, help="bytes per DDR pass, power of two (default 1M)")
     sw.add_argument("--bitstreams", action="store_true",
                     help="also build the real-board bitstream at each clock for the timing column (minutes each)")
     sw.add_argument("--results-dir", type=Path, help="where results/<run-id>.json go (default: lab.yaml results.dir)")
@@ -146,18 +225,26 @@ def _parser() -> argparse.ArgumentParser:
                                     "2 the run could not run or stayed Pending (pair busy) or Failed, 130 "
                                     "interrupted (Cancelled).")
     pr.add_argument("--pair", required=True, help="pair name from lab.yaml pairs")
-    pr.add_argument("--placement", default="preferred",
+    pr.add_argument("--placement", default="preferred", choices=("preferred", "strict"),
                     help="preferred (default: the pair if free, else another free pair of the same kind, profile "
                          "and lanes, and the result says so) or strict (only this pair; Pending while busy)")
-    pr.add_argument("--timeout", type=float, default=600.0,
+    pr.add_argument("--timeout", type=_seconds, default=600.0,
                     help="seconds the run may stay Pending waiting for the pair, and for the run itself (default 600)")
-    pr.add_argument("--link-timeout", type=float, default=5.0, help="link-ready wait deadline in seconds (default 5)")
-    pr.add_argument("--frames", type=int, default=200, help="framed payload: frames per lane and direction")
-    pr.add_argument("--frame-bytes", type=int, default=2048, help="framed payload: payload bytes per frame (even)")
-    pr.add_argument("--prbs", default="prbs31", help="PRBS pattern: prbs7, prbs15 or prbs31 (default prbs31)")
-    pr.add_argument("--prbs-seconds", type=float, default=0.5, help="seconds of PRBS checking (default 0.5)")
+    pr.add_argument("--link-timeout", type=_seconds, default=5.0, help="link-ready wait deadline in seconds (default 5)")
+    pr.add_argument("--frames", type=_count, default=200, help="framed payload: frames per lane and direction")
+    pr.add_argument("--frame-bytes", type=_frame_bytes, default=2048, help="framed payload: payload bytes per frame (even)")
+    pr.add_argument("--prbs", default="prbs31", choices=("prbs7", "prbs15", "prbs31"), help="PRBS pattern: prbs7, prbs15 or prbs31 (default prbs31)")
+    pr.add_argument("--prbs-seconds", type=_seconds, default=0.5, help="seconds of PRBS checking (default 0.5)")
     pr.add_argument("--constants", type=Path, help="Spanker bandwidth.rs (default: lab.yaml, else pinned values)")
     pr.add_argument("--results-dir", type=Path, help="where results/<run-id>.json go (default: lab.yaml results.dir)")
+    lg = sub.add_parser("labgrid", help="a lab on several hosts: create/update the labgrid places lab.yaml implies",
+                        description="`sailbench labgrid sync` creates or updates, on lab.yaml's labgrid coordinator, "
+                                    "the place of every board with `labgrid: {place: ...}` and of every pair with "
+                                    "`place:`, and prints what it changed (nothing the second time). "
+                                    "`--exporter-config HOST` prints the labgrid-exporter config for the boards on "
+                                    "HOST instead (docs/labgrid.md).")
+    lg.add_argument("action", choices=["sync"], help="sync: places from lab.yaml")
+    lg.add_argument("--exporter-config", metavar="HOST", help="print the exporter config for HOST's boards and exit")
     return p
 
 
@@ -165,24 +252,23 @@ def _bench_options(b: argparse.ArgumentParser) -> None:
     """Options shared by `bench` and `nightly`."""
     b.add_argument("--constants", type=Path, help="Spanker bandwidth.rs to read the constants from "
                                                   "(default: lab.yaml scheduler.bandwidth_rs, else pinned rev-A values)")
-    b.add_argument("--ddr-length", type=_size, default=1 << 20, help="bytes per DDR pass, power of two (default 1M)")
-    b.add_argument("--ddr-base", type=_size, default=0, help="DRAM offset of the region (default 0)")
-    b.add_argument("--patterns", default="sequential,random", help="comma list of sequential,random")
-    b.add_argument("--repeats", type=int, help="repeats per measurement (default: lab.yaml judgement.repeats)")
-    b.add_argument("--clock-seconds", type=float, default=3.0,
+    b.add_argument("--ddr-length", type=_ddr_length, default=1 << 20, help="bytes per DDR pass, power of two (default 1M)")
+    b.add_argument("--ddr-base", type=_ddr_base, default=0, help="DRAM offset of the region (default 0)")
+    b.add_argument("--patterns", type=_patterns, default=("sequential", "random"), help="comma list of sequential,random")
+    b.add_argument("--repeats", type=_count, help="repeats per measurement (default: lab.yaml judgement.repeats)")
+    b.add_argument("--clock-seconds", type=_seconds, default=3.0,
                    help="how long to count cycles against host time to measure the sys clock (default 3)")
     b.add_argument("--results-dir", type=Path, help="where results/<run-id>.json go (default: lab.yaml results.dir)")
-    b.add_argument("--lock-wait", type=float, help="seconds to wait for a board another run holds "
+    b.add_argument("--lock-wait", type=_seconds0, help="seconds to wait for a board another run holds "
                                                    "(default: lab.yaml locks.wait_s)")
-    b.add_argument("--hostlink-count", type=int, default=1000,
+    b.add_argument("--hostlink-count", type=_count0, default=1000,
                    help="UDP packets per host-link measurement, each direction (default 1000; 0 skips the host link)")
     b.add_argument("--no-sweep", action="store_true", help="skip the host-link payload-size sweep")
 
 
 def _bench_settings(args):
     from sailbench.harness.run.bench import BenchSettings
-    patterns = tuple(x.strip() for x in args.patterns.split(",") if x.strip())
-    return BenchSettings(ddr_length=args.ddr_length, ddr_base=args.ddr_base, patterns=patterns,
+    return BenchSettings(ddr_length=args.ddr_length, ddr_base=args.ddr_base, patterns=tuple(args.patterns),
                          repeats=args.repeats, clock_seconds=args.clock_seconds,
                          constants_path=args.constants, results_dir=args.results_dir, lock_wait_s=args.lock_wait,
                          **_hostlink_settings(args))
@@ -197,13 +283,13 @@ def _hostlink_settings(args) -> dict:
     return out
 
 
-def _say(message: str) -> None:
+def _progress(message: str) -> None:
     print(message, flush=True)
 
 
 def _cmd_bench(args, lab) -> int:
     from contextlib import nullcontext
-    from sailbench.harness.run.bench import render_outcome, run_bench
+    from sailbench.harness.run.bench import render_outcome, report_measured_invariants, run_bench
     from sailbench.harness.record.history import History
     from sailbench.harness.record.history_sink import HistorySink
     from sailbench.harness.report.model import RunReport, board_report
@@ -211,16 +297,19 @@ def _cmd_bench(args, lab) -> int:
     settings = _bench_settings(args)
     t0 = time.monotonic()
     with (nullcontext() if args.no_history else History(lab.history_path)) as history:
-        sinks = [] if history is None else [HistorySink(history, lab.history, _say)]
-        outcome = run_bench(lab, args.board or lab.default_board, settings, say=_say, sinks=sinks)
+        sinks = [] if history is None else [HistorySink(history, lab.history, _progress)]
+        outcome = run_bench(lab, args.board or lab.default_board, settings, progress=_progress, sinks=sinks)
         results = outcome.results
         trend = history.trend(results.data["provenance"]["board"]) if history else []
+        measured = report_measured_invariants(history, results) if history else None
     board = board_report(results.data, results.path, trend, duration_s=round(time.monotonic() - t0, 1))
     report = RunReport("bench", results.run_id, f"sailbench bench {results.run_id}", results.data["started"],
                        results.data["finished"], [board], outcome.exit_code)
     files = write_reports(report, results.path.parent, results.run_id)
     print()
     print(render_outcome(outcome))
+    if measured is not None:
+        print("\n".join(measured.lines()))
     print(f"report: {files.html} (JUnit XML: {files.junit})")
     print(f"bench took {time.monotonic() - t0:.1f} s")
     return outcome.exit_code
@@ -228,14 +317,14 @@ def _cmd_bench(args, lab) -> int:
 
 def _cmd_nightly(args, lab) -> int:
     from sailbench.harness.run.nightly import NightlySettings, render_summary, run_nightly
-    outcome = run_nightly(lab, NightlySettings(tag=args.tag, bench=_bench_settings(args)), say=_say)
+    outcome = run_nightly(lab, NightlySettings(tag=args.tag, bench=_bench_settings(args)), progress=_progress)
     print(render_summary(outcome))
     return outcome.exit_code
 
 
 def _cmd_bringup(args, lab) -> int:
     from sailbench.harness.run.bringup import render_bringup, run_bringup
-    report = run_bringup(lab, args.board, say=_say, lock_wait_s=args.lock_wait)
+    report = run_bringup(lab, args.board, progress=_progress, lock_wait_s=args.lock_wait, full=args.full)
     print()
     print(render_bringup(report))
     return report.exit_code
@@ -267,10 +356,10 @@ def _cmd_sim(args, lab) -> int:
         ns = board.sim.netns.name
         print(f"simulated board '{board.name}' running: {board.identifier}")
         print(f"  UART (UARTBone): {board.sim.uart_url} inside network namespace {ns}")
-        if board.manifest.get("etherbone"):
-            eb = board.manifest["etherbone"]
-            print(f"  Etherbone: udp://{eb['soc_ip']}:{eb['port']} inside {ns} (host side {eb['host_ip']} on tap0)")
-        print(f"  e.g.: ip netns exec {ns} litex_server --udp --udp-ip {board.manifest.get('etherbone', {}).get('soc_ip', '')}")
+        eb = board.manifest.etherbone
+        if eb:
+            print(f"  Etherbone: udp://{eb.soc_ip}:{eb.port} inside {ns} (host side {eb.host_ip} on tap0)")
+        print(f"  e.g.: ip netns exec {ns} litex_server --udp --udp-ip {eb.soc_ip if eb else ''}")
         print(f"  csr.json: {board.build_dir / 'csr.json'}")
         print("Ctrl-C to stop.")
         while board.sim.alive():
@@ -284,7 +373,8 @@ def _cmd_build(args, lab) -> int:
     if cfg.kind == "sim":
         from sailbench.harness.build.cache import ensure_sim_build
         out = ensure_sim_build(cfg.profile, with_dram=cfg.sim.dram if cfg.sim else True,
-                               with_ethernet=cfg.sim.ethernet if cfg.sim else True, progress=print)
+                               with_ethernet=cfg.sim.ethernet if cfg.sim else True, progress=print,
+                               sys_clk_hz=cfg.sim.sys_clk_hz if cfg.sim else None)
         print(f"simulated board '{cfg.name}' built: {out}")
         return 0
     from sailbench.harness.run.build_command import build_board
@@ -295,7 +385,7 @@ def _cmd_build(args, lab) -> int:
 def _cmd_load(args, lab) -> int:
     from sailbench.harness.board import loader
     from sailbench.harness.board.board import connect_hardware, wait_identifier
-    from sailbench.harness.build.cache import read_build_manifest
+    from sailbench.harness.build.manifest import read_build_manifest
     cfg = lab.board(args.board or lab.default_board)
     result = loader.load(cfg, flash=args.flash, progress=print, allow_timing_fail=args.allow_timing_fail or None)
     print(result)
@@ -316,7 +406,7 @@ def _cmd_pair(args, lab) -> int:
                             payload_frames=args.frames, payload_length=args.frame_bytes, prbs_pattern=args.prbs,
                             prbs_seconds=args.prbs_seconds, results_dir=args.results_dir,
                             constants_path=args.constants)
-    run = PairRun(lab, args.pair, settings, say=_say).start()
+    run = PairRun(lab, args.pair, settings, progress=_progress).start()
     try:
         result = run.wait_until_complete(args.timeout * 2 + 120)
         run.join(30)
@@ -345,12 +435,12 @@ def _cmd_sweep(args, lab) -> int:
     from contextlib import nullcontext
     from sailbench.harness.record.history import History
     from sailbench.harness.record.history_sink import HistorySink
-    from sailbench.harness.run.sweep import parse_clocks, render_sweep, run_ddr_sweep
-    clocks = parse_clocks(args.clocks)
+    from sailbench.harness.run.sweep import render_sweep, run_ddr_sweep
+    clocks = args.clocks
     with (nullcontext() if args.no_history else History(lab.history_path)) as history:
-        sinks = [] if history is None else [HistorySink(history, lab.history, _say)]
+        sinks = [] if history is None else [HistorySink(history, lab.history, _progress)]
         outcome = run_ddr_sweep(lab, args.board or lab.default_board, clocks, length=args.ddr_length,
-                                bitstreams=args.bitstreams, results_dir=args.results_dir, say=_say, sinks=sinks)
+                                bitstreams=args.bitstreams, results_dir=args.results_dir, progress=_progress, sinks=sinks)
     print()
     print(render_sweep(outcome))
     for path in outcome.artifacts:
@@ -372,22 +462,55 @@ def _cmd_propose(args, lab) -> int:
     return 0
 
 
+def _cmd_labgrid(args, lab) -> int:
+    from sailbench.harness.run.labgrid_sync import exporter_config, sync_places
+    if args.exporter_config:
+        print(exporter_config(lab, args.exporter_config), end="")
+        return 0
+    sync_places(lab, progress=_progress)
+    return 0
+
+
 def _on_sigterm(signum, frame):
     raise KeyboardInterrupt
 
 
+def _step_log(verbose: bool, log_file: Path | None) -> list[logging.Handler]:
+    """The `sailbench.*` loggers (harness/steps.py) at DEBUG: to stderr with -v, to a file with
+    --log-file. Without either nothing is configured, so the output is only the progress lines."""
+    handlers: list[logging.Handler] = []
+    if verbose:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    if log_file is not None:
+        try:
+            handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+        except OSError as e:
+            raise ConfigError(f"cannot write the log file {log_file}: {e.strerror or e}") from e
+    logger = logging.getLogger("sailbench")
+    for handler in handlers:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s"))
+        logger.addHandler(handler)
+    if handlers:
+        logger.setLevel(logging.DEBUG)
+    return handlers
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _check_together(parser, args)
     if not args.command:
         _parser().print_help()
         return EXIT_ERROR
     signal.signal(signal.SIGTERM, _on_sigterm)   # a killed run cleans up like Ctrl-C
+    handlers: list[logging.Handler] = []
     try:
+        handlers = _step_log(args.verbose, args.log_file)
         from sailbench.harness.config.lab import find_lab, load_lab
         lab = load_lab(find_lab(args.lab))
         return {"bench": _cmd_bench, "pair": _cmd_pair, "boards": _cmd_boards, "ident": _cmd_ident, "sim": _cmd_sim,
                 "build": _cmd_build, "load": _cmd_load,
-                "nightly": _cmd_nightly, "bringup": _cmd_bringup, "sweep": _cmd_sweep,
+                "nightly": _cmd_nightly, "bringup": _cmd_bringup, "labgrid": _cmd_labgrid, "sweep": _cmd_sweep,
                 "propose-constants": _cmd_propose}[args.command](args, lab)
     except SailbenchError as e:
         print(f"sailbench: error: {e}", file=sys.stderr)
@@ -395,6 +518,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sailbench: interrupted; what was measured is kept in the results file", file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        for handler in handlers:
+            logging.getLogger("sailbench").removeHandler(handler)
+            handler.close()
+        if handlers:
+            logging.getLogger("sailbench").setLevel(logging.NOTSET)
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ clock, as the A7 relies on its GTP buffers. 1000 Mb/s only: liteeth
 The split for simulation: SGMIIWordPHY is the PCS + gearbox on a plain SerDes
 word interface (`tx_data`/`rx_data`), with no ECP5 primitive; SGMIIPHYECP5
 puts it on a real SerDesECP5. tests/gateware/test_sgmii.py runs the former
-against gateware/phy/sgmii_phy_side.py through gateware/phy/serdes_model.py.
+against gateware/sim_models/sgmii_phy_side.py through gateware/sim_models/serdes_model.py.
 
 Auto-negotiation: liteeth's PCS is the MAC side of SGMII. It mirrors what the
 partner sends (bit 0 "SGMII", speed bits 11:10), acknowledges, waits the SGMII

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from sailbench.harness.build.cache import ensure_sim_build, read_build_manifest
+from sailbench.harness.build.cache import ensure_sim_build
+from sailbench.harness.build.manifest import BuildManifest, read_build_manifest
 from sailbench.harness.config.lab import BoardConfig
 from sailbench.harness.transport.client import CsrClient
 from sailbench.harness.transport.etherbone import EtherboneLink
@@ -26,6 +27,9 @@ from sailbench.harness.transport.regmap import RegisterMap
 from sailbench.harness.transport.uartbone import UartBone
 from sailbench.harness.errors import SimulatorError, BoardError, IdentifierMismatchError, SailbenchError
 from sailbench.harness.sim.simulator import SimBoard
+from sailbench.harness.steps import layer_logger, step
+
+logger = layer_logger("board")
 
 SIM_UART_BURST = 255
 WRITE_COUNTER = "etherbone_writes_count"   # serial2tcp has no baud rate: bursts are only limited by the protocol
@@ -36,7 +40,7 @@ class Board:
     name: str
     config: BoardConfig
     build_dir: Path
-    manifest: dict
+    manifest: BuildManifest
     regmap: RegisterMap
     csr: CsrClient                       # primary link (UARTBone)
     etherbone: CsrClient | None = None   # Etherbone link when the profile has Ethernet
@@ -48,15 +52,15 @@ class Board:
 
     @property
     def profile(self) -> str:
-        return self.manifest["profile"]
+        return self.manifest.profile
 
     @property
     def build_hash(self) -> str:
-        return self.manifest["hash"]
+        return self.manifest.hash
 
     @property
     def nominal_sys_clk_hz(self) -> int:
-        return int(self.manifest["sys_clk_hz"])
+        return int(self.manifest.sys_clk_hz)
 
     @property
     def is_sim(self) -> bool:
@@ -68,7 +72,7 @@ class Board:
 
     def check_identifier(self) -> str:
         ident = self.csr.read_identifier()
-        expected = self.manifest["identifier"]
+        expected = self.manifest.identifier
         if not ident.startswith("sailbench "):
             raise IdentifierMismatchError(
                 f"answers with identifier '{ident[:80]}', not a sailbench probe; load the probe "
@@ -104,9 +108,15 @@ class Board:
 
 
 def open_board(config: BoardConfig, progress: Callable[[str], None] = print) -> Board:
-    if config.kind == "sim":
-        return _open_sim(config, progress)
-    return _open_hardware(config, progress)
+    with step(logger, f"open board '{config.name}'"):
+        if config.kind == "sim":
+            if config.labgrid is not None:
+                return _open_sim_through_place(config, progress)
+            return _open_sim(config, progress)
+        if config.labgrid is not None:      # serial port (and the NIC's host) read from the place now, never cached
+            from sailbench.harness.board.place_resolve import resolve_board
+            config = resolve_board(config, config.labgrid.address)
+        return _open_hardware(config, progress)
 
 
 def _open_sim(config: BoardConfig, progress: Callable[[str], None]) -> Board:
@@ -117,7 +127,7 @@ def _open_sim(config: BoardConfig, progress: Callable[[str], None]) -> Board:
                                  sys_clk_hz=sim_cfg.sys_clk_hz if sim_cfg else None)
     t_build = time.monotonic() - t0
     manifest = read_build_manifest(build_dir)
-    regmap = RegisterMap.from_json(build_dir / manifest["csr_json"])
+    regmap = RegisterMap.from_json(build_dir / manifest.csr_json)
     sim = SimBoard(build_dir, manifest, board=config.name).start()
     board = None
     try:
@@ -125,10 +135,10 @@ def _open_sim(config: BoardConfig, progress: Callable[[str], None]) -> Board:
         uart = sim.netns.run_inside(lambda: UartBone(sim.uart_url, timeout_s=config.timeout_s, board=config.name,
                                                      ack_addr=scratch, max_burst=SIM_UART_BURST))
         board = Board(config.name, config, build_dir, manifest, regmap, CsrClient(uart, regmap, config.name), sim=sim)
-        eb = manifest.get("etherbone")
+        eb = manifest.etherbone
         if eb:
             sock = sim.netns.run_inside(lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
-            link = EtherboneLink(eb["soc_ip"], eb["port"], timeout_s=min(config.timeout_s, 0.5), board=config.name,
+            link = EtherboneLink(eb.soc_ip, eb.port, timeout_s=min(config.timeout_s, 0.5), board=config.name,
                                  sock=sock, ack_addr=scratch, write_counter_addr=_write_counter(regmap))
             board.etherbone = CsrClient(link, regmap, config.name)
         board.check_identifier()
@@ -144,6 +154,30 @@ def _open_sim(config: BoardConfig, progress: Callable[[str], None]) -> Board:
         if isinstance(e, SailbenchError) and died:
             raise SimulatorError(f"simulator died ({e}); its output:\n{tail}", board=config.name) from e
         raise
+
+
+def _open_sim_through_place(config: BoardConfig, progress: Callable[[str], None]) -> Board:
+    """A simulated board another process runs, reached through its labgrid place's serial port (UART only;
+    its Ethernet stays in the simulator's namespace): the same build, the URL read from the place now."""
+    from sailbench.harness.board.place_resolve import resolve_board
+    url = resolve_board(config, config.labgrid.address).serial
+    sim_cfg = config.sim
+    t0 = time.monotonic()
+    build_dir = ensure_sim_build(config.profile, with_dram=sim_cfg.dram if sim_cfg else True,
+                                 with_ethernet=sim_cfg.ethernet if sim_cfg else True, progress=progress,
+                                 sys_clk_hz=sim_cfg.sys_clk_hz if sim_cfg else None)
+    manifest = read_build_manifest(build_dir)
+    regmap = RegisterMap.from_json(build_dir / manifest.csr_json)
+    uart = UartBone(url, timeout_s=config.timeout_s, board=config.name, ack_addr=regmap.register("ctrl_scratch").addr,
+                    max_burst=SIM_UART_BURST)
+    board = Board(config.name, config, build_dir, manifest, regmap, CsrClient(uart, regmap, config.name))
+    try:
+        board.check_identifier()
+    except BaseException:
+        board.close()
+        raise
+    board.timings = {"build_s": round(time.monotonic() - t0, 2)}
+    return board
 
 
 def _write_counter(regmap: RegisterMap) -> int | None:
@@ -182,8 +216,8 @@ def _open_hardware(config: BoardConfig, progress: Callable[[str], None]) -> Boar
             wait_identifier(board)
         t_load = time.monotonic() - t0 - t_build
         board.check_identifier()
-        if board.manifest.get("dram"):
-            board.dram_init = init_dram(config.name, board.csr, board.manifest["dram"], say=progress)
+        if board.manifest.dram:
+            board.dram_init = init_dram(config.name, board.csr, board.manifest.dram, progress=progress)
         board.timings = {"build_s": round(t_build, 2), "load_s": round(t_load, 2),
                          "start_s": round(time.monotonic() - t0 - t_build, 2)}
         return board
@@ -215,8 +249,8 @@ def wait_identifier(board: Board, timeout_s: float = 3.0) -> None:
             time.sleep(0.2)
 
 
-def connect_hardware(config: BoardConfig, build_dir: Path, manifest: dict) -> Board:
-    regmap = RegisterMap.from_json(build_dir / manifest["csr_json"])
+def connect_hardware(config: BoardConfig, build_dir: Path, manifest: BuildManifest) -> Board:
+    regmap = RegisterMap.from_json(build_dir / manifest.csr_json)
     scratch = regmap.register("ctrl_scratch").addr
     primary = None
     ether = None
@@ -227,7 +261,8 @@ def connect_hardware(config: BoardConfig, build_dir: Path, manifest: dict) -> Bo
         e = config.etherbone
         try:
             ether = CsrClient(EtherboneLink(e.ip, e.port, timeout_s=min(config.timeout_s, 0.5), board=config.name,
-                                            ack_addr=scratch, write_counter_addr=_write_counter(regmap)),
+                                            ack_addr=scratch, write_counter_addr=_write_counter(regmap),
+                                            interface=e.interface),
                               regmap, config.name)
         except BaseException:
             if primary is not None:

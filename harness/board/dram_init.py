@@ -22,10 +22,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Protocol
+from typing import Callable, Protocol, Sequence
 
+from sailbench.harness.build.manifest import DramInfo, DramPhy, InitStep
 from sailbench.harness.transport.client import CsrClient
 from sailbench.harness.errors import BoardError
+from sailbench.harness.steps import layer_logger, step
+
+logger = layer_logger("board")
 
 # DFII bits (litedram/init.py, get_sdram_phy_c_header).
 CONTROL_SEL, CONTROL_CKE, CONTROL_ODT, CONTROL_RESET_N = 0x01, 0x02, 0x04, 0x08
@@ -74,13 +78,13 @@ def lane_errors(written: bytes, read: bytes, module: int) -> int:
 class Dfii:
     """LiteDRAM's DFII (software access to the DRAM) by CSR name."""
 
-    def __init__(self, csr: CsrClient, phy: dict, prefix: str = "sdram_dfii"):
+    def __init__(self, csr: CsrClient, phy: DramPhy, prefix: str = "sdram_dfii"):
         self.csr = csr
         self.prefix = prefix
-        self.nphases = int(phy["nphases"])
-        self.rdphase = int(phy["rdphase"])
-        self.wrphase = int(phy["wrphase"])
-        self.phase_bytes = int(phy["dfi_databits"]) // 8
+        self.nphases = int(phy.nphases)
+        self.rdphase = int(phy.rdphase)
+        self.wrphase = int(phy.wrphase)
+        self.phase_bytes = int(phy.dfi_databits) // 8
 
     def control(self, bits: int) -> None:
         self.csr.write(f"{self.prefix}_control", bits)
@@ -107,14 +111,14 @@ def cdelay(count: int) -> None:
         time.sleep(count * CDELAY_S)
 
 
-def replay_init_sequence(dfii: Dfii, sequence: list[dict]) -> None:
+def replay_init_sequence(dfii: Dfii, sequence: Sequence[InitStep]) -> None:
     """The BIOS's `init_sequence()`: each step a control write or a phase-0 command, then its delay."""
     for step in sequence:
-        if step["kind"] == "control":
-            dfii.control(step["bits"])
+        if step.kind == "control":
+            dfii.control(step.bits)
         else:
-            dfii.command(step["bits"], step["address"], step["bank"], phase=0)
-        cdelay(step["delay"])
+            dfii.command(step.bits, step.address, step.bank, phase=0)
+        cdelay(step.delay)
 
 
 def pattern_errors(dfii: Dfii, module: int, seed: int, burstdet: Callable[[], int] | None = None,
@@ -201,7 +205,7 @@ def _set(target: LevelingTarget, module: int, bitslip: int, delay: int) -> None:
         target.inc_delay(module)
 
 
-def read_leveling(target: LevelingTarget, say: Callable[[str], None] = lambda m: None,
+def read_leveling(target: LevelingTarget, progress: Callable[[str], None] = lambda m: None,
                   retries: int = 8) -> list[ModuleLeveling]:
     """The BIOS's sdram_read_leveling: per module, scan bitslips x delays, keep the best bitslip,
     centre the delay in its widest working window and check it."""
@@ -216,7 +220,7 @@ def read_leveling(target: LevelingTarget, say: Callable[[str], None] = lambda m:
                 row.append(target.errors(m))
                 target.inc_delay(m)
             scan[b] = row
-            say(f"  m{m}, b{b:02d}: |{''.join('1' if e == 0 else '0' for e in row)}|")
+            progress(f"  m{m}, b{b:02d}: |{''.join('1' if e == 0 else '0' for e in row)}|")
             if b < target.bitslips - 1:
                 target.inc_bitslip(m)
         scores = {b: _score(row, target.max_errors(), target.delays) for b, row in scan.items()}
@@ -231,7 +235,7 @@ def read_leveling(target: LevelingTarget, say: Callable[[str], None] = lambda m:
                 break
         if not window:
             _set(target, m, best, delay)
-        say(f"  best: m{m}, b{best:02d}, delay {delay}" + (f" (window {window[0]}..{window[1]})" if window
+        progress(f"  best: m{m}, b{best:02d}, delay {delay}" + (f" (window {window[0]}..{window[1]})" if window
                                                           else " (NO WORKING DELAY)"))
         results.append(res)
     return results
@@ -240,13 +244,13 @@ def read_leveling(target: LevelingTarget, say: Callable[[str], None] = lambda m:
 class Ecp5ReadLeveling:
     """LevelingTarget for LiteDRAM's ECP5DDRPHY (ddrphy_* CSRs), as liblitedram/accessors.c drives it."""
 
-    def __init__(self, dfii: Dfii, csr: CsrClient, phy: dict, prefix: str = "ddrphy"):
+    def __init__(self, dfii: Dfii, csr: CsrClient, phy: DramPhy, prefix: str = "ddrphy"):
         self.dfii = dfii
         self.csr = csr
         self.p = prefix
-        self.modules = int(phy["modules"])
-        self.delays = int(phy["delays"])
-        self.bitslips = int(phy["bitslips"])
+        self.modules = int(phy.modules)
+        self.delays = int(phy.delays)
+        self.bitslips = int(phy.bitslips)
 
     def _action(self, module: int, reg: str) -> None:
         self.csr.write(f"{self.p}_dly_sel", 1 << module)
@@ -292,27 +296,50 @@ class DramInitResult:
                 "leveling": [m.to_dict() for m in self.leveling]}
 
 
-def init_dram(board_name: str, csr: CsrClient, dram: dict, say: Callable[[str], None] = print) -> DramInitResult:
-    """Bring the board's DRAM up from the host; DFII is back under hardware control afterwards."""
-    if "init_sequence" not in dram or "phy" not in dram:
-        raise BoardError("its build manifest has no DRAM init data (a build from before host-side DRAM init); "
-                         "rebuild it", board=board_name)
+@step(logger, "DRAM init")
+def init_dram(board_name: str, csr: CsrClient, dram: DramInfo,
+              progress: Callable[[str], None] = print) -> DramInitResult:
+    """Bring the board's DRAM up from the host; DFII is back under hardware control afterwards.
+
+    The init data (PHY settings, JEDEC sequence) are required fields of the manifest's DRAM
+    record: a build without them does not parse (BuildError naming its manifest)."""
     t0 = time.monotonic()
-    phy = dram["phy"]
+    phy = dram.phy
     dfii = Dfii(csr, phy)
     leveling: list[ModuleLeveling] = []
     dfii.control(CONTROL_SOFTWARE)
     try:
-        replay_init_sequence(dfii, dram["init_sequence"])
-        if phy.get("read_leveling") and phy.get("phytype") == "ECP5DDRPHY":
-            say(f"board '{board_name}': DRAM read leveling ({phy['modules']} byte lanes, "
-                f"{phy['bitslips']} bitslips x {phy['delays']} delays)")
-            leveling = read_leveling(Ecp5ReadLeveling(dfii, csr, phy), say)
+        replay_init_sequence(dfii, dram.init_sequence)
+        if phy.read_leveling and phy.phytype == "ECP5DDRPHY":
+            progress(f"board '{board_name}': DRAM read leveling ({phy.modules} byte lanes, "
+                f"{phy.bitslips} bitslips x {phy.delays} delays)")
+            leveling = read_leveling(Ecp5ReadLeveling(dfii, csr, phy), progress)
     finally:
         dfii.control(CONTROL_HARDWARE)
-    bad = [m.module for m in leveling if m.window is None]
+    bad = [m for m in leveling if m.window is None]
     if bad:
-        raise BoardError(f"DRAM read leveling found no working read delay for byte lane(s) "
-                         f"{', '.join(map(str, bad))}; check the DDR3 module and the build's DRAM profile",
-                         board=board_name)
-    return DramInitResult(len(dram["init_sequence"]), leveling, time.monotonic() - t0)
+        raise LevelingError("DRAM read leveling: " + "; ".join(lane_diagnosis(m) for m in bad)
+                            + "; check the DDR3 module and the build's DRAM profile", board=board_name,
+                            leveling=leveling)
+    return DramInitResult(len(dram.init_sequence), leveling, time.monotonic() - t0)
+
+
+class LevelingError(BoardError):
+    """Read leveling found a byte lane with no working delay; `leveling` keeps the whole scan
+    (the bring-up report draws it)."""
+
+    def __init__(self, message: str, *, board: str | None = None, leveling: list[ModuleLeveling] = ()):
+        super().__init__(message, board=board)
+        self.leveling = list(leveling)
+
+
+def lane_diagnosis(m: ModuleLeveling) -> str:
+    """What a lane's scan says, in a bring-up engineer's words."""
+    if m.window is None:
+        if any(e == 0 for row in m.scan.values() for e in row):
+            return f"byte lane {m.module} passes only at isolated taps: DQS{m.module} timing is marginal"
+        return f"byte lane {m.module} never passes: DQS{m.module} or its termination"
+    width = m.window[1] - m.window[0] + 1
+    text = (f"byte lane {m.module}: bitslip {m.bitslip}, delay {m.delay} "
+            f"(window {m.window[0]}..{m.window[1]}, {width} taps)")
+    return text + ("" if m.verified else ", NOT verified at the centre")

@@ -6,11 +6,14 @@ number) comes from lab.yaml. Before loading, the JTAG chain is read
 (`--detect`) and the FPGA's IDCODE compared with the profile's part, so a
 missing cable, an unpowered board and the wrong board on the cable are each
 one clear error naming the cable and suggesting `openFPGALoader --detect`.
-Every run of the tool has a timeout.
+Every run of the tool has a timeout. A board in a labgrid place is loaded on the host
+that has its debugger: over ssh, with the bitstream copied there first (`Cable.host`).
 """
 from __future__ import annotations
 
+import hashlib
 import re
+import shlex
 import shutil
 import subprocess
 import time
@@ -20,6 +23,9 @@ from typing import Callable
 
 from sailbench.harness.config.lab import BoardConfig
 from sailbench.harness.errors import BoardError, ConfigError, ToolError
+from sailbench.harness.steps import layer_logger, step
+
+logger = layer_logger("board")
 
 EXE = "openFPGALoader"
 DEBIAN_PACKAGE = "openfpgaloader"
@@ -39,13 +45,26 @@ class Cable:
     board: str
     name: str
     serial: str | None = None
+    busdev: str | None = None       # BUS:DEV of the USB device (a labgrid place's NetworkUSBDebugger)
+    host: str | None = None         # run openFPGALoader on this host over ssh (None: here)
 
     def args(self) -> list[str]:
-        return ["-c", self.name] + (["--ftdi-serial", self.serial] if self.serial else [])
+        return (["-c", self.name] + (["--ftdi-serial", self.serial] if self.serial else [])
+                + (["--busdev-num", self.busdev] if self.busdev else []))
+
+    def command(self, args: list[str], stage: Callable[[str, Path], str] | None = None) -> list[str]:
+        """The command line of one run. On a remote host: `ssh HOST -- openFPGALoader ...`, every local
+        file argument replaced by its copy on that host (`stage(host, path)` copies it, see stage_file)."""
+        if self.host is None:
+            return [executable(), *self.args(), *args]
+        stage = stage or stage_file
+        remote = [stage(self.host, Path(a)) if Path(a).is_absolute() and Path(a).is_file() else a for a in args]
+        return ["ssh", *SSH_OPTIONS, self.host, "--", shlex.join([EXE, *self.args(), *remote])]
 
     @property
     def label(self) -> str:
-        return f"cable '{self.name}'" + (f" (FTDI serial {self.serial})" if self.serial else "")
+        return (f"cable '{self.name}'" + (f" (FTDI serial {self.serial})" if self.serial else "")
+                + (f" (USB {self.busdev})" if self.busdev else "") + (f" on host {self.host}" if self.host else ""))
 
     @property
     def detect_hint(self) -> str:
@@ -80,14 +99,52 @@ def executable() -> str:
     return exe
 
 
+SSH_OPTIONS = ("-o", "BatchMode=yes", "-o", "ConnectTimeout=10")
+STAGE_DIR = ".cache/sailbench/bitstreams"        # on the remote host, under the ssh user's home
+STAGE_TIMEOUT_S = 120.0
+
+
+def remote_path(path: Path) -> str:
+    """Where a file goes on a debugger's host: by content, so a copy is never stale."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return f"{STAGE_DIR}/{digest}/{path.name}"
+
+
+def stage_commands(host: str, path: Path) -> tuple[list[str], list[str], str]:
+    """(mkdir over ssh, scp) that put `path` on `host`, and its remote path."""
+    dest = remote_path(path)
+    mkdir = ["ssh", *SSH_OPTIONS, host, "--", shlex.join(["mkdir", "-p", str(Path(dest).parent)])]
+    return mkdir, ["scp", "-q", *SSH_OPTIONS, str(path), f"{host}:{dest}"], dest
+
+
+def stage_file(host: str, path: Path) -> str:
+    """Copy `path` to `host` (labgrid's ManagedFile pattern); returns its path there."""
+    mkdir, scp, dest = stage_commands(host, path)
+    for cmd in (mkdir, scp):
+        try:
+            r = subprocess.run(cmd, capture_output=True, text=True, timeout=STAGE_TIMEOUT_S, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise BoardError(f"copying {path.name} to host {host} took over {STAGE_TIMEOUT_S:.0f} s "
+                             f"(`{shlex.join(cmd)}`); check the network to {host}") from None
+        except FileNotFoundError as e:
+            raise ToolError(f"'{cmd[0]}' not found: install openssh-client to load boards on other hosts") from e
+        if r.returncode != 0:
+            raise BoardError(f"cannot copy {path.name} to host {host} (`{shlex.join(cmd)}` exit {r.returncode}: "
+                             f"'{_first_error(r.stderr or r.stdout)}'); set up ssh keys for {host} (BatchMode)")
+    return dest
+
+
 def run(cable: Cable, args: list[str], timeout_s: float) -> tuple[int, str]:
     """One openFPGALoader run on `cable`: (exit status, stdout+stderr)."""
-    cmd = [executable(), *cable.args(), *args]
+    cmd = cable.command(list(args))
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         raise BoardError(f"{EXE} did not finish in {timeout_s:.0f} s on {cable.label}; is the cable stuck? "
                          f"unplug and replug it, then {cable.detect_hint}", board=cable.board) from None
+    if cable.host is not None and r.returncode == 255:
+        raise BoardError(f"cannot run {EXE} on host {cable.host} over ssh ('{_first_error(r.stderr)}'); set up ssh "
+                         f"keys for {cable.host} (BatchMode) and install {DEBIAN_PACKAGE} there", board=cable.board)
     return r.returncode, _clean(r.stdout + r.stderr)
 
 
@@ -148,6 +205,7 @@ def detect_fpga(cable: Cable, expected_idcode: int | None, fpga: str = "",
                      board=cable.board)
 
 
+@step(logger, "load the bitstream (openFPGALoader)")
 def load_bitstream(cable: Cable, bitstream: Path, expected_idcode: int | None, fpga: str = "",
                    flash: bool = False, progress: Callable[[str], None] = print) -> LoadResult:
     """Detect, then write `bitstream` to SRAM (default) or the SPI flash."""
@@ -174,6 +232,10 @@ def load_bitstream(cable: Cable, bitstream: Path, expected_idcode: int | None, f
 def cable_for(config: BoardConfig) -> Cable:
     if config.kind != "hardware":
         raise BoardError(f"is kind '{config.kind}': there is nothing to load with {EXE}", board=config.name)
+    if config.labgrid is not None and not config.cable:
+        from sailbench.harness.board.place_resolve import PLACE_CABLE, debugger
+        host, busdev = debugger(config, config.labgrid.address)
+        return Cable(config.name, PLACE_CABLE, config.cable_serial, busdev=busdev, host=host)
     if not config.cable:
         raise ConfigError(f"board '{config.name}' has no cable: set it to the {EXE} cable name (e.g. ft2232; "
                           f"`{EXE} --list-cables` lists them)", key=f"boards.{config.name}.cable")

@@ -52,20 +52,20 @@ class BoardLock:
     """Hold `board` for the duration of a `with` block."""
 
     def __init__(self, directory: Path | str, board: str, wait_s: float = 600.0,
-                 say: Callable[[str], None] = print, command: str | None = None):
+                 progress: Callable[[str], None] = print, command: str | None = None):
         self.directory = Path(directory)
         self.board = board
         self.wait_s = wait_s
-        self.say = say
+        self.progress = progress
         self.command = command or " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:200]
         self.path = lock_path(self.directory, board)
         self.fd: int | None = None
         self.waited_s = 0.0
 
     @classmethod
-    def for_lab(cls, lab: Lab, board: str, say: Callable[[str], None] = print,
+    def for_lab(cls, lab: Lab, board: str, progress: Callable[[str], None] = print,
                 wait_s: float | None = None) -> "BoardLock":
-        return cls(lab.lock_dir, board, lab.locks.wait_s if wait_s is None else wait_s, say)
+        return cls(lab.lock_dir, board, lab.locks.wait_s if wait_s is None else wait_s, progress)
 
     def _open(self) -> int:
         try:
@@ -98,7 +98,7 @@ class BoardLock:
                         f"when it finishes, or raise --lock-wait (lock file {self.path})",
                         board=self.board, holder=holder)
                 if last_said is None or time.monotonic() - last_said >= SAY_EVERY_S:
-                    self.say(f"board '{self.board}' is held by {holder_text(holder)}; waiting "
+                    self.progress(f"board '{self.board}' is held by {holder_text(holder)}; waiting "
                              f"(up to {self.wait_s:.0f} s)")
                     last_said = time.monotonic()
                 time.sleep(POLL_S)
@@ -134,10 +134,3 @@ class BoardLock:
     def __exit__(self, *exc: Any) -> None:
         self.release()
 
-
-def lock_shared_board(lab: Lab, board: str, say: Callable[[str], None] = print) -> BoardLock | None:
-    """Hold a real board for a test session; None for a simulated one, which each process starts as its
-    own private instance (locking it would only make the session's own `sailbench` children wait)."""
-    if lab.board(board).kind == "sim":
-        return None
-    return BoardLock.for_lab(lab, board, say).acquire()

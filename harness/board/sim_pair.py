@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Callable
 
 from sailbench.harness.board.board import Board
-from sailbench.harness.build.cache import ensure_pair_build, read_build_manifest
+from sailbench.harness.build.cache import ensure_pair_build
+from sailbench.harness.build.manifest import BuildManifest, read_build_manifest
 from sailbench.harness.config.lab import BoardConfig
 from sailbench.harness.transport.client import CsrClient
 from sailbench.harness.transport.regmap import RegisterMap
@@ -28,23 +29,22 @@ ROLES = ("upstream", "downstream")
 class SimPair:
     name: str
     build_dir: Path
-    manifest: dict
+    manifest: BuildManifest
     sim: SimBoard
     boards: dict[str, Board] = field(default_factory=dict)
 
     def uart_url(self, role: str) -> str:
-        return self.sim.uart_url_of(self.manifest["boards"][role]["serial_index"])
+        return self.sim.uart_url_of(self.manifest.boards[role].serial_index)
 
     def pod_command_prefix(self) -> list[str]:
         """Prefix for a pod process so it runs inside the pair's network namespace."""
         return self.sim.netns.exec_prefix()
 
     def csr_json(self, role: str) -> Path:
-        return self.build_dir / self.manifest["boards"][role]["csr_json"]
+        return self.build_dir / self.manifest.boards[role].csr_json
 
-    def board_manifest(self, role: str) -> dict:
-        b = self.manifest["boards"][role]
-        return {**self.manifest, "identifier": b["identifier"], "csr_json": b["csr_json"], "role": role}
+    def board_manifest(self, role: str) -> BuildManifest:
+        return self.manifest.for_role(role)
 
     def close(self) -> None:
         for b in self.boards.values():
@@ -62,14 +62,14 @@ class SimPair:
         self.close()
 
 
-def connect_role(pair_build: Path, manifest: dict, role: str, url: str, name: str, timeout_s: float = 2.0) -> Board:
+def connect_role(pair_build: Path, manifest: BuildManifest, role: str, url: str, name: str,
+                 timeout_s: float = 2.0) -> Board:
     """A Board for one role of a simulated pair, on `url` (call inside the pair's namespace)."""
-    b = manifest["boards"][role]
-    regmap = RegisterMap.from_json(pair_build / b["csr_json"])
+    board_manifest = manifest.for_role(role)
+    regmap = RegisterMap.from_json(pair_build / board_manifest.csr_json)
     scratch = regmap.register("ctrl_scratch").addr
     uart = UartBone(url, timeout_s=timeout_s, board=name, ack_addr=scratch, max_burst=255)
-    config = BoardConfig(name=name, kind="sim", profile=manifest["profile"])
-    board_manifest = {**manifest, "identifier": b["identifier"], "csr_json": b["csr_json"], "role": role}
+    config = BoardConfig(name=name, kind="sim", profile=manifest.profile)
     board = Board(name, config, pair_build, board_manifest, regmap, CsrClient(uart, regmap, name))
     board.check_identifier()
     return board

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from sailbench.harness.build.cache import build_in_child, build_root, read_build_manifest
+from sailbench.harness.build.cache import build_in_child, build_root
+from sailbench.harness.build.manifest import BuildManifest, ReportSummary, read_build_manifest
 from sailbench.harness.config.lab import BoardConfig
 from sailbench.harness.errors import BuildError
 
@@ -35,32 +36,32 @@ class TimingFailedError(BuildError):
 class Bitstream:
     board: str
     build_dir: Path
-    manifest: dict
+    manifest: BuildManifest
 
     @property
     def path(self) -> Path:
-        return self.build_dir / self.manifest["bitstream"]
+        return self.build_dir / self.manifest.bitstream
 
     @property
-    def report_summary(self) -> dict:
-        return self.manifest["report"]
+    def report_summary(self) -> ReportSummary:
+        return self.manifest.report
 
     @property
     def report_text(self) -> str:
-        return (self.build_dir / self.manifest["report"]["text"]).read_text().rstrip()
+        return self.report_path.read_text().rstrip()
 
     @property
     def report_path(self) -> Path:
-        return self.build_dir / self.manifest["report"]["text"]
+        return self.build_dir / self.manifest.report.text
 
     @property
     def timing_passed(self) -> bool:
-        return bool(self.manifest["report"]["timing_passed"])
+        return bool(self.manifest.report.timing_passed)
 
     def failing_summary(self) -> str:
-        clocks = self.manifest["report"]["clocks"]
-        return ", ".join(f"{d} {clocks[d]['achieved_mhz']:.1f} MHz < {clocks[d]['required_mhz']:.1f} MHz required"
-                         for d in self.manifest["report"]["failing_clocks"])
+        clocks = self.manifest.report.clocks
+        return ", ".join(f"{d} {clocks[d].achieved_mhz:.1f} MHz < {clocks[d].required_mhz:.1f} MHz required"
+                         for d in self.manifest.report.failing_clocks)
 
 
 def _profile(config: BoardConfig):

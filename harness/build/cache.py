@@ -9,7 +9,6 @@ racing.
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import subprocess
 import sys
@@ -17,37 +16,47 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from sailbench.gateware.manifest import MANIFEST_NAME
 from sailbench.harness.paths import REPO_ROOT
 from sailbench.harness.errors import BuildError, ToolError
+from sailbench.harness.steps import layer_logger, step
 
+logger = layer_logger("build")
 
 
 def build_root() -> Path:
     return Path(os.environ.get("SAILBENCH_BUILD_DIR", REPO_ROOT / "build")).resolve()
 
 
-def _sim_args(profile: str, with_dram: bool, with_ethernet: bool, sys_clk_hz: int | None = None) -> list[str]:
+def _sim_args(profile: str, with_dram: bool, with_ethernet: bool, sys_clk_hz: int | None) -> list[str]:
     args = ["--profile", profile, "--build-root", str(build_root())]
-    if sys_clk_hz:
-        args += ["--sys-clk-hz", str(sys_clk_hz)]
     if not with_dram:
         args.append("--no-dram")
     if not with_ethernet:
         args.append("--no-ethernet")
+    if sys_clk_hz is not None:
+        args += ["--sys-clk-hz", str(sys_clk_hz)]
     return args
+
+
+def _sim_options(profile: str, with_dram: bool, with_ethernet: bool, sys_clk_hz: int | None):
+    from sailbench.gateware.profiles import ProfileError, get_profile
+    from sailbench.gateware.sim_options import SimOptions
+    try:
+        prof = get_profile(profile)
+        return prof, SimOptions(with_dram=with_dram, with_ethernet=with_ethernet,
+                                sys_clk_hz=sys_clk_hz).for_profile(prof)
+    except (ProfileError, ValueError) as e:
+        raise BuildError(str(e)) from None
 
 
 def sim_build_dir(profile: str, with_dram: bool = True, with_ethernet: bool = True,
                   sys_clk_hz: int | None = None) -> Path:
-    """Where the build for these inputs lives (whether or not it exists yet). `sys_clk_hz`
-    overrides the profile's sys clock (lab.yaml sim.sys_clk_hz, the DDR clock sweep)."""
-    from sailbench.gateware.profiles import ProfileError, get_profile, with_sys_clk
-    from sailbench.gateware.sim_options import SimOptions, sim_build_dir as _dir
-    try:
-        prof = with_sys_clk(get_profile(profile), sys_clk_hz)
-    except ProfileError as e:
-        raise BuildError(str(e)) from None
-    return _dir(build_root(), prof, SimOptions(with_dram=with_dram, with_ethernet=with_ethernet))[0]
+    """Where the build for these inputs lives (whether or not it exists yet); `sys_clk_hz`
+    None or equal to the profile's is the profile's clock (one build)."""
+    from sailbench.gateware.sim_options import sim_build_dir as _dir
+    prof, options = _sim_options(profile, with_dram, with_ethernet, sys_clk_hz)
+    return _dir(build_root(), prof, options)[0]
 
 
 def ensure_sim_build(profile: str, with_dram: bool = True, with_ethernet: bool = True,
@@ -59,7 +68,8 @@ def ensure_sim_build(profile: str, with_dram: bool = True, with_ethernet: bool =
             raise ToolError(f"'{tool}' not found: the simulated board needs Verilator and a C++ compiler; "
                             "run scripts/setup.sh (installs Debian verilator, libevent-dev, libjson-c-dev)")
     out = sim_build_dir(profile, with_dram, with_ethernet, sys_clk_hz)
-    return build_in_child("sailbench.gateware.sim", _sim_args(profile, with_dram, with_ethernet, sys_clk_hz), out,
+    options = _sim_options(profile, with_dram, with_ethernet, sys_clk_hz)[1]
+    return build_in_child("sailbench.gateware.sim", _sim_args(profile, with_dram, with_ethernet, options.sys_clk_hz), out,
                           f"simulated board '{profile}' (Verilator, about a minute, once per change)",
                           "simulation", progress, timeout_s)
 
@@ -68,7 +78,7 @@ def ensure_pair_build(profile: str, lanes: int, progress: Callable[[str], None] 
                       timeout_s: float = 1800) -> Path:
     """The simulated bench pair (two probe SoCs in one Verilator simulation), built if needed."""
     from sailbench.gateware.profiles import ProfileError, get_profile
-    from sailbench.gateware.sim_pair import pair_build_dir
+    from sailbench.gateware.sim_pair_options import pair_build_dir
     try:
         prof = get_profile(profile)
     except ProfileError as e:
@@ -88,18 +98,19 @@ def build_in_child(module: str, args: list[str], out: Path, what: str, kind: str
     finds it done). The child's output goes to `<out>.build.log`; lines
     starting with `relay_prefix` are passed on to `progress` as they appear,
     and a "still building" line every 30 s otherwise."""
-    if (out / "sailbench.json").is_file():
+    if (out / MANIFEST_NAME).is_file():
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
     lock_path = out.parent / f".{out.name}.lock"
     with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)   # another run building the same inputs: wait for it
-        if (out / "sailbench.json").is_file():
+        if (out / MANIFEST_NAME).is_file():
             return out
         log_path = out.parent / f"{out.name}.build.log"
         progress(f"building {what} -> {out.name}")
         t0 = time.monotonic()
-        with open(log_path, "w") as log, open(log_path, errors="replace") as tail:
+        with step(logger, f"build {what}"), open(log_path, "w") as log, \
+                open(log_path, errors="replace") as tail:
             proc = subprocess.Popen([sys.executable, "-m", module, *args],
                                     stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT)
             last = t0
@@ -116,7 +127,7 @@ def build_in_child(module: str, args: list[str], out: Path, what: str, kind: str
                     progress(f"  ... still building ({now - t0:.0f} s, log: {log_path})")
                     last = now
             _relay(tail, relay_prefix, progress)
-        if proc.returncode != 0 or not (out / "sailbench.json").is_file():
+        if proc.returncode != 0 or not (out / MANIFEST_NAME).is_file():
             text = log_path.read_text(errors="replace").splitlines()
             errors = [ln for ln in text if ln.startswith("error: ")]
             if errors:
@@ -141,14 +152,6 @@ def _relay(tail, prefix: str | None, progress: Callable[[str], None]) -> bool:
         if line.startswith(prefix):
             progress("  " + line.rstrip())
             relayed = True
-
-
-def read_build_manifest(build_dir: Path) -> dict:
-    path = build_dir / "sailbench.json"
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError) as e:
-        raise BuildError(f"build manifest {path} unreadable: {e}; delete {build_dir} to rebuild") from e
 
 
 def _which(tool: str) -> bool:

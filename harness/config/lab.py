@@ -8,6 +8,7 @@ silently. Relative paths are resolved against the directory of lab.yaml.
 """
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import math
 import os
@@ -53,6 +54,19 @@ class LabgridPlace:
     resolved from the place on every open; `host` is the exporter host that has it."""
     place: str
     host: str | None = None
+    coordinator: str | None = None       # lab.yaml labgrid.coordinator, copied here at load time
+
+    @property
+    def address(self) -> str:
+        """The coordinator's HOST:PORT: lab.yaml's, else $LG_COORDINATOR (ConfigError if neither)."""
+        value = self.coordinator or os.environ.get(ENV_COORDINATOR, "")
+        if not value:
+            raise ConfigError(f"place '{self.place}' needs a labgrid coordinator: set labgrid.coordinator "
+                              f"(HOST:PORT) in lab.yaml or ${ENV_COORDINATOR}", key="labgrid.coordinator")
+        try:
+            return _coordinator(value)
+        except _Invalid as e:
+            raise ConfigError(f"${ENV_COORDINATOR}: expected {e}, found {value!r}") from None
 
 
 @dataclass(frozen=True)
@@ -273,6 +287,15 @@ def _name(value: Any, what: str = "a name") -> str:
     return value
 
 
+def _profile(value: Any) -> str:
+    """A board profile gateware/profiles.py defines (checked here, at load time, not at first use)."""
+    from sailbench.gateware.profiles import PROFILES
+    name = _name(value, "a board profile name")
+    if name not in PROFILES:
+        raise _Invalid(f"a known board profile ({', '.join(sorted(PROFILES))})")
+    return name
+
+
 def _text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise _Invalid("a non-empty string")
@@ -419,7 +442,7 @@ _TOP_KEYS = ("boards", "default_board", "judgement", "scheduler", "results", "hi
              "labgrid")
 _PAIR_KEYS = ("kind", "profile", "upstream", "downstream", "lanes", "tags", "place")
 _BOARD_KEYS = ("kind", "profile", "serial", "baudrate", "etherbone", "timeout_s", "tags")
-_KIND_KEYS = {"sim": _BOARD_KEYS + ("sim",),
+_KIND_KEYS = {"sim": _BOARD_KEYS + ("sim", "labgrid"),    # a sim board in a place: served elsewhere
               "hardware": _BOARD_KEYS + ("cable", "cable_serial", "allow_timing_fail", "labgrid")}
 
 
@@ -430,9 +453,9 @@ def _board(r: _Reader, name: str, value: Any, line: int) -> BoardConfig:
     kind = r.get(value, key, "kind", _kind)
     m = r.mapping(value, key, _KIND_KEYS[kind], line)
     if kind == "hardware":
-        profile = r.get(m, key, "profile", _name)
+        profile = r.get(m, key, "profile", _profile)
     else:
-        profile = r.get(m, key, "profile", _name, DEFAULT_SIM_PROFILE)
+        profile = r.get(m, key, "profile", _profile, DEFAULT_SIM_PROFILE)
     serial = r.get(m, key, "serial", _serial_url, None)
     etherbone = None
     if "etherbone" in m:
@@ -534,7 +557,7 @@ def _pair(r: _Reader, name: str, value: Any, line: int, boards: dict[str, BoardC
     kind = r.get(m, key, "kind", _kind)
     pair = PairConfig(
         name=name, kind=kind,
-        profile=r.get(m, key, "profile", _name, DEFAULT_SIM_PROFILE if kind == "sim" else _MISSING),
+        profile=r.get(m, key, "profile", _profile, DEFAULT_SIM_PROFILE if kind == "sim" else _MISSING),
         upstream=r.get(m, key, "upstream", lambda v: _name(v, "a board name")),
         downstream=r.get(m, key, "downstream", lambda v: _name(v, "a board name")),
         lanes=r.get(m, key, "lanes", _lanes, (0, 1, 2, 3)),
@@ -651,6 +674,9 @@ def load_lab(path: Path | str) -> Lab:
     if "labgrid" in top:
         lg = r.mapping(top["labgrid"], "labgrid", ("coordinator",), top.lines["labgrid"])
         labgrid = LabgridConfig(coordinator=r.get(lg, "labgrid", "coordinator", _coordinator, None))
+        boards = {name: b if b.labgrid is None else dataclasses.replace(
+                      b, labgrid=dataclasses.replace(b.labgrid, coordinator=labgrid.coordinator))
+                  for name, b in boards.items()}
     pairs = _pairs(r, top["pairs"], top.lines["pairs"], boards) if "pairs" in top else {}
     seen: dict[str, str] = {}
     for name, pair in pairs.items():

@@ -8,16 +8,42 @@ TAP carries no preamble or FCS (its manifest says so), so its ceiling differs.
 """
 from __future__ import annotations
 
-GBE = {"line_rate_bytes_per_s": 125_000_000, "preamble_bytes": 8, "fcs_bytes": 4, "header_bytes": 42,
-       "min_frame_bytes": 60, "tx_gap_bytes": 12, "rx_gap_bytes": 12}
+from dataclasses import dataclass
+from typing import Protocol
 
 
-def frame_bytes_on_wire(payload: int, link: dict, direction: str) -> int:
-    gap = link["tx_gap_bytes"] if direction == "board_to_host" else link["rx_gap_bytes"]
-    body = max(link["min_frame_bytes"], link["header_bytes"] + payload)
-    return link["preamble_bytes"] + body + link["fcs_bytes"] + gap
+class Wire(Protocol):
+    """What one frame costs on a link (the build manifest's HostLinkInfo is one)."""
+    line_rate_bytes_per_s: int
+    preamble_bytes: int
+    fcs_bytes: int
+    header_bytes: int
+    min_frame_bytes: int
+    tx_gap_bytes: int
+    rx_gap_bytes: int
 
 
-def udp_ceiling_bytes_per_s(payload: int, link: dict | None = None, direction: str = "board_to_host") -> float:
+@dataclass(frozen=True)
+class WireCost:
+    line_rate_bytes_per_s: int
+    preamble_bytes: int
+    fcs_bytes: int
+    header_bytes: int
+    min_frame_bytes: int
+    tx_gap_bytes: int
+    rx_gap_bytes: int
+
+
+GBE = WireCost(line_rate_bytes_per_s=125_000_000, preamble_bytes=8, fcs_bytes=4, header_bytes=42,
+               min_frame_bytes=60, tx_gap_bytes=12, rx_gap_bytes=12)
+
+
+def frame_bytes_on_wire(payload: int, link: Wire, direction: str) -> int:
+    gap = link.tx_gap_bytes if direction == "board_to_host" else link.rx_gap_bytes
+    body = max(link.min_frame_bytes, link.header_bytes + payload)
+    return link.preamble_bytes + body + link.fcs_bytes + gap
+
+
+def udp_ceiling_bytes_per_s(payload: int, link: Wire | None = None, direction: str = "board_to_host") -> float:
     link = link or GBE
-    return payload / frame_bytes_on_wire(payload, link, direction) * link["line_rate_bytes_per_s"]
+    return payload / frame_bytes_on_wire(payload, link, direction) * link.line_rate_bytes_per_s

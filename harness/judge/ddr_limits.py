@@ -35,16 +35,12 @@ class DdrLimit:
         return constant_bytes_per_s / (self.data_width / 8) / efficiency
 
 
-def limit_from_manifest(dram: dict) -> DdrLimit | None:
-    """None for a build whose manifest predates the limit (nothing is said then)."""
-    def field(name: str):
-        if dram is None:
-            return None
-        return dram.get(name) if isinstance(dram, dict) else getattr(dram, name, None)
-
-    if not field("max_transfers_per_s"):
+def limit_from_manifest(dram) -> DdrLimit | None:
+    """From the manifest's `dram` record (DramInfo); None for a build whose manifest predates
+    the limit (nothing is said then)."""
+    if dram is None or not dram.max_transfers_per_s:
         return None
-    return DdrLimit(int(field("data_width")), float(field("transfers_per_s")), float(field("max_transfers_per_s")))
+    return DdrLimit(int(dram.data_width), float(dram.transfers_per_s), float(dram.max_transfers_per_s))
 
 
 def _gb(x: float) -> str:

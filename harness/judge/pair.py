@@ -6,20 +6,28 @@
   reported is the 95 % upper bound 3 / bits (never "0"); with errors, the
   exact one-sided 95 % Poisson upper bound beside errors / bits. The line rate
   the bits were tested at is measured (bits / (cycles / clock)), not assumed.
-- The pair total per direction (sum of the measured lanes) is judged against
-  INTERCARD_BW_BYTES_PER_SEC with harness/verdict.py `judge`; the lane count
-  measured is stated, and with fewer than 4 lanes the 4-lane projection is
-  given, labelled as a projection (never judged as a measurement).
+- The pair total per direction is judged against INTERCARD_BW_BYTES_PER_SEC
+  (harness/judge/verdict.py `judge`) only on what that constant describes: all
+  4 lanes of one direction running at once, measured as one aggregate in one
+  hardware window (the lane group starts every lane and latches every lane in
+  the same sys cycle: total bytes over the common window from the first frame's
+  start on any lane to the last frame's end on any lane, every stamp mapped to
+  the sys cycle counter through that latch). With fewer lanes (by lab.yaml or a
+  lane down) the verdict is "not judged: 3 of 4 lanes"; the per-lane figure is
+  reported against the constant's per-lane share, and the 4-lane projection
+  stays labelled a projection. A build without a lane group (each lane started
+  and read on its own) gives a sum of separate windows: "not judged" too.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import asdict, dataclass
 from typing import Any, Sequence
 
 from sailbench.harness.judge.constants import INTERCARD
 from sailbench.harness.units import mb_per_s
-from sailbench.harness.judge.verdict import Verdict, judge
+from sailbench.harness.judge.verdict import NOT_JUDGED, Verdict, judge
 
 DESIGN_LANES = 4                 # INTERCARD = 4 lanes x 1.25 Gb/s x 8b/10b per direction
 LANE_BAUD = 1_250_000_000        # inter-card lane line rate (baud)
@@ -40,9 +48,10 @@ class LaneRate:
     bytes: int
     first_cycle: int
     last_cycle: int
-    sys_clk_hz: float                    # the clock of the stamps (the lane's word clock)
+    sys_clk_hz: float                    # the clock of the stamps (the lane's word clock, measured when it can be)
     sequence_errors: int = 0
     ceiling_bytes_per_s: float = lane_ceiling_bytes_per_s()
+    latch_cycle: int | None = None       # the lane's RX word counter at the lane group's latch
 
     @property
     def rate_bytes_per_s(self) -> float:
@@ -123,6 +132,32 @@ class BitErrorRatio:
 
 
 @dataclass(frozen=True)
+class GroupWindow:
+    """The lanes of one receiving board, started together and latched together by its lane group: the
+    latch's sys cycle and each lane's word counter at that same instant tie every lane's stamps to sys."""
+    latch_sys_cycle: int
+    sys_clk_hz: float                    # measured on hardware, nominal on a simulated pair
+
+    def to_sys(self, rate: LaneRate, word_cycle: float) -> float:
+        """A stamp of `rate`'s lane (word cycles) on the sys cycle counter."""
+        if rate.latch_cycle is None or not rate.sys_clk_hz:
+            raise ValueError(f"lane {rate.lane} {rate.direction}: no word counter at the group latch")
+        return self.latch_sys_cycle - (rate.latch_cycle - word_cycle) * self.sys_clk_hz / rate.sys_clk_hz
+
+
+def one_window_aggregate(rates: Sequence[LaneRate], window: GroupWindow) -> tuple[float, float]:
+    """(bytes/s, seconds): every lane's bytes over the common window, from the first frame's start on any
+    lane to the last frame's end on any lane (all lanes started in one cycle, stamps tied to sys)."""
+    got = [r for r in rates if r.frames >= 1 and r.last_cycle >= r.first_cycle]
+    if not got:
+        return 0.0, 0.0
+    start = min(window.to_sys(r, r.first_cycle) for r in got)
+    end = max(window.to_sys(r, r.last_cycle + 1) for r in got)
+    seconds = (end - start) / window.sys_clk_hz
+    return (sum(r.bytes for r in got) / seconds if seconds > 0 else 0.0), seconds
+
+
+@dataclass(frozen=True)
 class DirectionJudgement:
     direction: str
     lanes_measured: tuple[int, ...]
@@ -130,25 +165,69 @@ class DirectionJudgement:
     verdict: Verdict
     projection_bytes_per_s: float | None      # 4-lane projection when fewer lanes were measured
     message: str
+    one_window: bool = False                  # the total is one aggregate over one hardware window
+    window_s: float | None = None
+    per_lane_bytes_per_s: float | None = None           # with fewer lanes: total / lanes
+    per_lane_share_bytes_per_s: float | None = None     # the constant's per-lane share (constant / 4)
+
+    @property
+    def per_lane_text(self) -> str | None:
+        """The labelled per-lane line (fewer lanes than the constant describes), or None."""
+        if self.per_lane_bytes_per_s is None or not self.per_lane_share_bytes_per_s:
+            return None
+        n = len(self.lanes_measured)
+        return (f"{self.direction}: PER LANE {mb_per_s(self.per_lane_bytes_per_s)} MB/s (mean of {n} lane"
+                f"{'s' if n != 1 else ''}) against the constant's per-lane share "
+                f"{mb_per_s(self.per_lane_share_bytes_per_s)} MB/s ({INTERCARD} / {DESIGN_LANES}): "
+                f"{self.per_lane_bytes_per_s / self.per_lane_share_bytes_per_s:.2f}x (reported, not a verdict)")
 
     def to_dict(self) -> dict[str, Any]:
         return {"direction": self.direction, "lanes_measured": list(self.lanes_measured),
-                "lane_count": len(self.lanes_measured), "total_bytes_per_s": self.total_bytes_per_s,
+                "lane_count": len(self.lanes_measured), "design_lanes": DESIGN_LANES,
+                "total_bytes_per_s": self.total_bytes_per_s, "one_window": self.one_window,
+                "window_s": self.window_s,
                 "verdict": self.verdict.to_dict(), "projection_bytes_per_s": self.projection_bytes_per_s,
                 "projection_lanes": DESIGN_LANES if self.projection_bytes_per_s is not None else None,
-                "message": self.message}
+                "per_lane_bytes_per_s": self.per_lane_bytes_per_s,
+                "per_lane_share_bytes_per_s": self.per_lane_share_bytes_per_s,
+                "per_lane_text": self.per_lane_text, "message": self.message}
+
+
+def _not_judged(verdict: Verdict, reason: str, why: str) -> Verdict:
+    message = (f"{verdict.constant} {NOT_JUDGED}: {reason} ({why}); measured {mb_per_s(verdict.measured_bytes_per_s)} "
+               f"MB/s, the constant {mb_per_s(verdict.constant_bytes_per_s)} MB/s")
+    return dataclasses.replace(verdict, verdict=NOT_JUDGED, reason=reason, message=message)
 
 
 def judge_direction(direction: str, rates: Sequence[LaneRate], constant: float, tolerance: float,
-                    slack: float) -> DirectionJudgement:
-    """The pair total of one direction against INTERCARD, with the lane count and, under 4 lanes, a projection."""
+                    slack: float, window: GroupWindow | None = None) -> DirectionJudgement:
+    """One direction against INTERCARD: judged only on all 4 lanes measured at once in one window (`window`,
+    the receiving board's lane group latch); otherwise "not judged" with the reason, the per-lane figure
+    against the constant's per-lane share and, under 4 lanes, the 4-lane projection."""
     mine = sorted((r for r in rates if r.direction == direction), key=lambda r: r.lane)
     lanes = tuple(r.lane for r in mine)
-    total = sum(r.rate_bytes_per_s for r in mine)
+    n = len(lanes)
+    seconds = None
+    if window is not None and mine:
+        total, seconds = one_window_aggregate(mine, window)
+    else:
+        total = sum(r.rate_bytes_per_s for r in mine)
     verdict = judge(INTERCARD, constant, total, tolerance, slack)
-    projection = None
-    what = f"{direction}: {len(lanes)} lane{'s' if len(lanes) != 1 else ''} measured ({', '.join(map(str, lanes)) or 'none'})"
-    if 0 < len(lanes) < DESIGN_LANES:
-        projection = total / len(lanes) * DESIGN_LANES
-        what += (f"; PROJECTION to {DESIGN_LANES} lanes (not measured): {mb_per_s(projection)} MB/s")
-    return DirectionJudgement(direction, lanes, total, verdict, projection, f"{what}; {verdict.message}")
+    how = (f"one window of {seconds * 1e3:.3f} ms, all lanes started and latched together" if seconds is not None
+           else "sum of per-lane windows")
+    what = f"{direction}: {n} lane{'s' if n != 1 else ''} measured ({', '.join(map(str, lanes)) or 'none'}; {how})"
+    projection = per_lane = share = None
+    if n < DESIGN_LANES:
+        verdict = _not_judged(verdict, f"{n} of {DESIGN_LANES} lanes",
+                              f"the constant is per direction over all {DESIGN_LANES} lanes")
+        if n:
+            per_lane, share = total / n, constant / DESIGN_LANES
+            projection = per_lane * DESIGN_LANES
+            what += f"; PROJECTION to {DESIGN_LANES} lanes (not measured): {mb_per_s(projection)} MB/s"
+    elif window is None:
+        verdict = _not_judged(verdict, "lanes not measured at once",
+                              "this build has no lane group: each lane started and read in its own window")
+    j = DirectionJudgement(direction, lanes, total, verdict, projection, "", window is not None and bool(mine),
+                           seconds, per_lane, share)
+    message = f"{what}; {verdict.message}" + (f"; {j.per_lane_text}" if j.per_lane_text else "")
+    return dataclasses.replace(j, message=message)

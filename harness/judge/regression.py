@@ -7,6 +7,9 @@ where the pattern also says "sweep" for a host-link sweep point and carries
 a pair's quantity and lane ("payload lane 2"): figures are only compared with
 figures measured the same way.
 
+Simulated and hardware figures never meet: the key says whether the figure came from a simulated
+board (True), hardware (False) or a run that did not say (None, older results files).
+
 The baseline is the median of the last N runs that measured the same key on
 the same build hash. A figure more than `threshold` below it is a regression;
 both numbers are in the message. A build hash with no history yet starts a
@@ -31,12 +34,14 @@ class FigureKey:
     direction: str | None
     pattern: str | None
     size_bytes: int | None
+    simulated: bool | None = None
 
     @property
     def label(self) -> str:
-        """`DDR write sequential 1 MiB`, `hostlink board-to-host 1472 B`."""
+        """`DDR write sequential 1 MiB`, `hostlink board-to-host 1472 B (simulated)`."""
         probe = self.probe.upper() if self.probe == "ddr" else self.probe
-        parts = [probe, self.direction, self.pattern, size_text(self.size_bytes)]
+        parts = [probe, self.direction, self.pattern, size_text(self.size_bytes),
+                 "(simulated)" if self.simulated else None]
         return " ".join(p for p in parts if p)
 
 
@@ -73,7 +78,9 @@ def figure_key(record: dict[str, Any], board: str | None = None) -> FigureKey | 
     if record.get("lane") is not None:
         parts.append(f"lane {record['lane']}")
     pattern = " ".join(str(p) for p in parts if p) or None
-    return FigureKey(board, probe, record.get("direction"), pattern, record_size(record))
+    simulated = record.get("simulated")
+    return FigureKey(board, probe, record.get("direction"), pattern, record_size(record),
+                     simulated if isinstance(simulated, bool) else None)
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,7 @@ class Comparison:
     baseline_runs: list[str] = field(default_factory=list)
     previous_build_hash: str | None = None
     message: str = ""
+    simulated: bool | None = None
 
     @property
     def regressed(self) -> bool:
@@ -107,7 +115,7 @@ def compare(key: FigureKey, build_hash: str | None, measured: float, baseline: l
     """Judge `measured` (bytes/s) against `baseline`: (run id, figure) of earlier runs, newest first,
     already limited to the last N runs with this build hash."""
     common = dict(board=key.board, probe=key.probe, direction=key.direction, pattern=key.pattern,
-                  size_bytes=key.size_bytes, label=key.label, build_hash=build_hash,
+                  size_bytes=key.size_bytes, label=key.label, build_hash=build_hash, simulated=key.simulated,
                   measured_bytes_per_s=measured, threshold=threshold)
     where = f"on '{key.board}'"
     if not baseline:

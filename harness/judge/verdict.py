@@ -8,6 +8,7 @@ measured rates and constants, each input labelled as one or the other.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -17,7 +18,8 @@ from sailbench.harness.errors import ConstantsError
 from sailbench.harness.units import mb_per_s, ratio_text
 
 HOLDS, OPTIMISTIC, PESSIMISTIC = "holds", "optimistic", "pessimistic"
-VerdictName = Literal["holds", "optimistic", "pessimistic"]
+NOT_JUDGED = "not judged"        # measured, but the figure cannot be trusted to judge (e.g. its clock fails timing)
+VerdictName = Literal["holds", "optimistic", "pessimistic", "not judged"]
 
 
 @dataclass(frozen=True)
@@ -30,13 +32,27 @@ class Verdict:
     tolerance: float
     slack: float
     message: str
+    reason: str = ""              # why it was not judged (verdict "not judged")
 
     @property
     def holds(self) -> bool:
         return self.verdict == HOLDS
 
+    @property
+    def label(self) -> str:
+        """What a table shows: `holds`, `optimistic`, ... or `not judged (clock sys fails timing)`."""
+        return f"{NOT_JUDGED} ({self.reason})" if self.verdict == NOT_JUDGED else self.verdict
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def withhold(verdict: Verdict, reason: str) -> Verdict:
+    """The same figure, not judged: `reason` says why the figure cannot judge the constant."""
+    message = (f"{verdict.constant} {NOT_JUDGED} ({reason}): measured {mb_per_s(verdict.measured_bytes_per_s)} MB/s "
+               f"is {ratio_text(verdict.ratio)} the constant {mb_per_s(verdict.constant_bytes_per_s)} MB/s, "
+               "but that figure cannot be trusted")
+    return dataclasses.replace(verdict, verdict=NOT_JUDGED, reason=reason, message=message)
 
 
 def judge(constant_name: str, constant_value: float, measured: float,
@@ -75,9 +91,23 @@ class InvariantVerdict:
     holds: bool
     inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     message: str = ""
+    not_judged: str | None = None        # why it was not judged (an input cannot be trusted)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def withhold_invariants(invariants: list[InvariantVerdict], untrusted: dict[str, str]) -> list[InvariantVerdict]:
+    """Invariants that rest on a measured figure in `untrusted` (constant name -> why) are not judged."""
+    out = []
+    for inv in invariants:
+        why = [f"{_short(name)}: {untrusted[name]}" for name, x in inv.inputs.items()
+               if x.get("measured") and name in untrusted]
+        if why:
+            inv = dataclasses.replace(inv, holds=False, not_judged="; ".join(why),
+                                      message=f"{inv.name} {NOT_JUDGED} ({'; '.join(why)}): {inv.message}")
+        out.append(inv)
+    return out
 
 
 def _short(name: str) -> str:

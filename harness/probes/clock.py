@@ -10,6 +10,9 @@ import time
 from dataclasses import asdict, dataclass
 
 from sailbench.harness.board.board import Board
+from sailbench.harness.steps import layer_logger, step
+
+logger = layer_logger("probes")
 
 
 @dataclass
@@ -48,6 +51,7 @@ def _sample(board: Board) -> tuple[int, float]:
     return cycles, (t0 + t1) / 2
 
 
+@step(logger, "sys clock probe")
 def measure_sys_clk(board: Board, tolerance: float, duration_s: float = 3.0) -> ClockResult:
     nominal = float(board.nominal_sys_clk_hz)
     c0, t0 = _sample(board)

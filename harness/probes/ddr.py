@@ -12,9 +12,12 @@ import time
 from dataclasses import asdict, dataclass
 
 from sailbench.harness.board.board import Board
-from sailbench.harness.errors import MeasurementError, ProbeError
+from sailbench.harness.errors import ConfigError, MeasurementError, ProbeError
 from sailbench.harness.probes.bist_model import expected_alias_errors, unique_words
 from sailbench.harness.probes.ddr_accounting import DdrBreakdown, read_breakdown
+from sailbench.harness.steps import layer_logger, step
+
+logger = layer_logger("probes")
 
 PATTERNS = ("sequential", "random")
 
@@ -48,16 +51,16 @@ class DdrResult:
 
 class DdrProbe:
     def __init__(self, board: Board, sys_clk_hz: float | None = None, timeout_s: float = 60.0):
-        dram = board.manifest.get("dram")
+        dram = board.manifest.dram
         if not dram:
-            raise ProbeError(f"board '{board.name}' build has no DRAM (build {board.build_dir.name}); "
-                             "the DDR probe needs a profile with DRAM", )
+            raise ConfigError(f"board '{board.name}' build has no DRAM (build {board.build_dir.name}); "
+                              "the DDR probe needs a profile with DRAM", )
         self.board = board
         self.csr = board.csr
         self.dram = dram
-        self.word_bytes = int(dram["bist_word_bytes"])
-        self.size = int(dram["size_bytes"])
-        self.peak = float(dram["peak_bytes_per_s"])
+        self.word_bytes = int(dram.bist_word_bytes)
+        self.size = int(dram.size_bytes)
+        self.peak = float(dram.peak_bytes_per_s)
         self.sys_clk_hz = float(sys_clk_hz or board.nominal_sys_clk_hz)
         # Peak follows the clock: a board whose clock runs 1 % slow has a 1 % lower ceiling.
         self.peak = self.peak * self.sys_clk_hz / board.nominal_sys_clk_hz
@@ -69,18 +72,18 @@ class DdrProbe:
         wb = self.word_bytes
         words = length // wb
         if length <= 0 or length % wb:
-            raise ProbeError(f"DDR length {length} must be a positive multiple of the {wb}-byte BIST word")
+            raise ConfigError(f"DDR length {length} must be a positive multiple of the {wb}-byte BIST word")
         if words & (words - 1):
-            raise ProbeError(f"DDR length {length} B must be a power of two number of {wb}-byte words "
-                             "(the BIST masks addresses to the region)")
+            raise ConfigError(f"DDR length {length} B must be a power of two number of {wb}-byte words "
+                              "(the BIST masks addresses to the region)")
         if base % length:
-            raise ProbeError(f"DDR base 0x{base:x} must be aligned to the length {length}")
+            raise ConfigError(f"DDR base 0x{base:x} must be aligned to the length {length}")
         if base + length > self.size:
-            raise ProbeError(f"DDR region 0x{base:x}+{length} exceeds the {self.size} B of DRAM")
+            raise ConfigError(f"DDR region 0x{base:x}+{length} exceeds the {self.size} B of DRAM")
 
     def _setup(self, engine: str, base: int, length: int, pattern: str) -> None:
         if pattern not in PATTERNS:
-            raise ProbeError(f"unknown DDR pattern '{pattern}'; use one of {', '.join(PATTERNS)}")
+            raise ConfigError(f"unknown DDR pattern '{pattern}'; use one of {', '.join(PATTERNS)}")
         self.check_region(base, length)
         words = length // self.word_bytes
         c = self.csr
@@ -121,11 +124,13 @@ class DdrProbe:
             unique_bytes=unique, wall_s=round(wall, 4), breakdown=self.last_breakdown)
 
     # -- public ----------------------------------------------------------------------------------
+    @step(logger, "DDR write probe")
     def write(self, length: int, base: int = 0, pattern: str = "sequential") -> DdrResult:
         self._setup("generator", base, length, pattern)
         cycles, ticks, wall = self._run("generator", "ddr_write_timer", length)
         return self._result("write", pattern, base, length, cycles, ticks, wall)
 
+    @step(logger, "DDR read probe")
     def read(self, length: int, base: int = 0, pattern: str = "sequential") -> DdrResult:
         self._setup("checker", base, length, pattern)
         cycles, ticks, wall = self._run("checker", "ddr_read_timer", length)

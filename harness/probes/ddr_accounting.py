@@ -65,25 +65,17 @@ class DdrBreakdown:
         return " | ".join(parts) + f"  [{counts}]"
 
 
-def manifest_field(section, name: str):
-    """A field of a manifest section, whether the section is a dict or a typed record."""
-    if section is None:
+def accounting_registers(dram) -> tuple[list[str], list[str], str] | None:
+    """(event names, class names, CSR prefix) from the manifest's `dram` record (DramInfo), None for
+    a build without DFI accounting."""
+    acct = getattr(dram, "accounting", None) if dram is not None else None
+    if acct is None:
         return None
-    if isinstance(section, dict):
-        return section.get(name)
-    return getattr(section, name, None)
+    return list(acct.events), list(acct.classes), acct.csr_prefix
 
 
-def accounting_registers(dram_manifest: dict) -> tuple[list[str], list[str], str] | None:
-    """(event names, class names, CSR prefix) from the manifest, None for a build without it."""
-    acct = manifest_field(dram_manifest, "accounting")
-    if not acct:
-        return None
-    return list(acct["events"]), list(acct["classes"]), acct["csr_prefix"]
-
-
-def read_breakdown(csr, dram_manifest: dict, window_cycles: int) -> DdrBreakdown | None:
-    regs = accounting_registers(dram_manifest)
+def read_breakdown(csr, dram, window_cycles: int) -> DdrBreakdown | None:
+    regs = accounting_registers(dram)
     if regs is None:
         return None
     events, classes, prefix = regs

@@ -13,9 +13,13 @@ import time
 from dataclasses import asdict, dataclass
 
 from sailbench.harness.board.board import Board
-from sailbench.harness.errors import ProbeError
+from sailbench.harness.errors import ConfigError, ProbeError
 from sailbench.harness.judge.ceilings import udp_ceiling_bytes_per_s
+from sailbench.harness.transport.etherbone import bind_to_interface
 from sailbench.harness.transport.udp_host import UdpReceiver, send_sequence
+from sailbench.harness.steps import layer_logger, step
+
+logger = layer_logger("probes")
 
 HOST_RX_PORT = 6100
 PAYLOAD_MIN, PAYLOAD_MAX = 64, 1472
@@ -49,34 +53,45 @@ class HostLinkResult:
 
 class HostLinkProbe:
     def __init__(self, board: Board, sys_clk_hz: float | None = None, timeout_s: float = 120.0):
-        link = board.manifest.get("host_link")
+        link = board.manifest.host_link
         if not link or "hostlink_tx_start" not in board.regmap:
-            raise ProbeError(f"board '{board.name}' build has no host-link probe (build {board.build_dir.name})")
+            raise ConfigError(f"board '{board.name}' build has no host-link probe (build {board.build_dir.name})")
         self.board, self.link, self.csr = board, link, board.csr
         self.sys_clk_hz = float(sys_clk_hz or board.nominal_sys_clk_hz)
         self.timeout_s = timeout_s
-        eb = board.manifest["etherbone"] if board.is_sim else None
-        if board.is_sim:
-            self.host_ip, self.soc_ip = eb["host_ip"], eb["soc_ip"]
+        eb = board.manifest.etherbone if board.is_sim else None
+        if eb is not None:
+            self.host_ip, self.soc_ip = eb.host_ip, eb.soc_ip
         else:
             cfg = board.config.etherbone
             if cfg is None or not cfg.host_ip:
-                raise ProbeError(f"board '{board.name}': the host-link probe needs etherbone.ip and "
-                                 "etherbone.host_ip in lab.yaml")
+                raise ConfigError(f"board '{board.name}': the host-link probe needs etherbone.ip and "
+                                  "etherbone.host_ip in lab.yaml")
             self.host_ip, self.soc_ip = cfg.host_ip, cfg.ip
 
     def _socket(self) -> socket.socket:
         def make() -> socket.socket:
             return socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        return self.board.sim.netns.run_inside(make) if self.board.is_sim else make()
+        if self.board.is_sim:
+            return self.board.sim.netns.run_inside(make)
+        sock = make()
+        interface = self.board.config.etherbone.interface if self.board.config.etherbone else None
+        if interface:
+            try:
+                bind_to_interface(sock, interface)
+            except BaseException:
+                sock.close()
+                raise
+        return sock
 
     def _check_payload(self, payload: int) -> None:
         if not PAYLOAD_MIN <= payload <= PAYLOAD_MAX or payload % 4:
-            raise ProbeError(f"UDP payload {payload} B must be a multiple of 4 in {PAYLOAD_MIN}..{PAYLOAD_MAX}")
+            raise ConfigError(f"UDP payload {payload} B must be a multiple of 4 in {PAYLOAD_MIN}..{PAYLOAD_MAX}")
 
     def _rate(self, packets: int, payload: int, cycles: int) -> float:
         return (packets - 1) * payload * self.sys_clk_hz / cycles if packets > 1 and cycles > 0 else 0.0
 
+    @step(logger, "host-link probe board->host")
     def board_to_host(self, payload: int = 1472, count: int = 1000, interval_cycles: int = 0) -> HostLinkResult:
         self._check_payload(payload)
         sock = self._socket()
@@ -107,6 +122,7 @@ class HostLinkProbe:
         return self._result("board_to_host", payload, sent, got.packets, got.gaps, got.late,
                             got.bytes - 0, cycles, (got.packets - 1) * payload / got.wall_s if got.wall_s else None)
 
+    @step(logger, "host-link probe host->board")
     def host_to_board(self, payload: int = 1472, count: int = 1000, pace_s: float = 0.0) -> HostLinkResult:
         self._check_payload(payload)
         c = self.csr
@@ -114,8 +130,8 @@ class HostLinkProbe:
         sock = self._socket()
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16 << 20)
-            sent, wall = send_sequence(sock, (self.soc_ip, self.link["sink_port"]), payload, count, pace_s,
-                                       deadline_s=self.timeout_s)
+            sent, wall = send_sequence(sock, (self.soc_ip, self.link.sink_port), payload, count, pace_s,
+                                       deadline_s=self.timeout_s, board=self.board.name)
         finally:
             sock.close()
         names = ["hostlink_rx_packets", "hostlink_rx_bytes", "hostlink_rx_gaps", "hostlink_rx_late",

@@ -26,7 +26,7 @@ from typing import Any, Iterator
 from sailbench.harness.errors import HistoryError
 from sailbench.harness.judge.regression import FigureKey, figure_key, record_size
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Index i holds the statements that take the schema from version i to i + 1.
 _MIGRATIONS: list[list[str]] = [
@@ -50,8 +50,20 @@ _MIGRATIONS: list[list[str]] = [
         """CREATE TABLE quarantine (
             board TEXT PRIMARY KEY, since TEXT NOT NULL, reason TEXT NOT NULL, failures INTEGER NOT NULL)""",
     ],
+    [   # 2: simulated (1) and hardware (0) figures kept apart; NULL for records that did not say
+        "ALTER TABLE records ADD COLUMN simulated INTEGER",
+        """UPDATE records SET simulated = CASE json_extract(data, '$.simulated') WHEN 1 THEN 1 WHEN 0 THEN 0
+                                          ELSE NULL END""",
+        "DROP INDEX records_by_key",
+        """CREATE INDEX records_by_key ON records (board, probe, direction, pattern, size_bytes, simulated,
+                                                   build_hash, time)""",
+    ],
 ]
 assert len(_MIGRATIONS) == SCHEMA_VERSION
+
+
+def _flag(value: Any) -> int | None:
+    return int(value) if isinstance(value, bool) else None
 
 
 def _iso(t: float) -> str:
@@ -159,12 +171,12 @@ class History:
         key = figure_key(record, board)
         self._write("record a measurement", [(
             """INSERT INTO records (run_id, board, probe, direction, pattern, size_bytes, build_hash, time,
-                                    time_iso, figure, rate_bytes_per_s, data)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                    time_iso, figure, rate_bytes_per_s, data, simulated)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (run_id, record.get("board") or board, record.get("probe"), record.get("direction"),
              key.pattern if key else record.get("pattern"), record_size(record), build_hash, t, _iso(t),
              int(key is not None), rate if isinstance(rate, (int, float)) else None,
-             json.dumps(record, allow_nan=False)))])
+             json.dumps(record, allow_nan=False), _flag(record.get("simulated"))))])
 
     def run(self, run_id: str) -> dict[str, Any] | None:
         rows = self._query("SELECT * FROM runs WHERE run_id = ?", (run_id,))
@@ -178,9 +190,10 @@ class History:
         return self._query(
             f"""SELECT run_id, build_hash, rate_bytes_per_s FROM records
                 WHERE figure = 1 AND board = ? AND probe = ? AND direction IS ? AND pattern IS ?
-                  AND size_bytes IS ? AND run_id != ? {build_clause}
+                  AND size_bytes IS ? AND simulated IS ? AND run_id != ? {build_clause}
                 ORDER BY time DESC, id DESC""",
-            (key.board, key.probe, key.direction, key.pattern, key.size_bytes, exclude_run, *args))
+            (key.board, key.probe, key.direction, key.pattern, key.size_bytes, _flag(key.simulated), exclude_run,
+             *args))
 
     def baseline(self, key: FigureKey, build_hash: str | None, exclude_run: str,
                  runs: int) -> list[tuple[str, float]]:
@@ -202,7 +215,7 @@ class History:
         """Figures of the board's last `runs` runs, oldest first: the history plot's points."""
         rows = self._query(
             """SELECT r.run_id, r.time_iso, r.build_hash, r.probe, r.direction, r.pattern, r.size_bytes,
-                      r.rate_bytes_per_s FROM records r
+                      r.rate_bytes_per_s, r.simulated FROM records r
                WHERE r.figure = 1 AND r.board = ? AND r.run_id IN
                  (SELECT run_id FROM runs WHERE board = ? ORDER BY started DESC, updated DESC LIMIT ?)
                ORDER BY r.time, r.id""", (board, board, runs))

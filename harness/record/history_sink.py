@@ -48,11 +48,11 @@ def store_finished_run(history: History, config: HistoryConfig, data: dict[str, 
 
 
 class HistorySink:
-    def __init__(self, history: History, config: HistoryConfig, say: Callable[[str], None] = print,
+    def __init__(self, history: History, config: HistoryConfig, progress: Callable[[str], None] = print,
                  kind: str = "bench", night_id: str | None = None):
         self.history = history
         self.config = config
-        self.say = say
+        self.progress = progress
         self.kind = kind
         self.night_id = night_id
         self.results: ResultsFile | None = None      # the run being followed (the last one seen)
@@ -81,15 +81,15 @@ class HistorySink:
         self.comparisons.append(comparison)
         results.add_comparison(comparison.to_dict())
         if comparison.status == REGRESSED:
-            self.say(comparison.message)
+            self.progress(comparison.message)
         elif comparison.status == BASELINE:
             if (results.run_id, build) not in self._announced:
                 self._announced.add((results.run_id, build))
                 before = (f" (previous build {comparison.previous_build_hash})"
                           if comparison.previous_build_hash else "")
-                self.say(f"history: build {build} has no figures yet on board '{board}'{before}; "
+                self.progress(f"history: build {build} has no figures yet on board '{board}'{before}; "
                          "this run starts a new baseline")
         else:
             c = comparison
-            self.say(f"  history: {c.label}: {c.measured_bytes_per_s / 1e6:.1f} MB/s, baseline "
+            self.progress(f"  history: {c.label}: {c.measured_bytes_per_s / 1e6:.1f} MB/s, baseline "
                      f"{c.baseline_bytes_per_s / 1e6:.1f} MB/s ({c.change * 100:+.1f} %)")

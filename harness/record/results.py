@@ -20,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Protocol
 
+from sailbench.harness.record.outcome import run_outcome
 from sailbench.harness.paths import REPO_ROOT
 from sailbench.harness.timestamps import now_iso
 from sailbench.harness.atomic_file import replace_file
@@ -68,11 +69,14 @@ def tool_versions() -> dict[str, str | None]:
 
 
 def provenance(board: str, profile: str, gateware_hash: str | None, *,
-               constants_source: str | None = None, repo: Path = REPO) -> dict[str, Any]:
-    """What a reader needs to reproduce or distrust a run."""
+               constants_source: str | None = None, simulated: bool | None = None,
+               repo: Path = REPO) -> dict[str, Any]:
+    """What a reader needs to reproduce or distrust a run. `simulated` (a simulated board or pair) is
+    stamped on every record, verdict and invariant of the run (ResultsFile)."""
     return {
         "board": board,
         "profile": profile,
+        "simulated": simulated,
         "gateware_hash": gateware_hash,
         "constants_source": constants_source,
         "git": git_revision(repo),
@@ -110,7 +114,11 @@ def _plain(value: Any) -> Any:
 
 
 class ResultsFile:
-    """One run's results file. Use as a context manager to record how it ended."""
+    """One run's results file. Use as a context manager to record how it ended.
+
+    Each record gets a stable id ("r1", "r2", ... in the order added) that verdicts name (`record`).
+    When the provenance says `simulated` (True or False), every record, verdict and invariant
+    carries it, so a simulated figure never reads as a hardware one."""
 
     def __init__(self, run_id: str, directory: Path | str, provenance: dict[str, Any],
                  sinks: Iterable[ResultsSink] = ()):
@@ -151,12 +159,25 @@ class ResultsFile:
         self._write()
         self._run_updated()
 
-    def add_record(self, record: dict[str, Any]) -> None:
-        plain = _plain(record)
+    @property
+    def simulated(self) -> bool | None:
+        value = self.data["provenance"].get("simulated")
+        return value if isinstance(value, bool) else None
+
+    def _stamp(self, entry: dict[str, Any]) -> dict[str, Any]:
+        if self.simulated is not None and "simulated" not in entry:
+            entry["simulated"] = self.simulated
+        return entry
+
+    def add_record(self, record: dict[str, Any]) -> str:
+        """Store a record; its id ("r<n>", for verdicts to name)."""
+        plain = self._stamp(_plain(record))
+        plain["id"] = f"r{len(self.data['records']) + 1}"
         self.data["records"].append(plain)
         self._write()
         for sink in self.sinks:
             sink.record_added(self, plain)
+        return plain["id"]
 
     def add_comparison(self, comparison: dict[str, Any]) -> None:
         """A figure compared with its history (baseline, ok, regressed); see harness/regression.py."""
@@ -167,9 +188,17 @@ class ResultsFile:
     def regressions(self) -> list[dict[str, Any]]:
         return [c for c in self.data.get("comparisons", []) if c.get("status") == "regressed"]
 
-    def add_verdict(self, verdict: Verdict | InvariantVerdict) -> None:
-        key = "invariants" if isinstance(verdict, InvariantVerdict) else "verdicts"
-        self.data[key].append(_plain(verdict.to_dict()))
+    def add_verdict(self, verdict: Verdict | InvariantVerdict, *, quantity: str | None = None,
+                    record: str | None = None) -> None:
+        """A verdict on the judged `quantity` ("write sequential", "board->host 1472 B", a pair direction),
+        measured by the record whose id is `record` (add_record's return value)."""
+        if isinstance(verdict, InvariantVerdict):
+            self.data["invariants"].append(self._stamp(_plain(verdict.to_dict())))
+        else:
+            if record is not None and not any(r.get("id") == record for r in self.data["records"]):
+                raise ValueError(f"verdict on {quantity!r} names record {record!r}, which is not in {self.path}")
+            entry = _plain(verdict.to_dict()) | {"quantity": quantity, "record": record}
+            self.data["verdicts"].append(self._stamp(entry))
         self._write()
 
     def set_section(self, name: str, value: Any) -> None:
@@ -198,11 +227,8 @@ class ResultsFile:
         self._run_updated()
 
     def judged_status(self) -> str:
-        """"failed" if any verdict or invariant does not hold, a figure regressed or an error was recorded."""
-        bad = (any(v["verdict"] != "holds" for v in self.data["verdicts"])
-               or any(not v["holds"] for v in self.data["invariants"])
-               or self.data["errors"] or self.regressions)
-        return "failed" if bad else "passed"
+        """"passed" when the run as recorded so far would pass (record/outcome.py), else "failed"."""
+        return "passed" if run_outcome({**self.data, "status": "passed"}).passed else "failed"
 
     def __enter__(self) -> ResultsFile:
         return self

@@ -17,6 +17,7 @@ from typing import Any
 
 from sailbench.harness.judge.regression import figure_key, size_text
 from sailbench.harness.report.model import BoardReport, RunReport
+from sailbench.harness.report.leveling import CSS as EYE_CSS, leveling_for_results
 from sailbench.harness.report.svg import Bar, LineChart, Series, bar_chart, line_chart
 from sailbench.harness.report.sweep import sweep_chart, sweep_points
 from sailbench.harness.units import mb_per_s, percent, ratio_text
@@ -57,11 +58,26 @@ def _figures(data: dict[str, Any]) -> list[tuple[Any, dict[str, Any]]]:
     return out
 
 
-def _verdict_for(data: dict[str, Any], rate: float) -> dict[str, Any] | None:
+def _verdict_for(data: dict[str, Any], rec: dict[str, Any]) -> dict[str, Any] | None:
+    """The verdict that names this record by its id (results files record it since verdicts carry `record`)."""
+    rid = rec.get("id")
     for v in data.get("verdicts", []):
-        if v.get("measured_bytes_per_s") == rate:
+        if rid is not None and v.get("record") == rid:
             return v
     return None
+
+
+def _sim(entry: dict[str, Any]) -> str:
+    return " (sim)" if entry.get("simulated") else ""
+
+
+def _verdict_cell(v: dict[str, Any]) -> str:
+    name = v.get("verdict", "")
+    if name == "not judged":
+        text, cls = f"not judged ({v.get('reason') or 'see the message'})", "muted"
+    else:
+        text, cls = (name if name == "holds" else name.upper()), ("good" if name == "holds" else "bad")
+    return f'<span class="{cls}">{escape(text + _sim(v))}</span>'
 
 
 def _comparison_for(data: dict[str, Any], key: Any) -> dict[str, Any] | None:
@@ -85,25 +101,22 @@ def _figures_table(data: dict[str, Any]) -> str:
     for key, rec in _figures(data):
         rate = rec["rate_bytes_per_s"]
         ceiling = _ceiling(rec)
-        verdict = _verdict_for(data, rate)
+        verdict = _verdict_for(data, rec)
         comp = _comparison_for(data, key)
         spread = ""
         if rec.get("min_rate_bytes_per_s") is not None and rec.get("max_rate_bytes_per_s") is not None:
             spread = (f'<span class="muted"> ({mb_per_s(rec["min_rate_bytes_per_s"])}&ndash;'
                       f'{mb_per_s(rec["max_rate_bytes_per_s"])}, {rec.get("repeats", "?")} repeats)</span>')
         cells = [
-            escape(key.label),
+            escape(key.label) + (' <span class="muted">(simulated)</span>' if rec.get("simulated") else ""),
             f'<span class="rate" data-figure="{escape(figure_id(key))}" data-bytes-per-s="{rate!r}">'
             f'{mb_per_s(rate)}</span>{spread}',
             mb_per_s(ceiling) if ceiling else "-",
             percent(rate / ceiling) if ceiling else "-",
         ]
         if verdict:
-            held = verdict["verdict"] == "holds"
             cells += [f'{escape(_short(verdict["constant"]))} {mb_per_s(verdict["constant_bytes_per_s"])}',
-                      ratio_text(verdict["ratio"]),
-                      f'<span class="{"good" if held else "bad"}">'
-                      f'{escape(verdict["verdict"] if held else verdict["verdict"].upper())}</span>']
+                      ratio_text(verdict["ratio"]), _verdict_cell(verdict)]
         else:
             cells += ["-", "-", "-"]
         errors = rec.get("errors")
@@ -131,7 +144,7 @@ def _figures_table(data: dict[str, Any]) -> str:
 def _rates_plot(data: dict[str, Any], board: str) -> str:
     bars = []
     for key, rec in _figures(data):
-        verdict = _verdict_for(data, rec["rate_bytes_per_s"])
+        verdict = _verdict_for(data, rec)
         bars.append(Bar(label=key.label, value=rec["rate_bytes_per_s"], ceiling=_ceiling(rec),
                         constant=verdict["constant_bytes_per_s"] if verdict else None,
                         constant_label=_short(verdict["constant"]) if verdict else "", key=figure_id(key)))
@@ -194,11 +207,13 @@ def _trend_section(board: BoardReport) -> str:
 def _messages(data: dict[str, Any]) -> str:
     items = []
     for v in data.get("verdicts", []):
-        cls = "good" if v.get("verdict") == "holds" else "bad"
-        items.append(f'<li class="{cls}">{escape(v.get("message", ""))}</li>')
+        cls = {"holds": "good", "not judged": "muted"}.get(v.get("verdict", ""), "bad")
+        sim = " (simulated board: not a hardware figure)" if v.get("simulated") else ""
+        items.append(f'<li class="{cls}">{escape(v.get("message", "") + sim)}</li>')
     for i in data.get("invariants", []):
-        cls = "good" if i.get("holds") else "bad"
-        items.append(f'<li class="{cls}">{escape(i.get("message", ""))}</li>')
+        cls = "muted" if i.get("not_judged") else "good" if i.get("holds") else "bad"
+        sim = " (simulated board: not a hardware figure)" if i.get("simulated") else ""
+        items.append(f'<li class="{cls}">{escape(i.get("message", "") + sim)}</li>')
     for c in data.get("comparisons", []):
         cls = "bad" if c.get("status") == "regressed" else "muted"
         items.append(f'<li class="{cls}">{escape(c.get("message", ""))}</li>')
@@ -208,11 +223,29 @@ def _messages(data: dict[str, Any]) -> str:
     return f'<h3>Verdicts, invariants, history, errors</h3><ul class="messages">{"".join(items)}</ul>' if items else ""
 
 
+def _measured_invariants(data: dict[str, Any]) -> str:
+    """The invariants on measured values across runs (record/measured.py), each figure naming its run."""
+    m = data.get("measured_invariants")
+    if not m:
+        return ""
+    where = f"profile '{m.get('profile')}', {'simulated' if m.get('simulated') else 'hardware'} figures"
+    if m.get("missing"):
+        names = ", ".join(c.removesuffix("_BW_BYTES_PER_SEC") for c in m["missing"])
+        body = f'<p class="muted">Not judged: the history holds no measured {escape(names)} for this profile yet.</p>'
+    else:
+        items = [f'<li class="muted">{escape(s)}</li>' for s in m.get("sources", [])]
+        items += [f'<li class="{"good" if i.get("holds") else "bad"}">{escape(i.get("message", ""))}</li>'
+                  for i in m.get("invariants", [])]
+        body = f'<ul class="messages">{"".join(items)}</ul>'
+    return (f"<h3>Invariants on measured values across runs ({escape(where)})</h3>"
+            f'<p class="muted">A report from the history; it does not change this run\'s outcome.</p>{body}')
+
+
 def _provenance(data: dict[str, Any]) -> str:
     prov = data.get("provenance", {})
     rows = [("run", data.get("run_id")), ("status", data.get("status")), ("started", data.get("started")),
             ("finished", data.get("finished"))]
-    rows += [(k, prov.get(k)) for k in ("board", "profile", "gateware_hash", "identifier", "port", "build_dir",
+    rows += [(k, prov.get(k)) for k in ("board", "simulated", "profile", "gateware_hash", "identifier", "port", "build_dir",
                                          "constants_source", "git", "host")]
     tools = prov.get("tools") or {}
     rows.append(("tools", ", ".join(f"{k} {v}" for k, v in tools.items() if v)))
@@ -228,6 +261,9 @@ def _board_section(board: BoardReport, report_dir: Path | None) -> str:
         parts.append(f"<p>{escape(board.message)}</p>")
     if board.health:
         parts.append(f"<p><b>Health check:</b> {escape(board.health)}</p>")
+    if (board.results or {}).get("provenance", {}).get("simulated"):
+        parts.append('<p class="simulated"><b>Simulated:</b> every figure below comes from a simulation, '
+                     "not from hardware; verdicts are marked (sim).</p>")
     data = board.results
     if board.results_path:
         shown = board.results_path
@@ -238,10 +274,11 @@ def _board_section(board: BoardReport, report_dir: Path | None) -> str:
                 pass
         parts.append(f'<p>Results file: <a href="{escape(shown)}">{escape(board.results_path)}</a></p>')
     if data:
-        parts += [_figures_table(data), _rates_plot(data, board.board), _sweep_section(data, board.board)]
+        parts += [_figures_table(data), _rates_plot(data, board.board), _sweep_section(data, board.board),
+                  leveling_for_results(data)]
     parts.append(_trend_section(board))
     if data:
-        parts += [_messages(data), _provenance(data)]
+        parts += [_messages(data), _measured_invariants(data), _provenance(data)]
     parts.append("</section>")
     return "\n".join(p for p in parts if p)
 
@@ -263,7 +300,7 @@ def render_html(report: RunReport, report_dir: Path | None = None) -> str:
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(report.title)}</title>
-<style>{CSS}</style></head>
+<style>{CSS}{EYE_CSS}</style></head>
 <body>
 <h1>{escape(report.title)}</h1>
 <p class="muted">{escape(report.kind)} run <code>{escape(report.run_id)}</code>, started {escape(report.started)}

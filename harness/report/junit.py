@@ -11,6 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from sailbench.harness.record import outcome
 from sailbench.harness.report.model import HARNESS, INFRASTRUCTURE, MEASUREMENT, QUARANTINED, BoardReport, RunReport
 
 
@@ -21,6 +22,12 @@ def _case(suite: ET.Element, classname: str, name: str, *, failure: str | None =
         if message is not None:
             el = ET.SubElement(case, tag, message=message[:1000], type=kind or tag)
             el.text = message
+
+
+def _unique(seen: dict[str, int], name: str) -> str:
+    """CI servers merge or overwrite test cases of equal names: number the repeats."""
+    seen[name] = seen.get(name, 0) + 1
+    return name if seen[name] == 1 else f"{name} #{seen[name]}"
 
 
 def _board_suite(root: ET.Element, board: BoardReport, prefix: str) -> None:
@@ -39,9 +46,15 @@ def _board_suite(root: ET.Element, board: BoardReport, prefix: str) -> None:
         _case(suite, cls, "health", error=board.message, kind=board.outcome, time_s=board.duration_s or 0.0)
     else:
         _case(suite, cls, "health")
+    names: dict[str, int] = {}
     for v in data.get("verdicts", []):
+        name = _unique(names, f"{v.get('constant', '?')}[{v['quantity']}]" if v.get("quantity")
+                       else v.get("constant", "?"))
+        if v.get("verdict") == outcome.NOT_JUDGED:
+            _case(suite, f"{cls}.verdicts", name, skipped=v.get("message", "not judged"), kind="not judged")
+            continue
         held = v.get("verdict") == "holds"
-        _case(suite, f"{cls}.verdicts", v.get("constant", "?"), failure=None if held else v.get("message"),
+        _case(suite, f"{cls}.verdicts", name, failure=None if held else v.get("message"),
               kind=v.get("verdict", ""))
     for inv in data.get("invariants", []):
         _case(suite, f"{cls}.invariants", inv.get("name", "?"),
@@ -49,10 +62,10 @@ def _board_suite(root: ET.Element, board: BoardReport, prefix: str) -> None:
     for c in data.get("comparisons", []):
         _case(suite, f"{cls}.history", c.get("label", "?"),
               failure=c.get("message") if c.get("status") == "regressed" else None, kind="regression")
-    errors = data.get("errors", [])
-    if errors or (board.outcome in (INFRASTRUCTURE, HARNESS, MEASUREMENT) and data.get("records")):
-        messages = [f'{e["type"] + ": " if e.get("type") else ""}{e.get("message", "")}' for e in errors]
-        text = "\n".join(messages) or board.message
+    found = outcome.run_outcome(data) if data else None
+    failed = [f.message for f in found.findings if f.outcome != outcome.VERDICTS] if found else []
+    if failed or (board.outcome in (INFRASTRUCTURE, HARNESS, MEASUREMENT) and data.get("records")):
+        text = "\n".join(failed) or board.message
         if board.outcome in (INFRASTRUCTURE, HARNESS):
             _case(suite, f"{cls}.measurement", "run", error=text, kind=board.outcome)
         else:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sailbench.harness.atomic_file import replace_file
 from sailbench.harness.errors import ResultsError
+from sailbench.harness.record import outcome
 
 # A board's outcome, worst last. "verdicts": measured fine, but a scheduler constant or invariant
 # did not hold (the bench's finding, not a fault of the board).
@@ -27,23 +28,21 @@ OUTCOME_TEXT = {
 }
 
 
+# the one outcome rule (record/outcome.py) in a report's words; a run that could not run is an
+# infrastructure failure here, an interrupted one a measurement that did not finish
+_REPORT_OUTCOME = {outcome.PASSED: PASSED, outcome.VERDICTS: VERDICTS, outcome.MEASUREMENT: MEASUREMENT,
+                   outcome.NOT_RUN: INFRASTRUCTURE, outcome.INTERRUPTED: MEASUREMENT}
+
+
 def results_findings(data: dict[str, Any]) -> set[str]:
-    """What a results file shows went wrong: MEASUREMENT (errors, a regression, a run that did not
-    finish) and/or VERDICTS (a scheduler constant or invariant that did not hold)."""
-    found = set()
-    if data.get("status") in ("error", "interrupted") or data.get("errors") \
-            or any(c.get("status") == "regressed" for c in data.get("comparisons", [])):
-        found.add(MEASUREMENT)
-    if any(v.get("verdict") != "holds" for v in data.get("verdicts", [])) \
-            or any(not i.get("holds") for i in data.get("invariants", [])):
-        found.add(VERDICTS)
-    return found
+    """What a results file shows went wrong (record/outcome.py decides): MEASUREMENT and/or VERDICTS,
+    or INFRASTRUCTURE when nothing could be measured."""
+    return {_REPORT_OUTCOME[f.outcome] for f in outcome.run_outcome(data).findings}
 
 
 def results_outcome(data: dict[str, Any]) -> str:
-    """Outcome of a board from its results file: the worst of its findings."""
-    found = results_findings(data)
-    return MEASUREMENT if MEASUREMENT in found else VERDICTS if VERDICTS in found else PASSED
+    """Outcome of a board from its results file (record/outcome.py decides)."""
+    return _REPORT_OUTCOME[outcome.run_outcome(data).outcome]
 
 
 @dataclass
@@ -101,17 +100,16 @@ def write_text_atomic(path: Path, text: str) -> Path:
         raise ResultsError(f"cannot write report {path}: {e.strerror or e}; check results.dir in lab.yaml") from e
 
 
-def outcome_message(data: dict[str, Any], outcome: str) -> str:
+def outcome_message(data: dict[str, Any], board_outcome: str) -> str:
     """One line saying why a results file has the outcome it has."""
-    if outcome == MEASUREMENT:
-        regressed = [c["message"] for c in data.get("comparisons", []) if c.get("status") == "regressed"]
-        errors = [e.get("message", "") for e in data.get("errors", [])]
-        first = (regressed + errors + [f"run ended '{data.get('status')}'"])[0]
-        more = len(regressed) + len(errors) - 1
-        return first + (f" (and {more} more)" if more > 0 else "")
-    if outcome == VERDICTS:
-        bad = [f"{v['constant'].removesuffix('_BW_BYTES_PER_SEC')} {v['verdict']} ({v['ratio']:.2f}x)"
-               for v in data.get("verdicts", []) if v.get("verdict") != "holds"]
+    if board_outcome in (MEASUREMENT, INFRASTRUCTURE):
+        found = outcome.run_outcome(data)
+        worst = found.messages(found.outcome) or [f"run ended '{data.get('status')}'"]
+        more = len(worst) - 1
+        return worst[0] + (f" (and {more} more)" if more > 0 else "")
+    if board_outcome == VERDICTS:
+        bad = [f"{v['constant'].removesuffix('_BW_BYTES_PER_SEC')} {v['verdict']} ({v.get('ratio', 0):.2f}x)"
+               for v in data.get("verdicts", []) if v.get("verdict") not in ("holds", outcome.NOT_JUDGED)]
         bad += [f"{i['name']} broken" for i in data.get("invariants", []) if not i.get("holds")]
         return "scheduler constants do not hold: " + "; ".join(dict.fromkeys(bad))
     return ""
@@ -120,8 +118,8 @@ def outcome_message(data: dict[str, Any], outcome: str) -> str:
 def board_report(data: dict[str, Any], path: Path | str | None, trend: list[dict[str, Any]] | None = None,
                  health: str = "", duration_s: float | None = None) -> BoardReport:
     """A board section from its results file."""
-    outcome = results_outcome(data)
+    board_outcome = results_outcome(data)
     board = data.get("provenance", {}).get("board") or "?"
-    return BoardReport(board=board, outcome=outcome, message=outcome_message(data, outcome), health=health,
+    return BoardReport(board=board, outcome=board_outcome, message=outcome_message(data, board_outcome), health=health,
                        results_path=str(path) if path else None, results=data, trend=trend or [],
                        duration_s=duration_s)

@@ -22,8 +22,9 @@ class TableRow:
     peak_bytes_per_s: float | None = None
     constant_name: str | None = None
     constant_bytes_per_s: float | None = None
-    verdict: str | None = None
+    verdict: str | None = None          # holds / optimistic / ... / "not judged (why)" / "3 errors"
     spread: str | None = None
+    simulated: bool = False             # a simulated board's figure: the verdict reads "holds (sim)"
 
 
 # (header, right-aligned?)
@@ -57,7 +58,10 @@ def _cells(row: TableRow) -> list[str]:
         ratio = ratio_text(row.measured_bytes_per_s / row.constant_bytes_per_s)
     verdict = EMPTY
     if row.verdict:
-        verdict = row.verdict if row.verdict == "holds" else row.verdict.upper()
+        plain = row.verdict == "holds" or row.verdict.startswith("not judged")
+        verdict = row.verdict if plain else row.verdict.upper()
+        if row.simulated:
+            verdict += " (sim)"
     return [row.quantity, measured, peak, efficiency, constant, ratio, verdict]
 
 
@@ -75,11 +79,14 @@ def render_table(rows: list[TableRow]) -> str:
     return "\n".join([fmt(lines[0]), rule] + [fmt(cells) for cells in lines[1:]])
 
 
-def render_invariants(invariants: list[InvariantVerdict]) -> str:
-    """One line an invariant, `holds` or `BROKEN` first; empty string for none."""
+def render_invariants(invariants: list[InvariantVerdict], simulated: bool = False) -> str:
+    """One line an invariant, `holds`, `BROKEN` or `not judged` first (`(sim)` after it for a simulated
+    board's figures); empty string for none."""
     if not invariants:
         return ""
     out = ["invariants:"]
     for inv in invariants:
-        out.append(f"  {'holds' if inv.holds else 'BROKEN':<6}  {inv.message}")
+        state = "not judged" if inv.not_judged else "holds" if inv.holds else "BROKEN"
+        state += " (sim)" if simulated else ""
+        out.append(f"  {state:<6}  {inv.message}")
     return "\n".join(out)

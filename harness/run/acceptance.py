@@ -63,7 +63,8 @@ def _verdict_check(name: str, v: Verdict, simulated: bool, run_id: str) -> Check
 def _invariant_check(inv: InvariantVerdict, simulated: bool, run_id: str) -> Check:
     inputs = {k: f"{mb_per_s(x['value'])} MB/s ({'measured' if x['measured'] else 'constant'})"
               for k, x in inv.inputs.items()}
-    return Check(f"invariant[{inv.name}]", inv.holds, inv.message,
+    label = " (measured on a simulated board: not a hardware figure)" if simulated else ""
+    return Check(f"invariant[{inv.name}]", inv.holds, inv.message + label,
                  {"holds": inv.holds, **inputs, "simulated": simulated, "run_id": run_id})
 
 

@@ -18,10 +18,15 @@ from sailbench.harness.judge.constants import HOST_LINK, INTERCARD, LOCAL_DDR, S
 from sailbench.harness.probes.clock import measure_sys_clk
 from sailbench.harness.probes.ddr import DdrProbe, DdrResult
 from sailbench.harness.run.bench_hostlink import bench_hostlink
+from sailbench.harness.record.outcome import run_outcome
+from sailbench.harness.record.history import History
+from sailbench.harness.record.measured import MeasuredInvariants, measured_invariants
 from sailbench.harness.record.results import ResultsFile, ResultsSink, new_run_id, provenance
 from sailbench.harness.report.sweep import write_sweep_svg
 from sailbench.harness.report.table import TableRow, render_invariants, render_table
-from sailbench.harness.judge.verdict import InvariantVerdict, Verdict, judge, judge_invariants
+from sailbench.harness.judge.timing import timing_reason
+from sailbench.harness.judge.verdict import InvariantVerdict, Verdict, judge, judge_invariants, withhold, \
+    withhold_invariants, NOT_JUDGED
 from sailbench.harness.judge.ddr_limits import limit_from_manifest, with_reachability
 
 EXIT_HELD = 0
@@ -54,14 +59,14 @@ class BenchOutcome:
     measurement_errors: list[str] = field(default_factory=list)
     judged: list[tuple[str, Verdict]] = field(default_factory=list)   # (table quantity, verdict)
     ceiling: str = ""
+    hostlink_ceiling: str = ""          # what the host link's wire can carry (and what that wire is)
     artifacts: list[Path] = field(default_factory=list)
     ddr_breakdowns: list[tuple[str, object]] = field(default_factory=list)   # (quantity, DdrBreakdown)
 
     @property
     def exit_code(self) -> int:
-        held = (all(v.verdict == "holds" for v in self.verdicts) and all(i.holds for i in self.invariants)
-                and not self.measurement_errors and not self.results.regressions)
-        return EXIT_HELD if held else EXIT_VERDICT_FAILED
+        """The one outcome rule (record/outcome.py) on the results file as written."""
+        return run_outcome(self.results.data).exit_code
 
 
 def _spread(values: list[float]) -> str:
@@ -72,84 +77,89 @@ def _spread(values: list[float]) -> str:
 
 
 def run_bench(lab: Lab, board_name: str, settings: BenchSettings | None = None,
-              say: Callable[[str], None] = print, sinks: Iterable[ResultsSink] = (),
+              progress: Callable[[str], None] = print, sinks: Iterable[ResultsSink] = (),
               board: Board | None = None) -> BenchOutcome:
     """Measure one board. Without `board`, lock it (harness/locks.py), open it and close it after;
     with `board` (already opened, e.g. by the nightly runner), the caller holds the lock and closes it.
     `sinks` follow the results file as it is written (e.g. the history database)."""
-    from sailbench.harness.board.locks import BoardLock
+    from sailbench.harness.board.place_lock import HoldCheck, lock_for_board
     settings = settings or BenchSettings()
     config = lab.board(board_name)                       # unknown board: clear error before anything
     constants = load_constants(settings.constants_path or lab.constants_path)
     repeats = settings.repeats or lab.judgement.repeats
     with ExitStack() as stack:
         if board is None:
-            stack.enter_context(BoardLock.for_lab(lab, board_name, say, settings.lock_wait_s))
+            lock = stack.enter_context(lock_for_board(lab, board_name, progress, settings.lock_wait_s))
+            sinks = [*sinks, HoldCheck(lock)]           # a labgrid place is re-checked between records
         results = ResultsFile(new_run_id(board_name), settings.results_dir or lab.results_dir,
-                              provenance(board_name, config.profile, None, constants_source=constants.source),
+                              provenance(board_name, config.profile, None, constants_source=constants.source,
+                                         simulated=config.kind == "sim"),
                               sinks=sinks)
         outcome = BenchOutcome(results)
-        say(f"run {results.run_id}: results -> {results.path}")
+        progress(f"run {results.run_id}: results -> {results.path}")
         with results:
             if board is None:
-                board = stack.enter_context(open_board(config, progress=say))
+                board = stack.enter_context(open_board(config, progress=progress))
             results.update_provenance(gateware_hash=board.build_hash, identifier=board.identifier,
                                       build_dir=str(board.build_dir), port=board.port)
             if board.manifest.report:      # real boards: nextpnr's verdict, how the board was brought up
                 results.update_provenance(build_report=board.manifest.report.to_dict(), bringup={
                     "load": board.load.to_record() if board.load else None,
                     "dram_init": board.dram_init.to_record(board.name) if board.dram_init else None})
-            say(f"board '{board.name}' ready ({board.identifier}) on {board.port}")
-            _bench_board(board, lab, settings, repeats, constants, outcome, say)
+            progress(f"board '{board.name}' ready ({board.identifier}) on {board.port}")
+            _bench_board(board, lab, settings, repeats, constants, outcome, progress)
             results.set_status(results.judged_status())
     return outcome
 
 
 def _bench_board(board: Board, lab: Lab, settings: BenchSettings, repeats: int,
-                 constants: SchedulerConstants, outcome: BenchOutcome, say: Callable[[str], None]) -> None:
+                 constants: SchedulerConstants, outcome: BenchOutcome, progress: Callable[[str], None]) -> None:
     results = outcome.results
     clock = measure_sys_clk(board, lab.judgement.clock_tolerance, duration_s=settings.clock_seconds)
     results.add_record(clock.to_record())
-    say(clock.message)
+    progress(clock.message)
     if not clock.within_tolerance:
-        say(f"WARNING: board '{board.name}' {clock.message}; rates below use the measured clock")
+        progress(f"WARNING: board '{board.name}' {clock.message}; rates below use the measured clock")
 
     medians: dict[tuple[str, str], float] = {}
     if board.manifest.dram:
-        medians = _bench_ddr(board, lab, settings, repeats, constants, outcome, say, clock)
+        medians = _bench_ddr(board, lab, settings, repeats, constants, outcome, progress, clock)
     else:
-        say(f"board '{board.name}' has no DRAM in this build: DDR probe skipped by design of the build")
+        progress(f"board '{board.name}' has no DRAM in this build: DDR probe skipped by design of the build")
     host = bench_hostlink(board, results, constants, sys_clk_hz=clock.used_hz, tolerance=lab.judgement.tolerance,
                           slack=lab.judgement.slack, payload=settings.hostlink_payload, count=settings.hostlink_count,
-                          sweep=settings.hostlink_sweep, sweep_count=settings.hostlink_sweep_count, progress=say)
+                          sweep=settings.hostlink_sweep, sweep_count=settings.hostlink_sweep_count, progress=progress)
     outcome.rows += host.rows
     outcome.verdicts += host.verdicts
     outcome.judged += host.judged
     outcome.measurement_errors += host.measurement_errors
+    outcome.hostlink_ceiling = host.ceiling
     if host.swept:
         svg = write_sweep_svg(results.path.with_name(results.path.stem + "-hostlink-sweep.svg"), results.data,
                               board.name)
         if svg is not None:
             outcome.artifacts.append(svg)
-            say(f"  payload sweep plot: {svg}")
+            progress(f"  payload sweep plot: {svg}")
     seq = [medians[k] for k in (("write", "sequential"), ("read", "sequential")) if k in medians]
     values: dict[str, tuple[float, bool]] = {
         LOCAL_DDR: (min(seq), True) if seq else (float(constants[LOCAL_DDR]), False),
         INTERCARD: (float(constants[INTERCARD]), False),
         HOST_LINK: (min(host.rates), True) if host.rates else (float(constants[HOST_LINK]), False),
     }
-    for inv in judge_invariants(values):
+    untrusted = {c: why for c, why in ((LOCAL_DDR, timing_reason("ddr", board.manifest.report)),
+                                        (HOST_LINK, timing_reason("hostlink", board.manifest.report))) if why}
+    for inv in withhold_invariants(judge_invariants(values), untrusted):
         outcome.invariants.append(inv)
         results.add_verdict(inv)
 
 
 def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, constants: SchedulerConstants,
-               outcome: BenchOutcome, say: Callable[[str], None], clock) -> dict[tuple[str, str], float]:
+               outcome: BenchOutcome, progress: Callable[[str], None], clock) -> dict[tuple[str, str], float]:
     results = outcome.results
     probe = DdrProbe(board, sys_clk_hz=clock.used_hz)
     d = board.manifest.dram
-    outcome.ceiling = (f"{d['module']} x{d['data_width']} at {d['transfers_per_s'] / 1e6:.0f} MT/s "
-                       f"(1:{d['ratio']}, sys {clock.used_hz / 1e6:.3f} MHz) = {probe.peak / 1e6:.1f} MB/s")
+    outcome.ceiling = (f"{d.module} x{d.data_width} at {d.transfers_per_s / 1e6:.0f} MT/s "
+                       f"(1:{d.ratio}, sys {clock.used_hz / 1e6:.3f} MHz) = {probe.peak / 1e6:.1f} MB/s")
     medians: dict[tuple[str, str], float] = {}
     for pattern in settings.patterns:
         per_dir: dict[str, list[DdrResult]] = {"write": [], "read": []}
@@ -159,10 +169,10 @@ def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, co
                 rec = res.to_record() | {"repeat": rep + 1, "repeats": repeats}
                 results.add_record(rec)
                 per_dir[res.direction].append(res)
-                say(f"  DDR {res.direction:5} {pattern:10} {res.bytes // 1024} KiB [{rep + 1}/{repeats}]: "
+                progress(f"  DDR {res.direction:5} {pattern:10} {res.bytes // 1024} KiB [{rep + 1}/{repeats}]: "
                     f"{res.rate_bytes_per_s / 1e6:7.1f} MB/s ({res.efficiency * 100:.1f} % of peak), "
                     f"{res.cycles} cycles" + (f", {res.errors} ERRORS" if res.errors else ""))
-                _say_breakdown(res, board.name, outcome, say)
+                _say_breakdown(res, board.name, outcome, progress)
             if r.errors:
                 msg = (f"DDR checker found {r.errors} bad words ({pattern}, {r.bytes} B at 0x{r.base:x}, "
                        f"repeat {rep + 1}) on board '{board.name}'")
@@ -176,7 +186,7 @@ def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, co
             if typical.breakdown is not None:
                 outcome.ddr_breakdowns.append((f"DDR {direction} {pattern}", typical.breakdown))
             errors = sum(x.errors for x in runs)
-            results.add_record({"board": board.name, "probe": "ddr", "direction": direction, "pattern": pattern,
+            summary_id = results.add_record({"board": board.name, "probe": "ddr", "direction": direction, "pattern": pattern,
                                 "summary": True, "repeats": len(runs), "bytes": runs[0].bytes,
                                 "rate_bytes_per_s": med, "min_rate_bytes_per_s": min(rates),
                                 "max_rate_bytes_per_s": max(rates), "peak_bytes_per_s": runs[0].peak_bytes_per_s,
@@ -186,27 +196,40 @@ def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, co
             if pattern == "sequential":
                 verdict = judge(LOCAL_DDR, constants[LOCAL_DDR], med, lab.judgement.tolerance, lab.judgement.slack)
                 verdict = with_reachability(verdict, limit_from_manifest(d), med / runs[0].peak_bytes_per_s)
+                untimed = timing_reason("ddr", board.manifest.report)
+                if untimed:
+                    verdict = withhold(verdict, untimed)
                 outcome.verdicts.append(verdict)
                 outcome.judged.append((f"DDR {direction} {pattern}", verdict))
-                results.add_verdict(verdict)
+                results.add_verdict(verdict, quantity=f"{direction} {pattern}", record=summary_id)
             outcome.rows.append(TableRow(
                 quantity=f"DDR {direction} {pattern}", measured_bytes_per_s=med,
                 peak_bytes_per_s=runs[0].peak_bytes_per_s,
                 constant_name=LOCAL_DDR if verdict else None,
                 constant_bytes_per_s=constants[LOCAL_DDR] if verdict else None,
-                verdict=(f"{errors} errors" if errors else (verdict.verdict if verdict else None)),
-                spread=_spread(rates)))
+                verdict=(f"{errors} errors" if errors else (verdict.label if verdict else None)),
+                spread=_spread(rates), simulated=board.is_sim))
     return medians
 
 
 
-def _say_breakdown(res: DdrResult, board: str, outcome: BenchOutcome, say: Callable[[str], None]) -> None:
+def report_measured_invariants(history: History, results: ResultsFile) -> MeasuredInvariants:
+    """The invariants on measured values across runs for this run's profile (simulated and hardware apart),
+    from the history (this run included); kept in the results file's `measured_invariants` section.
+    A report: the run's outcome does not change."""
+    prov = results.data["provenance"]
+    found = measured_invariants(history, prov.get("profile") or "?", bool(prov.get("simulated")))
+    results.set_section("measured_invariants", found.to_dict())
+    return found
+
+
+def _say_breakdown(res: DdrResult, board: str, outcome: BenchOutcome, progress: Callable[[str], None]) -> None:
     """Where the DDR window went (builds with DFI accounting); a sum that misses the window
     is a measurement error, never hidden."""
     b = res.breakdown
     if b is None:
         return
-    say(f"      where the window went: {b.line()}")
+    progress(f"      where the window went: {b.line()}")
     if not b.sums_to_window():
         msg = (f"DDR accounting on board '{board}' ({res.direction} {res.pattern}): classes sum to {b.total} "
                f"cycles, the window timer counted {b.window_cycles}")
@@ -222,16 +245,21 @@ def render_outcome(outcome: BenchOutcome) -> str:
         lines.append("Where the DDR window went (DFI accounting, the median repeat):")
         width = max(len(q) for q, _ in outcome.ddr_breakdowns)
         lines += [f"  {q:{width}}  {b.line()}" for q, b in outcome.ddr_breakdowns]
+    if outcome.hostlink_ceiling:
+        lines.append(f"host-link ceiling: {outcome.hostlink_ceiling}")
     lines.append("")
     if outcome.invariants:
-        lines += [render_invariants(outcome.invariants), ""]
+        lines += [render_invariants(outcome.invariants, simulated=bool(outcome.results.simulated)), ""]
     for quantity, v in outcome.judged:
-        if v.verdict != "holds":
+        if v.verdict != "holds":     # not judged too: the line says why
             lines.append(f"{quantity}: {v.message}")
     for e in outcome.measurement_errors:
         lines.append(f"MEASUREMENT ERROR: {e}")
     for c in outcome.results.regressions:
         lines.append(c["message"])
     held = outcome.exit_code == EXIT_HELD
-    lines.append(f"{'every verdict held' if held else 'NOT every verdict held'}; results: {outcome.results.path}")
+    unjudged = [q for q, v in outcome.judged if v.verdict == NOT_JUDGED]
+    verdict_line = "NOT every verdict held" if not held else (
+        f"every judged verdict held; {len(unjudged)} not judged" if unjudged else "every verdict held")
+    lines.append(f"{verdict_line}; results: {outcome.results.path}")
     return "\n".join(lines)

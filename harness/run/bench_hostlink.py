@@ -9,14 +9,29 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from sailbench.harness.board.board import Board
+from sailbench.harness.judge.ceilings import GBE, Wire, udp_ceiling_bytes_per_s
 from sailbench.harness.judge.constants import HOST_LINK, SchedulerConstants
-from sailbench.harness.judge.verdict import Verdict, judge
+from sailbench.harness.judge.timing import timing_reason
+from sailbench.harness.judge.verdict import Verdict, judge, withhold
 from sailbench.harness.probes.hostlink import HostLinkProbe, HostLinkResult
 from sailbench.harness.record.results import ResultsFile
 from sailbench.harness.report.table import TableRow
 
 DIRECTIONS = ("board_to_host", "host_to_board")
 LABEL = {"board_to_host": "host link board->host", "host_to_board": "host link host->board"}
+QUANTITY = {"board_to_host": "board->host", "host_to_board": "host->board"}
+
+
+def ceiling_text(payload: int, wire: Wire, simulated: bool) -> str:
+    """The UDP ceiling at `payload` on this wire; for a simulated wire, what it is beside the GbE figure."""
+    here = udp_ceiling_bytes_per_s(payload, wire)
+    gbe = udp_ceiling_bytes_per_s(payload, GBE)
+    if not simulated:
+        return f"{here / 1e6:.1f} MB/s UDP at {payload} B"
+    missing = [name for name, n in (("preamble", wire.preamble_bytes), ("FCS", wire.fcs_bytes)) if not n]
+    what = f"no {' or '.join(missing)}" if missing else "framed as GbE"
+    return (f"{here / 1e6:.1f} MB/s UDP at {payload} B on the simulated wire ({what}, "
+            f"{wire.line_rate_bytes_per_s / 1e6:.0f} MB/s line rate); real GbE carries {gbe / 1e6:.1f} MB/s")
 
 
 @dataclass
@@ -27,6 +42,7 @@ class HostLinkFigures:
     judged: list[tuple[str, Verdict]] = field(default_factory=list)   # (table quantity, verdict)
     measurement_errors: list[str] = field(default_factory=list)
     rates: list[float] = field(default_factory=list)   # judged goodputs, both directions
+    ceiling: str = ""                                    # ceiling_text of the judged payload
     swept: bool = False                                  # the payload sweep ran (records with "sweep")
 
 
@@ -46,15 +62,20 @@ def bench_hostlink(board: Board, results: ResultsFile, constants: SchedulerConst
     if not board.manifest.host_link or count <= 0:
         return figures
     probe = HostLinkProbe(board, sys_clk_hz=sys_clk_hz)
+    figures.ceiling = ceiling_text(payload, probe.link, board.is_sim)
+    progress(f"  host-link ceiling: {figures.ceiling}")
+    untimed = timing_reason("hostlink", board.manifest.report)
     for direction in DIRECTIONS:
         run = probe.board_to_host if direction == "board_to_host" else probe.host_to_board
         r = run(payload, count)
-        results.add_record(r.to_record())
+        record = results.add_record(r.to_record())
         _report_result(progress, r)
         verdict = judge(HOST_LINK, constants[HOST_LINK], r.rate_bytes_per_s, tolerance, slack)
+        if untimed:
+            verdict = withhold(verdict, untimed)
         figures.verdicts.append(verdict)
         figures.judged.append((LABEL[direction], verdict))
-        results.add_verdict(verdict)
+        results.add_verdict(verdict, quantity=f"{QUANTITY[direction]} {r.payload_bytes} B", record=record)
         if r.lost or r.gaps:
             msg = (f"host link {direction}: {r.lost} of {r.packets_offered} packets lost "
                    f"({r.gaps} sequence gaps) on board '{board.name}'")
@@ -64,7 +85,7 @@ def bench_hostlink(board: Board, results: ResultsFile, constants: SchedulerConst
             quantity=f"{LABEL[direction]} {r.payload_bytes} B", measured_bytes_per_s=r.rate_bytes_per_s,
             peak_bytes_per_s=r.ceiling_bytes_per_s, constant_name=HOST_LINK,
             constant_bytes_per_s=constants[HOST_LINK],
-            verdict=f"{r.lost} lost" if r.lost else verdict.verdict))
+            verdict=f"{r.lost} lost" if r.lost else verdict.label, simulated=board.is_sim))
         figures.rates.append(r.rate_bytes_per_s)
     for size in sweep:
         for direction in DIRECTIONS:

@@ -21,25 +21,25 @@ EXIT_TIMING_FAILED = 1
 
 def build_record(bitstream: Bitstream, allowed: bool) -> dict:
     m = bitstream.manifest
-    return {"probe": "build", "board": bitstream.board, "profile": m["profile"], "fpga": m.get("fpga"),
+    return {"probe": "build", "board": bitstream.board, "profile": m.profile, "fpga": m.fpga,
             "build_dir": str(bitstream.build_dir), "bitstream": str(bitstream.path),
-            "build_seconds": m.get("build_seconds"), "step_seconds": m.get("step_seconds"),
-            "timing_allowed_to_fail": allowed, "report": m["report"]}
+            "build_seconds": m.build_seconds, "step_seconds": m.step_seconds,
+            "timing_allowed_to_fail": allowed, "report": m.report.to_dict()}
 
 
 def build_board(lab: Lab, config: BoardConfig, allow_timing_fail: bool = False, results_dir: Path | None = None,
-                say: Callable[[str], None] = print) -> int:
+                progress: Callable[[str], None] = print) -> int:
     results = ResultsFile(new_run_id(config.name), results_dir or lab.results_dir,
                           provenance(config.name, config.profile, None))
     with results:
-        bitstream = ensure_bitstream(config, progress=say)
-        results.update_provenance(gateware_hash=bitstream.manifest["hash"], build_dir=str(bitstream.build_dir),
-                                  identifier=bitstream.manifest["identifier"])
+        bitstream = ensure_bitstream(config, progress=progress)
+        results.update_provenance(gateware_hash=bitstream.manifest.hash, build_dir=str(bitstream.build_dir),
+                                  identifier=bitstream.manifest.identifier)
         results.add_record(build_record(bitstream, allow_timing_fail))
-        say("")
-        say(bitstream.report_text)
-        say(f"bitstream: {bitstream.path}")
-        say(f"report:    {bitstream.report_path} (and report.json beside it); results: {results.path}")
+        progress("")
+        progress(bitstream.report_text)
+        progress(f"bitstream: {bitstream.path}")
+        progress(f"report:    {bitstream.report_path} (and report.json beside it); results: {results.path}")
         try:
             judge_timing(bitstream, allow_timing_fail)
         except TimingFailedError as e:
@@ -48,7 +48,7 @@ def build_board(lab: Lab, config: BoardConfig, allow_timing_fail: bool = False, 
             print(f"sailbench: error: {e}", file=sys.stderr)
             return EXIT_TIMING_FAILED
         if not bitstream.timing_passed:
-            say(f"WARNING: TIMING FAILED, allowed by --allow-timing-fail: {bitstream.failing_summary()}; "
+            progress(f"WARNING: TIMING FAILED, allowed by --allow-timing-fail: {bitstream.failing_summary()}; "
                 "this bitstream may misbehave in those clock domains (recorded in the results)")
         results.set_status("passed")
     return EXIT_BUILT

@@ -32,8 +32,10 @@ from sailbench.harness.config.lab import Lab
 from sailbench.harness.errors import ConfigError
 from sailbench.harness.board.health import check_health, classify
 from sailbench.harness.record.history import History
+from sailbench.harness.record.measured import MeasuredInvariants, measured_invariants
 from sailbench.harness.record.history_sink import HistorySink, store_finished_run
-from sailbench.harness.board.locks import BoardLock
+from sailbench.harness.board.place_lock import HoldCheck, lock_for_board
+from sailbench.harness.board.place_resolve import nic_elsewhere
 from sailbench.harness.report.model import (HARNESS, INFRASTRUCTURE, MEASUREMENT, QUARANTINED, VERDICTS,
                                   BoardReport, RunReport, board_report, load_results, results_findings)
 from sailbench.harness.report.write import ReportFiles, write_reports
@@ -73,6 +75,7 @@ class NightlySettings:
 class NightlyOutcome:
     report: RunReport
     files: ReportFiles | None = None
+    measured: list[MeasuredInvariants] = field(default_factory=list)   # invariants on measured values
 
     @property
     def exit_code(self) -> int:
@@ -109,8 +112,8 @@ def summarise(boards: list[BoardReport]) -> int:
 
 class _Night:
     def __init__(self, lab: Lab, settings: NightlySettings, history: History, night_id: str,
-                 say: Callable[[str], None]):
-        self.lab, self.settings, self.history, self.night_id, self.say = lab, settings, history, night_id, say
+                 progress: Callable[[str], None]):
+        self.lab, self.settings, self.history, self.night_id, self.progress = lab, settings, history, night_id, progress
 
     def board(self, name: str, step: str) -> BoardReport:
         t0 = time.monotonic()
@@ -120,7 +123,7 @@ class _Night:
         """Duration, history trend and the one-line outcome, for a board or a pair."""
         report.duration_s = round(time.monotonic() - t0, 1)
         report.trend = self.history.trend(name, self.settings.trend_runs)
-        self.say(f"{step} {kind} '{name}': {report.outcome_text} in {report.duration_s:.1f} s"
+        self.progress(f"{step} {kind} '{name}': {report.outcome_text} in {report.duration_s:.1f} s"
                  + (f": {report.message}" if report.message else ""))
         return report
 
@@ -130,14 +133,14 @@ class _Night:
             return BoardReport(name, QUARANTINED,
                                f"quarantined since {q['since']} after {q['failures']} failed nightly health checks "
                                f"({q['reason']}); a passing `sailbench bringup --board {name}` clears it")
-        sink = HistorySink(self.history, self.lab.history, self.say, kind="nightly", night_id=self.night_id)
+        sink = HistorySink(self.history, self.lab.history, self.progress, kind="nightly", night_id=self.night_id)
         health = ""
         try:
-            self.say(f"{step} board '{name}': waiting for its lock")
-            with BoardLock.for_lab(self.lab, name, self.say, self.settings.bench.lock_wait_s):
-                self.say(f"{step} board '{name}': opening and health check (identifier, scratch)")
+            self.progress(f"{step} board '{name}': waiting for its lock")
+            with lock_for_board(self.lab, name, self.progress, self.settings.bench.lock_wait_s) as lock:
+                self.progress(f"{step} board '{name}': opening and health check (identifier, scratch)")
                 try:
-                    board = open_board(self.lab.board(name), progress=self.say)
+                    board = open_board(self.lab.board(name), progress=self.progress)
                     try:
                         health = check_health(board)
                     except BaseException:
@@ -146,13 +149,14 @@ class _Night:
                 except Exception as e:
                     return self._health_failed(name, e)
                 self.history.add_health(name, source="nightly", passed=True, message=health)
-                self.say(f"{step} board '{name}': healthy: {health}; running the probes")
+                self.progress(f"{step} board '{name}': healthy: {health}; running the probes")
                 with board:
-                    run_bench(self.lab, name, self.settings.bench, self.say, sinks=[sink], board=board)
+                    run_bench(self.lab, name, self.settings.bench, self.progress, sinks=[sink, HoldCheck(lock)],
+                              board=board)
         except Exception as e:
             category = classify(e)
             if category == HARNESS:
-                self.say(f"{step} board '{name}': unexpected error (a sailbench bug):\n{traceback.format_exc()}")
+                self.progress(f"{step} board '{name}': unexpected error (a sailbench bug):\n{traceback.format_exc()}")
             detail = str(e) if category != HARNESS else f"{type(e).__name__}: {e}"
             report = BoardReport(name, category, detail.splitlines()[0] if detail else type(e).__name__,
                                  health=health)
@@ -169,10 +173,10 @@ class _Night:
         wait_s = self.lab.locks.wait_s if bench.lock_wait_s is None else bench.lock_wait_s
         settings = PairSettings(placement="strict", timeout_s=wait_s, results_dir=bench.results_dir,
                                 constants_path=bench.constants_path)
-        self.say(f"{step} pair '{name}': reserving both boards, then the lanes")
+        self.progress(f"{step} pair '{name}': reserving both boards, then the lanes")
         run = None
         try:
-            run = PairRun(self.lab, name, settings, say=self.say).start()
+            run = PairRun(self.lab, name, settings, progress=self.progress).start()
             try:
                 run.wait_until_complete(wait_s * 2 + 600)
             finally:
@@ -185,7 +189,7 @@ class _Night:
                     measured = self._pair_report(name, run)
                     report.results, report.results_path = measured.results, measured.results_path
                 except Exception as inner:   # noqa: BLE001 - the first error is the one to report
-                    self.say(f"{step} pair '{name}': its results could not be read: {inner}")
+                    self.progress(f"{step} pair '{name}': its results could not be read: {inner}")
         return self._finish(report, "pair", name, step, t0)
 
     def _pair_report(self, name: str, run: Any) -> BoardReport:
@@ -196,7 +200,7 @@ class _Night:
                                          night_id=self.night_id)
         for c in comparisons:
             if c.regressed:
-                self.say(c.message)
+                self.progress(c.message)
         data["comparisons"] = list(data.get("comparisons", [])) + [c.to_dict() for c in comparisons]
         report = board_report(data, path)
         report.board = name
@@ -219,26 +223,33 @@ class _Night:
 
 
 def run_nightly(lab: Lab, settings: NightlySettings | None = None,
-                say: Callable[[str], None] = print) -> NightlyOutcome:
+                progress: Callable[[str], None] = print) -> NightlyOutcome:
     settings = settings or NightlySettings()
     names = select_boards(lab, settings.tag)
+    elsewhere = {n: h for n in names if (h := nic_elsewhere(lab.board(n)))}
+    if elsewhere:      # their Ethernet probes can only run on their exporter host: that host's nightly runs them
+        progress("boards with their Ethernet on another host, left to that host's nightly: "
+                 + ", ".join(f"{n} (on {h})" for n, h in elsewhere.items()))
+        names = [n for n in names if n not in elsewhere]
     pairs = select_pairs(lab, settings.tag)
     night_id = new_run_id(f"nightly-{settings.tag}" if settings.tag else "nightly")
     results_dir = Path(settings.bench.results_dir or lab.results_dir)
     report = RunReport(kind="nightly", run_id=night_id, title=f"sailbench nightly {night_id}",
                        started=now_iso(), finished=None, boards=[])
     outcome = NightlyOutcome(report)
-    say(f"nightly {night_id}: {len(names)} board{'s' if len(names) != 1 else ''} ({', '.join(names) or '-'}), "
+    progress(f"nightly {night_id}: {len(names)} board{'s' if len(names) != 1 else ''} ({', '.join(names) or '-'}), "
         f"{len(pairs)} pair{'s' if len(pairs) != 1 else ''} ({', '.join(pairs) or '-'}); "
         f"history {lab.history_path}")
     with History(lab.history_path) as history:
-        night = _Night(lab, settings, history, night_id, say)
+        night = _Night(lab, settings, history, night_id, progress)
         try:
             total = len(names) + len(pairs)
             for i, name in enumerate(names, 1):
                 report.boards.append(night.board(name, f"[{i}/{total}]"))
             for i, name in enumerate(pairs, len(names) + 1):
                 report.boards.append(night.pair(name, f"[{i}/{total}]"))
+            outcome.measured = _measured_invariants(lab, history, names, pairs)
+            report.notes += [line for m in outcome.measured for line in m.lines()]
         except KeyboardInterrupt:
             report.notes.append("INTERRUPTED: the boards after the last one shown were not run")
             raise
@@ -250,12 +261,22 @@ def run_nightly(lab: Lab, settings: NightlySettings | None = None,
     return outcome
 
 
+def _measured_invariants(lab: Lab, history: History, boards: list[str], pairs: list[str]) -> list[MeasuredInvariants]:
+    """Per profile the night measured (simulated and hardware apart): the invariants on the latest measured
+    LOCAL_DDR, HOST_LINK and INTERCARD in the history, each figure naming its run and build."""
+    seen = dict.fromkeys([(lab.board(b).profile, lab.board(b).kind == "sim") for b in boards]
+                         + [(lab.pair(p).profile, lab.pair(p).kind == "sim") for p in pairs])
+    return [measured_invariants(history, profile, simulated) for profile, simulated in seen]
+
+
 def render_summary(outcome: NightlyOutcome) -> str:
     lines = ["", "board             outcome                  took    why"]
     for b in outcome.report.boards:
         took = f"{b.duration_s:.1f} s" if b.duration_s is not None else "-"
         lines.append(f"{b.board:17} {b.outcome_text:24} {took:>7}  {b.message}")
     lines.append("")
+    for m in outcome.measured:
+        lines += m.lines() + [""]
     lines.append(f"exit status {outcome.exit_code}: {exit_meaning(outcome.exit_code)}")
     if outcome.files:
         lines.append(f"report: {outcome.files.html}")

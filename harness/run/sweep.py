@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from sailbench.harness.board.board import open_board
+from sailbench.harness.board.place_lock import lock_for_board
+from sailbench.harness.build.manifest import ReportSummary
 from sailbench.harness.config.lab import BoardConfig, Lab
 from sailbench.harness.errors import BuildError, ConfigError, SailbenchError
 from sailbench.harness.probes.ddr import DdrProbe
-from sailbench.harness.probes.ddr_accounting import manifest_field
 from sailbench.harness.record.results import ResultsFile, ResultsSink, new_run_id, provenance
 from sailbench.harness.report.model import write_text_atomic
 from sailbench.harness.report.svg import LineChart, Series, line_chart
@@ -99,14 +100,14 @@ def _sim_config(config: BoardConfig, hz: int) -> BoardConfig:
     return replace(config, sim=replace(sim, sys_clk_hz=hz))
 
 
-def _bitstream_verdict(config: BoardConfig, hz: int, build: bool, say) -> tuple[bool | None, str]:
+def _bitstream_verdict(config: BoardConfig, hz: int, build: bool, progress) -> tuple[bool | None, str]:
     """(closes timing, text) for a real-board bitstream of this profile at `hz`; built only when
     `build`, else read from the cache (None when there is none)."""
     from sailbench.harness.build.bitstream import Bitstream, bitstream_dir, ensure_bitstream
-    from sailbench.harness.build.cache import read_build_manifest
+    from sailbench.harness.build.manifest import read_build_manifest
     try:
         if build:
-            bs = ensure_bitstream(config, progress=say, sys_clk_hz=hz)
+            bs = ensure_bitstream(config, progress=progress, sys_clk_hz=hz)
         else:
             out = bitstream_dir(config, hz)
             if not (out / "sailbench.json").is_file():
@@ -114,25 +115,29 @@ def _bitstream_verdict(config: BoardConfig, hz: int, build: bool, say) -> tuple[
             bs = Bitstream(config.name, out, read_build_manifest(out))
     except SailbenchError as e:
         return None, f"bitstream build failed: {e}"
-    return ddr_timing(bs.manifest["report"])
+    if bs.manifest.report is None:
+        return None, "the bitstream's manifest has no timing report"
+    return ddr_timing(bs.manifest.report)
 
 
 # Clock domains that carry the Ethernet PHY: their verdict is the host link's, not the DDR's.
 _HOST_LINK_DOMAINS = ("eth_rx", "eth_tx", "eth")
 
 
-def ddr_timing(report: dict) -> tuple[bool, str]:
+def ddr_timing(report: ReportSummary) -> tuple[bool, str]:
     """(closes, text) for the DDR path of a build: every clock domain but the Ethernet PHY's
     must close (sys carries the controller; the DDR PHY's own clocks where the report has them).
     A failing Ethernet domain is named, not hidden."""
-    clocks = report.get("clocks", {})
-    failing = list(report.get("failing_clocks", []))
+    clocks = report.clocks
+    failing = list(report.failing_clocks)
     ddr_failing = [d for d in failing if d not in _HOST_LINK_DOMAINS]
     other = [d for d in failing if d in _HOST_LINK_DOMAINS]
 
     def show(d):
-        c = clocks.get(d, {})
-        return f"{d} {c.get('achieved_mhz', 0):.1f}/{c.get('required_mhz', 0):.1f} MHz"
+        c = clocks.get(d)
+        achieved = (c.achieved_mhz or 0) if c else 0
+        required = (c.required_mhz or 0) if c else 0
+        return f"{d} {achieved:.1f}/{required:.1f} MHz"
     parts = [show("sys")] if "sys" in clocks else []
     parts += [show(d) + " FAILS" for d in ddr_failing if d != "sys"]
     if "sys" in ddr_failing:
@@ -147,12 +152,11 @@ def _hardware_twin(lab: Lab, profile: str) -> BoardConfig | None:
     return next((c for c in lab.boards.values() if c.kind == "hardware" and c.profile == profile), None)
 
 
-def measure_sim_point(config: BoardConfig, hz: int, length: int, say) -> SweepPoint:
+def measure_sim_point(config: BoardConfig, hz: int, length: int, progress) -> SweepPoint:
     point = SweepPoint(hz)
-    with open_board(_sim_config(config, hz), progress=say) as board:
+    with open_board(_sim_config(config, hz), progress=progress) as board:
         probe = DdrProbe(board)
-        dram = manifest_field(board.manifest, "dram")          # dict or typed manifest
-        point.transfers_per_s = float(manifest_field(dram, "transfers_per_s"))
+        point.transfers_per_s = float(board.manifest.dram.transfers_per_s)
         point.peak_bytes_per_s = probe.peak
         point.build_hash = board.build_hash
         w, r = probe.write_read(length, 0, "sequential")
@@ -160,35 +164,34 @@ def measure_sim_point(config: BoardConfig, hz: int, length: int, say) -> SweepPo
         point.breakdown = {x.direction: x.breakdown.to_record() for x in (w, r) if x.breakdown}
         for x in (w, r):
             line = f"      where the window went: {x.breakdown.line()}" if x.breakdown else ""
-            say(f"  {hz / 1e6:g} MHz: DDR {x.direction} sequential {mb_per_s(x.rate_bytes_per_s)} MB/s "
+            progress(f"  {hz / 1e6:g} MHz: DDR {x.direction} sequential {mb_per_s(x.rate_bytes_per_s)} MB/s "
                 f"({x.efficiency * 100:.1f} % of {mb_per_s(x.peak_bytes_per_s)} MB/s)" + ("\n" + line if line else ""))
     return point
 
 
 def run_ddr_sweep(lab: Lab, board_name: str, clocks: list[int], length: int = 1 << 20,
                   bitstreams: bool = False, results_dir: Path | None = None,
-                  say: Callable[[str], None] = print, sinks: Iterable[ResultsSink] = ()) -> SweepOutcome:
+                  progress: Callable[[str], None] = print, sinks: Iterable[ResultsSink] = ()) -> SweepOutcome:
     config = lab.board(board_name)
     results = ResultsFile(new_run_id(board_name), results_dir or lab.results_dir,
                           provenance(board_name, config.profile, None), sinks=sinks)
     outcome = SweepOutcome(board_name, config.profile, config.kind, [], results)
-    say(f"run {results.run_id}: DDR clock sweep of '{board_name}' at "
+    progress(f"run {results.run_id}: DDR clock sweep of '{board_name}' at "
         + ", ".join(f"{c / 1e6:g} MHz" for c in clocks) + f"; results -> {results.path}")
     twin = config if config.kind == "hardware" else _hardware_twin(lab, config.profile)
-    from sailbench.harness.board.locks import BoardLock
-    with BoardLock.for_lab(lab, board_name, say, None), results:
+    with lock_for_board(lab, board_name, progress, command="sweep ddr"), results:
         for hz in clocks:
             if config.kind == "sim":
                 try:
-                    point = measure_sim_point(config, hz, length, say)
+                    point = measure_sim_point(config, hz, length, progress)
                 except (SailbenchError, BuildError) as e:
                     point = SweepPoint(hz, error=str(e))
                     results.add_error(f"{hz / 1e6:g} MHz: {e}")
-                    say(f"  {hz / 1e6:g} MHz: {e}")
+                    progress(f"  {hz / 1e6:g} MHz: {e}")
             else:
                 point = SweepPoint(hz)
             if twin is not None:
-                point.closes_timing, point.timing = _bitstream_verdict(twin, hz, bitstreams or config.kind != "sim", say)
+                point.closes_timing, point.timing = _bitstream_verdict(twin, hz, bitstreams or config.kind != "sim", progress)
             else:
                 point.timing = f"no real board of profile '{config.profile}' in lab.yaml"
             if config.kind != "sim":

@@ -91,9 +91,15 @@ class NetNamespace:
         (dropped_packets()). For loss tests; undo with clear_drops()."""
         self._loss_rules(f"udp dport {port}", f"udp sport {port}", percent, device)
 
-    def drop_udp_to(self, port: int, percent: int, device: str = "tap0") -> None:
-        """Drop `percent` % of UDP packets whose destination port is `port`, in either direction."""
-        self._loss_rules(f"udp dport {port}", f"udp dport {port}", percent, device)
+    def drop_udp_to(self, port: int, percent: int, device: str = "tap0", sequence_below: int | None = None) -> None:
+        """Drop `percent` % of UDP packets whose destination port is `port`, in either direction.
+        With `sequence_below`, only probe packets whose sequence number (payload bytes 4-7, big-endian)
+        is below it: the packets from there on all arrive, so every drop is followed by a later arrival
+        and shows up as a sequence gap."""
+        match = f"udp dport {port}"
+        if sequence_below is not None:
+            match += f" @th,96,32 < {int(sequence_below)}"      # 8-byte UDP header + 4 bytes of magic
+        self._loss_rules(match, match, percent, device)
 
     def _loss_rules(self, egress_match: str, ingress_match: str, percent: int, device: str) -> None:
         if not 0 <= percent <= 100:

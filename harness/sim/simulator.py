@@ -22,6 +22,9 @@ from pathlib import Path
 
 from sailbench.harness.errors import SimulatorError
 from sailbench.harness.sim.netns import NetNamespace, remove_stale_namespaces
+from sailbench.harness.steps import layer_logger, step
+
+logger = layer_logger("sim")
 
 SIM_HOST_IP = "127.0.0.1"
 _live: set["SimBoard"] = set()
@@ -62,11 +65,12 @@ class SimBoard:
         self.started_s: float | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------
+    @step(logger, "start the simulator")
     def start(self) -> "SimBoard":
         if os.geteuid() != 0:
             raise SimulatorError("the simulated board runs its Ethernet TAP inside a network namespace, "
                                  "which needs root (CAP_SYS_ADMIN); run as root", board=self.board)
-        vsim = self.build_dir / self.manifest["vsim"]
+        vsim = self.build_dir / self.manifest.vsim
         if not vsim.is_file():
             raise SimulatorError(f"{vsim} missing; delete {self.build_dir} to rebuild", board=self.board)
         remove_stale_namespaces()
@@ -75,12 +79,12 @@ class SimBoard:
         try:
             self.netns = NetNamespace().create()
             self.run_dir = Path(tempfile.mkdtemp(prefix="sailbench-sim-"))
-            (self.run_dir / "modules").symlink_to(self.build_dir / self.manifest["modules_dir"])
+            (self.run_dir / "modules").symlink_to(self.build_dir / self.manifest.modules_dir)
             for init in (self.build_dir / "gateware").glob("*.init"):   # $readmem paths are relative to cwd
                 (self.run_dir / init.name).symlink_to(init)
             self.uart_ports = {i: self.netns.run_inside(_free_port) for i in range(self.uarts)}
             self.uart_port = self.uart_ports[0]
-            eth = self.manifest.get("etherbone")
+            eth = self.manifest.etherbone
             (self.run_dir / "sim_config.js").write_text(
                 _sim_config(self.build_dir / "gateware" / "sim_config.js", self.uart_ports))
             self.log_path = self.run_dir / "vsim.log"
@@ -91,7 +95,7 @@ class SimBoard:
             log.close()
             self._wait_uart_listening(t0)
             if eth is not None:
-                self._wait_tap_up(t0, eth["host_ip"])
+                self._wait_tap_up(t0, eth.host_ip)
         except BaseException:
             self.stop()
             raise

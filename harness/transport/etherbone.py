@@ -61,7 +61,6 @@ not answer).
 """
 from __future__ import annotations
 
-import logging
 import random
 import socket
 import struct
@@ -69,8 +68,9 @@ import time
 from typing import Callable
 
 from sailbench.harness.errors import BoardError, BoardGarbageError, BoardSilentError
+from sailbench.harness.steps import layer_logger
 
-log = logging.getLogger(__name__)
+log = layer_logger("transport")
 
 MAX_RECORD_WORDS = 255
 _DRAIN_LIMIT = 1000
@@ -82,8 +82,9 @@ class EtherboneLink:
     def __init__(self, ip: str, port: int = 1234, timeout_s: float = 0.5, retries: int = 5,
                  board: str | None = None, sock: socket.socket | None = None, *,
                  ack_addr: int | None = None, write_counter_addr: int | None = None,
-                 buffer_depth: int = 256):
+                 buffer_depth: int = 256, interface: str | None = None):
         self.ip = ip
+        self.interface = interface
         self.port = port
         self.name = f"udp://{ip}:{port}"
         self.board = board
@@ -208,6 +209,12 @@ class EtherboneLink:
     def _setup_socket(self, sock: socket.socket | None) -> socket.socket:
         if sock is None:
             sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            if self.interface:
+                try:
+                    bind_to_interface(sock, self.interface)
+                except BoardError as e:
+                    sock.close()
+                    raise BoardError(str(e), board=self.board, port=self.name) from e.__cause__
         elif sock.family != socket.AF_INET or sock.type != socket.SOCK_DGRAM:
             raise BoardError("the socket given to EtherboneLink must be an IPv4 UDP socket",
                              board=self.board, port=self.name)
@@ -313,6 +320,17 @@ class EtherboneLink:
             f"board's IP address and UDP port, the Ethernet cable and link, that this "
             f"program runs in the board's network namespace, and that no firewall drops "
             f"UDP port {self.port}", board=self.board, port=self.name)
+
+
+def bind_to_interface(sock: socket.socket, interface: str) -> None:
+    """Send and receive on `sock` through network interface `interface` only (SO_BINDTODEVICE:
+    lab.yaml `etherbone.interface`, e.g. the USB NIC wired to the board), whatever the routes say."""
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, interface.encode())
+    except OSError as e:
+        raise BoardError(f"cannot bind the socket to network interface '{interface}' (lab.yaml "
+                         f"etherbone.interface): {e.strerror or e}; check `ip link` for its name "
+                         "(binding needs CAP_NET_RAW on kernels before 5.7)") from e
 
 
 ETHERBONE_MAGIC = 0x4e6f

@@ -31,7 +31,6 @@ reading most LiteX CSRs and memories has no side effect. Pass
 """
 from __future__ import annotations
 
-import logging
 import select
 import socket
 import struct
@@ -40,8 +39,9 @@ import time
 import serial
 
 from sailbench.harness.errors import BoardError, BoardGarbageError, BoardSilentError
+from sailbench.harness.steps import layer_logger
 
-log = logging.getLogger(__name__)
+log = layer_logger("transport")
 
 CMD_WRITE_BURST_INCR = 0x01
 CMD_READ_BURST_INCR = 0x02

@@ -14,6 +14,8 @@ import time
 from array import array
 from dataclasses import dataclass
 
+from sailbench.harness.errors import BoardError
+
 MAGIC = b"SBHL"
 RCVBUF = 16 << 20
 SNAP = 16   # bytes kept per packet: magic, sequence, timestamp
@@ -115,8 +117,9 @@ def payload(seq: int, size: int) -> bytes:
 
 
 def send_sequence(sock: socket.socket, dest: tuple[str, int], size: int, count: int,
-                  pace_s: float = 0.0, deadline_s: float = 120.0) -> tuple[int, float]:
-    """Send `count` packets numbered 0..count-1; returns (sent, seconds). Bounded in count and time."""
+                  pace_s: float = 0.0, deadline_s: float = 120.0, board: str | None = None) -> tuple[int, float]:
+    """Send `count` packets numbered 0..count-1; returns (sent, seconds). Bounded in count and time:
+    a send that cannot go out before the deadline raises BoardError naming the port."""
     body = bytearray(payload(0, size))
     t0 = time.monotonic()
     end = t0 + deadline_s
@@ -129,7 +132,10 @@ def send_sequence(sock: socket.socket, dest: tuple[str, int], size: int, count: 
                 break
             except (BlockingIOError, OSError) as e:   # full queue: wait a little, bounded
                 if time.monotonic() > end:
-                    raise TimeoutError(f"could not send packet {seq} of {count}: {e}") from e
+                    raise BoardError(
+                        f"could not send UDP packet {seq} of {count} within {deadline_s:g} s: "
+                        f"{e.strerror or e}; is the link up with a route to {dest[0]}?",
+                        board=board, port=f"udp://{dest[0]}:{dest[1]}") from e
                 time.sleep(0.001)
         sent += 1
         if pace_s:

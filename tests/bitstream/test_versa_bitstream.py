@@ -35,17 +35,16 @@ def test_every_probe_the_profile_has_is_in_the_build(versa_bitstream):
         assert name in regs, name
     assert any(n.startswith("hostlink_tx_") for n in regs) and any(n.startswith("hostlink_rx_") for n in regs)
     m = versa_bitstream.manifest
-    assert m["identifier"].startswith("sailbench profile=versa-ecp5 target=ecp5")
-    assert m["etherbone"]["soc_ip"] == "192.168.1.50" and m["uart"] == {"kind": "rs232", "baudrate": 115200}
+    assert m.identifier.startswith("sailbench profile=versa-ecp5 target=ecp5")
+    assert m.etherbone.soc_ip == "192.168.1.50" and (m.uart.kind, m.uart.baudrate) == ("rs232", 115200)
 
 
 def test_manifest_carries_the_dram_init_data(versa_bitstream):
-    dram = versa_bitstream.manifest["dram"]
-    assert (dram["module"], dram["data_width"], dram["transfers_per_s"]) == ("MT41K64M16", 16, 300_000_000)
-    phy = dram["phy"]
-    assert (phy["phytype"], phy["read_leveling"], phy["bitslips"], phy["delays"], phy["modules"]) == \
-        ("ECP5DDRPHY", True, 4, 8, 2)
-    assert [s["bank"] for s in dram["init_sequence"] if s["bits"] == 0x0f] == [2, 3, 1, 0]
+    dram = versa_bitstream.manifest.dram
+    assert (dram.module, dram.data_width, dram.transfers_per_s) == ("MT41K64M16", 16, 300_000_000)
+    phy = dram.phy
+    assert (phy.phytype, phy.read_leveling, phy.bitslips, phy.delays, phy.modules) == ("ECP5DDRPHY", True, 4, 8, 2)
+    assert [s.bank for s in dram.init_sequence if s.bits == 0x0f] == [2, 3, 1, 0]
 
 
 def test_report_parses_and_the_design_fits(versa_bitstream):
@@ -55,23 +54,23 @@ def test_report_parses_and_the_design_fits(versa_bitstream):
     assert {"LUT4", "FF", "DP16KD", "DCUA", "I/O"} <= set(u)
     assert 0 < u["LUT4"].used < u["LUT4"].available and 0 < u["FF"].used < u["FF"].available
     assert u["DP16KD"].used > 0 and u["I/O"].used > 0
-    assert versa_bitstream.report_summary["fits"] is True
+    assert versa_bitstream.report_summary.fits is True
 
 
 def test_each_clock_has_a_verdict(versa_bitstream):
     summary = versa_bitstream.report_summary
-    assert EXPECTED_DOMAINS <= set(summary["clocks"])
-    for domain, c in summary["clocks"].items():
-        assert c["achieved_mhz"] > 0 and c["required_mhz"] > 0
-        assert c["passed"] == (c["achieved_mhz"] >= c["required_mhz"]), domain
-    assert summary["clocks"]["sys"]["required_mhz"] == pytest.approx(75.0, rel=1e-3)
-    assert summary["clocks"]["eth_rx"]["required_mhz"] == 125.0
+    assert EXPECTED_DOMAINS <= set(summary.clocks)
+    for domain, c in summary.clocks.items():
+        assert c.achieved_mhz > 0 and c.required_mhz > 0
+        assert c.passed == (c.achieved_mhz >= c.required_mhz), domain
+    assert summary.clocks["sys"].required_mhz == pytest.approx(75.0, rel=1e-3)
+    assert summary.clocks["eth_rx"].required_mhz == 125.0
     text = versa_bitstream.report_text
     for domain in EXPECTED_DOMAINS:
         line = next(ln for ln in text.splitlines() if ln.startswith(domain + " "))
         assert ("PASS" in line) != ("FAIL" in line)
     first = text.splitlines()[0]
-    assert first.startswith("timing met") if summary["timing_passed"] else first.startswith("TIMING FAILED")
+    assert first.startswith("timing met") if summary.timing_passed else first.startswith("TIMING FAILED")
     print(f"\n{text}")
 
 
@@ -84,11 +83,11 @@ def test_sailbench_build_gives_the_timing_verdict(versa_bitstream, capsys, tmp_p
     assert "clock domain" in out and "LUT4" in out, f"exit {rc}; stderr: {err}"
     results = [json.loads(p.read_text()) for p in tmp_path.glob("*.json")]
     assert len(results) == 1 and results[0]["records"][0]["probe"] == "build"
-    assert results[0]["records"][0]["report"]["clocks"] == versa_bitstream.report_summary["clocks"]
+    assert results[0]["records"][0]["report"]["clocks"] == versa_bitstream.report_summary.to_dict()["clocks"]
     if versa_bitstream.timing_passed:
         assert rc == 0 and results[0]["status"] == "passed"
         return
-    failing = versa_bitstream.report_summary["failing_clocks"]
+    failing = versa_bitstream.report_summary.failing_clocks
     assert rc == 1 and results[0]["status"] == "failed"
     assert len(err.strip().splitlines()) == 1 and "timing failed" in err and all(d in err for d in failing)
     assert "--allow-timing-fail" in err

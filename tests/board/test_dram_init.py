@@ -15,24 +15,24 @@ from sailbench.harness.board.dram_init import (CONTROL_HARDWARE, CONTROL_SOFTWAR
 
 @pytest.fixture(scope="module")
 def dram(board):
-    if not board.manifest.get("dram"):
+    if not board.manifest.dram:
         pytest.fail(f"board '{board.name}' build has no DRAM; the DRAM init test needs one")
-    return board.manifest["dram"]
+    return board.manifest.dram
 
 
 def test_build_exports_the_init_sequence(dram):
-    seq = dram["init_sequence"]
-    assert [s["kind"] for s in seq[:2]] == ["control", "control"]          # release reset, CKE high
-    mode_registers = [s["bank"] for s in seq if s["kind"] == "command" and s["bits"] == 0x0f]
+    seq = dram.init_sequence
+    assert [s.kind for s in seq[:2]] == ["control", "control"]              # release reset, CKE high
+    mode_registers = [s.bank for s in seq if s.kind == "command" and s.bits == 0x0f]
     assert mode_registers == [2, 3, 1, 0]                                   # JEDEC DDR3 order
-    assert dram["phy"]["nphases"] == 2 and dram["phy"]["dfi_databits"] == 4 * dram["data_width"]
+    assert dram.phy.nphases == 2 and dram.phy.dfi_databits == 4 * dram.data_width
 
 
 def test_replay_then_hardware_control_then_bist_has_no_errors(board, dram, ddr_probe):
-    dfii = Dfii(board.csr, dram["phy"])
+    dfii = Dfii(board.csr, dram.phy)
     assert dfii.read_control() == CONTROL_HARDWARE          # LiteDRAM's reset value
-    result = init_dram(board.name, board.csr, dram, say=lambda m: None)
-    assert result.steps == len(dram["init_sequence"])
+    result = init_dram(board.name, board.csr, dram, progress=lambda m: None)
+    assert result.steps == len(dram.init_sequence)
     assert dfii.read_control() == CONTROL_HARDWARE          # handed back to the controller
     w, r = ddr_probe.write_read(1 << 16, base=0, pattern="sequential", raise_on_errors=False)
     assert r.raw_errors == 0 and r.errors == 0 and w.cycles > 0
@@ -45,11 +45,11 @@ def test_dfii_test_pattern_reads_back_per_byte_lane(board, dram, ddr_probe):
     (`Cat(*[phase.rddata_valid ...]).eq(banks_read)` assigns one bit), so DFII's
     phase-1 read register never latches in simulation: phase 0 is checked, both
     byte lanes of it, which pins the byte order of the phase data."""
-    dfii = Dfii(board.csr, dram["phy"])
+    dfii = Dfii(board.csr, dram.phy)
     dfii.control(CONTROL_SOFTWARE)
     try:
         errors = {m: [pattern_errors(dfii, m, seed, phases=(0,)) for seed in SEEDS]
-                  for m in range(dram["phy"]["modules"])}
+                  for m in range(dram.phy.modules)}
         written = pattern_bytes(SEEDS[0], dfii.nphases, dfii.phase_bytes)[0]
         pattern_errors(dfii, 0, SEEDS[0])
         read = dfii.read_data(0)

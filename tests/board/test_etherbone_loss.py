@@ -2,13 +2,14 @@
 and writes land exactly once (the SoC's write counter proves it)."""
 import pytest
 
+pytestmark = pytest.mark.sim_only
+
 
 @pytest.fixture
 def lossy(board):
     if board.sim is None or board.etherbone is None:
         pytest.skip("loss is injected inside the simulated board's network namespace")
-    eb = board.manifest["etherbone"]
-    board.sim.netns.drop_udp(eb["port"], 25)
+    board.sim.netns.drop_udp(board.manifest.etherbone.port, 25)
     yield board.etherbone
     board.sim.netns.clear_drops()
 

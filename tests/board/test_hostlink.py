@@ -7,22 +7,31 @@ pytestmark = pytest.mark.ethernet
 # A probe that reaches less than 95 % of the wire's UDP ceiling at full-size
 # payloads would hide a slow board behind a slow probe.
 PROBE_MIN_EFFICIENCY = 0.95
+# The simulated board delivers (2026-12): 1472 B board->host 99.7 %, host->board 99.99 % of its wire's
+# ceiling (120.6 / 121.5 MB/s: a TAP with no preamble or FCS); 64 B board->host 96.7 % of 67.8 MB/s.
+SIM_MIN_EFFICIENCY_1472 = 0.99
+SIM_MIN_EFFICIENCY_64 = 0.95
 
 
 @pytest.mark.parametrize("direction", ["board_to_host", "host_to_board"])
-def test_full_size_udp_reaches_the_ceiling_without_loss(host_link, direction):
+def test_full_size_udp_reaches_the_ceiling_without_loss(board, host_link, direction):
     run = host_link.board_to_host if direction == "board_to_host" else host_link.host_to_board
     r = run(1472, 300)
     assert r.packets_received == r.packets_offered == 300
     assert r.lost == r.gaps == r.late == 0
     assert r.bytes == 300 * 1472
-    assert PROBE_MIN_EFFICIENCY <= r.efficiency <= 1.001, (
+    low = SIM_MIN_EFFICIENCY_1472 if board.is_sim else PROBE_MIN_EFFICIENCY
+    assert low <= r.efficiency <= 1.001, (
         f"{r.rate_bytes_per_s / 1e6:.2f} MB/s vs ceiling {r.ceiling_bytes_per_s / 1e6:.2f} MB/s")
 
 
-def test_small_payloads_are_counted_exactly(host_link):
+def test_small_payloads_are_counted_exactly(board, host_link):
     r = host_link.board_to_host(64, 200)
-    assert r.packets_received == 200 and r.gaps == 0 and 0 < r.efficiency <= 1.001
+    assert r.packets_received == 200 and r.gaps == 0 and r.bytes == 200 * 64
+    # 64 B payloads pad to the minimum frame: the ceiling is far below full size, and the probe reaches it
+    assert r.ceiling_bytes_per_s < 0.6 * host_link.board_to_host(1472, 50).ceiling_bytes_per_s
+    low = SIM_MIN_EFFICIENCY_64 if board.is_sim else 0.0      # no hardware figure known yet: only > 0
+    assert r.efficiency > 0 and low <= r.efficiency <= 1.001, f"{r.rate_bytes_per_s / 1e6:.2f} of {r.ceiling_bytes_per_s / 1e6:.2f} MB/s"
 
 
 @pytest.fixture
@@ -33,22 +42,26 @@ def netns(board):
     board.sim.netns.clear_drops()
 
 
+@pytest.mark.sim_only
 def test_injected_loss_host_to_board_shows_up_exactly_as_gaps(host_link, netns):
-    netns.drop_udp_to(host_link.link["sink_port"], 10)
+    # only packets 0..389 may be dropped: 390..399 all arrive, so every drop is followed by a later
+    # arrival and must show up as a sequence gap (a dropped tail would be invisible as a gap)
+    netns.drop_udp_to(host_link.link.sink_port, 10, sequence_below=390)
     r = host_link.host_to_board(256, 400)
     dropped = netns.dropped_packets()
     assert dropped > 0
-    # the last packets may be the dropped ones: a gap is only visible before a later arrival
-    assert r.gaps + (r.packets_offered - r.packets_received - r.gaps) == dropped
-    assert r.packets_received == r.packets_offered - dropped
+    assert r.gaps == dropped, f"{dropped} packets dropped but the board's sink counted {r.gaps} gaps"
+    assert r.packets_received == r.packets_offered - dropped and r.lost == dropped
     assert r.late == 0
 
 
+@pytest.mark.sim_only
 def test_injected_loss_board_to_host_shows_up_exactly_as_gaps(host_link, netns):
     from sailbench.harness.probes.hostlink import HOST_RX_PORT
-    netns.drop_udp_to(HOST_RX_PORT, 10)
+    netns.drop_udp_to(HOST_RX_PORT, 10, sequence_below=390)      # the last 10 always arrive (see above)
     r = host_link.board_to_host(256, 400)
     dropped = netns.dropped_packets()
     assert dropped > 0
+    assert r.gaps == dropped, f"{dropped} packets dropped but the host counted {r.gaps} gaps"
     assert r.packets_received == r.packets_offered - dropped
     assert r.lost == dropped and r.late == 0

@@ -63,7 +63,7 @@ def _settle(board, before, key, want, timeout_s=5.0):
 def _udp(link, soc_mac, host_link, dport=None, payload=256, **ip):
     body = b"SBHL" + bytes(payload - 4)
     return (Ether(src=link.mac, dst=soc_mac) / IP(src=host_link.host_ip, dst=host_link.soc_ip, **ip) /
-            UDP(sport=40000, dport=dport or host_link.link["sink_port"]) / body)
+            UDP(sport=40000, dport=dport or host_link.link.sink_port) / body)
 
 
 @pytest.mark.parametrize("kind", ["bad_ip_checksum", "wrong_port", "oversized"])
@@ -71,7 +71,7 @@ def test_bad_frames_are_dropped_not_delivered(board, link, soc_mac, host_link, k
     board.csr.write("hostlink_rx_reset", 1)
     frame = {
         "bad_ip_checksum": lambda: _udp(link, soc_mac, host_link, chksum=0x1234),
-        "wrong_port": lambda: _udp(link, soc_mac, host_link, dport=host_link.link["sink_port"] + 1),
+        "wrong_port": lambda: _udp(link, soc_mac, host_link, dport=host_link.link.sink_port + 1),
         "oversized": lambda: _udp(link, soc_mac, host_link, payload=1600),
     }[kind]()
     before = _counters(board)

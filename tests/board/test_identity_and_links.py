@@ -14,7 +14,7 @@ from sailbench.harness.errors import BoardSilentError, IdentifierMismatchError
 
 def test_identifier_matches_the_build(board):
     ident = board.csr.read_identifier()
-    assert ident == board.manifest["identifier"]
+    assert ident == board.manifest.identifier
     assert f"hash={board.build_hash}" in ident
     assert f"profile={board.profile}" in ident
 
@@ -46,7 +46,7 @@ def test_cycle_counter_runs(board):
 
 
 def test_identifier_mismatch_is_a_clear_error(board):
-    other = replace(board, manifest=dict(board.manifest, identifier=board.manifest["identifier"].replace(
+    other = replace(board, manifest=replace(board.manifest, identifier=board.manifest.identifier.replace(
         board.build_hash, "000000000000")), sim=None)
     with pytest.raises(IdentifierMismatchError, match=r"runs another build.*sailbench load"):
         other.check_identifier()

@@ -15,9 +15,9 @@ from migen.sim import run_simulation
 
 from litex.gen import LiteXModule
 
-from sailbench.gateware.phy.serdes_model import SerDesLinkModel
+from sailbench.gateware.sim_models.serdes_model import SerDesLinkModel
 from sailbench.gateware.phy.sgmii_ecp5 import SIM_TIMERS, SGMIIWordPHY
-from sailbench.gateware.phy.sgmii_phy_side import SGMIIPHYSide
+from sailbench.gateware.sim_models.sgmii_phy_side import SGMIIPHYSide
 
 PREAMBLE = bytes([0x55] * 7 + [0xD5])
 MAC_A = bytes.fromhex("10e2d5000001")

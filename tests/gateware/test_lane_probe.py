@@ -24,7 +24,7 @@ from sailbench.gateware.cores.lane_probe import (
     BYTES_PER_WORD, CRC_POLY, EOF, FRAME_OVERHEAD_WORDS, FRAME_TYPE, SOF, STATUS_ALIGNED, VALID_K,
     LaneProbe, LinkState, Stage, code_group_table, crc32_words, crc_next, encode_8b10b, payload_word,
 )
-from sailbench.gateware.phy.serdes_model import SerDesLinkModel
+from sailbench.gateware.sim_models.serdes_model import SerDesLinkModel
 
 TX_LATENCY = 3             # words from the frame FSM to tx_data: Encoder (2) + output register
 UP_LIMIT = 300             # cycles; training takes ~55 after the local reset

@@ -1,7 +1,7 @@
 """The SerDes lane model's knobs, word by word: latency, bit errors, cut, late lock."""
 from migen import run_simulation
 
-from sailbench.gateware.phy.serdes_model import SerDesLaneModel, SerDesLinkModel
+from sailbench.gateware.sim_models.serdes_model import SerDesLaneModel, SerDesLinkModel
 
 WIDTH = 20
 

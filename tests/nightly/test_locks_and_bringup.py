@@ -80,7 +80,7 @@ def test_bringup_stops_at_dram_when_the_sim_has_no_dram(tmp_path):
     assert r.returncode == 1, r.stdout + r.stderr
     out = r.stdout
     assert "identifier" in out and "scratch" in out
-    assert "stopped at 'DRAM BIST small'" in out and "has no DRAM controller" in out
+    assert "stopped at 'DRAM leveling'" in out and "has no DRAM controller" in out   # the first DRAM stage
     assert "check next: set boards.sim.sim.dram: true in lab.yaml" in out
     summary = out[out.index("bring-up of board"):]
     for stage in ("Ethernet link", "SerDes lock"):

@@ -34,17 +34,21 @@ def pair_lab(tmp_path: Path):
 
 @pytest.fixture(scope="session")
 def pair_lanes() -> list[int]:
-    """Lane probes in the simulated pair's build (built if needed); [] before the lane integration."""
-    from sailbench.harness.build.cache import ensure_pair_build, read_build_manifest
+    """Lane probes in the simulated pair's build (built if needed)."""
+    from sailbench.harness.build.cache import ensure_pair_build
+    from sailbench.harness.build.manifest import read_build_manifest
     from sailbench.harness.transport.regmap import RegisterMap
     from sailbench.harness.probes.lanes import lane_indexes
     build = ensure_pair_build("versa-ecp5", 4, progress=lambda m: print(m, flush=True))
     manifest = read_build_manifest(build)
-    return lane_indexes(RegisterMap.from_json(build / manifest["boards"]["upstream"]["csr_json"]))
+    return lane_indexes(RegisterMap.from_json(build / manifest.boards["upstream"].csr_json))
 
 
 @pytest.fixture
 def needs_lanes(pair_lanes):
+    """The lane indexes; a build without lane probes FAILS the lane tests (it used to skip them, so a lost
+    lane probe went unnoticed): every simulated pair build has one per lane."""
     if not pair_lanes:
-        pytest.skip("the simulated pair's build has no lane probes (gateware/sim_pair.py without lane<i> CSRs)")
+        pytest.fail("the simulated pair's build has no lane probes (gateware/sim_pair.py without lane<i> CSRs): "
+                    "the lane tests cannot measure anything", pytrace=False)
     return pair_lanes

@@ -5,7 +5,9 @@ import json
 
 import pytest
 
+from sailbench.harness.record.outcome import MEASUREMENT, run_outcome
 from sailbench.harness.run.pair.phase import Phase
+from sailbench.harness.run.pair.table import exit_code, render_pair
 from sailbench.harness.run.pair.runner import PairRun, PairSettings
 
 QUICK = dict(payload_frames=50, prbs_seconds=0.5, link_timeout_s=10.0)
@@ -41,5 +43,34 @@ def test_cut_lane_gives_degraded_and_the_rest_measured(pair_lab, needs_lanes):
         assert j.lanes_measured == (0, 2, 3)
         assert j.projection_bytes_per_s == pytest.approx(j.total_bytes_per_s / 3 * 4)
         assert "PROJECTION to 4 lanes (not measured)" in j.message
+        # judged only on what the constant describes: 3 lanes are never OPTIMISTIC against 4 lanes' constant
+        assert j.verdict.verdict == "not judged" and j.verdict.reason == "3 of 4 lanes", j.message
+        assert "INTERCARD_BW_BYTES_PER_SEC not judged: 3 of 4 lanes" in j.message
+        assert "OPTIMISTIC" not in j.message
+        assert j.per_lane_share_bytes_per_s == 125e6 and 0.97 * 125e6 <= j.per_lane_bytes_per_s <= 125e6
+        assert "PER LANE" in j.per_lane_text
     data = json.loads(run.results.path.read_text())
     assert data["link_wait"]["status"] == "degraded"
+    assert data["link_wait"]["lanes"] == [0, 1, 2, 3] and data["link_wait"]["lanes_up"] == [0, 2, 3]
+    assert all(v["verdict"] == "not judged" for v in data["verdicts"])
+    outcome = run_outcome(data)
+    assert outcome.outcome == MEASUREMENT and "link fault: lane 1 down" in outcome.message
+    text = render_pair(result)
+    assert "link fault: lane 1 down" in text and "not judged (3 of 4 lanes)" in text
+    assert "optimistic" not in text.lower()
+    assert exit_code(result) == 1
+
+
+def test_configured_two_lanes_not_judged(tmp_path, needs_lanes):
+    from sailbench.harness.config.lab import load_lab
+    path = tmp_path / "lab.yaml"
+    path.write_text("boards:\n  sim: {kind: sim}\npairs:\n  two: {kind: sim, profile: versa-ecp5, upstream: two-up, "
+                    "downstream: two-down, lanes: [1, 3]}\nlocks: {dir: locks, wait_s: 5}\nresults: {dir: results}\n")
+    lab = load_lab(path)
+    run = PairRun(lab, "two", PairSettings(**QUICK)).start()
+    result = run.wait_until_complete(600)
+    assert result.link_wait.status == "ready" and result.link_wait.lanes == [1, 3]
+    assert sorted({r.lane for r in result.lane_rates}) == [1, 3]
+    for j in result.judgements:
+        assert j.one_window and j.verdict.verdict == "not judged" and j.verdict.reason == "2 of 4 lanes", j.message
+    assert run_outcome(json.loads(run.results.path.read_text())).passed   # measured cleanly, nothing judged

@@ -26,4 +26,13 @@ def test_build_refuses_sail_reva_clearly(tmp_path, capsys):
 
 def test_build_names_an_unknown_profile(tmp_path, capsys):
     rc, err = run(tmp_path, capsys, "versa5", "build")
-    assert rc == 2 and len(err) == 1 and "unknown board profile 'versa5'; known profiles: ecpix5" in err[0]
+    assert rc == 2 and len(err) == 1
+    assert ("lab.yaml: boards.sail.profile: expected a known board profile (ecpix5, sail-reva, versa-ecp5), "
+            "found string 'versa5' (line 4)") in err[0]
+
+
+def test_load_rejects_an_unknown_profile_when_reading_lab_yaml(tmp_path, capsys):
+    """Not a traceback from the loader: the lab file is refused with its file, key and line."""
+    rc, err = run(tmp_path, capsys, "versa5", "load")
+    assert rc == 2 and len(err) == 1 and err[0].startswith("sailbench: error: ")
+    assert "boards.sail.profile: expected a known board profile" in err[0] and "(line 4)" in err[0]

@@ -22,3 +22,70 @@ def test_help_explains_the_bench(capsys):
     assert e.value.code == 0
     out = capsys.readouterr().out
     assert "--board" in out and "--constants" in out and "results" in out
+
+
+# Options are checked before anything starts: each out-of-range option gives argparse's usage line and one
+# error line, exit 2, and nothing is opened or written (the command functions are never reached).
+BAD_OPTIONS = [
+    ("bench", ["--patterns", "zigzag"], "zigzag"),
+    ("bench", ["--patterns", ","], "pattern"),
+    ("bench", ["--repeats", "-3"], "-3"),
+    ("bench", ["--repeats", "0"], "0"),
+    ("bench", ["--repeats", "two"], "two"),
+    ("bench", ["--ddr-length", "0"], "0"),
+    ("bench", ["--ddr-length", "1000"], "power of two"),
+    ("bench", ["--ddr-length=-1M"], "-1M"),
+    ("bench", ["--ddr-base", "-4096"], "-4096"),
+    ("bench", ["--ddr-base", "4096", "--ddr-length", "64K"], "aligned"),
+    ("bench", ["--clock-seconds", "0"], "0"),
+    ("bench", ["--clock-seconds", "nan"], "nan"),
+    ("bench", ["--lock-wait", "-1"], "-1"),
+    ("bench", ["--hostlink-count", "-1"], "-1"),
+    ("nightly", ["--patterns", "zigzag"], "zigzag"),
+    ("nightly", ["--repeats", "-3"], "-3"),
+    ("nightly", ["--clock-seconds", "-2"], "-2"),
+    ("bringup", ["--board", "sim", "--lock-wait", "-5"], "-5"),
+    ("pair", ["--pair", "sim-pair", "--placement", "sideways"], "sideways"),
+    ("pair", ["--pair", "sim-pair", "--timeout", "0"], "0"),
+    ("pair", ["--pair", "sim-pair", "--timeout", "inf"], "inf"),
+    ("pair", ["--pair", "sim-pair", "--link-timeout", "-1"], "-1"),
+    ("pair", ["--pair", "sim-pair", "--frames", "0"], "0"),
+    ("pair", ["--pair", "sim-pair", "--frame-bytes", "2047"], "even"),
+    ("pair", ["--pair", "sim-pair", "--frame-bytes", "0"], "0"),
+    ("pair", ["--pair", "sim-pair", "--prbs", "prbs9"], "prbs9"),
+    ("pair", ["--pair", "sim-pair", "--prbs-seconds", "0"], "0"),
+    ("labgrid", ["resync"], "resync"),
+]
+
+
+@pytest.mark.parametrize("command,options,named", BAD_OPTIONS,
+                         ids=[f"{c} {' '.join(o)}" for c, o, _ in BAD_OPTIONS])
+def test_an_option_out_of_range_stops_before_anything_starts(command, options, named, tmp_path, capsys,
+                                                              monkeypatch):
+    import sailbench.harness.cli as cli
+    for name in [n for n in dir(cli) if n.startswith("_cmd_")]:
+        monkeypatch.setattr(cli, name, lambda *a, _n=name, **k: pytest.fail(f"{_n} ran with a bad option"))
+    results = tmp_path / "results"
+    extra = ["--results-dir", str(results)] if command in ("bench", "nightly", "pair") else []
+    with pytest.raises(SystemExit) as e:
+        main([command, *options, *extra])
+    assert e.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[0].startswith("usage: sailbench"), err
+    errors = [line for line in err if "error:" in line]
+    assert len(errors) == 1 and named in errors[0], err
+    assert errors[0] == err[-1]
+    assert not results.exists(), "no results file for a run whose options are wrong"
+
+
+@pytest.mark.parametrize("argv", [
+    ["bench", "--patterns", "random", "--repeats", "1", "--ddr-length", "64K", "--ddr-base", "128K",
+     "--clock-seconds", "0.5", "--lock-wait", "0", "--hostlink-count", "0"],
+    ["pair", "--pair", "sim-pair", "--placement", "strict", "--frames", "1", "--frame-bytes", "2",
+     "--prbs", "prbs7", "--prbs-seconds", "0.1", "--timeout", "1", "--link-timeout", "0.5"],
+])
+def test_options_in_range_reach_the_command(argv, monkeypatch):
+    import sailbench.harness.cli as cli
+    reached = []
+    monkeypatch.setattr(cli, f"_cmd_{argv[0]}", lambda args, lab: reached.append(args) or 0)
+    assert main(argv) == 0 and len(reached) == 1

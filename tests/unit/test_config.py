@@ -194,7 +194,7 @@ def test_bad_kind(tmp_path):
     "socket://127.0.0.1:4321", "socket://bench-pi.local:5000", "rfc2217://10.0.0.2:2217",
 ])
 def test_good_serial_urls(tmp_path, url):
-    lab = load_lab(write(tmp_path, with_board(f"kind: hardware\nprofile: p\nserial: '{url}'")))
+    lab = load_lab(write(tmp_path, with_board(f"kind: hardware\nprofile: versa-ecp5\nserial: '{url}'")))
     assert lab.board("hw").serial == url
 
 
@@ -204,7 +204,7 @@ def test_good_serial_urls(tmp_path, url):
     "socket://host:1234/extra",
 ])
 def test_bad_serial_urls(tmp_path, url):
-    err = error_for(tmp_path, with_board(f"kind: hardware\nprofile: p\nserial: '{url}'"))
+    err = error_for(tmp_path, with_board(f"kind: hardware\nprofile: versa-ecp5\nserial: '{url}'"))
     assert err.key == "boards.hw.serial"
     assert "pyserial URL" in str(err) and repr(url) in str(err)
 
@@ -222,7 +222,7 @@ def test_hardware_board_needs_a_profile(tmp_path):
 
 def test_etherbone_only_is_a_transport(tmp_path):
     lab = load_lab(write(tmp_path, with_board(
-        "kind: hardware\nprofile: p\netherbone: {ip: 10.0.0.5, port: 2000}")))
+        "kind: hardware\nprofile: versa-ecp5\netherbone: {ip: 10.0.0.5, port: 2000}")))
     assert lab.board("hw").etherbone.port == 2000 and lab.board("hw").serial is None
 
 
@@ -237,7 +237,7 @@ def test_etherbone_only_is_a_transport(tmp_path):
     ("etherbone: 10.0.0.5", "boards.hw.etherbone"),
 ])
 def test_bad_etherbone(tmp_path, body, key):
-    err = error_for(tmp_path, with_board(f"kind: hardware\nprofile: p\n{body}"))
+    err = error_for(tmp_path, with_board(f"kind: hardware\nprofile: versa-ecp5\n{body}"))
     assert err.key == key
 
 
@@ -247,7 +247,7 @@ def test_sim_section(tmp_path):
     assert lab.board("s").sim.dram is False and lab.board("s").sim.sys_clk_hz == 50_000_000
     err = error_for(tmp_path, with_board("kind: sim\nsim: {sys_clk_hz: 75e6}", name="s"))
     assert err.key == "boards.s.sim.sys_clk_hz" and "found string '75e6'" in str(err)
-    err = error_for(tmp_path, with_board("kind: hardware\nprofile: p\nserial: /dev/ttyUSB1\nsim: {}"))
+    err = error_for(tmp_path, with_board("kind: hardware\nprofile: versa-ecp5\nserial: /dev/ttyUSB1\nsim: {}"))
     assert err.key == "boards.hw.sim"
 
 

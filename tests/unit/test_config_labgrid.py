@@ -41,9 +41,10 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_places_load(tmp_path):
     lab = load_lab(write(tmp_path, LAB))
     assert lab.coordinator == "labhost:20408"
-    assert lab.board("va").labgrid == LabgridPlace(place="versa-a", host="bench1")
+    assert lab.board("va").labgrid == LabgridPlace(place="versa-a", host="bench1", coordinator="labhost:20408")
+    assert lab.board("va").labgrid.address == "labhost:20408"
     assert lab.board("va").serial is None and lab.board("va").cable is None
-    assert lab.board("vb").labgrid == LabgridPlace(place="versa-b", host=None)
+    assert lab.board("vb").labgrid == LabgridPlace(place="versa-b", host=None, coordinator="labhost:20408")
     assert lab.board("sim").labgrid is None
     assert lab.pair("ab").place == "versa-ab"
 
@@ -55,8 +56,10 @@ def test_coordinator_from_environment(tmp_path, monkeypatch):
     with pytest.raises(ConfigError, match=r"labgrid\.coordinator: a labgrid place needs a coordinator.*"
                                           r"\$LG_COORDINATOR"):
         lab.coordinator
+    with pytest.raises(ConfigError, match=r"place 'versa-a' needs a labgrid coordinator"):
+        lab.board("va").labgrid.address
     monkeypatch.setenv("LG_COORDINATOR", "10.0.0.5:20408")
-    assert lab.coordinator == "10.0.0.5:20408"
+    assert lab.coordinator == lab.board("va").labgrid.address == "10.0.0.5:20408"
     monkeypatch.setenv("LG_COORDINATOR", "nonsense")
     with pytest.raises(ConfigError, match=r"\$LG_COORDINATOR: expected HOST:PORT"):
         lab.coordinator
@@ -73,8 +76,8 @@ def test_coordinator_from_environment(tmp_path, monkeypatch):
      "'serial' and 'labgrid' both set"),
     ("{place: versa-b}", "{place: versa-b}\n    cable: ft2232", "boards.vb.cable", "'cable' and 'labgrid'"),
     ("place: versa-ab", "place: versa-a", "pairs.ab.place", "already a board's place"),
-    ("  sim:\n    kind: sim\n", "  sim:\n    kind: sim\n    labgrid: {place: s}\n", "boards.sim.labgrid",
-     "unknown key 'labgrid'"),
+    ("  sim:\n    kind: sim\n", "  sim:\n    kind: sim\n    labgrid: {place: versa-a}\n", "boards.va.labgrid.place",
+     "already the place of board 'sim'"),
 ])
 def test_bad_labgrid_settings_name_key_and_line(tmp_path, old, new, key, what):
     assert old in LAB

@@ -1,10 +1,14 @@
 """The host side of the DFI accounting: reading the counters, the sum rule, the breakdown line."""
+from types import SimpleNamespace
+
+from sailbench.gateware.manifest import DramAccounting
 from sailbench.harness.probes.ddr_accounting import DdrBreakdown, read_breakdown
 
-MANIFEST = {"accounting": {"csr_prefix": "ddr_accounting", "burst_cycles": 2,
-                           "events": ["reads", "writes", "activates", "precharges", "precharge_alls",
-                                      "auto_precharges", "refreshes", "rd_to_wr", "wr_to_rd"],
-                           "classes": ["data", "refresh", "turnaround", "row", "idle", "other"]}}
+ACCOUNTING = DramAccounting(csr_prefix="ddr_accounting", burst_cycles=2,
+                            events=("reads", "writes", "activates", "precharges", "precharge_alls",
+                                    "auto_precharges", "refreshes", "rd_to_wr", "wr_to_rd"),
+                            classes=("data", "refresh", "turnaround", "row", "idle", "other"))
+MANIFEST = SimpleNamespace(accounting=ACCOUNTING)     # the manifest's `dram` record, as far as the reader looks
 
 
 class _Csr:
@@ -18,7 +22,7 @@ class _Csr:
 
 
 def _values(**kw):
-    base = {f"ddr_accounting_{n}": 0 for n in MANIFEST["accounting"]["events"] + MANIFEST["accounting"]["classes"]}
+    base = {f"ddr_accounting_{n}": 0 for n in ACCOUNTING.events + ACCOUNTING.classes}
     base.update({f"ddr_accounting_{k}": v for k, v in kw.items()})
     return base
 
@@ -44,13 +48,13 @@ def test_sum_rule_is_one_cycle_per_ten_thousand():
 
 
 def test_build_without_accounting_gives_none():
-    assert read_breakdown(_Csr({}), {"module": "MT41K64M16"}, 100) is None
+    assert read_breakdown(_Csr({}), SimpleNamespace(accounting=None), 100) is None
 
 
 def test_bench_table_shows_the_breakdown_per_ddr_figure():
     from types import SimpleNamespace
     from sailbench.harness.run.bench import BenchOutcome, render_outcome
-    results = SimpleNamespace(regressions=[], path="results/x.json")
+    results = SimpleNamespace(regressions=[], path="results/x.json", data={}, simulated=False)
     out = BenchOutcome(results)
     out.ceiling = "MT41K64M16 x16 at 300 MT/s = 600.0 MB/s"
     out.ddr_breakdowns = [("DDR write sequential", DdrBreakdown(100, {"data": 95, "refresh": 2, "row": 2,

@@ -1,4 +1,5 @@
 """Physical limits in the LOCAL_DDR verdict."""
+from sailbench.gateware.manifest import DramInfo, DramPhy
 from sailbench.harness.judge.constants import LOCAL_DDR
 from sailbench.harness.judge.ddr_limits import DdrLimit, limit_from_manifest, reachability, with_reachability
 from sailbench.harness.judge.verdict import judge
@@ -27,7 +28,15 @@ def test_verdict_message_gets_the_sentence_only_when_optimistic():
     assert with_reachability(v, None, 0.83) is v
 
 
+def _dram(**kw) -> DramInfo:
+    phy = DramPhy(phytype="ECP5DDRPHY", memtype="DDR3", databits=16, dfi_databits=32, nphases=2, rdphase=1,
+                  wrphase=0, cl=6, cwl=5, modules=2, read_leveling=True, write_leveling=False, delays=8, bitslips=4)
+    return DramInfo(module="MT41K64M16", memtype="DDR3", data_width=16, ratio=2, transfers_per_s=300_000_000,
+                    peak_bytes_per_s=600_000_000, bist_word_bytes=16, size_bytes=128 << 20, main_ram_base=0x40000000,
+                    phy=phy, init_sequence=(), **kw)
+
+
 def test_limit_from_manifest():
-    assert limit_from_manifest({"data_width": 16, "transfers_per_s": 300_000_000,
-                                "max_transfers_per_s": 800_000_000}) == VERSA
-    assert limit_from_manifest({"data_width": 16, "transfers_per_s": 300_000_000}) is None
+    assert limit_from_manifest(_dram(max_transfers_per_s=800_000_000)) == VERSA
+    assert limit_from_manifest(_dram()) is None
+    assert limit_from_manifest(None) is None

@@ -6,7 +6,10 @@
 - Every docs/*.md page is linked from README.md, and every relative link in README.md and
   docs/*.md resolves to a file or directory of the checkout (and, into a page, to one of its
   headings).
-- README.md stays short: at most 200 lines (the reference lives in docs/).
+- Every repository path written in backticks (`harness/board/loader.py`, `tests/pair/`) and
+  every dotted module (`sailbench.harness.run.pair.pod`) in README.md and docs/*.md exists.
+- README.md stays short: at most 200 lines (the reference lives in docs/), and its first two
+  sh blocks are the two commands.
 """
 import re
 from pathlib import Path
@@ -97,7 +100,35 @@ def test_every_relative_link_resolves():
     assert not broken, "broken relative links: " + "; ".join(broken)
 
 
+# Paths the docs name on purpose although they do not exist (yet): the place a how-to tells you to create.
+NOT_YET = {"gateware/platforms/"}
+_PATH = re.compile(r"`((?:harness|gateware|fixtures|tests|scripts|benchmarks|docs|\.ci)/[\w/.\-]*)`")
+_DOTTED = re.compile(r"\bsailbench\.((?:harness|gateware|fixtures)(?:\.\w+)*)")
+
+
+def test_every_path_the_docs_name_exists():
+    missing = []
+    for page in _pages():
+        text = page.read_text()
+        for path in _PATH.findall(text):
+            if path not in NOT_YET and not (ROOT / path).exists():
+                missing.append(f"{page.relative_to(ROOT)}: {path}")
+        for dotted in _DOTTED.findall(text):
+            base = ROOT.joinpath(*dotted.split("."))
+            if not (base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()):
+                missing.append(f"{page.relative_to(ROOT)}: sailbench.{dotted}")
+    assert not missing, "the docs name what the tree does not have: " + "; ".join(sorted(set(missing)))
+
+
 def test_readme_is_short():
     lines = len(README.read_text().splitlines())
     assert lines <= README_MAX_LINES, (f"README.md has {lines} lines (at most {README_MAX_LINES}); "
                                        "move reference material into docs/")
+
+
+def test_readme_gives_the_two_commands_first():
+    blocks = re.findall(r"^```sh\n(.*?)^```", README.read_text(), re.S | re.M)
+    assert [b.strip() for b in blocks[:2]] == [
+        "./scripts/setup.sh && .venv/bin/sailbench bench --board sim",
+        "./scripts/setup.sh && .venv/bin/pytest",
+    ], "README.md's first two sh blocks must be the two commands, exactly"

@@ -1,6 +1,8 @@
 """Host-side DRAM init: the BIOS's test pattern, init replay order, and read leveling against a window model."""
+import json
 import shutil
 import subprocess
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import pytest
@@ -8,13 +10,20 @@ import pytest
 import litex
 from sailbench.gateware.dram_info import init_sequence, phy_info
 from sailbench.gateware.sim import ecp5ddrphy_like_settings
+from sailbench.harness.build.manifest import DramInfo, DramPhy, InitStep
 from sailbench.harness.board.dram_init import (CONTROL_HARDWARE, CONTROL_SOFTWARE, SEEDS, Dfii, init_dram, lane_errors,
                                pattern_bytes, read_leveling, replay_init_sequence, widest_window)
 from sailbench.harness.errors import BoardError
 
 LIBBASE = Path(litex.__file__).parent / "soc" / "software" / "libbase"
-PHY = {"nphases": 2, "rdphase": 0, "wrphase": 1, "dfi_databits": 64, "modules": 2, "delays": 8, "bitslips": 4,
-       "read_leveling": True, "phytype": "ECP5DDRPHY"}
+PHY = DramPhy(phytype="ECP5DDRPHY", memtype="DDR3", databits=16, dfi_databits=64, nphases=2, rdphase=0, wrphase=1,
+              cl=6, cwl=5, modules=2, read_leveling=True, write_leveling=False, delays=8, bitslips=4)
+
+
+def _dram(phy: DramPhy, steps: list[InitStep]) -> DramInfo:
+    return DramInfo(module="MT41K64M16", memtype="DDR3", data_width=16, ratio=2, transfers_per_s=300_000_000,
+                    peak_bytes_per_s=600_000_000, bist_word_bytes=16, size_bytes=1 << 27, main_ram_base=0x40000000,
+                    phy=phy, init_sequence=tuple(steps))
 
 
 class FakeCsr:
@@ -90,9 +99,9 @@ def test_replay_follows_the_exported_sequence_in_order():
 
 def test_init_dram_hands_dfii_back_to_hardware_even_on_failure():
     csr = FakeCsr()
-    dram = {"phy": dict(PHY, read_leveling=False, phytype="SDRAMPHYModel"), "init_sequence": [
-        {"comment": "x", "kind": "control", "bits": 0x0c, "address": 0, "bank": 0, "delay": 0}]}
-    init_dram("b", csr, dram, say=lambda m: None)
+    steps = [InitStep(comment="x", kind="control", bits=0x0c, address=0, bank=0, delay=0)]
+    dram = _dram(replace(PHY, read_leveling=False, phytype="SDRAMPHYModel"), steps)
+    init_dram("b", csr, dram, progress=lambda m: None)
     assert csr.writes[0] == ("sdram_dfii_control", CONTROL_SOFTWARE)
     assert csr.writes[-1] == ("sdram_dfii_control", CONTROL_HARDWARE)
 
@@ -102,21 +111,27 @@ def test_init_dram_hands_dfii_back_to_hardware_even_on_failure():
                 raise BoardError("silent", board="b")
             super().write(name, value)
     csr = Broken()
-    dram["init_sequence"].append({"comment": "y", "kind": "command", "bits": 0x0f, "address": 0, "bank": 2,
-                                  "delay": 0})
+    steps.append(InitStep(comment="y", kind="command", bits=0x0f, address=0, bank=2, delay=0))
+    dram = replace(dram, init_sequence=tuple(steps))
     with pytest.raises(BoardError):
-        init_dram("b", csr, dram, say=lambda m: None)
+        init_dram("b", csr, dram, progress=lambda m: None)
     assert csr.writes[-1] == ("sdram_dfii_control", CONTROL_HARDWARE)
 
 
-def test_init_dram_needs_the_builds_init_data():
-    with pytest.raises(BoardError, match="no DRAM init data"):
-        init_dram("b", FakeCsr(), {"module": "MT41K64M16"})
+def test_a_manifest_without_the_dram_init_data_is_refused_naming_it(tmp_path):
+    from sailbench.harness.build.manifest import read_build_manifest
+    from sailbench.harness.errors import BuildError
+    dram = {k: v for k, v in asdict(_dram(PHY, [])).items() if k != "init_sequence"}
+    (tmp_path / "sailbench.json").write_text(json.dumps(
+        {"target": "ecp5", "profile": "versa-ecp5", "hash": "abc", "version": "1", "packages": {},
+         "sys_clk_hz": 75_000_000, "dram": dram}))
+    with pytest.raises(BuildError, match=r"sailbench\.json: dram: missing field 'init_sequence'.*rebuild"):
+        read_build_manifest(tmp_path)
 
 
 def test_phy_info_of_the_ecp5ddrphy_settings():
     info = phy_info(ecp5ddrphy_like_settings(16, 75_000_000))
-    assert (info["nphases"], info["dfi_databits"], info["modules"]) == (2, 64, 2)
+    assert (info.nphases, info.dfi_databits, info.modules) == (2, 64, 2)
 
 
 # --- read leveling against a model of the read window ---------------------------------------------

@@ -10,6 +10,7 @@ import sailbench.harness.build.bitstream
 import sailbench.harness.board.board
 import sailbench.harness.board.loader
 from sailbench.harness.build.bitstream import Bitstream, TimingFailedError
+from sailbench.harness.build.manifest import BuildManifest
 from sailbench.harness.board.board import Board, open_board
 from sailbench.harness.config.lab import BoardConfig
 from sailbench.harness.board.dram_init import CONTROL_HARDWARE, CONTROL_SOFTWARE
@@ -45,13 +46,20 @@ class FakeBoardCsr:
 def bench(monkeypatch, tmp_path):
     state = {"loaded": False, "loads": 0, "writes": []}
     (tmp_path / "report.txt").write_text("TIMING FAILED ...\n")
-    manifest = {"bitstream": "top.bit", "hash": "abc", "identifier": IDENT, "profile": "versa-ecp5",
-                "sys_clk_hz": 75_000_000, "csr_json": "csr.json",
-                "report": {"timing_passed": True, "text": "report.txt", "failing_clocks": [], "clocks": {}},
-                "dram": {"phy": {"nphases": 2, "rdphase": 0, "wrphase": 1, "dfi_databits": 64, "modules": 2,
-                                 "read_leveling": False, "phytype": "ECP5DDRPHY"},
-                         "init_sequence": [{"comment": "Release reset", "kind": "control", "bits": 0x0c,
-                                            "address": 0, "bank": 0, "delay": 0}]}}
+    manifest = BuildManifest.from_dict({
+        "target": "ecp5", "version": "0.1.0", "packages": {},
+        "bitstream": "top.bit", "hash": "abc", "identifier": IDENT, "profile": "versa-ecp5",
+        "sys_clk_hz": 75_000_000, "csr_json": "csr.json",
+        "report": {"json": "report.json", "text": "report.txt", "timing_passed": True, "fits": True,
+                   "failing_clocks": [], "clocks": {}, "utilisation": {}},
+        "dram": {"module": "MT41K64M16", "memtype": "DDR3", "data_width": 16, "ratio": 2,
+                 "transfers_per_s": 300_000_000, "peak_bytes_per_s": 600_000_000, "bist_word_bytes": 16,
+                 "size_bytes": 1 << 27, "main_ram_base": 0x40000000,
+                 "phy": {"phytype": "ECP5DDRPHY", "memtype": "DDR3", "databits": 16, "dfi_databits": 64,
+                         "nphases": 2, "rdphase": 0, "wrphase": 1, "cl": 6, "cwl": 5, "modules": 2,
+                         "read_leveling": False, "write_leveling": False, "delays": 8, "bitslips": 4},
+                 "init_sequence": [{"comment": "Release reset", "kind": "control", "bits": 0x0c,
+                                    "address": 0, "bank": 0, "delay": 0}]}})
     bitstream = Bitstream("v", tmp_path, manifest)
     monkeypatch.setattr(sailbench.harness.build.bitstream, "ensure_bitstream", lambda config, progress=print: bitstream)
 
@@ -84,8 +92,10 @@ def test_a_board_already_running_this_build_is_not_reloaded(bench):
 
 
 def test_a_bitstream_failing_timing_stops_before_the_board_is_touched(bench):
-    bench.bitstream.manifest["report"].update(timing_passed=False, failing_clocks=["eth_rx"],
-                                              clocks={"eth_rx": {"achieved_mhz": 91.2, "required_mhz": 125.0}})
+    m = bench.bitstream.manifest.to_dict()
+    m["report"].update(timing_passed=False, failing_clocks=["eth_rx"],
+                       clocks={"eth_rx": {"achieved_mhz": 91.2, "required_mhz": 125.0, "passed": False}})
+    bench.bitstream.manifest = BuildManifest.from_dict(m)
     with pytest.raises(TimingFailedError, match=r"timing failed: eth_rx 91\.2 MHz < 125\.0 MHz required"):
         open_board(CONFIG, progress=lambda m: None)
     assert bench.state["loads"] == 0 and bench.state["writes"] == []

@@ -36,7 +36,7 @@ def test_newer_schema_is_refused(tmp_path):
     db = sqlite3.connect(path)
     db.execute("PRAGMA user_version = 99")
     db.close()
-    with pytest.raises(HistoryError, match=r"schema 99, newer than this sailbench's 1"):
+    with pytest.raises(HistoryError, match=r"schema 99, newer than this sailbench's 2"):
         History(path)
 
 

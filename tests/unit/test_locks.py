@@ -41,7 +41,7 @@ def test_second_run_fails_naming_the_holder(tmp_path):
         said = []
         t0 = time.monotonic()
         with pytest.raises(BoardBusyError) as e:
-            BoardLock(tmp_path, "sim", wait_s=0.5, say=said.append).acquire()
+            BoardLock(tmp_path, "sim", wait_s=0.5, progress=said.append).acquire()
         assert 0.5 <= time.monotonic() - t0 < 3
         msg = str(e.value)
         assert f"pid {child.pid}" in msg and "holder-test" in msg and "board 'sim'" in msg
@@ -56,7 +56,7 @@ def test_second_run_fails_naming_the_holder(tmp_path):
 
 def test_waits_for_the_holder_to_finish(tmp_path):
     child = hold_in_child(tmp_path, 1.0)
-    with BoardLock(tmp_path, "sim", wait_s=30, say=lambda m: None) as lock:
+    with BoardLock(tmp_path, "sim", wait_s=30, progress=lambda m: None) as lock:
         assert lock.waited_s > 0.3
         assert read_holder(lock.path)["pid"] == os.getpid()
     child.wait()

@@ -88,8 +88,10 @@ def test_standin_packages_do_not_shadow_sailbench(tmp_path):
 
 def test_pytest_loads_the_plugin_beside_standins(tmp_path):
     env = _env_with_standins(tmp_path)
-    out = subprocess.run([sys.executable, "-m", "pytest", "--help", "-p", "no:cacheprovider"], cwd=tmp_path,
-                         env=env, capture_output=True, text=True, timeout=60)
+    # -p no:labgrid as pyproject's addopts (not read here: the rootdir is tmp_path); labgrid's
+    # plugin only costs seconds of imports.
+    out = subprocess.run([sys.executable, "-m", "pytest", "--help", "-p", "no:cacheprovider", "-p", "no:labgrid"],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert "--board" in out.stdout, "sailbench's pytest plugin did not load through its pytest11 entry point"
     assert "--placement" in out.stdout

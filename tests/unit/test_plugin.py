@@ -105,3 +105,35 @@ def test_pair_acceptance_run(lab_dir):
 def test_dev_tests_option_adds_the_developer_tests(lab_dir):
     r = lab_dir.runpytest_inprocess("--lab", "lab.yaml", "--board", "sim", "--dev-tests", "-p", "no:cacheprovider")
     assert {"test_dev", "test_on_board", "test_judged_board"} <= set(_outcome(r))
+
+
+def test_a_board_that_is_not_there_fails_every_board_test_with_one_line(lab_dir, monkeypatch):
+    """`pytest --board versa` without a cable: each board test fails with the open's one-line error
+    (here a stand-in for openFPGALoader finding no cable), never skipped, and the board is opened once."""
+    import sailbench.harness.board.board as board_module
+    from sailbench.harness.errors import BoardError
+    calls = []
+
+    def no_cable(config, progress=print):
+        calls.append(config.name)
+        raise BoardError("openFPGALoader found no cable ft2232: check the USB cable; run "
+                         "`openFPGALoader --detect -c ft2232`", board=config.name)
+
+    monkeypatch.setattr(board_module, "open_board", no_cable)
+    lab_dir.makefile(".yaml", lab=LAB + "locks: {dir: locks}\n")
+    lab_dir.makepyfile(test_hw="""
+import pytest
+
+@pytest.mark.board
+def test_one(board):
+    pass
+
+@pytest.mark.board
+def test_two(board):
+    pass
+""")
+    r = lab_dir.runpytest_inprocess("--lab", "lab.yaml", "--board", "versa", "-p", "no:cacheprovider", "test_hw.py")
+    reports = [x for x in r.reprec.getreports("pytest_runtest_logreport") if x.when == "setup"]
+    assert [x.outcome for x in reports] == ["failed", "failed"]
+    assert all("no cable ft2232" in x.longreprtext and "Traceback" not in x.longreprtext for x in reports)
+    assert calls == ["versa"]

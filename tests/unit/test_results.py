@@ -31,7 +31,7 @@ def test_written_after_every_step(tmp_path):
 
     results.add_record({"probe": "ddr", "bytes_per_s": 497.1e6, "file": tmp_path})
     assert load(results)["records"] == [{"probe": "ddr", "bytes_per_s": 497.1e6,
-                                         "file": str(tmp_path)}]
+                                         "file": str(tmp_path), "id": "r1"}]
     results.add_record({"probe": "ddr", "repeat": 2})
     assert len(load(results)["records"]) == 2
 
@@ -54,7 +54,7 @@ def test_bad_record_is_refused_and_file_kept(tmp_path):
         results.add_record({"bad": object()})
     with pytest.raises(ValueError):
         results.add_record({"rate": float("nan")})
-    assert load(results)["records"] == [{"ok": 1}]
+    assert load(results)["records"] == [{"ok": 1, "id": "r1"}]
     results.add_record({"ok": 2})
     assert len(load(results)["records"]) == 2
     with pytest.raises(ValueError):
@@ -67,7 +67,7 @@ def test_context_manager_records_interrupt(tmp_path):
             results.add_record({"step": 1})
             raise KeyboardInterrupt
     data = load(results)
-    assert data["status"] == "interrupted" and data["records"] == [{"step": 1}]
+    assert data["status"] == "interrupted" and data["records"] == [{"step": 1, "id": "r1"}]
     assert data["errors"][0]["type"] == "KeyboardInterrupt"
 
 

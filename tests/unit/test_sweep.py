@@ -47,10 +47,15 @@ def test_chart_has_write_read_and_peak():
 
 
 def test_ddr_timing_ignores_only_the_ethernet_domains():
+    from sailbench.gateware.manifest import ClockSummary, ReportSummary
     from sailbench.harness.run.sweep import ddr_timing
-    clocks = {"sys": {"achieved_mhz": 81.27, "required_mhz": 75.01}, "eth_rx": {"achieved_mhz": 92.7, "required_mhz": 125.0}}
-    closes, text = ddr_timing({"clocks": clocks, "failing_clocks": ["eth_rx"]})
+
+    def report(clocks, failing):
+        return ReportSummary(json="report.json", text="report.txt", timing_passed=not failing, fits=True,
+                             failing_clocks=tuple(failing), clocks=clocks, utilisation={})
+    clocks = {"sys": ClockSummary(81.27, 75.01, True), "eth_rx": ClockSummary(92.7, 125.0, False)}
+    closes, text = ddr_timing(report(clocks, ["eth_rx"]))
     assert closes and text == "sys 81.3/75.0 MHz; host link eth_rx 92.7/125.0 MHz fails (not the DDR path)"
-    clocks["sys"] = {"achieved_mhz": 81.27, "required_mhz": 100.0}
-    closes, text = ddr_timing({"clocks": clocks, "failing_clocks": ["sys", "eth_rx"]})
+    clocks["sys"] = ClockSummary(81.27, 100.0, False)
+    closes, text = ddr_timing(report(clocks, ["sys", "eth_rx"]))
     assert not closes and text.startswith("sys 81.3/100.0 MHz FAILS")

@@ -34,3 +34,10 @@ def test_invariant_lines():
     assert lines[1].startswith("  holds   HOST < INTERCARD holds")
     assert lines[3].startswith("  BROKEN  LOCAL_DDR >= 4 x INTERCARD is BROKEN")
     assert render_invariants([]) == ""
+
+
+def test_invariant_lines_of_a_simulated_board_say_so():
+    invs = judge_invariants({LOCAL_DDR: (497.1e6, True), INTERCARD: (500e6, False), HOST_LINK: (100e6, False)})
+    lines = render_invariants(invs, simulated=True).splitlines()[1:]
+    assert all(line.split("  ")[1].strip().endswith("(sim)") for line in lines), lines
+    assert "(sim)" not in render_invariants(invs)

@@ -11,6 +11,9 @@ import threading
 import time
 
 from sailbench.harness.errors import PhaseError
+from sailbench.harness.steps import layer_logger
+
+logger = layer_logger("run")
 
 
 class Phase(str, enum.Enum):
@@ -49,6 +52,8 @@ class PhaseMachine:
                 raise PhaseError(f"cannot go from {self.phase.value} to {to.value}"
                                  + (" (terminal phases are final)" if self.phase.terminal else ""),
                                  pair=self.pair, phase=self.phase.value)
+            logger.info("pair '%s': %s -> %s after %.2f s (%s)", self.pair, self.phase.value, to.value,
+                        time.monotonic() - self.history[-1][2], reason)
             self.phase, self.reason = to, reason
             self.history.append((to.value, reason, time.monotonic()))
             if to.terminal:

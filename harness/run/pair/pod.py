@@ -24,12 +24,13 @@ from typing import Any, Callable
 
 from sailbench.harness.board.board import Board
 from sailbench.harness.errors import SailbenchError
-from sailbench.harness.probes.lanes import Lanes, lane_indexes
+from sailbench.harness.probes.clock import rate_clock_hz
+from sailbench.harness.probes.lanes import GROUP, Lanes, lane_indexes
 
 EXIT_NO_BOARD = 3
 
 
-def _log(message: str) -> None:
+def _progress(message: str) -> None:
     print(f"[pod {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
@@ -54,7 +55,7 @@ class Pod:
         self.role = role
 
     def lanes(self, args: dict[str, Any]) -> Lanes:
-        return Lanes(self.board.csr, args.get("lanes", lane_indexes(self.board.regmap)), self.board.name)
+        return Lanes.of(self.board, args.get("lanes"))
 
     def steps(self) -> dict[str, Callable[[dict[str, Any]], Any]]:
         return {
@@ -65,6 +66,10 @@ class Pod:
             "lane_states": lambda a: _keys(self.lanes(a).states()),
             "lane_counters": lambda a: {"word_clk_hz": self.lanes(a).word_clk_hz(),
                                         "lanes": _keys(self.lanes(a).counters())},
+            "lane_group_latch": lambda a: {**(g := self.lanes(a).group_latch()), "lanes": _keys(g["lanes"]),
+                                           "word_clk_hz": self.lanes(a).word_clk_hz()},
+            "sys_clock": lambda a: rate_clock_hz(self.board, float(a["tolerance"]),
+                                                 float(a.get("seconds", 1.0))).to_record(),
             "lane_clear": lambda a: self.lanes(a).clear(),
             "prbs": lambda a: self.lanes(a).prbs(a.get("pattern")),
             "fault": lambda a: self.lanes({"lanes": [a["lane"]]}).fault(a["lane"], **a.get("knobs", {})),
@@ -110,22 +115,22 @@ class Pod:
                     raise SailbenchError(f"unknown step {op!r}; steps: {', '.join(sorted(steps))}")
                 result = steps[op](args)
                 _send({"ok": True, "result": result})
-                _log(f"{op} done in {time.monotonic() - t0:.3f} s")
+                _progress(f"{op} done in {time.monotonic() - t0:.3f} s")
             except Exception as e:   # noqa: BLE001 - a failing step is reported, the runner decides
-                _log(f"{op} failed: {type(e).__name__}: {e}")
+                _progress(f"{op} failed: {type(e).__name__}: {e}")
                 _send({"ok": False, "error": str(e) or repr(e), "type": type(e).__name__})
         return 0
 
 
 def _connect(a: argparse.Namespace) -> Board:
     if a.build_dir:
-        from sailbench.harness.build.cache import read_build_manifest
+        from sailbench.harness.build.manifest import read_build_manifest
         from sailbench.harness.board.sim_pair import connect_role
         build = Path(a.build_dir)
         return connect_role(build, read_build_manifest(build), a.role, a.url, a.board, timeout_s=a.timeout_s)
     from sailbench.harness.board.board import open_board
     from sailbench.harness.config.lab import load_lab
-    return open_board(load_lab(a.lab).board(a.board), progress=_log)
+    return open_board(load_lab(a.lab).board(a.board), progress=_progress)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,18 +143,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lab", help="lab.yaml (hardware boards)")
     p.add_argument("--timeout-s", type=float, default=2.0)
     a = p.parse_args(argv)
-    _log(f"rank {a.rank} ({a.role}) connecting to board '{a.board}'")
+    _progress(f"rank {a.rank} ({a.role}) connecting to board '{a.board}'")
     try:
         board = _connect(a)
     except SailbenchError as e:
-        _log(f"cannot reach board: {e}")
+        _progress(f"cannot reach board: {e}")
         _send({"event": "fatal", "error": str(e), "type": type(e).__name__})
         return EXIT_NO_BOARD
     try:
         _send({"event": "hello", "rank": a.rank, "role": a.role, "board": a.board, "identifier": board.identifier,
-               "lanes": lane_indexes(board.regmap), "sys_clk_hz": board.nominal_sys_clk_hz,
-               "build_hash": board.build_hash})
-        _log(f"ready: {board.identifier}")
+               "lanes": lane_indexes(board.regmap), "lane_group": f"{GROUP}_latch" in board.regmap,
+               "sys_clk_hz": board.nominal_sys_clk_hz,
+               "build_hash": board.build_hash,
+               "failing_clocks": list(board.manifest.report.failing_clocks) if board.manifest.report else []})
+        _progress(f"ready: {board.identifier}")
         return Pod(board, a.rank, a.role).serve()
     finally:
         board.close()

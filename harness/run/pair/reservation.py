@@ -7,6 +7,10 @@ already taken is released before anything waits. Waiting happens only while
 holding nothing, with a growing, jittered back-off, so two runs asking for
 overlapping pairs (a-b and b-a, or a-b and b-c) never deadlock and never
 keep half a pair.
+
+With `lab`, boards in labgrid places are taken through their places, and a pair
+with a pair place (lab.yaml `pairs.NAME.place`) is taken as that one place: the
+coordinator acquires both boards all or nothing (harness/board/place_lock.py).
 """
 from __future__ import annotations
 
@@ -16,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from sailbench.harness.config.lab import PairConfig
+from sailbench.harness.config.lab import Lab, PairConfig
 from sailbench.harness.errors import BoardBusyError, PairBusyError
 from sailbench.harness.board.locks import BoardLock, holder_text
+from sailbench.harness.board.place_lock import PlaceLock, lock_for_board, lock_for_pair_place
 
 BACKOFF_START_S = 0.05
 BACKOFF_MAX_S = 1.0
@@ -39,7 +44,7 @@ class Busy:
 @dataclass
 class PairReservation:
     pair: PairConfig
-    locks: list[BoardLock] = field(default_factory=list)
+    locks: list[BoardLock | PlaceLock] = field(default_factory=list)
     waited_s: float = 0.0
 
     @property
@@ -58,12 +63,23 @@ class PairReservation:
         self.release()
 
 
-def try_reserve(lock_dir: Path | str, pair: PairConfig, command: str | None = None) -> PairReservation | Busy:
+def try_reserve(lock_dir: Path | str, pair: PairConfig, command: str | None = None,
+                lab: Lab | None = None) -> PairReservation | Busy:
     """Both boards of `pair` now, or a `Busy` saying which board is held (holding nothing)."""
-    taken: list[BoardLock] = []
+    quiet = lambda _m: None  # noqa: E731
+    if lab is not None and pair.place is not None:
+        place = lock_for_pair_place(lab, pair.name, quiet, wait_s=0.0, command=command)
+        try:
+            place.acquire()
+        except BoardBusyError as e:
+            return Busy(pair.name, pair.place, e.holder)
+        return PairReservation(pair, [place])
+    taken: list[BoardLock | PlaceLock] = []
     try:
         for board in sorted(pair.boards):
-            lock = BoardLock(lock_dir, board, wait_s=0.0, say=lambda _m: None, command=command)
+            lock = (lock_for_board(lab, board, quiet, wait_s=0.0, command=command)
+                    if lab is not None and board in lab.boards      # a simulated pair's roles are not lab boards
+                    else BoardLock(lock_dir, board, wait_s=0.0, progress=quiet, command=command))
             try:
                 lock.acquire()
             except BoardBusyError as e:
@@ -82,7 +98,7 @@ def try_reserve(lock_dir: Path | str, pair: PairConfig, command: str | None = No
 def reserve_first(lock_dir: Path | str, candidates: Sequence[PairConfig], timeout_s: float,
                   on_busy: Callable[[list[Busy]], None] = lambda _b: None,
                   cancelled: Callable[[], bool] = lambda: False,
-                  command: str | None = None) -> PairReservation:
+                  command: str | None = None, lab: Lab | None = None) -> PairReservation:
     """The first candidate (in order, every round) that can be taken whole, waiting up to
     `timeout_s` while holding nothing. `on_busy` hears each round's reasons; raises
     PairBusyError (naming every holder) at the deadline or when `cancelled()` says so."""
@@ -93,7 +109,7 @@ def reserve_first(lock_dir: Path | str, candidates: Sequence[PairConfig], timeou
     while True:
         busy: list[Busy] = []
         for pair in candidates:
-            got = try_reserve(lock_dir, pair, command)
+            got = try_reserve(lock_dir, pair, command, lab)
             if isinstance(got, PairReservation):
                 got.waited_s = time.monotonic() - t0
                 return got

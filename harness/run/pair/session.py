@@ -92,14 +92,14 @@ class PairSession:
 
 
 def open_pair_session(lab: Lab, name: str, placement: str = "preferred", timeout_s: float = 600.0,
-                      hello_timeout_s: float = 60.0, say: Callable[[str], None] = print,
+                      hello_timeout_s: float = 60.0, progress: Callable[[str], None] = print,
                       on_busy: Callable[[list[Busy]], None] = lambda _b: None,
                       cancelled: Callable[[], bool] = lambda: False,
                       on_reserved: Callable[[PairSession], None] = lambda _s: None) -> PairSession:
     check_placement(placement)
     pairs = candidates(lab, name, placement)
     reservation = reserve_first(lab.lock_dir, pairs, timeout_s, on_busy=on_busy, cancelled=cancelled,
-                                command=f"sailbench pair --pair {name} --placement {placement}")
+                                command=f"sailbench pair --pair {name} --placement {placement}", lab=lab)
     session = PairSession(name, placement, reservation.pair, reservation)
     try:
         on_reserved(session)
@@ -108,7 +108,7 @@ def open_pair_session(lab: Lab, name: str, placement: str = "preferred", timeout
             p = session.pair
             session.sim = open_sim_pair(p.name, p.profile, p.lane_count, {"upstream": p.upstream,
                                                                          "downstream": p.downstream},
-                                        progress=say, connect=False)
+                                        progress=progress, connect=False)
         session.start_pods(lab, hello_timeout_s)
     except BaseException:
         session.close("could not start the pair", {})

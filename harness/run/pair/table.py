@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from sailbench.harness.judge.pair import DESIGN_LANES, lane_ceiling_bytes_per_s
+from sailbench.harness.record.outcome import run_outcome
+from sailbench.harness.report.model import load_results
 from sailbench.harness.run.pair.runner import PairResult
 from sailbench.harness.report.table import TableRow, render_table
 
@@ -11,12 +13,18 @@ SHORT = {"upstream->downstream": "up->down", "downstream->upstream": "down->up"}
 def render_pair(result: PairResult) -> str:
     rows: list[TableRow] = []
     for r in sorted(result.lane_rates, key=lambda r: (r.direction, r.lane)):
-        rows.append(TableRow(f"lane {r.lane} {SHORT[r.direction]} payload", r.rate_bytes_per_s, r.ceiling_bytes_per_s))
+        rows.append(TableRow(f"lane {r.lane} {SHORT[r.direction]} payload", r.rate_bytes_per_s, r.ceiling_bytes_per_s,
+                             simulated=result.simulated))
     for j in result.judgements:
         n = len(j.lanes_measured)
-        rows.append(TableRow(f"pair {SHORT[j.direction]} ({n} lane{'s' if n != 1 else ''} measured)",
+        how = "one window" if j.one_window else "separate windows"
+        rows.append(TableRow(f"pair {SHORT[j.direction]} ({n} of {DESIGN_LANES} lanes, {how})",
                              j.total_bytes_per_s, n * lane_ceiling_bytes_per_s(), j.verdict.constant,
-                             j.verdict.constant_bytes_per_s, j.verdict.verdict))
+                             j.verdict.constant_bytes_per_s, j.verdict.label, simulated=result.simulated))
+        if j.per_lane_bytes_per_s is not None:
+            rows.append(TableRow(f"pair {SHORT[j.direction]} PER LANE (mean of {n})", j.per_lane_bytes_per_s,
+                                 lane_ceiling_bytes_per_s(), j.verdict.constant, j.per_lane_share_bytes_per_s,
+                                 "per-lane share (reported)", simulated=result.simulated))
         if j.projection_bytes_per_s is not None:
             rows.append(TableRow(f"pair {SHORT[j.direction]} {DESIGN_LANES}-lane PROJECTION (not measured)",
                                  j.projection_bytes_per_s, DESIGN_LANES * lane_ceiling_bytes_per_s()))
@@ -24,8 +32,25 @@ def render_pair(result: PairResult) -> str:
     if result.link_wait is not None:
         lines.append(f"link-ready wait: {result.link_wait.status}: {result.link_wait.reason} "
                      f"({result.link_wait.waited_s:.2f} s)")
+        down = [i for i in result.link_wait.lanes if i not in result.link_wait.lanes_up]
+        if down:
+            lines.append("link fault: " + ", ".join(f"lane {i} down" for i in down))
     if rows:
         lines += ["", render_table(rows)]
+    for c in result.word_clocks:
+        if c.get("side") != "rx":
+            continue
+        sim = " (sim)" if result.simulated else ""
+        if c.get("measured_hz"):
+            state = "OK" if c["within_tolerance"] else "OFF NOMINAL"
+            lines.append(f"lane {c['lane']} {c['role']} RX word clock measured {c['measured_hz'] / 1e6:.4f} "
+                         f"± {c.get('uncertainty_hz', 0) / 1e6:.4f} MHz{sim} "
+                         f"vs nominal {c['nominal_hz'] / 1e6:.4f} MHz ({c['deviation'] * 100:+.3f} %, tolerance "
+                         f"±{c['tolerance'] * 100:.2f} %, {c['word_cycles']} word / {c['sys_cycles']} sys cycles): "
+                         f"{state}")
+        else:
+            lines.append(f"lane {c['lane']} {c['role']} RX word clock NOMINAL {c['nominal_hz'] / 1e6:.4f} MHz "
+                         "(not counted: the build has no lane group)")
     for b in sorted(result.bers, key=lambda b: (b.direction, b.lane)):
         lines.append(f"lane {b.lane} {SHORT[b.direction]} {b.pattern} BER {b.text()} "
                      f"at {b.line_rate_bps / 1e9:.3f} Gb/s tested")
@@ -42,4 +67,5 @@ def render_pair(result: PairResult) -> str:
 
 
 def exit_code(result: PairResult) -> int:
-    return 0 if result.all_hold else 1
+    """The one outcome rule (record/outcome.py) on the pair's results file."""
+    return run_outcome(load_results(result.results_path)).exit_code

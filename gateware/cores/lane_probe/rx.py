@@ -1,0 +1,290 @@
+"""Receive side of the lane probe (clock domain "sys", renamed to the RX word clock).
+
+`_LaneRX` wires its pieces in this order (the order of the statements is the
+order of the original single constructor, so the generated logic is the
+same): words in and comma search, 8b/10b decode and error check, the
+training FSM, the partner's status from its idles, the PRBS checker, the
+framed-payload checker, then the counters' clear and latch.
+"""
+from __future__ import annotations
+
+from migen import Case, Cat, If, Memory, Mux, Signal
+
+from litex.gen import Reduce
+from litex.soc.cores.code_8b10b import Decoder
+
+from sailbench.gateware.cores.lane_probe.common import (BYTES_PER_WORD, COMMA, CRC_INIT, EOF, SOF, STATUS_ALIGNED,
+                                                      STATUS_TRAINING, WORD_BITS, LaneTiming, LinkState, Stage)
+from sailbench.gateware.cores.lane_probe.counters import _Counted, _word_cycles
+from sailbench.gateware.cores.lane_probe.crc import crc_next
+from sailbench.gateware.cores.lane_probe.prbs_checker import _PRBSBitChecker
+from sailbench.gateware.cores.lane_probe.reference import code_group_table, encode_8b10b
+
+# Counters of the receive side, in the order they are created (name, width).
+RX_COUNTERS = (("ups", 32), ("error_events", 32), ("train_cycle", 64), ("up_cycle", 64), ("code_errors", 32),
+               ("disparity_errors", 32), ("prbs_bits", 64), ("prbs_errors", 64), ("prbs_lock_losses", 32),
+               ("rx_frames", 32), ("rx_bytes", 64), ("rx_gaps", 32), ("rx_late", 32), ("rx_bad_frames", 32),
+               ("rx_first_cycle", 64), ("rx_last_cycle", 64), ("rx_last_seq", 32))
+
+
+class _Decoded:
+    """One word after 8b/10b decode: both code groups and their errors (the decode stage's outputs)."""
+
+    def __init__(self, d0, k0, d1, k1, code_err, disp_err):
+        self.d0, self.k0, self.d1, self.k1 = d0, k0, d1, k1
+        self.code_err, self.disp_err = code_err, disp_err
+        self.nerr = code_err[0] + code_err[1] + disp_err[0] + disp_err[1]
+        self.any_err = code_err[0] | code_err[1] | disp_err[0] | disp_err[1]
+        self.comma0 = k0 & (d0 == COMMA) & ~self.any_err
+        self.comma1 = k1 & (d1 == COMMA) & ~self.any_err
+        self.idle = self.comma0 & ~k1
+
+
+class _LaneRX(_Counted):
+    def __init__(self, timing: LaneTiming, cycles=None, snap=None, rx_data=None):
+        self._counters(snap)
+        self.rx_data = Signal(WORD_BITS) if rx_data is None else rx_data
+        self.serdes_ready = Signal()
+        self.rx_idle = Signal()
+        self.enable = Signal()
+        self.retrain = Signal()
+        self.prbs_config = Signal(2)
+        self.error_window = Signal(16)
+        self.error_threshold = Signal(16)
+        self.error_hold = Signal(32)
+
+        self.stage = Signal(3, reset=Stage.RESET)
+        self.state = Signal(2)
+        self.signal = Signal()
+        self.partner_aligned = Signal()
+        self.aligned = Signal()          # stage partner or up: tell the partner, take frames
+        self.up = Signal()
+        self.offset = Signal(5)          # bit offset of the word boundary
+        self.prbs_locked = Signal()
+
+        for name, width in RX_COUNTERS:
+            self.counter(name, width)
+
+        # # #
+
+        cycles = _word_cycles(self, cycles)
+        self.watch("rx_cycles", cycles)
+
+        raw, searching, hit, hit_at, aligned = self._words_in(timing)
+        w = self._decode(aligned)
+        self._training(timing, cycles, w, searching, hit, hit_at)
+        self._partner_status(w)
+        self._prbs(timing, raw)
+        self._frames(cycles, w)
+        self._counters_logic()
+
+    def _words_in(self, timing: LaneTiming):
+        """Words in, signal detect, comma search over all 20 bit offsets, the word at `offset`."""
+        raw, prev = Signal(WORD_BITS), Signal(WORD_BITS)
+        self.sync += [raw.eq(self.rx_data), prev.eq(raw)]
+        window = Cat(prev, raw)
+        quiet = Signal(max=timing.quiet_words + 1, reset=timing.quiet_words)
+        self.sync += If((raw == 0) | (raw == 2**WORD_BITS - 1),
+            If(quiet != timing.quiet_words, quiet.eq(quiet + 1)),
+        ).Else(quiet.eq(0))
+        self.comb += self.signal.eq(~self.rx_idle & (quiet != timing.quiet_words))
+        k28_5 = [encode_8b10b(COMMA, True, rd)[0] for rd in (0, 1)]
+        searching = Signal()
+        hit, hit_at = Signal(), Signal(5)     # lowest offset holding a K28.5, in the last word
+        self.sync += If(searching,
+            hit.eq(0),
+            *[If(Reduce("OR", [window[p:p + 10] == code for code in k28_5]), hit.eq(1), hit_at.eq(p))
+              for p in reversed(range(WORD_BITS))],
+        ).Else(hit.eq(0))
+        aligned = Signal(WORD_BITS)
+        self.sync += Case(self.offset, {p: aligned.eq(window[p:p + WORD_BITS]) for p in range(WORD_BITS)})
+        return raw, searching, hit, hit_at, aligned
+
+    def _decode(self, aligned) -> _Decoded:
+        """8b/10b decode (litex Decoder) and code/disparity check (table): both one word after
+        `aligned`, registered once more here with the running disparity."""
+        self.decoders = decoders = [Decoder(lsb_first=True) for _ in range(2)]
+        self.submodules += decoders
+        table = Memory(4, 1024, init=code_group_table())
+        ports = [table.get_port() for _ in range(2)]
+        self.specials += table, *ports
+        d0, k0, d1, k1 = Signal(8), Signal(), Signal(8), Signal()
+        code_err = [Signal(), Signal()]
+        disp_err = [Signal(), Signal()]
+        rd = Signal()                         # running disparity: 0 RD-, 1 RD+
+        rd_in = [rd]
+        for n in range(2):
+            info = ports[n].dat_r             # valid at RD-, valid at RD+, heavy, light
+            self.comb += [decoders[n].input.eq(aligned[10 * n:10 * n + 10]),
+                          ports[n].adr.eq(aligned[10 * n:10 * n + 10])]
+            self.sync += [
+                code_err[n].eq(~info[0] & ~info[1]),
+                disp_err[n].eq((info[0] | info[1]) & ~Mux(rd_in[n], info[1], info[0])),
+            ]
+            rd_in.append(Mux(info[2], 1, Mux(info[3], 0, rd_in[n])))
+        self.sync += [
+            rd.eq(rd_in[2]),
+            d0.eq(decoders[0].d), k0.eq(decoders[0].k), d1.eq(decoders[1].d), k1.eq(decoders[1].k),
+        ]
+        return _Decoded(d0, k0, d1, k1, code_err, disp_err)
+
+    def _training(self, timing: LaneTiming, cycles, w: _Decoded, searching, hit, hit_at):
+        """Link training: reset, serdes, sync (8b/10b lock), align (commas), partner, up; error windows."""
+        c = self.live
+        stage = self.stage
+        timer = Signal(32, reset=timing.reset_words)
+        count = Signal(16)
+        have = Signal()
+        settle = Signal(3)           # words the decode pipeline needs after an offset change
+        err = w.any_err & (settle == 0)
+        window_words = Signal(16)
+        window_errs = Signal(17)
+        self.sync += If(settle != 0, settle.eq(settle - 1))
+        self.sync += [
+            If(~self.enable | self.retrain,
+                stage.eq(Stage.RESET), timer.eq(timing.reset_words),
+            ).Elif(stage == Stage.RESET,
+                If(timer == 0,
+                    stage.eq(Stage.SERDES), c["train_cycle"].eq(cycles),
+                ).Else(timer.eq(timer - 1)),
+            ).Elif(~self.signal | ~self.serdes_ready,
+                stage.eq(Stage.SERDES),
+            ).Elif(self.prbs_config != 0,
+                stage.eq(Stage.PRBS),
+            ).Else(Case(stage, {
+                Stage.PRBS: stage.eq(Stage.SERDES),
+                Stage.SERDES: [stage.eq(Stage.SYNC), have.eq(0)],
+                Stage.SYNC: If(~have,
+                    If(hit, self.offset.eq(hit_at), have.eq(1), settle.eq(4), count.eq(0)),
+                ).Elif(settle != 0,
+                ).Elif(err,
+                    have.eq(0),
+                ).Elif(count == timing.sync_words - 1,
+                    stage.eq(Stage.ALIGN), count.eq(0),
+                ).Else(count.eq(count + 1)),
+                Stage.ALIGN: If(err,
+                    stage.eq(Stage.SYNC), have.eq(0),
+                ).Elif(w.comma1 & (settle == 0),
+                    self.offset.eq(Mux(self.offset < 10, self.offset + 10, self.offset - 10)),
+                    settle.eq(4), count.eq(0),
+                ).Elif(w.comma0 & (settle == 0),
+                    If(count == timing.align_commas - 1,
+                        stage.eq(Stage.PARTNER),
+                    ).Else(count.eq(count + 1)),
+                ),
+                Stage.PARTNER: If(err,
+                    stage.eq(Stage.SYNC), have.eq(0),
+                ).Elif(self.partner_aligned,
+                    stage.eq(Stage.UP), c["ups"].eq(c["ups"] + 1), c["up_cycle"].eq(cycles),
+                    window_words.eq(0), window_errs.eq(0),
+                ),
+                Stage.UP: If(~self.partner_aligned,
+                    stage.eq(Stage.PARTNER),
+                ).Elif((self.error_threshold != 0) & (window_errs + w.nerr >= self.error_threshold),
+                    stage.eq(Stage.ERROR), c["error_events"].eq(c["error_events"] + 1), timer.eq(self.error_hold),
+                ).Elif(window_words >= self.error_window - 1,
+                    window_words.eq(0), window_errs.eq(0),
+                ).Else(
+                    window_words.eq(window_words + 1), window_errs.eq(window_errs + w.nerr),
+                ),
+                Stage.ERROR: If(self.error_hold != 0,
+                    If(timer <= 1,
+                        stage.eq(Stage.RESET), timer.eq(timing.reset_words),
+                    ).Else(timer.eq(timer - 1)),
+                ),
+            })),
+            If(stage == Stage.UP,
+                c["code_errors"].eq(c["code_errors"] + w.code_err[0] + w.code_err[1]),
+                c["disparity_errors"].eq(c["disparity_errors"] + w.disp_err[0] + w.disp_err[1]),
+            ),
+        ]
+        self.comb += [
+            searching.eq((stage == Stage.SYNC) & ~have),
+            self.aligned.eq((stage == Stage.PARTNER) | (stage == Stage.UP)),
+            self.up.eq(stage == Stage.UP),
+            If((stage == Stage.RESET) | ~self.signal, self.state.eq(LinkState.DOWN)
+            ).Elif(stage == Stage.UP, self.state.eq(LinkState.UP)
+            ).Elif(stage == Stage.ERROR, self.state.eq(LinkState.ERROR)
+            ).Else(self.state.eq(LinkState.TRAINING)),
+        ]
+
+    def _partner_status(self, w: _Decoded):
+        """The partner's RX status, from its idles."""
+        stage = self.stage
+        self.sync += If((stage <= Stage.SYNC) | (stage == Stage.PRBS),
+            self.partner_aligned.eq(0),
+        ).Elif(w.idle & (w.d1 == STATUS_ALIGNED),
+            self.partner_aligned.eq(1),
+        ).Elif(w.idle & (w.d1 == STATUS_TRAINING),
+            self.partner_aligned.eq(0),
+        )
+
+    def _prbs(self, timing: LaneTiming, raw):
+        """PRBS checker on the raw words (a PRBS has no word boundary to find)."""
+        c = self.live
+        self.checker = checker = _PRBSBitChecker(WORD_BITS, timing.prbs_lock_words, timing.prbs_unlock_words)
+        self.comb += [checker.config.eq(self.prbs_config), checker.i.eq(raw), self.prbs_locked.eq(checker.locked)]
+        self.sync += [
+            If(checker.checked,
+                c["prbs_bits"].eq(c["prbs_bits"] + WORD_BITS), c["prbs_errors"].eq(c["prbs_errors"] + checker.errors),
+            ),
+            If(checker.lost, c["prbs_lock_losses"].eq(c["prbs_lock_losses"] + 1)),
+        ]
+
+    def _frames(self, cycles, w: _Decoded):
+        """Framed payload: SOF, sequence, payload, CRC, EOF; good and bad frames, gaps, late frames."""
+        c = self.live
+        frames, nbytes, gaps, late, bad = c["rx_frames"], c["rx_bytes"], c["rx_gaps"], c["rx_late"], c["rx_bad_frames"]
+        first, last, last_seq = c["rx_first_cycle"], c["rx_last_cycle"], c["rx_last_seq"]
+        d0, k0, d1, k1, any_err = w.d0, w.k0, w.d1, w.k1, w.any_err
+        data = Cat(d1, d0)
+        is_sof = k0 & (d0 == SOF) & ~any_err
+        is_eof = k0 & (d0 == EOF) & ~any_err
+        is_k = (k0 | k1) & ~any_err
+        in_frame = Signal()
+        frame_err = Signal()
+        nwords = Signal(17)
+        w1, w2 = Signal(16), Signal(16)       # the last two data words: CRC_HI, CRC_LO at EOF
+        seq_hi = Signal(16)
+        seq = Signal(32)
+        sof_cycle = Signal(64)
+        have_first = Signal()
+        expected = Signal(32)
+        crc = Signal(32)
+        good = ~frame_err & (nwords >= 4) & (crc == Cat(w1, w2))
+        self.sync += [
+            If(~self.aligned,
+                If(in_frame, bad.eq(bad + 1)),
+                in_frame.eq(0),
+            ).Elif(is_sof,
+                If(in_frame, bad.eq(bad + 1)),
+                in_frame.eq(1), frame_err.eq(k1), nwords.eq(0), crc.eq(CRC_INIT), sof_cycle.eq(cycles),
+            ).Elif(is_eof,
+                in_frame.eq(0),
+                If(in_frame & good,
+                    frames.eq(frames + 1),
+                    nbytes.eq(nbytes + BYTES_PER_WORD * (nwords - 4)),
+                    last_seq.eq(seq),
+                    If(~have_first, have_first.eq(1), first.eq(sof_cycle)),
+                    last.eq(cycles),
+                    # Serial-number arithmetic: the 32-bit sequence may wrap on long runs.
+                    If((seq - expected)[31],
+                        late.eq(late + 1),
+                    ).Else(
+                        gaps.eq(gaps + (seq - expected)[0:32]), expected.eq(seq + 1),
+                    ),
+                ).Else(bad.eq(bad + 1)),
+            ).Elif(in_frame,
+                If(is_k,
+                    in_frame.eq(0), bad.eq(bad + 1),
+                ).Else(
+                    If(any_err, frame_err.eq(1)),
+                    If(nwords >= 2, crc.eq(crc_next(crc, w2))),
+                    w2.eq(w1), w1.eq(data),
+                    If(nwords != 2**17 - 1, nwords.eq(nwords + 1)),
+                    If(nwords == 0, seq_hi.eq(data)),
+                    If(nwords == 1, seq.eq(Cat(data, seq_hi))),
+                ),
+            ),
+            If(self.clear, have_first.eq(0), expected.eq(0)),
+        ]

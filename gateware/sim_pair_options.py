@@ -1,0 +1,28 @@
+"""Inputs of a simulated-pair build, without importing LiteX (fast for the host).
+
+The harness computes the pair's build directory from here on every pair
+open, so a warm start does not pay migen's and LiteX's import time.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sailbench.gateware.build_info import build_hash, verilator_version
+from sailbench.gateware.profiles import BoardProfile
+
+TARGET = "simpair"
+ROLES = ("upstream", "downstream")
+
+# What the simulated pair is built from (see build_info.build_hash).
+PAIR_SOURCES = ("sim_modules/*/*.c", "__init__.py", "build_info.py", "manifest.py", "csr_export.py", "verilator.py",
+                "profiles.py", "soc.py", "sim.py", "sim_options.py", "sim_pair.py", "sim_pair_options.py",
+                "cores/*.py", "cores/*/*.py", "sim_models/*.py")
+
+
+def pair_inputs(profile: BoardProfile, lanes: int) -> dict:
+    return {"target": TARGET, "profile": profile.to_dict(), "lanes": lanes, "verilator": verilator_version()}
+
+
+def pair_build_dir(build_root: Path, profile: BoardProfile, lanes: int) -> tuple[Path, str]:
+    h = build_hash(pair_inputs(profile, lanes), PAIR_SOURCES)
+    return build_root / f"{TARGET}-{profile.name}-{lanes}l-{h}", h

@@ -1,0 +1,122 @@
+"""SerDes bring-up per lane: lock, alignment and a short PRBS with its bound, naming the lane's
+channel and pins, so that a bad cable or connector shows as one lane.
+
+For each lane of the receiving board (`rx`), fed by the sending board (`tx`;
+the same board with a loopback cable):
+- locked: the lane probe got past its `reset` and `serdes` stages (the
+  SerDes reports ready: reference clock, PLL, and a CDR locked on the
+  incoming signal, which a cut cable never gives);
+- aligned: the lane is Up with its partner aligned (8b/10b sync, comma
+  alignment, the far end seen);
+- PRBS: on the aligned lanes, PRBS31 for `seconds`, counted by the
+  receiver's checker over a latched window; the bit error ratio, or with no
+  errors its 95 % upper bound (rule of three: 3 / bits), with the checker's
+  lock losses.
+A lane passes when it is locked, aligned, tested some bits and saw no errors
+and no lock loss. Everything else names the lane, its ECP5 DCU channel and,
+where the platform wires it, its pins, and what to check.
+
+Channels: lane i is DCU i//2, channel i%2 (the ECP5-5G has two channels per
+DCU, see docs BRIEF). Pins come from the board's LiteX platform where it has
+them (litex-boards lattice_versa_ecp5: `pcie_x1` on DCU0 CH0, `sma_tx`/`sma_rx`
+on DCU0 CH1); the sail card has no pin map yet.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from sailbench.harness.judge.pair import BitErrorRatio
+from sailbench.harness.probes.lanes import Lanes
+
+LANE_PINS = {   # profile -> lane -> what the lane's channel is wired to (litex-boards platform)
+    "versa-ecp5": {0: "PCIe x1 edge: TX W4/W5, RX Y5/Y6", 1: "SMA: TX W8/W9, RX Y7/Y8"},
+}
+NOT_LOCKED = ("reset", "serdes")
+
+
+def lane_place(profile: str, lane: int) -> str:
+    pins = LANE_PINS.get(profile, {}).get(lane, "pins not in the platform's table")
+    return f"DCU{lane // 2} CH{lane % 2}, {pins}"
+
+
+@dataclass
+class LaneCheck:
+    lane: int
+    place: str
+    state: str
+    stage: str
+    locked: bool
+    aligned: bool
+    ber: BitErrorRatio | None = None
+    lock_losses: int = 0
+
+    @property
+    def passed(self) -> bool:
+        return (self.locked and self.aligned and self.ber is not None and self.ber.bits > 0
+                and self.ber.errors == 0 and self.lock_losses == 0)
+
+    def text(self) -> str:
+        name = f"lane {self.lane} ({self.place})"
+        if not self.locked:
+            return (f"{name}: NOT LOCKED (stage '{self.stage}'): the receiver has no signal to lock to: this "
+                    f"lane's cable or connector, or the far end's TX (every lane so: the reference clock and PLL)")
+        if not self.aligned:
+            return (f"{name}: locked but NOT ALIGNED (state {self.state}, stage '{self.stage}'): no 8b/10b "
+                    f"commas from the far end: this lane's cable or connector, or the far end's TX")
+        if self.ber is None or self.ber.bits <= 0:
+            return f"{name}: aligned, but the PRBS checker tested no bits (it never locked on the pattern)"
+        prbs = f"{self.ber.pattern.upper()} {self.ber.text()}"
+        if self.ber.errors or self.lock_losses:
+            losses = f", {self.lock_losses} checker lock losses" if self.lock_losses else ""
+            return f"{name}: aligned, {prbs}{losses}: marginal lane: its cable, connector or equalisation"
+        return f"{name}: locked, aligned, {prbs}"
+
+    def to_dict(self) -> dict:
+        return {"lane": self.lane, "place": self.place, "state": self.state, "stage": self.stage,
+                "locked": self.locked, "aligned": self.aligned, "lock_losses": self.lock_losses,
+                "passed": self.passed, "ber": self.ber.to_dict() if self.ber else None, "text": self.text()}
+
+
+def _subset(lanes: Lanes, which: list[int]) -> Lanes:
+    return Lanes(lanes.csr, which, {"control": lanes.control_fields, "status": lanes.status_fields}, lanes.board)
+
+
+def check_lanes(tx: Lanes, rx: Lanes, profile: str, pattern: str = "prbs31", seconds: float = 0.2,
+                settle_s: float = 3.0, during: Callable[[], None] | None = None,
+                direction: str = "") -> list[LaneCheck]:
+    """Every lane of `rx` checked: lock, alignment, then PRBS on the aligned ones (see above).
+    `during` runs inside the PRBS window (tests inject errors there)."""
+    deadline = time.monotonic() + settle_s
+    while True:
+        states = rx.states()
+        if all(s["aligned"] for s in states.values()) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    checks = {i: LaneCheck(i, lane_place(profile, i), s["state"], s["stage"], s["stage"] not in NOT_LOCKED
+                           or s["state"] == "Up", s["aligned"]) for i, s in states.items()}
+    up = [i for i, c in checks.items() if c.aligned]
+    if up:
+        t, r = _subset(tx, up), _subset(rx, up)
+        ends = [t] if t.csr is r.csr else [t, r]
+        for e in ends:
+            e.prbs(pattern)
+        try:
+            time.sleep(0.1)                       # the checkers lock within a few dozen words
+            r.clear()
+            before = r.counters()
+            if during:
+                during()
+            time.sleep(seconds)
+            after = r.counters()
+        finally:
+            for e in ends:
+                e.prbs(None)
+        hz = float(r.word_clk_hz())
+        for i in up:
+            v, v0 = after[i], before[i]
+            checks[i].ber = BitErrorRatio(i, direction or "loopback", pattern, v["prbs_errors"] - v0["prbs_errors"],
+                                          v["prbs_bits"] - v0["prbs_bits"], v["rx_cycles"] - v0["rx_cycles"], hz)
+            checks[i].lock_losses = v["prbs_lock_losses"] - v0["prbs_lock_losses"]
+    return [checks[i] for i in sorted(checks)]

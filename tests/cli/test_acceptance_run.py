@@ -1,0 +1,40 @@
+"""`pytest --board sim` is the lab's acceptance run: the scheduler constants judged as tests.
+
+Runs a child pytest on the simulated board (its own simulator, namespace and results) and reads its
+JUnit XML: on the pinned rev-A constants LOCAL_DDR honestly fails with the OPTIMISTIC message, the
+host link holds, and every judged test carries its figure, ratio and verdict as properties.
+"""
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_board_acceptance_run_on_the_simulated_board(tmp_path):
+    lab = tmp_path / "lab.yaml"
+    lab.write_text("default_board: sim\nboards:\n  sim: {kind: sim}\n"
+                   f"results: {{dir: {tmp_path / 'results'}}}\nlocks: {{dir: {tmp_path / 'locks'}}}\n")
+    junit = tmp_path / "acceptance.xml"
+    done = subprocess.run([sys.executable, "-m", "pytest", "--board", "sim", "--lab", str(lab), "-p",
+                           "no:cacheprovider", f"--junitxml={junit}", "-q", "tests/acceptance"],
+                          cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-2000:]
+    cases = {c.get("name"): c for c in ET.parse(junit).getroot().iter("testcase")}
+    failed = {n for n, c in cases.items() if c.find("failure") is not None or c.find("error") is not None}
+    ddr = {n for n in cases if "LOCAL_DDR_BW_BYTES_PER_SEC" in n and n.startswith("test_constant")}
+    assert len(ddr) == 2 and ddr <= failed
+    for name in ddr:
+        message = cases[name].find("failure").get("message")
+        assert "OPTIMISTIC" in message and "simulated board" in message
+        props = {p.get("name"): p.get("value") for p in cases[name].iter("property")}
+        assert props["verdict"] == "optimistic" and props["simulated"] == "True"
+        assert 0.2 < float(props["ratio"]) < 0.3 and 450 < float(props["measured_MBps"]) < 600
+    host = {n for n in cases if "HOST_LINK_BW_BYTES_PER_SEC" in n}
+    assert len(host) == 2 and not host & failed
+    invariants = {n for n in cases if n.startswith("test_invariant")}
+    assert len(invariants) == 3
+    assert "test_invariant[HOST < INTERCARD]" not in failed
+    assert "test_invariant[LOCAL_DDR >= 4 x INTERCARD]" in failed
+    assert "tests not run (pair judgement: run with --pair)" in done.stdout

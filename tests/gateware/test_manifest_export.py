@@ -1,0 +1,56 @@
+"""What the targets write into the build manifest, from the gateware itself: the lane probe's CSR
+field layout (the harness decodes lane<i>_control/status with it) and each target's manifest keys."""
+from pathlib import Path
+
+from sailbench.gateware.cores.lane_probe import LaneProbe
+from sailbench.gateware.csr_export import csr_field_layout, lane_csr_fields
+from sailbench.gateware.manifest import BuildManifest, CsrField
+from sailbench.harness.probes.lanes import FIELDS
+
+DATA = Path(__file__).resolve().parents[1] / "unit" / "data"
+SINGLE_BOARD_KEYS = {"target", "profile", "hash", "identifier", "version", "packages", "sys_clk_hz", "options",
+                     "csr_json", "uart", "etherbone", "dram", "host_link", "csr_fields", "schema"}
+
+
+def test_exported_lane_layout_is_the_one_laneprobe_declares():
+    probe = LaneProbe()
+    exported = lane_csr_fields([probe])["lane"]
+    for register in ("control", "status"):
+        declared = {f.name: CsrField(f.offset, f.size) for f in getattr(probe, register).fields.fields}
+        assert exported[register] == declared
+    offset = 0
+    for f in probe.status.fields.fields:            # packed in declaration order, no gaps
+        assert exported["status"][f.name] == CsrField(offset, f.size)
+        offset += f.size
+    for register, names in FIELDS.items():            # every field the harness decodes is exported
+        assert set(names) <= set(exported[register])
+    assert set(csr_field_layout(probe)) == {"control", "status"}   # plain CSRs carry no layout
+    assert lane_csr_fields([]) == {}
+
+
+def test_sim_manifest_keys(tmp_path):
+    from sailbench.gateware.profiles import get_profile
+    from sailbench.gateware.sim import SimProbeSoC, host_manifest
+    from sailbench.gateware.sim_options import SimOptions
+    profile, options = get_profile("versa-ecp5"), SimOptions()
+    soc = SimProbeSoC(profile, options, "0123456789ab")
+    m = host_manifest(soc, profile, options, "0123456789ab", build_seconds=1.0)
+    assert set(m.to_dict()) == SINGLE_BOARD_KEYS | {"vsim", "modules_dir", "build_seconds"}
+    assert m.dram.phy.nphases == 2 and len(m.dram.init_sequence) > 5 and m.etherbone.host_ip == "192.168.1.100"
+    assert BuildManifest.from_dict(m.to_dict()) == m
+
+
+def test_ecp5_manifest_keys(tmp_path):
+    from sailbench.gateware import pnr_report
+    from sailbench.gateware.ecp5 import generate, host_manifest
+    from sailbench.gateware.ecp5_options import Ecp5Options
+    from sailbench.gateware.profiles import get_profile
+    profile, options = get_profile("versa-ecp5"), Ecp5Options()
+    soc = generate(profile, options, tmp_path / "out", "0123456789ab")
+    report = pnr_report.parse_log((DATA / "nextpnr_versa_ecp5.log").read_text(), profile.name, profile.fpga,
+                                  soc.clock_domains_mhz())
+    m = host_manifest(soc, profile, options, "0123456789ab", report)
+    assert set(m.to_dict()) == SINGLE_BOARD_KEYS | {"fpga", "jtag_idcode", "bitstream", "report"}
+    assert m.report.to_dict() == {"json": "report.json", "text": "report.txt", **report.summary()}
+    assert (m.uart.kind, m.uart.baudrate, m.etherbone.host_ip) == ("rs232", 115200, None)
+    assert m.dram.phy.read_leveling and m.dram.phy.phytype == "ECP5DDRPHY"

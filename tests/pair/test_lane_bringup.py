@@ -1,0 +1,47 @@
+"""SerDes bring-up per lane on the simulated pair: a cut lane and a lane with bit errors each show
+as that one lane, named with its channel; the others pass with their PRBS bound."""
+from __future__ import annotations
+
+import pytest
+
+from sailbench.harness.board.sim_pair import open_sim_pair
+from sailbench.harness.probes.lane_check import check_lanes, lane_place
+from sailbench.harness.probes.lanes import Lanes
+
+
+@pytest.fixture(scope="module")
+def pair():
+    p = open_sim_pair("lane-bringup", "versa-ecp5", 4, progress=lambda m: print(m, flush=True))
+    yield p
+    p.close()
+
+
+def test_clean_lanes_pass_with_their_bound(pair):
+    up, down = Lanes.of(pair.boards["upstream"]), Lanes.of(pair.boards["downstream"])
+    checks = check_lanes(up, down, "versa-ecp5", seconds=0.3, direction="upstream->downstream")
+    assert [c.lane for c in checks] == [0, 1, 2, 3]
+    assert all(c.passed for c in checks), [c.text() for c in checks]
+    assert all("< " in c.text() and "95 %" in c.text() for c in checks)
+    assert checks[1].place == "DCU0 CH1, SMA: TX W8/W9, RX Y7/Y8"
+
+
+def test_a_cut_lane_and_an_erroring_lane_show_as_those_lanes(pair):
+    up, down = Lanes.of(pair.boards["upstream"]), Lanes.of(pair.boards["downstream"])
+    down.fault(1, cut=1)
+    try:
+        # lane 1 has lost its link: wait until it is down before checking
+        import time
+        deadline = time.monotonic() + 5
+        while down.states()[1]["aligned"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        checks = check_lanes(up, down, "versa-ecp5", seconds=0.3, settle_s=0.5,
+                             during=lambda: down.inject_errors(2, 0b1011, 5000))
+    finally:
+        down.fault(1, cut=0)
+    by_lane = {c.lane: c for c in checks}
+    print("\n" + "\n".join(c.text() for c in checks))
+    assert [c.lane for c in checks if not c.passed] == [1, 2], [c.text() for c in checks]
+    assert not by_lane[1].aligned and "this lane's cable or connector" in by_lane[1].text()
+    assert by_lane[1].text().startswith(f"lane 1 ({lane_place('versa-ecp5', 1)})")
+    assert by_lane[2].aligned and by_lane[2].ber.errors == 3 and "marginal lane" in by_lane[2].text()
+    assert by_lane[0].passed and by_lane[3].passed
