@@ -43,7 +43,8 @@ from sailbench.gateware.dram_pins import write_dram_pins
 from sailbench.gateware.dram_settings import dram_module
 from sailbench.gateware.manifest import BuildManifest, EtherboneInfo, HostLinkInfo, UartInfo, manifest_exists, write_manifest
 from sailbench.gateware.profiles import BoardProfile, get_profile
-from sailbench.gateware.sim_options import TARGET, SimOptions, sim_build_dir
+from sailbench.gateware.sim_options import HOST_LINKS, TARGET, SimOptions, sim_build_dir
+from sailbench.gateware.sim_sgmii import SimSGMIIPHY
 from sailbench.gateware.soc import ProbeSoC
 from sailbench.gateware.verilator import MODULES_DIR, VSIM, compile_vsim
 
@@ -201,7 +202,8 @@ class SimProbeSoC(ProbeSoC):
             self.dfi_faults = DfiFaultInjector(phy)      # broken wiring on demand (DRAM line tests)
             self.add_probe_dram(self.dfi_faults, module)
         if options.with_ethernet and profile.has_ethernet:
-            self.ethphy = SimGbePHY(platform.request("eth", 0))
+            pads = platform.request("eth", 0)
+            self.ethphy = SimSGMIIPHY(pads) if options.host_link == "sgmii" else SimGbePHY(pads)
             self.add_probe_etherbone(self.ethphy, ip_address=SOC_IP, mac_address=SOC_MAC)
             self.add_probe_hostlink(self.ethphy)
 
@@ -245,6 +247,23 @@ def build(profile: BoardProfile, options: SimOptions, build_root: Path, log=prin
     return out
 
 
+def host_link_wire(host_link: str) -> dict:
+    """The manifest's description of the simulated host link's wire (HostLinkInfo fields without
+    the ports): what one frame costs beyond its UDP payload, from which the ceiling is computed."""
+    if host_link == "sgmii":
+        # SGMII at 1.25 Gbaud: one 8b/10b code group (one byte) per 125 MHz cycle, and GbE's
+        # framing on the wire: preamble (/S/ + 7), FCS, a 12-byte gap each way (the MAC's gap
+        # on transmit, the PHY-side feed's gap towards the board; gateware/sim_sgmii.py).
+        return dict(phy="sgmii (liteeth PCS, SerDes word model, SGMII PHY-side model; TAP)",
+                    line_rate_bytes_per_s=IO_CLK_NOMINAL_HZ, preamble_bytes=8, fcs_bytes=4, header_bytes=42,
+                    min_frame_bytes=60, tx_gap_bytes=12, rx_gap_bytes=12)
+    # The TAP carries frames without preamble and FCS; LiteEth's MAC still pads to 60 bytes
+    # and inserts a 12-byte gap on transmit; the sim feeds received frames with a 1-cycle gap.
+    return dict(phy="sim (TAP)", line_rate_bytes_per_s=IO_CLK_NOMINAL_HZ,   # one byte per I/O cycle
+                preamble_bytes=0, fcs_bytes=0, header_bytes=42, min_frame_bytes=60,
+                tx_gap_bytes=12, rx_gap_bytes=1)
+
+
 def host_manifest(soc: ProbeSoC, profile: BoardProfile, options: SimOptions, h: str,
                   build_seconds: float | None = None) -> BuildManifest:
     """Everything the host needs to turn cycles into rates and judge them."""
@@ -255,16 +274,7 @@ def host_manifest(soc: ProbeSoC, profile: BoardProfile, options: SimOptions, h: 
         csr_json="csr.json", vsim=VSIM, modules_dir=MODULES_DIR, uart=UartInfo(kind="serial2tcp"),
         dram=dram_manifest(soc, profile, soc.sys_clk_hz) if getattr(soc, "sdrphy", None) is not None else None,
         etherbone=EtherboneInfo(soc_ip=SOC_IP, host_ip=HOST_IP, port=ETHERBONE_PORT) if eth else None,
-        host_link=HostLinkInfo(
-            phy="sim (TAP)",
-            line_rate_bytes_per_s=IO_CLK_NOMINAL_HZ,   # one byte per I/O cycle
-            # What one frame costs on this wire beyond the UDP payload. The TAP carries
-            # frames without preamble and FCS; LiteEth's MAC still pads to 60 bytes and
-            # inserts a 12-byte gap on transmit; the sim feeds received frames with a
-            # 1-cycle gap.
-            preamble_bytes=0, fcs_bytes=0, header_bytes=42, min_frame_bytes=60,
-            tx_gap_bytes=12, rx_gap_bytes=1,
-            gen_port=6000, sink_port=6001) if eth else None,
+        host_link=HostLinkInfo(**host_link_wire(options.host_link), gen_port=6000, sink_port=6001) if eth else None,
         csr_fields=lane_csr_fields(getattr(soc, "lane_probes", [])),
         build_seconds=build_seconds,
     )
@@ -277,10 +287,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-dram", action="store_true")
     p.add_argument("--no-ethernet", action="store_true")
     p.add_argument("--sys-clk-hz", type=int, default=None, help="the sys clock (default: the profile's)")
+    p.add_argument("--host-link", choices=HOST_LINKS, default="tap",
+                   help="what carries the Ethernet to the TAP (default: the plain sim wire)")
     p.add_argument("--print-dir", action="store_true", help="only print the build directory for these inputs")
     a = p.parse_args(argv)
     profile = get_profile(a.profile)
-    options = SimOptions(with_dram=not a.no_dram, with_ethernet=not a.no_ethernet, sys_clk_hz=a.sys_clk_hz)
+    options = SimOptions(with_dram=not a.no_dram, with_ethernet=not a.no_ethernet, sys_clk_hz=a.sys_clk_hz,
+                         host_link=a.host_link)
     root = Path(a.build_root).resolve()
     if a.print_dir:
         print(sim_build_dir(root, profile, options)[0])

@@ -12,6 +12,7 @@ from sailbench.gateware.build_info import build_hash, verilator_version
 from sailbench.gateware.profiles import BoardProfile
 
 TARGET = "sim"
+HOST_LINKS = ("tap", "sgmii")     # SimOptions.host_link
 
 
 @dataclass(frozen=True)
@@ -20,25 +21,34 @@ class SimOptions:
 
     `sys_clk_hz`: the simulated board's sys clock (lab.yaml boards.NAME.sim.sys_clk_hz);
     None is the profile's. The DRAM timings, the PHY latencies, the ratio of the sys to
-    the I/O clock in the simulation and every rate the host computes follow it."""
+    the I/O clock in the simulation and every rate the host computes follow it.
+
+    `host_link`: what carries the Ethernet to the TAP (lab.yaml boards.NAME.sim.host_link):
+    "tap", the plain sim wire (no preamble/FCS), or "sgmii", liteeth's PCS, the SerDes word
+    model and the SGMII PHY-side model (gateware/sim_sgmii.py, GbE's framing costs)."""
     with_dram: bool = True
     with_ethernet: bool = True
     sys_clk_hz: int | None = None
+    host_link: str = "tap"
 
     def __post_init__(self):
         if self.sys_clk_hz is not None and not 1_000_000 <= self.sys_clk_hz <= 250_000_000:
             raise ValueError(f"simulated sys clock {self.sys_clk_hz} Hz: expected 1 MHz .. 250 MHz")
+        if self.host_link not in HOST_LINKS:
+            raise ValueError(f"simulated host link {self.host_link!r}: expected one of {', '.join(HOST_LINKS)}")
 
     def to_dict(self) -> dict:
         d = {"with_dram": self.with_dram, "with_ethernet": self.with_ethernet}
         if self.sys_clk_hz is not None:       # the profile's clock leaves the options (and hash) as before
             d["sys_clk_hz"] = self.sys_clk_hz
+        if self.host_link != "tap":           # likewise the plain TAP wire
+            d["host_link"] = self.host_link
         return d
 
     def for_profile(self, profile: BoardProfile) -> "SimOptions":
         """The canonical options: a clock equal to the profile's is the profile's (one build)."""
         if self.sys_clk_hz == profile.sys_clk_hz:
-            return SimOptions(self.with_dram, self.with_ethernet, None)
+            return SimOptions(self.with_dram, self.with_ethernet, None, self.host_link)
         return self
 
     def sys_clk_of(self, profile: BoardProfile) -> int:
@@ -51,8 +61,9 @@ def sim_inputs(profile: BoardProfile, options: SimOptions) -> dict:
 
 
 # What the simulated board is built from (see build_info.build_hash).
-SIM_SOURCES = ("__init__.py", "build_info.py", "manifest.py", "csr_export.py", "verilator.py", "profiles.py", "soc.py", "sim.py", "sim_options.py", "dram_info.py",
-               "dram_settings.py", "dram_pins.py", "cores/*.py", "cores/*/*.py")
+SIM_SOURCES = ("__init__.py", "build_info.py", "manifest.py", "csr_export.py", "verilator.py", "profiles.py", "soc.py", "sim.py", "sim_options.py", "sim_sgmii.py",
+               "phy/sgmii_ecp5.py", "sim_models/*.py", "dram_info.py", "dram_settings.py", "dram_pins.py",
+               "cores/*.py", "cores/*/*.py")
 
 
 def sim_build_dir(build_root: Path, profile: BoardProfile, options: SimOptions) -> tuple[Path, str]:

@@ -374,7 +374,8 @@ def _cmd_build(args, lab) -> int:
         from sailbench.harness.build.cache import ensure_sim_build
         out = ensure_sim_build(cfg.profile, with_dram=cfg.sim.dram if cfg.sim else True,
                                with_ethernet=cfg.sim.ethernet if cfg.sim else True, progress=print,
-                               sys_clk_hz=cfg.sim.sys_clk_hz if cfg.sim else None)
+                               sys_clk_hz=cfg.sim.sys_clk_hz if cfg.sim else None,
+                               host_link=cfg.sim.host_link if cfg.sim else "tap")
         print(f"simulated board '{cfg.name}' built: {out}")
         return 0
     from sailbench.harness.run.build_command import build_board

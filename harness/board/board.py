@@ -124,7 +124,8 @@ def _open_sim(config: BoardConfig, progress: Callable[[str], None]) -> Board:
     t0 = time.monotonic()
     build_dir = ensure_sim_build(config.profile, with_dram=sim_cfg.dram if sim_cfg else True,
                                  with_ethernet=sim_cfg.ethernet if sim_cfg else True, progress=progress,
-                                 sys_clk_hz=sim_cfg.sys_clk_hz if sim_cfg else None)
+                                 sys_clk_hz=sim_cfg.sys_clk_hz if sim_cfg else None,
+                                 host_link=sim_cfg.host_link if sim_cfg else "tap")
     t_build = time.monotonic() - t0
     manifest = read_build_manifest(build_dir)
     regmap = RegisterMap.from_json(build_dir / manifest.csr_json)
@@ -165,7 +166,8 @@ def _open_sim_through_place(config: BoardConfig, progress: Callable[[str], None]
     t0 = time.monotonic()
     build_dir = ensure_sim_build(config.profile, with_dram=sim_cfg.dram if sim_cfg else True,
                                  with_ethernet=sim_cfg.ethernet if sim_cfg else True, progress=progress,
-                                 sys_clk_hz=sim_cfg.sys_clk_hz if sim_cfg else None)
+                                 sys_clk_hz=sim_cfg.sys_clk_hz if sim_cfg else None,
+                                 host_link=sim_cfg.host_link if sim_cfg else "tap")
     manifest = read_build_manifest(build_dir)
     regmap = RegisterMap.from_json(build_dir / manifest.csr_json)
     uart = UartBone(url, timeout_s=config.timeout_s, board=config.name, ack_addr=regmap.register("ctrl_scratch").addr,

@@ -28,7 +28,8 @@ def build_root() -> Path:
     return Path(os.environ.get("SAILBENCH_BUILD_DIR", REPO_ROOT / "build")).resolve()
 
 
-def _sim_args(profile: str, with_dram: bool, with_ethernet: bool, sys_clk_hz: int | None) -> list[str]:
+def _sim_args(profile: str, with_dram: bool, with_ethernet: bool, sys_clk_hz: int | None,
+              host_link: str = "tap") -> list[str]:
     args = ["--profile", profile, "--build-root", str(build_root())]
     if not with_dram:
         args.append("--no-dram")
@@ -36,40 +37,44 @@ def _sim_args(profile: str, with_dram: bool, with_ethernet: bool, sys_clk_hz: in
         args.append("--no-ethernet")
     if sys_clk_hz is not None:
         args += ["--sys-clk-hz", str(sys_clk_hz)]
+    if host_link != "tap":
+        args += ["--host-link", host_link]
     return args
 
 
-def _sim_options(profile: str, with_dram: bool, with_ethernet: bool, sys_clk_hz: int | None):
+def _sim_options(profile: str, with_dram: bool, with_ethernet: bool, sys_clk_hz: int | None,
+                 host_link: str = "tap"):
     from sailbench.gateware.profiles import ProfileError, get_profile
     from sailbench.gateware.sim_options import SimOptions
     try:
         prof = get_profile(profile)
         return prof, SimOptions(with_dram=with_dram, with_ethernet=with_ethernet,
-                                sys_clk_hz=sys_clk_hz).for_profile(prof)
+                                sys_clk_hz=sys_clk_hz, host_link=host_link).for_profile(prof)
     except (ProfileError, ValueError) as e:
         raise BuildError(str(e)) from None
 
 
 def sim_build_dir(profile: str, with_dram: bool = True, with_ethernet: bool = True,
-                  sys_clk_hz: int | None = None) -> Path:
+                  sys_clk_hz: int | None = None, host_link: str = "tap") -> Path:
     """Where the build for these inputs lives (whether or not it exists yet); `sys_clk_hz`
     None or equal to the profile's is the profile's clock (one build)."""
     from sailbench.gateware.sim_options import sim_build_dir as _dir
-    prof, options = _sim_options(profile, with_dram, with_ethernet, sys_clk_hz)
+    prof, options = _sim_options(profile, with_dram, with_ethernet, sys_clk_hz, host_link)
     return _dir(build_root(), prof, options)[0]
 
 
 def ensure_sim_build(profile: str, with_dram: bool = True, with_ethernet: bool = True,
                      progress: Callable[[str], None] = print, timeout_s: float = 1800,
-                     sys_clk_hz: int | None = None) -> Path:
+                     sys_clk_hz: int | None = None, host_link: str = "tap") -> Path:
     """Return a complete simulation build directory, building it if needed."""
     for tool in ("verilator", "make", "g++"):
         if not _which(tool):
             raise ToolError(f"'{tool}' not found: the simulated board needs Verilator and a C++ compiler; "
                             "run scripts/setup.sh (installs Debian verilator, libevent-dev, libjson-c-dev)")
-    out = sim_build_dir(profile, with_dram, with_ethernet, sys_clk_hz)
-    options = _sim_options(profile, with_dram, with_ethernet, sys_clk_hz)[1]
-    return build_in_child("sailbench.gateware.sim", _sim_args(profile, with_dram, with_ethernet, options.sys_clk_hz), out,
+    out = sim_build_dir(profile, with_dram, with_ethernet, sys_clk_hz, host_link)
+    options = _sim_options(profile, with_dram, with_ethernet, sys_clk_hz, host_link)[1]
+    return build_in_child("sailbench.gateware.sim", _sim_args(profile, with_dram, with_ethernet, options.sys_clk_hz,
+                                                              host_link), out,
                           f"simulated board '{profile}' (Verilator, about a minute, once per change)",
                           "simulation", progress, timeout_s)
 

@@ -46,6 +46,7 @@ class SimConfig:
     dram: bool = True
     ethernet: bool = True
     sys_clk_hz: int = 75_000_000
+    host_link: str = "tap"          # "sgmii": the host link runs through the SGMII PCS and PHY models
 
 
 @dataclass(frozen=True)
@@ -302,6 +303,14 @@ def _text(value: Any) -> str:
     return value
 
 
+def _sim_host_link(value: Any) -> str:
+    """What carries a simulated board's Ethernet to its TAP (gateware/sim_options.HOST_LINKS)."""
+    from sailbench.gateware.sim_options import HOST_LINKS
+    if value not in HOST_LINKS:
+        raise _Invalid(f"one of {', '.join(HOST_LINKS)}")
+    return value
+
+
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise _Invalid("true or false")
@@ -486,12 +495,13 @@ def _board(r: _Reader, name: str, value: Any, line: int) -> BoardConfig:
     sim = None
     if kind == "sim":
         sk = f"{key}.sim"
-        s = r.mapping(m.get("sim", _Map()), sk, ("dram", "ethernet", "sys_clk_hz"),
+        s = r.mapping(m.get("sim", _Map()), sk, ("dram", "ethernet", "sys_clk_hz", "host_link"),
                       m.lines.get("sim", 0))
         sim = SimConfig(dram=r.get(s, sk, "dram", _bool, True),
                         ethernet=r.get(s, sk, "ethernet", _bool, True),
                         sys_clk_hz=r.get(s, sk, "sys_clk_hz", _int(1, what="a clock in Hz"),
-                                         75_000_000))
+                                         75_000_000),
+                        host_link=r.get(s, sk, "host_link", _sim_host_link, "tap"))
     return BoardConfig(
         name=name, kind=kind, profile=profile, serial=serial,
         baudrate=r.get(m, key, "baudrate", _int(1, what="a baud rate"), 115200),
