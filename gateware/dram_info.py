@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from litedram.init import get_sdram_phy_init_sequence
 
-from sailbench.gateware.manifest import DramInfo, DramPhy, InitStep
+from sailbench.gateware.cores.dfi_accounting import CLASSES, EVENTS, burst_cycles
+from sailbench.gateware.dram_settings import controller_manifest, timing_manifest
+from sailbench.gateware.manifest import DramAccounting, DramInfo, DramPhy, InitStep
 from sailbench.gateware.profiles import BoardProfile
 
 # DFII bit names used in litedram/init.py's sequences (litedram/init.py, get_sdram_phy_c_header).
@@ -77,9 +79,17 @@ def dram_manifest(soc, profile: BoardProfile, sys_clk_hz: int | None = None) -> 
         module=d.module, memtype=d.memtype, data_width=d.data_width, ratio=d.ratio,
         transfers_per_s=d.transfers_per_s(sys_clk_hz),
         peak_bytes_per_s=d.peak_bytes_per_s(sys_clk_hz),
+        max_transfers_per_s=d.max_transfers_per_s,      # the FPGA family's DDR3 limit per pin
+        max_peak_bytes_per_s=d.max_peak_bytes_per_s,
         bist_word_bytes=soc.bist_word_bytes,
         size_bytes=soc.bus.regions["main_ram"].size,
         main_ram_base=soc.bus.regions["main_ram"].origin,
         phy=phy_info(phy_settings),
         init_sequence=tuple(init_sequence(phy_settings, module.timing_settings)),
+        # The LiteDRAM controller settings the figures are valid for (gateware/dram_settings.py).
+        controller=controller_manifest(soc.sdram_controller_settings),
+        timings=timing_manifest(module),
+        # DFI accounting CSRs (ddr_accounting_<name>), gateware/cores/dfi_accounting.py.
+        accounting=DramAccounting(csr_prefix="ddr_accounting", events=tuple(EVENTS), classes=tuple(CLASSES),
+                                  burst_cycles=burst_cycles(phy_settings)),
     )

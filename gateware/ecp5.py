@@ -39,7 +39,7 @@ from litex.soc.cores import uart
 from litex.soc.cores.clock import ECP5PLL
 from litex.soc.integration.builder import Builder
 
-from litedram import modules as litedram_modules
+from sailbench.gateware.dram_settings import dram_module
 from litedram.phy import ECP5DDRPHY
 from liteeth.phy.ecp5rgmii import LiteEthPHYRGMII
 
@@ -52,7 +52,7 @@ from sailbench.gateware.manifest import BuildManifest, manifest_exists, write_ma
 from sailbench.gateware.ecp5_options import BUILD_NAME, TARGET, Ecp5Options, ecp5_build_dir, tool_versions
 from sailbench.gateware.ecp5_serdes import add_lanes, add_sgmii_phy, lane_channels
 from sailbench.gateware.cores.lane_probe import BYTES_PER_WORD, LINE_RATE, WORD_CLK_HZ
-from sailbench.gateware.profiles import BoardProfile, ProfileError, buildable_profile
+from sailbench.gateware.profiles import BoardProfile, ProfileError, buildable_profile, with_sys_clk
 from sailbench.gateware.soc import HOSTLINK_GEN_PORT, HOSTLINK_SINK_PORT, ProbeSoC
 from sailbench.gateware.yowasp import ToolchainError, YowaspTrellisToolchain, run_steps, steps, write_script
 
@@ -128,7 +128,7 @@ class Ecp5ProbeSoC(ProbeSoC):
                                               baudrate=options.uart_baudrate))
         if options.with_dram and profile.dram is not None:
             d = profile.dram
-            module = getattr(litedram_modules, d.module)(sys_clk_hz, f"1:{d.ratio}")
+            module = dram_module(d.module, sys_clk_hz, d.ratio)   # datasheet tRFC (dram_settings.py)
             # The CSRs are named ddrphy_* as on every LiteX board (the BIOS's leveling uses them).
             self.ddrphy = ECP5DDRPHY(platform.request("ddram"), sys_clk_freq=sys_clk_hz)
             self.comb += [self.crg.stop.eq(self.ddrphy.init.stop), self.crg.reset.eq(self.ddrphy.init.reset)]
@@ -268,9 +268,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-compile", action="store_true",
                    help="only generate the design (Verilog, LPF, scripts, csr.json) into <build-root>/ecp5-<profile>-"
                         "generated, as litex-boards' target tests do; no toolchain run")
+    p.add_argument("--sys-clk-hz", type=int, help="sys clock instead of the profile's (the DDR clock follows it)")
     a = p.parse_args(argv)
     try:
-        profile = buildable_profile(a.profile)
+        profile = with_sys_clk(buildable_profile(a.profile), a.sys_clk_hz)
     except ProfileError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

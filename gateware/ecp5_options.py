@@ -52,9 +52,9 @@ def ecp5_inputs(profile: BoardProfile, options: Ecp5Options) -> dict:
 
 
 # What a bitstream is built from (see build_info.build_hash): not the simulation's files.
-ECP5_SOURCES = ("__init__.py", "build_info.py", "manifest.py", "csr_export.py", "profiles.py", "soc.py", "dram_info.py", "dram_pins.py", "ecp5.py", "ecp5_options.py",
-                "ecp5_serdes.py", "ethcore.py",
-                "pnr_report.py", "yowasp.py", "cores/*.py", "cores/*/*.py", "phy/*.py", "platforms/*.py")
+ECP5_SOURCES = ("__init__.py", "build_info.py", "manifest.py", "csr_export.py", "profiles.py", "soc.py", "dram_info.py", "dram_settings.py", "dram_pins.py",
+                "ecp5.py", "ecp5_options.py", "ecp5_serdes.py", "ethcore.py", "pnr_report.py", "yowasp.py", "cores/*.py",
+                "cores/*/*.py", "phy/*.py", "platforms/*.py")
 
 
 def ecp5_build_dir(build_root: Path, profile: BoardProfile, options: Ecp5Options) -> tuple[Path, str]:

@@ -60,6 +60,15 @@ class InitStep:
 
 
 @dataclass(frozen=True)
+class DramAccounting:
+    """The DFI accounting CSRs (<csr_prefix>_<name>) of gateware/cores/dfi_accounting.py."""
+    csr_prefix: str
+    events: tuple[str, ...]
+    classes: tuple[str, ...]
+    burst_cycles: int             # sys cycles of data per read/write burst
+
+
+@dataclass(frozen=True)
 class DramInfo:
     module: str
     memtype: str
@@ -72,6 +81,11 @@ class DramInfo:
     main_ram_base: int
     phy: DramPhy
     init_sequence: tuple[InitStep, ...]
+    max_transfers_per_s: float | None = None     # the FPGA family's DDR3 limit per pin
+    max_peak_bytes_per_s: float | None = None
+    controller: dict[str, Any] | None = None     # LiteDRAM controller settings (gateware/dram_settings.py)
+    timings: dict[str, Any] | None = None        # controller timings in sys cycles and the fixes applied
+    accounting: DramAccounting | None = None     # builds with DFI accounting
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ class DramProfile:
     memtype: str           # "DDR3"
     data_width: int        # DQ bits wired on the board (16 = x16)
     ratio: int             # sys clock : DRAM clock ratio, 2 means 1:2 (ECP5DDRPHY)
+    # The FPGA family's DDR3 rate limit per pin (transfers/s): ECP5 DDR3 is specified to
+    # 800 Mb/s per pin (Lattice DS1044, FPGA-TN-02035). What no DDR clock can exceed.
+    max_transfers_per_s: int = 800_000_000
 
     def transfers_per_s(self, sys_clk_hz: int) -> int:
         """DDR: two transfers per DRAM clock; DRAM clock = ratio x sys clock."""
@@ -31,6 +34,10 @@ class DramProfile:
 
     def peak_bytes_per_s(self, sys_clk_hz: int) -> int:
         return self.transfers_per_s(sys_clk_hz) * self.data_width // 8
+
+    @property
+    def max_peak_bytes_per_s(self) -> int:
+        return self.max_transfers_per_s * self.data_width // 8
 
 
 @dataclass(frozen=True)
@@ -178,6 +185,17 @@ def get_profile(name: str) -> BoardProfile:
     except KeyError:
         known = ", ".join(sorted(PROFILES))
         raise ProfileError(f"unknown board profile '{name}'; known profiles: {known}") from None
+
+
+def with_sys_clk(p: BoardProfile, sys_clk_hz: int | None) -> BoardProfile:
+    """The profile at another sys clock (a build option: lab.yaml sim.sys_clk_hz, the DDR clock
+    sweep, an ECP5 build's --sys-clk-hz). The DRAM clock follows it (ratio). None: unchanged."""
+    if not sys_clk_hz or sys_clk_hz == p.sys_clk_hz:
+        return p
+    if sys_clk_hz <= 0:
+        raise ProfileError(f"profile '{p.name}': sys clock override {sys_clk_hz} Hz is not a positive clock")
+    from dataclasses import replace
+    return replace(p, sys_clk_hz=int(sys_clk_hz))
 
 
 def validate_profile(p: BoardProfile) -> None:

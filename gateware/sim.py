@@ -30,7 +30,6 @@ from litex.gen import LiteXModule
 from litex.soc.cores import uart
 from litex.soc.integration.builder import Builder
 
-from litedram import modules as litedram_modules
 from litedram.common import PhySettings, get_default_cl, get_default_cwl, get_sys_latency, get_sys_phase
 from litedram.phy.model import SDRAMPHYModel
 from liteeth.common import eth_phy_description
@@ -41,6 +40,7 @@ from sailbench.gateware.csr_export import lane_csr_fields
 from sailbench.gateware.cores.dfi_faults import DfiFaultInjector
 from sailbench.gateware.dram_info import dram_manifest
 from sailbench.gateware.dram_pins import write_dram_pins
+from sailbench.gateware.dram_settings import dram_module
 from sailbench.gateware.manifest import BuildManifest, EtherboneInfo, HostLinkInfo, UartInfo, manifest_exists, write_manifest
 from sailbench.gateware.profiles import BoardProfile, get_profile
 from sailbench.gateware.sim_options import HOST_LINKS, TARGET, SimOptions, sim_build_dir
@@ -195,8 +195,7 @@ class SimProbeSoC(ProbeSoC):
         self.add_probe_uartbone(uart.RS232PHYModel(platform.request("serial")), cd="io")
         if options.with_dram and profile.dram is not None:
             d = profile.dram
-            module_cls = getattr(litedram_modules, d.module)
-            module = module_cls(sys_clk_hz, f"1:{d.ratio}")
+            module = dram_module(d.module, sys_clk_hz, d.ratio)   # datasheet tRFC (dram_settings.py)
             phy = SDRAMPHYModel(module=module, settings=ecp5ddrphy_like_settings(d.data_width, sys_clk_hz),
                                 clk_freq=sys_clk_hz)
             self.sdrphy = phy

@@ -12,6 +12,8 @@ from litex.soc.cores import uart
 
 from sailbench.gateware.cores.cycle_counter import CycleCounter
 from sailbench.gateware.cores.window_timer import WindowTimer
+from sailbench.gateware.cores.dfi_accounting import ControllerTaps, DfiAccounting, burst_cycles
+from sailbench.gateware.dram_settings import controller_settings
 from sailbench.gateware.cores.write_counter import BusWriteCounter
 from sailbench.gateware.cores.frame_counter import FrameCounter
 from sailbench.gateware.cores.udp_traffic import UdpTrafficGenerator, UdpTrafficSink
@@ -102,13 +104,22 @@ class ProbeSoC(SoCCore):
 
         No L2 cache: a word the host writes over the bus must reach the DRAM
         before the checker reads it back (the corruption test relies on it)."""
-        self.add_sdram("sdram", phy=phy, module=module, with_bist=True, l2_cache_size=0)
+        self.sdram_controller_settings = controller_settings()
+        self.add_sdram("sdram", phy=phy, module=module, with_bist=True, l2_cache_size=0,
+                       controller_settings=self.sdram_controller_settings)
         # Kept for the manifest: the host replays the init sequence built from these (dram_info.py).
         self.sdram_module = module
         self.sdram_phy_settings = phy.settings
         gen, chk = self.sdram_generator, self.sdram_checker
         self.ddr_write_timer = WindowTimer(start=gen.start.re, done=gen.done.status)
         self.ddr_read_timer = WindowTimer(start=chk.start.re, done=chk.done.status)
+        # Where the window's cycles go: counters on the DFI the PHY sees (after the injector).
+        taps = ControllerTaps(self.sdram)
+        self.submodules += taps
+        self.ddr_accounting = DfiAccounting(self.sdram.dfii.master, start=gen.start.re | chk.start.re,
+            window=self.ddr_write_timer.running | self.ddr_read_timer.running,
+            burst_cycles=burst_cycles(phy.settings), refresh=taps.refresh, turnaround=taps.turnaround,
+            row=taps.row, work=taps.work)
         # The BIST ports are full-width native ports: one BIST word = one controller word.
         self.bist_word_bytes = self.sdram.crossbar.controller.data_width // 8
         self.add_constant("SAILBENCH_BIST_WORD_BYTES", self.bist_word_bytes)

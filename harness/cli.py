@@ -7,6 +7,8 @@
     sailbench pair --pair sim-pair       measure a bench pair's lanes and judge INTERCARD
     sailbench build --board versa-ecp5   build a board's bitstream (or simulation) and print its timing report
     sailbench load --board versa-ecp5    load it with openFPGALoader (SRAM; --flash) and check the identifier
+    sailbench sweep ddr --board sim --clocks 50M,75M,100M   DDR rate and timing verdict per sys clock
+    sailbench propose-constants          a diff of bandwidth.rs with the measured figures (history or --results)
 
 Exit status of `bench`: 0 every verdict held, 1 a verdict or invariant did not
 hold or the checker found errors, 2 the bench could not run (board, config,
@@ -76,6 +78,14 @@ def _ddr_length(text: str) -> int:
         raise argparse.ArgumentTypeError(f"'{text}': the DDR length must be a power of two number of bytes "
                                          "(e.g. 64K, 1M)")
     return n
+
+
+def _clock_list(text: str) -> list[int]:
+    from sailbench.harness.run.sweep import parse_clocks
+    try:
+        return parse_clocks(text)
+    except ConfigError as e:
+        raise argparse.ArgumentTypeError(str(e).removeprefix("--clocks: ")) from None
 
 
 def _ddr_base(text: str) -> int:
@@ -186,6 +196,24 @@ def _parser() -> argparse.ArgumentParser:
     ld.add_argument("--flash", action="store_true", help="write the SPI flash (survives power-off) instead of SRAM")
     ld.add_argument("--allow-timing-fail", action="store_true",
                     help="load a bitstream whose clocks fail timing")
+    sw = sub.add_parser("sweep", help="the DDR probe at several sys clocks (DDR clock = ratio x sys): rate, "
+                                      "efficiency and the real-board timing verdict per clock")
+    sw.add_argument("what", choices=["ddr"], help="what to sweep (ddr)")
+    sw.add_argument("--board", help="board name from lab.yaml (default: lab.yaml default_board)")
+    sw.add_argument("--clocks", required=True, type=_clock_list, help="sys clocks, comma list: 50M,75M,100M")
+    sw.add_argument("--ddr-length", type=_ddr_length, default=1 << 20, help="bytes per DDR pass, power of two (default 1M)")
+    sw.add_argument("--bitstreams", action="store_true",
+                    help="also build the real-board bitstream at each clock for the timing column (minutes each)")
+    sw.add_argument("--results-dir", type=Path, help="where results/<run-id>.json go (default: lab.yaml results.dir)")
+    sw.add_argument("--no-history", action="store_true", help="do not record this run in the history database")
+    pc = sub.add_parser("propose-constants", help="a unified diff of bandwidth.rs with the measured figures")
+    pc.add_argument("--profile", help="only figures of boards with this profile")
+    pc.add_argument("--results", type=Path, action="append",
+                    help="read figures from this results file instead of the history (repeatable)")
+    pc.add_argument("--constants", type=Path, help="bandwidth.rs to diff against (default: lab.yaml, else pinned)")
+    pc.add_argument("--allow-simulated", action="store_true",
+                    help="propose figures measured on simulated boards (commented 'simulated')")
+    pc.add_argument("--output", type=Path, help="write the diff here (default: print it)")
     pr = sub.add_parser("pair", help="measure a bench pair's inter-card lanes (one bench pod per board) and judge "
                                      "INTERCARD",
                         description="Place and reserve a bench pair from lab.yaml `pairs` (both boards or neither), "
@@ -404,6 +432,37 @@ def _cmd_pair(args, lab) -> int:
     return exit_code(result)
 
 
+def _cmd_sweep(args, lab) -> int:
+    from contextlib import nullcontext
+    from sailbench.harness.record.history import History
+    from sailbench.harness.record.history_sink import HistorySink
+    from sailbench.harness.run.sweep import render_sweep, run_ddr_sweep
+    clocks = args.clocks
+    with (nullcontext() if args.no_history else History(lab.history_path)) as history:
+        sinks = [] if history is None else [HistorySink(history, lab.history, _progress)]
+        outcome = run_ddr_sweep(lab, args.board or lab.default_board, clocks, length=args.ddr_length,
+                                bitstreams=args.bitstreams, results_dir=args.results_dir, progress=_progress, sinks=sinks)
+    print()
+    print(render_sweep(outcome))
+    for path in outcome.artifacts:
+        print(f"plot: {path}")
+    print(f"results: {outcome.results.path}")
+    return 0 if all(not p.error for p in outcome.points) else 1
+
+
+def _cmd_propose(args, lab) -> int:
+    from sailbench.harness.run.propose import propose_from_lab
+    text = propose_from_lab(lab, profile=args.profile, results=args.results, constants_path=args.constants,
+                            allow_simulated=args.allow_simulated)
+    if args.output:
+        args.output.write_text(text.diff)
+        print(f"diff written to {args.output}")
+    else:
+        print(text.diff, end="")
+    print(text.summary)
+    return 0
+
+
 def _cmd_labgrid(args, lab) -> int:
     from sailbench.harness.run.labgrid_sync import exporter_config, sync_places
     if args.exporter_config:
@@ -452,7 +511,8 @@ def main(argv: list[str] | None = None) -> int:
         lab = load_lab(find_lab(args.lab))
         return {"bench": _cmd_bench, "pair": _cmd_pair, "boards": _cmd_boards, "ident": _cmd_ident, "sim": _cmd_sim,
                 "build": _cmd_build, "load": _cmd_load,
-                "nightly": _cmd_nightly, "bringup": _cmd_bringup, "labgrid": _cmd_labgrid}[args.command](args, lab)
+                "nightly": _cmd_nightly, "bringup": _cmd_bringup, "labgrid": _cmd_labgrid, "sweep": _cmd_sweep,
+                "propose-constants": _cmd_propose}[args.command](args, lab)
     except SailbenchError as e:
         print(f"sailbench: error: {e}", file=sys.stderr)
         return EXIT_ERROR

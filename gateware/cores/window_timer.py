@@ -18,7 +18,7 @@ class WindowTimer(LiteXModule):
 
         # # #
 
-        running = Signal()
+        self.running = running = Signal()   # the window, for counters that share it
         done_d = Signal()
         count = Signal(width)
         self.sync += [

@@ -81,26 +81,29 @@ def ecp5_options(config: BoardConfig):
     return Ecp5Options(**kwargs)
 
 
-def _args(config: BoardConfig, options) -> list[str]:
-    return ["--profile", config.profile, "--build-root", str(build_root()), "--eth-ip", options.eth_ip,
+def _args(config: BoardConfig, options, sys_clk_hz: int | None = None) -> list[str]:
+    args = ["--profile", config.profile, "--build-root", str(build_root()), "--eth-ip", options.eth_ip,
             "--uart-baudrate", str(options.uart_baudrate), "--seed", str(options.seed)]
+    return args + (["--sys-clk-hz", str(sys_clk_hz)] if sys_clk_hz else [])
 
 
-def bitstream_dir(config: BoardConfig) -> Path:
-    """Where this board's bitstream for the current sources lives (whether or not it is built)."""
+def bitstream_dir(config: BoardConfig, sys_clk_hz: int | None = None) -> Path:
+    """Where this board's bitstream for the current sources lives (whether or not it is built);
+    `sys_clk_hz` overrides the profile's sys clock (the DDR clock sweep)."""
     from sailbench.gateware.ecp5_options import ecp5_build_dir
-    return ecp5_build_dir(build_root(), _profile(config), ecp5_options(config))[0]
+    from sailbench.gateware.profiles import with_sys_clk
+    return ecp5_build_dir(build_root(), with_sys_clk(_profile(config), sys_clk_hz), ecp5_options(config))[0]
 
 
 def ensure_bitstream(config: BoardConfig, progress: Callable[[str], None] = print,
-                     timeout_s: float = BUILD_TIMEOUT_S) -> Bitstream:
+                     timeout_s: float = BUILD_TIMEOUT_S, sys_clk_hz: int | None = None) -> Bitstream:
     """The board's bitstream build, built now if the inputs changed. Timing is not judged here."""
     if config.kind != "hardware":
         raise BuildError(f"board '{config.name}' is kind '{config.kind}': it has no bitstream")
     profile = _profile(config)
     options = ecp5_options(config)
-    out = bitstream_dir(config)
-    build_in_child("sailbench.gateware.ecp5", _args(config, options), out,
+    out = bitstream_dir(config, sys_clk_hz)
+    build_in_child("sailbench.gateware.ecp5", _args(config, options, sys_clk_hz), out,
                    f"the {profile.fpga} bitstream for board '{config.name}' (yosys + nextpnr, minutes, "
                    "once per change)", "bitstream", progress, timeout_s, relay_prefix="[ecp5 build]")
     return Bitstream(config.name, out, read_build_manifest(out))

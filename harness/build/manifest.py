@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sailbench.gateware.manifest import (MANIFEST_NAME, BuildManifest, CsrField, DramInfo, DramPhy, EtherboneInfo,
+from sailbench.gateware.manifest import (MANIFEST_NAME, BuildManifest, CsrField, DramAccounting, DramInfo, DramPhy, EtherboneInfo,
                                          HostLinkInfo, InitStep, LaneInfo, ManifestError, PairBoard, ReportSummary,
                                          load_manifest)
 from sailbench.harness.errors import BuildError
 
-__all__ = ["MANIFEST_NAME", "BuildManifest", "CsrField", "DramInfo", "DramPhy", "EtherboneInfo", "HostLinkInfo",
+__all__ = ["MANIFEST_NAME", "BuildManifest", "CsrField", "DramAccounting", "DramInfo", "DramPhy", "EtherboneInfo", "HostLinkInfo",
            "InitStep", "LaneInfo", "PairBoard", "ReportSummary", "read_build_manifest"]
 
 

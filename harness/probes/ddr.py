@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from sailbench.harness.board.board import Board
 from sailbench.harness.errors import ConfigError, MeasurementError, ProbeError
 from sailbench.harness.probes.bist_model import expected_alias_errors, unique_words
+from sailbench.harness.probes.ddr_accounting import DdrBreakdown, read_breakdown
 from sailbench.harness.steps import layer_logger, step
 
 logger = layer_logger("probes")
@@ -40,9 +41,12 @@ class DdrResult:
     expected_alias_errors: int
     unique_bytes: int
     wall_s: float
+    breakdown: DdrBreakdown | None = None   # where the window went (builds with DFI accounting)
 
     def to_record(self) -> dict:
-        return asdict(self)
+        rec = asdict(self)
+        rec["breakdown"] = self.breakdown.to_record() if self.breakdown else None
+        return rec
 
 
 class DdrProbe:
@@ -61,6 +65,7 @@ class DdrProbe:
         # Peak follows the clock: a board whose clock runs 1 % slow has a 1 % lower ceiling.
         self.peak = self.peak * self.sys_clk_hz / board.nominal_sys_clk_hz
         self.timeout_s = timeout_s
+        self.last_breakdown: DdrBreakdown | None = None
 
     # -- parameters ------------------------------------------------------------------------------
     def check_region(self, base: int, length: int) -> None:
@@ -101,6 +106,7 @@ class DdrProbe:
             time.sleep(0.002)
         wall = time.monotonic() - t0
         v = c.read_many([f"{timer}_cycles", f"sdram_{engine}_ticks"])
+        self.last_breakdown = read_breakdown(c, self.dram, v[f"{timer}_cycles"])
         return v[f"{timer}_cycles"], v[f"sdram_{engine}_ticks"], wall
 
     def _result(self, direction: str, pattern: str, base: int, length: int, cycles: int, ticks: int,
@@ -115,7 +121,7 @@ class DdrProbe:
             bytes=length, cycles=cycles, bist_ticks=ticks, sys_clk_hz=self.sys_clk_hz,
             rate_bytes_per_s=rate, peak_bytes_per_s=self.peak, efficiency=rate / self.peak if self.peak else 0.0,
             errors=max(0, raw_errors - alias), raw_errors=raw_errors, expected_alias_errors=alias,
-            unique_bytes=unique, wall_s=round(wall, 4))
+            unique_bytes=unique, wall_s=round(wall, 4), breakdown=self.last_breakdown)
 
     # -- public ----------------------------------------------------------------------------------
     @step(logger, "DDR write probe")

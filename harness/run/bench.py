@@ -27,6 +27,7 @@ from sailbench.harness.report.table import TableRow, render_invariants, render_t
 from sailbench.harness.judge.timing import timing_reason
 from sailbench.harness.judge.verdict import InvariantVerdict, Verdict, judge, judge_invariants, withhold, \
     withhold_invariants, NOT_JUDGED
+from sailbench.harness.judge.ddr_limits import limit_from_manifest, with_reachability
 
 EXIT_HELD = 0
 EXIT_VERDICT_FAILED = 1
@@ -60,6 +61,7 @@ class BenchOutcome:
     ceiling: str = ""
     hostlink_ceiling: str = ""          # what the host link's wire can carry (and what that wire is)
     artifacts: list[Path] = field(default_factory=list)
+    ddr_breakdowns: list[tuple[str, object]] = field(default_factory=list)   # (quantity, DdrBreakdown)
 
     @property
     def exit_code(self) -> int:
@@ -170,6 +172,7 @@ def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, co
                 progress(f"  DDR {res.direction:5} {pattern:10} {res.bytes // 1024} KiB [{rep + 1}/{repeats}]: "
                     f"{res.rate_bytes_per_s / 1e6:7.1f} MB/s ({res.efficiency * 100:.1f} % of peak), "
                     f"{res.cycles} cycles" + (f", {res.errors} ERRORS" if res.errors else ""))
+                _say_breakdown(res, board.name, outcome, progress)
             if r.errors:
                 msg = (f"DDR checker found {r.errors} bad words ({pattern}, {r.bytes} B at 0x{r.base:x}, "
                        f"repeat {rep + 1}) on board '{board.name}'")
@@ -179,15 +182,20 @@ def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, co
             rates = [x.rate_bytes_per_s for x in runs]
             med = statistics.median(rates)
             medians[(direction, pattern)] = med
+            typical = min(runs, key=lambda x: abs(x.rate_bytes_per_s - med))
+            if typical.breakdown is not None:
+                outcome.ddr_breakdowns.append((f"DDR {direction} {pattern}", typical.breakdown))
             errors = sum(x.errors for x in runs)
             summary_id = results.add_record({"board": board.name, "probe": "ddr", "direction": direction, "pattern": pattern,
                                 "summary": True, "repeats": len(runs), "bytes": runs[0].bytes,
                                 "rate_bytes_per_s": med, "min_rate_bytes_per_s": min(rates),
                                 "max_rate_bytes_per_s": max(rates), "peak_bytes_per_s": runs[0].peak_bytes_per_s,
-                                "errors": errors, "sys_clk_hz": runs[0].sys_clk_hz})
+                                "errors": errors, "sys_clk_hz": runs[0].sys_clk_hz,
+                                "breakdown": typical.breakdown.to_record() if typical.breakdown else None})
             verdict = None
             if pattern == "sequential":
                 verdict = judge(LOCAL_DDR, constants[LOCAL_DDR], med, lab.judgement.tolerance, lab.judgement.slack)
+                verdict = with_reachability(verdict, limit_from_manifest(d), med / runs[0].peak_bytes_per_s)
                 untimed = timing_reason("ddr", board.manifest.report)
                 if untimed:
                     verdict = withhold(verdict, untimed)
@@ -215,10 +223,28 @@ def report_measured_invariants(history: History, results: ResultsFile) -> Measur
     return found
 
 
+def _say_breakdown(res: DdrResult, board: str, outcome: BenchOutcome, progress: Callable[[str], None]) -> None:
+    """Where the DDR window went (builds with DFI accounting); a sum that misses the window
+    is a measurement error, never hidden."""
+    b = res.breakdown
+    if b is None:
+        return
+    progress(f"      where the window went: {b.line()}")
+    if not b.sums_to_window():
+        msg = (f"DDR accounting on board '{board}' ({res.direction} {res.pattern}): classes sum to {b.total} "
+               f"cycles, the window timer counted {b.window_cycles}")
+        outcome.measurement_errors.append(msg)
+        outcome.results.add_error(msg)
+
+
 def render_outcome(outcome: BenchOutcome) -> str:
     lines = [render_table(outcome.rows)]
     if outcome.ceiling:
         lines.append(f"DDR peak: {outcome.ceiling}")
+    if outcome.ddr_breakdowns:
+        lines.append("Where the DDR window went (DFI accounting, the median repeat):")
+        width = max(len(q) for q, _ in outcome.ddr_breakdowns)
+        lines += [f"  {q:{width}}  {b.line()}" for q, b in outcome.ddr_breakdowns]
     if outcome.hostlink_ceiling:
         lines.append(f"host-link ceiling: {outcome.hostlink_ceiling}")
     lines.append("")

@@ -180,7 +180,7 @@ class FakeDdr:
     def write_read(self, length, base, pattern, raise_on_errors):
         def res(direction):
             return SimpleNamespace(direction=direction, bytes=length, rate_bytes_per_s=500e6, efficiency=0.83,
-                                   cycles=1, errors=0, peak_bytes_per_s=600e6, sys_clk_hz=75e6, base=base,
+                                   cycles=1, errors=0, peak_bytes_per_s=600e6, sys_clk_hz=75e6, base=base, breakdown=None,
                                    to_record=lambda: {"board": "v", "probe": "ddr", "direction": direction,
                                                       "pattern": pattern, "rate_bytes_per_s": 500e6})
         return res("write"), res("read")
@@ -192,7 +192,8 @@ def test_a_timing_failed_build_measures_but_does_not_judge(tmp_path, monkeypatch
         name="sim", is_sim=False, build_hash="abc", identifier="sailbench x", build_dir=tmp_path, port="p",
         load=None, dram_init=None,
         manifest=SimpleNamespace(report=report("sys"), host_link=None,
-                                 dram=Both(module="M", data_width=16, transfers_per_s=3e8, ratio=2)))
+                                 dram=Both(module="M", data_width=16, transfers_per_s=3e8, ratio=2,
+                                          max_transfers_per_s=8e8)))
     monkeypatch.setattr(bench, "measure_sys_clk", lambda *a, **k: FakeClock())
     monkeypatch.setattr(bench, "DdrProbe", FakeDdr)
     settings = bench.BenchSettings(patterns=("sequential",), repeats=1, results_dir=tmp_path, hostlink_count=0,
