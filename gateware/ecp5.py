@@ -5,7 +5,10 @@ works unchanged; only the physical layer differs: the board's platform
 (litex-boards, or gateware/platforms/ for boards it lacks), a CRG modelled
 on litex-boards' `targets/lattice_versa_ecp5.py` (sys 75 MHz, sys2x 150 MHz
 through ECLKSYNCB/CLKDIVF for the ECP5DDRPHY), the ECP5DDRPHY with the
-profile's DRAM module, UARTBone on the UART pins and Etherbone over RGMII.
+profile's DRAM module, UARTBone on the UART pins, Etherbone over RGMII (or
+SGMII on a SerDes channel, `--host-link sgmii`) with LiteEth's UDP/IP stack
+32 bits wide in sys, and a lane probe per inter-card SerDes channel of the
+profile (gateware/ecp5_serdes.py).
 
 The bitstream comes from yosys, nextpnr-ecp5 and ecppack installed from PyPI
 (YoWASP, gateware/yowasp.py). nextpnr's report becomes report.json and
@@ -47,6 +50,8 @@ from sailbench.gateware.dram_info import dram_manifest
 from sailbench.gateware.dram_pins import write_dram_pins
 from sailbench.gateware.manifest import BuildManifest, manifest_exists, write_manifest
 from sailbench.gateware.ecp5_options import BUILD_NAME, TARGET, Ecp5Options, ecp5_build_dir, tool_versions
+from sailbench.gateware.ecp5_serdes import add_lanes, add_sgmii_phy, lane_channels
+from sailbench.gateware.cores.lane_probe import BYTES_PER_WORD, LINE_RATE, WORD_CLK_HZ
 from sailbench.gateware.profiles import BoardProfile, ProfileError, buildable_profile, with_sys_clk
 from sailbench.gateware.soc import HOSTLINK_GEN_PORT, HOSTLINK_SINK_PORT, ProbeSoC
 from sailbench.gateware.yowasp import ToolchainError, YowaspTrellisToolchain, run_steps, steps, write_script
@@ -128,20 +133,33 @@ class Ecp5ProbeSoC(ProbeSoC):
             self.ddrphy = ECP5DDRPHY(platform.request("ddram"), sys_clk_freq=sys_clk_hz)
             self.comb += [self.crg.stop.eq(self.ddrphy.init.stop), self.crg.reset.eq(self.ddrphy.init.reset)]
             self.add_probe_dram(self.ddrphy, module)
-        if options.with_ethernet and profile.host_phy == "rgmii":
+        self.host_phy = options.host_phy(profile)
+        if self.host_phy == "rgmii":
             self.ethphy = LiteEthPHYRGMII(
                 clock_pads=platform.request("eth_clocks", profile.eth_phy),
                 pads=platform.request("eth", profile.eth_phy),
                 tx_delay=profile.rgmii_tx_delay_ns * 1e-9,
                 rx_delay=profile.rgmii_rx_delay_ns * 1e-9)
+        elif self.host_phy == "sgmii":
+            if profile.sgmii_channel is None or profile.serdes_refclk is None:
+                raise ProfileError(f"profile '{profile.name}': no sgmii_channel/serdes_refclk for an SGMII host link")
+            self.ethphy = add_sgmii_phy(self, profile)
+        if self.host_phy is not None:
             self.add_probe_etherbone(self.ethphy, ip_address=options.eth_ip, mac_address=SOC_MAC)
             self.add_probe_hostlink(self.ethphy)
+        self.lanes = add_lanes(self, profile, lane_channels(profile, self.host_phy)) if options.with_lanes else []
 
     def clock_domains_mhz(self) -> dict[str, float]:
         """Nominal frequency of each clock the CRG makes (names nextpnr's clock nets in the report)."""
         sys_mhz = self.profile.sys_clk_hz / 1e6
-        return {"sys": sys_mhz, "sys2x": 2 * sys_mhz, "init": INIT_CLK_HZ / 1e6,
-                self.profile.clk_in: 1e3 / self.platform.default_clk_period}
+        clocks = {"sys": sys_mhz, "sys2x": 2 * sys_mhz, "init": INIT_CLK_HZ / 1e6,
+                  self.profile.clk_in: 1e3 / self.platform.default_clk_period}
+        if self.host_phy == "sgmii":
+            clocks |= {"eth_tx": 125.0, "eth_rx": 125.0, "eth_tx_half": 62.5, "eth_rx_half": 62.5,
+                       "sgmii_tx": 62.5, "sgmii_rx": 62.5}
+        for lane in self.lanes:
+            clocks |= {lane["tx_clock_domain"]: lane["word_clk_hz"] / 1e6, lane["rx_clock_domain"]: lane["word_clk_hz"] / 1e6}
+        return clocks
 
 
 def host_manifest(soc: Ecp5ProbeSoC, profile: BoardProfile, options: Ecp5Options, h: str,
@@ -163,6 +181,17 @@ def host_manifest(soc: Ecp5ProbeSoC, profile: BoardProfile, options: Ecp5Options
         "uart": {"kind": "rs232", "baudrate": options.uart_baudrate},
         "etherbone": None,
         "dram": None,
+        "clocks_mhz": soc.clock_domains_mhz(),
+        # Same keys as the simulated pair's manifest (gateware/sim_pair.py), plus where each lane is.
+        "lanes": len(soc.lanes),
+        "lane": {
+            "word_clk_hz": WORD_CLK_HZ, "bytes_per_word": BYTES_PER_WORD, "line_rate_baud": LINE_RATE,
+            "ceiling_bytes_per_s": WORD_CLK_HZ * BYTES_PER_WORD,
+            # laneN_clock: word clocks counted over one window of sys cycles (cores/clock_meter.py):
+            # f = laneN_clock_{tx,rx}_cycles / laneN_clock_window x f_sys (measured).
+            "clock_meter": "laneN_clock_window/start/done/start_cycle/tx_cycles/rx_cycles",
+            "channels": soc.lanes,
+        },
         "csr_fields": lane_csr_fields(getattr(soc, "lane_probes", [])),
     }
     if getattr(soc, "ddrphy", None) is not None:
@@ -170,7 +199,7 @@ def host_manifest(soc: Ecp5ProbeSoC, profile: BoardProfile, options: Ecp5Options
     if getattr(soc, "ethphy", None) is not None:
         m["etherbone"] = {"soc_ip": options.eth_ip, "port": ETHERBONE_PORT}
         m["host_link"] = {
-            "phy": "rgmii",
+            "phy": soc.host_phy,
             "line_rate_bytes_per_s": 125_000_000,   # GbE
             # A frame on the copper: preamble+SFD 8, FCS 4, minimum 60 bytes before
             # FCS, inter-frame gap 12 either way.
@@ -232,6 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--eth-ip", default=Ecp5Options.eth_ip)
     p.add_argument("--uart-baudrate", type=int, default=Ecp5Options.uart_baudrate)
     p.add_argument("--seed", type=int, default=Ecp5Options.seed)
+    p.add_argument("--host-link", choices=("rgmii", "sgmii"), default=None,
+                   help="host-link PHY (default: the profile's); sgmii goes on the profile's sgmii_channel")
+    p.add_argument("--no-lanes", action="store_true", help="no lane probes on the profile's SerDes channels")
     p.add_argument("--print-dir", action="store_true", help="only print the build directory for these inputs")
     p.add_argument("--no-compile", action="store_true",
                    help="only generate the design (Verilog, LPF, scripts, csr.json) into <build-root>/ecp5-<profile>-"
@@ -244,7 +276,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     options = Ecp5Options(with_dram=not a.no_dram, with_ethernet=not a.no_ethernet, eth_ip=a.eth_ip,
-                          uart_baudrate=a.uart_baudrate, seed=a.seed)
+                          uart_baudrate=a.uart_baudrate, seed=a.seed, host_link=a.host_link,
+                          with_lanes=not a.no_lanes)
     root = Path(a.build_root).resolve()
     if a.print_dir:
         print(ecp5_build_dir(root, profile, options)[0])

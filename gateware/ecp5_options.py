@@ -27,10 +27,19 @@ class Ecp5Options:
     eth_ip: str = "192.168.1.50"    # the board's Etherbone address (lab.yaml boards.NAME.etherbone.ip)
     uart_baudrate: int = 115200     # UARTBone (lab.yaml boards.NAME.baudrate)
     seed: int = 1                   # nextpnr placement seed
+    host_link: str | None = None    # host-link PHY: None = the profile's host_phy, or "rgmii" / "sgmii"
+    with_lanes: bool = True         # lane probes on the profile's inter-card SerDes channels
 
     def to_dict(self) -> dict:
         return {"with_dram": self.with_dram, "with_ethernet": self.with_ethernet, "eth_ip": self.eth_ip,
-                "uart_baudrate": self.uart_baudrate, "seed": self.seed}
+                "uart_baudrate": self.uart_baudrate, "seed": self.seed, "host_link": self.host_link,
+                "with_lanes": self.with_lanes}
+
+    def host_phy(self, profile: BoardProfile) -> str | None:
+        """The host-link PHY this build has (None: no Ethernet)."""
+        if not self.with_ethernet:
+            return None
+        return self.host_link or profile.host_phy
 
 
 def tool_versions() -> dict[str, str]:
@@ -44,7 +53,8 @@ def ecp5_inputs(profile: BoardProfile, options: Ecp5Options) -> dict:
 
 # What a bitstream is built from (see build_info.build_hash): not the simulation's files.
 ECP5_SOURCES = ("__init__.py", "build_info.py", "manifest.py", "csr_export.py", "profiles.py", "soc.py", "dram_info.py", "dram_settings.py", "dram_pins.py",
-                "ecp5.py", "ecp5_options.py", "pnr_report.py", "yowasp.py", "cores/*.py", "cores/*/*.py", "phy/*.py", "platforms/*.py")
+                "ecp5.py", "ecp5_options.py", "ecp5_serdes.py", "ethcore.py", "pnr_report.py", "yowasp.py", "cores/*.py",
+                "cores/*/*.py", "phy/*.py", "platforms/*.py")
 
 
 def ecp5_build_dir(build_root: Path, profile: BoardProfile, options: Ecp5Options) -> tuple[Path, str]:

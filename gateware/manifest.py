@@ -145,13 +145,32 @@ class ReportSummary:
 
 
 @dataclass(frozen=True)
+class LaneChannel:
+    """Where one lane of a bitstream sits: its SerDes channel, clock domains and PLL (gateware/ecp5_serdes.py)."""
+    lane: int
+    serdes: str
+    dual: int
+    channel: int
+    tx_pads: str
+    rx_pads: str
+    tx_clock_domain: str
+    rx_clock_domain: str
+    word_clk_hz: float
+    bytes_per_word: int
+    refclk_hz: float
+    pll: dict[str, float]
+
+
+@dataclass(frozen=True)
 class LaneInfo:
-    """One inter-card lane of the simulated pair."""
+    """The inter-card lanes of a build: the simulated pair's, or a bitstream's (with `channels`)."""
     word_clk_hz: float
     bytes_per_word: int
     line_rate_baud: float
     ceiling_bytes_per_s: float
-    faults: str
+    faults: str | None = None              # the simulated pair: where the fault knobs are
+    clock_meter: str | None = None         # laneN_clock CSRs (cores/clock_meter.py)
+    channels: tuple[LaneChannel, ...] | None = None   # bitstreams: one per lane built
 
 
 @dataclass(frozen=True)
@@ -195,7 +214,8 @@ class BuildManifest:
     bitstream: str | None = None
     report: ReportSummary | None = None
     step_seconds: dict[str, float] | None = None
-    lanes: int | None = None               # the simulated pair
+    clocks_mhz: dict[str, float] | None = None   # bitstreams: nominal MHz of each clock domain
+    lanes: int | None = None               # the simulated pair; bitstreams: lanes built
     lane: LaneInfo | None = None
     boards: dict[str, PairBoard] | None = None
     csr_fields: CsrFields = field(default_factory=dict)

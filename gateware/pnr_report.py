@@ -142,12 +142,16 @@ def clock_domain(net: str, required_mhz: float = 0.0, known: dict[str, float] | 
     nextpnr names a global clock after one of the net's aliases, not after the
     domain ('$glbnet$etherbone_clk' is sys, '$glbnet$crg_clkout1' the PLL's
     init output), so: the RGMII RX pad is 'eth_rx' (eth1_rx for a second PHY), a
-    name that is a known domain is itself, and otherwise the known domain whose
+    SerDes channel's DCU clock 'laneN_txoutclk' is laneN_tx (sgmii_rx for the SGMII
+    PHY's), a name that is a known domain is itself, and otherwise the known domain whose
     nominal frequency is within 0.5 % of the constraint, if exactly one is."""
     name = net.removeprefix("$glbnet$").removesuffix("$TRELLIS_IO_IN").removesuffix("_clk")
     m = re.fullmatch(r"eth_clocks(\d*)_rx", name)
     if m:
         return "eth_rx" if m.group(1) in ("", "0") else f"eth{m.group(1)}_rx"
+    m = re.fullmatch(r"(lane\d+|sgmii)_(tx|rx)outclk", name)     # a SerDes channel's word clocks
+    if m:
+        return f"{m.group(1)}_{m.group(2)}"
     known = known or {}
     if name in known:
         return name

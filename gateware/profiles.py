@@ -41,6 +41,35 @@ class DramProfile:
 
 
 @dataclass(frozen=True)
+class SerDesChannel:
+    """One ECP5 SerDes channel wired to a connector: which DCU and channel, which pads.
+
+    `tx_pads`/`rx_pads` name platform resources with p/n subsignals (e.g. the Versa's
+    "sma_tx"/"sma_rx"). nextpnr places the DCU by the channel, not by the pins."""
+    tx_pads: str
+    rx_pads: str
+    dual: int = 0                  # DCU index
+    channel: int = 0               # channel within the DCU (0 or 1)
+    tx_polarity: int = 0
+    rx_polarity: int = 0
+
+    @property
+    def name(self) -> str:
+        return f"DCU{self.dual} CH{self.channel}"
+
+
+@dataclass(frozen=True)
+class SerDesRefClk:
+    """The DCU reference clock: an EXTREFB on `pads` (platform resource and index), `hz`,
+    and platform pins to drive high first (the clock generator's enable and reset_n)."""
+    pads: str
+    index: int
+    hz: float
+    loc: str = "EXTREF0"
+    enables: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class BoardProfile:
     name: str
     description: str
@@ -56,6 +85,9 @@ class BoardProfile:
     eth_phy: int = 0               # which RGMII PHY of the platform carries Etherbone
     rgmii_tx_delay_ns: float = 2.0 # FPGA-side RGMII delays (0 where the PHY chip adds them)
     rgmii_rx_delay_ns: float = 2.0
+    lanes: tuple[SerDesChannel, ...] = ()         # SerDes channels carrying inter-card lanes (lane 0, 1, ...)
+    sgmii_channel: SerDesChannel | None = None   # where an SGMII host link goes (build option on RGMII boards)
+    serdes_refclk: SerDesRefClk | None = None     # the reference clock of lanes and SGMII (1.25 Gbaud)
     buildable: bool = True
     not_buildable_reason: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -104,6 +136,15 @@ VERSA_ECP5 = BoardProfile(
     eth_phy=0,
     rgmii_tx_delay_ns=0.0,         # litex-boards: the Versa's 88E1512 adds the RGMII delays
     rgmii_rx_delay_ns=0.0,
+    # Two Versas cabled SMA-to-SMA are a one-lane pair. Pins, channel and the 156.25 MHz
+    # reference clock (the board's clock generator on refclk 1, EXTREF0) as in liteiclink's
+    # bench/serdes/versa_ecp5.py at 1.25 Gbaud.
+    lanes=(SerDesChannel(tx_pads="sma_tx", rx_pads="sma_rx", dual=0, channel=1),),
+    # No SGMII PHY on the Versa: the build option puts it on the SMA channel (then no lane),
+    # which is what checks that SGMII closes timing on the LFE5UM5G-45F.
+    sgmii_channel=SerDesChannel(tx_pads="sma_tx", rx_pads="sma_rx", dual=0, channel=1),
+    serdes_refclk=SerDesRefClk(pads="refclk", index=1, hz=156.25e6, loc="EXTREF0",
+                               enables=("refclk_en", "refclk_rst_n")),
 )
 
 ECPIX5 = BoardProfile(
@@ -186,6 +227,18 @@ def validate_profile(p: BoardProfile) -> None:
                               "or gateware.platforms.*)")
     if p.serdes_channels not in (0, 2, 4):
         raise bad("serdes_channels", f"an ECP5-5G has 0, 2 or 4 SerDes channels (1 or 2 DCUs), not {p.serdes_channels}")
+    used = [c for c in p.lanes] + ([p.sgmii_channel] if p.sgmii_channel else [])
+    for c in used:
+        if c.channel not in (0, 1) or not 0 <= 2 * c.dual + c.channel < p.serdes_channels:
+            raise bad("lanes", f"{c.name} is not one of the board's {p.serdes_channels} SerDes channels")
+    if len({(c.dual, c.channel) for c in p.lanes}) != len(p.lanes):
+        raise bad("lanes", "two lanes on one SerDes channel")
+    duals = [c.dual for c in p.lanes]
+    if len(set(duals)) != len(duals):
+        # liteiclink's SerDesECP5 instantiates a whole DCUA for its one channel.
+        raise bad("lanes", "two lanes on one DCU: SerDesECP5 drives one channel per DCU")
+    if used and p.serdes_refclk is None:
+        raise bad("serdes_refclk", "lanes or an SGMII channel need a SerDes reference clock")
 
 
 def buildable_profile(name: str) -> BoardProfile:

@@ -33,6 +33,7 @@ from sailbench.gateware.manifest import BuildManifest, LaneInfo, PairBoard, mani
 from sailbench.gateware.profiles import BoardProfile, get_profile
 from sailbench.gateware.sim import SIM_IO_CLOCKER_HZ, SIM_SYS_CLOCKER_HZ
 from sailbench.gateware.sim_pair_options import ROLES, TARGET, pair_build_dir
+from sailbench.gateware.cores.clock_meter import ClockMeter
 from sailbench.gateware.cores.lane_group import LaneGroup
 from sailbench.gateware.cores.lane_probe import WORD_CLK_HZ, LaneProbe
 from sailbench.gateware.sim_models.lane_faults import LaneFaults
@@ -94,6 +95,8 @@ class PairBoardSoC(ProbeSoC):
         probe = LaneProbe(tx_cd="word", rx_cd="word", word_clk_hz=WORD_CLK_HZ)
         setattr(self, f"lane{i}", probe)
         setattr(self, f"lane{i}_faults", LaneFaults(received_lane))
+        # As on hardware (gateware/ecp5_serdes.py): the word clocks counted in a sys window.
+        setattr(self, f"lane{i}_clock", ClockMeter({"tx": "word", "rx": "word"}, cycles=self.cycles.count))
         self.comb += [
             endpoint.tx_data.eq(probe.tx_data),
             probe.rx_data.eq(endpoint.rx_data),
@@ -152,7 +155,8 @@ def build(profile: BoardProfile, lanes: int, build_root: Path, log=print) -> Pat
         target=TARGET, profile=profile.name, hash=h, version=project_version(),
         packages=package_versions(), sys_clk_hz=profile.sys_clk_hz, lanes=lanes,
         lane=LaneInfo(word_clk_hz=WORD_CLK_HZ, bytes_per_word=2, line_rate_baud=1.25e9,
-                      ceiling_bytes_per_s=WORD_CLK_HZ * 2, faults="receiving side, laneN_faults_*"),
+                      ceiling_bytes_per_s=WORD_CLK_HZ * 2, faults="receiving side, laneN_faults_*",
+                      clock_meter="laneN_clock_window/start/done/start_cycle/tx_cycles/rx_cycles"),
         vsim=VSIM, modules_dir=MODULES_DIR,
         boards={role: PairBoard(identifier=soc.ident, csr_json=f"csr-{role}.json", serial_index=i)
                 for i, (role, soc) in enumerate(top.boards.items())},

@@ -15,7 +15,7 @@ ROLES = ("upstream", "downstream")
 
 # What the simulated pair is built from (see build_info.build_hash).
 PAIR_SOURCES = ("sim_modules/*/*.c", "__init__.py", "build_info.py", "manifest.py", "csr_export.py", "verilator.py",
-                "profiles.py", "soc.py", "sim.py", "sim_options.py", "sim_pair.py", "sim_pair_options.py",
+                "profiles.py", "soc.py", "ethcore.py", "sim.py", "sim_options.py", "sim_pair.py", "sim_pair_options.py",
                 "cores/*.py", "cores/*/*.py", "sim_models/*.py")
 
 

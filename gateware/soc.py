@@ -7,8 +7,6 @@ engines and the hardware counters, and exports what the host needs.
 """
 from __future__ import annotations
 
-from migen import ClockDomain, ClockDomainsRenamer, ClockSignal, ResetSignal
-
 from litex.soc.integration.soc_core import SoCCore
 from litex.soc.cores import uart
 
@@ -18,8 +16,9 @@ from sailbench.gateware.cores.dfi_accounting import ControllerTaps, DfiAccountin
 from sailbench.gateware.dram_settings import controller_settings
 from sailbench.gateware.cores.write_counter import BusWriteCounter
 from sailbench.gateware.cores.frame_counter import FrameCounter
-from sailbench.gateware.cores.last_be_phy import LastBePHY
 from sailbench.gateware.cores.udp_traffic import UdpTrafficGenerator, UdpTrafficSink
+from sailbench.gateware.cores.wire_frames import WireFrames
+from sailbench.gateware.ethcore import add_probe_ethcore
 
 HOSTLINK_GEN_PORT = 6000    # the generator's source port
 HOSTLINK_SINK_PORT = 6001   # the board listens here for host-to-board traffic
@@ -64,31 +63,37 @@ class ProbeSoC(SoCCore):
         self.bus.add_master(name="uartbone", master=self.uartbone.wishbone)
 
     def add_probe_etherbone(self, phy, ip_address: str, mac_address: int):
-        """Etherbone (and the UDP/IP stack the host-link probe shares). Returns the PHY as the
-        stack sees it: PHYs that carry an FCS go through LastBePHY so the MAC checks it."""
-        if getattr(phy, "with_preamble_crc", True) and getattr(phy, "dw", 8) == 8:
-            phy = LastBePHY(phy)
-            self.submodules += phy   # anonymous: the shim has no CSRs of its own
+        """Etherbone on LiteEth's UDP/IP stack, 32 bits wide in sys (LiteEth's sys datapath).
+
+        As LiteX's add_etherbone(data_width=32), with register stages around the MAC core
+        (gateware/ethcore.py). LiteEth's sys datapath: only the PHY, the
+        last-byte marking (LiteEthMACRXLastBE: an 8-bit PHY's `last` is its `last_be`, so the
+        MAC checks the FCS of every frame) and the 8<->32 converters stay in the PHY's clock
+        domains; preamble, CRC, padding, ARP/IP/UDP and Etherbone run in sys. The 8-bit stack
+        in eth_rx could not close 125 MHz on an ECP5 (91 MHz); 32 bits at 75 MHz leave
+        300 MB/s for a 125 MB/s wire. Returns the PHY (the host-link frame counter taps its RX)."""
         # buffer_depth 256: one Etherbone record may carry a 255-word burst (the
         # LiteX default of 16 silently drops longer bursts).
-        self.add_etherbone(phy=phy, ip_address=ip_address, mac_address=mac_address, data_width=8,
-                           buffer_depth=256)
+        add_probe_ethcore(self, phy, ip_address=ip_address, mac_address=mac_address, udp_port=1234,
+                          buffer_depth=256)
         self.etherbone_writes = BusWriteCounter(self.etherbone.wishbone.bus)
         return phy
 
     def add_probe_hostlink(self, phy) -> None:
-        """UDP traffic generator and sink on the Etherbone's UDP/IP stack, 32 bits wide in a
-        sys-clocked domain (8 bits at 75 MHz could not fill a 125 MB/s wire), and a frame
+        """UDP traffic generator and sink on the Etherbone's UDP/IP stack: 32-bit user ports in
+        sys, the stack's own width and domain (no converter, no clock crossing), and a frame
         counter on the PHY's RX so frames the stack drops are still seen."""
-        self.cd_hostlink = ClockDomain("hostlink")
-        self.comb += [self.cd_hostlink.clk.eq(ClockSignal("sys")), self.cd_hostlink.rst.eq(ResetSignal("sys"))]
-        crossbar = self.ethcore_etherbone.udp.crossbar
-        tx = crossbar.get_port(HOSTLINK_GEN_PORT, dw=32, cd="hostlink")
-        rx = crossbar.get_port(HOSTLINK_SINK_PORT, dw=32, cd="hostlink")
+        crossbar = self.ethcore_etherbone.udp_users.crossbar
+        tx = crossbar.get_port(HOSTLINK_GEN_PORT, dw=32, cd="sys")
+        rx = crossbar.get_port(HOSTLINK_SINK_PORT, dw=32, cd="sys")
         self.comb += tx.source.ready.eq(1)   # nothing is expected on the generator's port: drain it
         count = self.cycles.count
-        self.hostlink_tx = ClockDomainsRenamer("hostlink")(UdpTrafficGenerator(tx.sink, count, HOSTLINK_GEN_PORT))
-        self.hostlink_rx = ClockDomainsRenamer("hostlink")(UdpTrafficSink(rx.source, count))
+        # Generator frames stamped as they leave on the PHY's TX (8 bytes of preamble+SFD first
+        # where LiteEth's MAC inserts them), so the stack's buffering does not shorten the run.
+        self.hostlink_wire = WireFrames(phy.sink, "eth_tx", HOSTLINK_GEN_PORT,
+                                        offset=8 if getattr(phy, "with_preamble_crc", True) else 0)
+        self.hostlink_tx = UdpTrafficGenerator(tx.sink, count, HOSTLINK_GEN_PORT, self.hostlink_wire.frame)
+        self.hostlink_rx = UdpTrafficSink(rx.source, count)
         self.hostlink_phy_rx = FrameCounter(phy.source, "eth_rx")
         self.add_constant("SAILBENCH_HOSTLINK_GEN_PORT", HOSTLINK_GEN_PORT)
         self.add_constant("SAILBENCH_HOSTLINK_SINK_PORT", HOSTLINK_SINK_PORT)

@@ -1,4 +1,5 @@
-"""UDP traffic generator and sink for the host-link probe (32-bit user port, sys domain).
+"""UDP traffic generator and sink for the host-link probe (32-bit user ports of LiteEth's
+sys-datapath UDP/IP stack: same width, same domain, no converter).
 
 Payload layout (big-endian on the wire, payload length a multiple of 4, 64..1472):
     bytes 0-3   magic "SBHL"
@@ -14,7 +15,7 @@ duplicate packets and bad magic, and the cycle of the first and last packet
 start; packets over `max_payload` (LiteEth itself enforces no MTU) are
 dropped and counted as oversized. Rates are (packets - 1) x payload / (last start - first start).
 """
-from migen import Cat, FSM, If, NextState, NextValue, Signal
+from migen import Cat, FSM, If, Mux, NextState, NextValue, Signal
 
 from litex.gen import LiteXModule
 from litex.soc.interconnect.csr import CSR, CSRStatus, CSRStorage
@@ -28,8 +29,15 @@ def _wire(word):
     return Cat(word[24:32], word[16:24], word[8:16], word[0:8])
 
 
+DRAIN_CYCLES = 2**20   # after the last packet: wait this long for its frame on the wire at most
+
+
 class UdpTrafficGenerator(LiteXModule):
-    def __init__(self, sink, cycles: Signal, src_port: int):
+    def __init__(self, sink, cycles: Signal, src_port: int, wire_frame: Signal | None = None):
+        """`wire_frame`: a sys pulse per generator frame leaving on the PHY's TX (cores/wire_frames.py).
+        With it, first/last_cycle stamp frames on the wire (their last byte) and `busy` stays up
+        until every packet has left (or DRAIN_CYCLES pass without one); without it, they stamp
+        packet starts at the generator."""
         self.dst_ip = CSRStorage(32, description="Destination IPv4 address.")
         self.dst_port = CSRStorage(16, description="Destination UDP port.")
         self.payload_bytes = CSRStorage(16, reset=1472, description="UDP payload bytes (multiple of 4, 16..1472).")
@@ -38,8 +46,11 @@ class UdpTrafficGenerator(LiteXModule):
         self.start = CSR()
         self.busy = CSRStatus()
         self.sent = CSRStatus(32)
-        self.first_cycle = CSRStatus(64, description="Cycle the first packet started.")
-        self.last_cycle = CSRStatus(64, description="Cycle the last packet started.")
+        where = "left on the wire" if wire_frame is not None else "started"
+        self.first_cycle = CSRStatus(64, description=f"Cycle the first packet {where}.")
+        self.last_cycle = CSRStatus(64, description=f"Cycle the last packet {where}.")
+        self.wire_frames = CSRStatus(32, description="Frames of this run seen leaving on the PHY's TX "
+                                     "(0 when not wire-stamped).")
         self.end_cycle = CSRStatus(64, description="Cycle the last word of the last packet was taken.")
 
         # # #
@@ -50,6 +61,7 @@ class UdpTrafficGenerator(LiteXModule):
         stamp = Signal(64)
         wait = Signal(32)
         data = Signal(32)
+        drain = Signal(max=DRAIN_CYCLES + 1)
         self.comb += words.eq(self.payload_bytes.storage[2:])
         self.comb += [
             If(word == 0, data.eq(MAGIC)
@@ -62,8 +74,10 @@ class UdpTrafficGenerator(LiteXModule):
             sink.ip_address.eq(self.dst_ip.storage),
             sink.length.eq(self.payload_bytes.storage),
             sink.data.eq(_wire(data)),
-            sink.last_be.eq(0b1000),
             sink.last.eq(word == words - 1),
+            # On the last word only: LiteEth's 32-bit packetizers end a packet on any beat
+            # with last_be set (all four bytes of the last word are valid).
+            sink.last_be.eq(Mux(sink.last, 0b1000, 0)),
         ]
         self.sync += If(wait != 0, wait.eq(wait - 1))
 
@@ -76,10 +90,11 @@ class UdpTrafficGenerator(LiteXModule):
                 NextState("NEXT"),
             )
         )
+        wired = wire_frame is not None
         fsm.act("NEXT",
             If(self.sent.status == self.count.storage,
-                NextValue(self.busy.status, 0),
-                NextState("IDLE"),
+                NextValue(self.busy.status, 0) if not wired else NextValue(drain, DRAIN_CYCLES),
+                NextState("DRAIN" if wired else "IDLE"),
             ).Elif(wait == 0,
                 NextValue(word, 0),
                 NextValue(stamp, cycles),
@@ -93,7 +108,7 @@ class UdpTrafficGenerator(LiteXModule):
                 If(word == 0,
                     If(seq == 0, NextValue(self.first_cycle.status, stamp)),
                     NextValue(self.last_cycle.status, stamp),
-                ),
+                ) if not wired else [],
                 If(sink.last,
                     NextValue(self.sent.status, self.sent.status + 1),
                     NextValue(seq, seq + 1),
@@ -102,6 +117,23 @@ class UdpTrafficGenerator(LiteXModule):
                 ),
             )
         )
+        fsm.act("DRAIN",
+            If((self.wire_frames.status >= self.count.storage) | (drain == 0),
+                NextValue(self.busy.status, 0),
+                NextState("IDLE"),
+            )
+        )
+        if wired:
+            self.sync += [
+                If(self.start.re,
+                    self.wire_frames.status.eq(0),
+                ).Elif(wire_frame & self.busy.status,
+                    If(self.wire_frames.status == 0, self.first_cycle.status.eq(cycles)),
+                    self.last_cycle.status.eq(cycles),
+                    self.wire_frames.status.eq(self.wire_frames.status + 1),
+                ),
+                If(fsm.ongoing("DRAIN"), If(wire_frame, drain.eq(DRAIN_CYCLES)).Elif(drain != 0, drain.eq(drain - 1))),
+            ]
         # the interval counts from each packet start
         self.sync += If(fsm.ongoing("NEXT") & (wait == 0) & (self.sent.status != self.count.storage),
                         wait.eq(self.interval.storage))

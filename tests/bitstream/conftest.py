@@ -32,3 +32,24 @@ def versa_bitstream(versa_config):
         return ensure_bitstream(versa_config, progress=lambda m: print(m, flush=True))
     except SailbenchError as e:
         pytest.fail(f"sailbench: {e}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def sgmii_bitstream(versa_config):
+    """The Versa-ECP5 probe SoC built with the SGMII host link (`--host-link sgmii`, the sail card
+    rev-A's PHY) on the SMA SerDes channel: same LFE5UM5G-45F, built once per change as above."""
+    from sailbench.gateware.ecp5_options import Ecp5Options, ecp5_build_dir
+    from sailbench.gateware.profiles import buildable_profile
+    from sailbench.harness.build.bitstream import Bitstream
+    from sailbench.harness.build.cache import build_in_child, build_root, read_build_manifest
+    from sailbench.harness.errors import SailbenchError
+    options = Ecp5Options(eth_ip=versa_config.etherbone.ip, uart_baudrate=versa_config.baudrate, host_link="sgmii")
+    out, _ = ecp5_build_dir(build_root(), buildable_profile(versa_config.profile), options)
+    args = ["--profile", versa_config.profile, "--build-root", str(build_root()), "--eth-ip", options.eth_ip,
+            "--uart-baudrate", str(options.uart_baudrate), "--seed", str(options.seed), "--host-link", "sgmii"]
+    try:
+        build_in_child("sailbench.gateware.ecp5", args, out, "the SGMII variant of the Versa-ECP5 bitstream",
+                       "bitstream", lambda m: print(m, flush=True), 3000, relay_prefix="[ecp5 build]")
+        return Bitstream(versa_config.name, out, read_build_manifest(out))
+    except SailbenchError as e:
+        pytest.fail(f"sailbench: {e}", pytrace=False)

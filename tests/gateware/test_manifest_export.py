@@ -50,7 +50,10 @@ def test_ecp5_manifest_keys(tmp_path):
     report = pnr_report.parse_log((DATA / "nextpnr_versa_ecp5.log").read_text(), profile.name, profile.fpga,
                                   soc.clock_domains_mhz())
     m = host_manifest(soc, profile, options, "0123456789ab", report)
-    assert set(m.to_dict()) == SINGLE_BOARD_KEYS | {"fpga", "jtag_idcode", "bitstream", "report"}
+    assert set(m.to_dict()) == SINGLE_BOARD_KEYS | {"fpga", "jtag_idcode", "bitstream", "report",
+                                                    "clocks_mhz", "lanes", "lane"}
+    assert m.lanes == 1 and m.lane.channels[0].serdes == "DCU0 CH1" and set(m.csr_fields) == {"lane"}
+    assert m.clocks_mhz["sys"] == 75.0 and m.clocks_mhz["lane0_rx"] == 62.5
     assert m.report.to_dict() == {"json": "report.json", "text": "report.txt", **report.summary()}
     assert (m.uart.kind, m.uart.baudrate, m.etherbone.host_ip) == ("rs232", 115200, None)
     assert m.dram.phy.read_leveling and m.dram.phy.phytype == "ECP5DDRPHY"

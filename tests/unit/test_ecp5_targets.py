@@ -12,9 +12,14 @@ from sailbench.gateware.profiles import PROFILES
 REPO = Path(__file__).resolve().parents[2]
 
 
-def generate(profile: str, root: Path) -> subprocess.CompletedProcess:
+def generate(profile: str, root: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "sailbench.gateware.ecp5", "--profile", profile, "--build-root", str(root),
-                           "--no-compile"], cwd=REPO, capture_output=True, text=True, timeout=300)
+                           "--no-compile", *extra], cwd=REPO, capture_output=True, text=True, timeout=300)
+
+
+def generated(r: subprocess.CompletedProcess) -> Path:
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    return Path(json.loads(r.stdout.strip().splitlines()[-1])["generated"])
 
 
 @pytest.mark.parametrize("name", [n for n, p in PROFILES.items() if p.buildable])
@@ -39,3 +44,27 @@ def test_sail_reva_is_refused_with_no_pin_map_yet(tmp_path):
     assert r.returncode == 2
     assert r.stderr.strip() == ("error: profile 'sail-reva' cannot be built: no pin map yet for InnerJib7EA rev-A; "
                                 "add a platform file and set buildable")
+
+
+def test_versa_has_a_lane_probe_and_clock_meter_on_the_sma_channel(tmp_path):
+    out = generated(generate("versa-ecp5", tmp_path))
+    regs = json.loads((out / "csr.json").read_text())["csr_registers"]
+    for name in ("lane0_status", "lane0_word_clk_hz", "lane0_latch", "lane0_tx_cycles", "lane0_clock_window",
+                 "lane0_clock_start", "lane0_clock_done", "lane0_clock_start_cycle", "lane0_clock_tx_cycles",
+                 "lane0_clock_rx_cycles"):
+        assert name in regs, name
+    assert "lane1_status" not in regs
+    v = (out / "gateware" / "top.v").read_text()
+    assert '(* CHAN = "CH1", LOC = "DCU0" *)' in v and '(* LOC = "EXTREF0" *)' in v
+    assert ".CH1_FF_TXI_CLK         (lane0_tx_clk)" in v
+    lpf = (out / "gateware" / "top.lpf").read_text()
+    assert "62.5 MHz" in lpf                                           # the lane word clocks are constrained
+
+
+def test_sgmii_host_link_option_replaces_rgmii_and_takes_the_sma_channel(tmp_path):
+    out = generated(generate("versa-ecp5", tmp_path, "--host-link", "sgmii"))
+    regs = json.loads((out / "csr.json").read_text())["csr_registers"]
+    assert "ethphy_status" in regs and "hostlink_tx_start" in regs and "etherbone_writes_count" in regs
+    assert not any(n.startswith("lane0_") for n in regs)               # SGMII sits on the lane's DCU
+    v = (out / "gateware" / "top.v").read_text()
+    assert v.count("DCUA #(") == 1 and "eth_tx_half_clk" in v and "eth_clocks" not in v

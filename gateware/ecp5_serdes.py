@@ -1,0 +1,90 @@
+"""The ECP5 target's SerDes side: reference clock, inter-card lane probes, SGMII host link.
+
+Which channels carry what comes from the profile (`lanes`, `sgmii_channel`,
+`serdes_refclk`, gateware/profiles.py). Each lane is liteiclink's SerDesECP5
+(1.25 Gbaud, 20-bit words at 62.5 MHz) with the sailbench lane probe on its
+fabric words (`attach_serdes_ecp5`), renamed into its own clock domains
+`lane<i>_tx` (the DCU's TX clock) and `lane<i>_rx` (the recovered RX clock),
+and a clock meter (`lane<i>_clock`) that counts both word clocks over one
+window of sys cycles, so the host converts lane rates with measured clocks.
+
+SerDesECP5 instantiates a whole DCUA for its one channel, so lanes and the
+SGMII PHY must sit in different DCUs; a lane on the SGMII PHY's channel is
+left out (the manifest lists the lanes actually built).
+"""
+from __future__ import annotations
+
+from migen import ClockDomainsRenamer
+
+from liteiclink.serdes.serdes_ecp5 import SerDesECP5, SerDesECP5PLL
+
+from sailbench.gateware.cores.clock_meter import ClockMeter
+from sailbench.gateware.cores.lane_probe import BYTES_PER_WORD, LINE_RATE, LaneProbe, attach_serdes_ecp5
+from sailbench.gateware.phy.sgmii_ecp5 import SGMIIPHYECP5, SerDesECP5RefClk
+from sailbench.gateware.profiles import BoardProfile, SerDesChannel
+
+
+def add_serdes_refclk(soc, profile: BoardProfile):
+    """The DCU reference clock (EXTREFB) of the profile, once per SoC; returns the clock signal."""
+    if getattr(soc, "serdes_refclk", None) is None:
+        r = profile.serdes_refclk
+        platform = soc.platform
+        for pin in r.enables:
+            soc.comb += platform.request(pin).eq(1)
+        soc.serdes_refclk = SerDesECP5RefClk(platform.request(r.pads, r.index), loc=r.loc)
+    return soc.serdes_refclk.refclk
+
+
+def lane_channels(profile: BoardProfile, host_link: str | None) -> list[SerDesChannel]:
+    """The profile's lane channels that this build can have (not in the SGMII PHY's DCU)."""
+    if host_link == "sgmii" and profile.sgmii_channel is not None:
+        return [c for c in profile.lanes if c.dual != profile.sgmii_channel.dual]
+    return list(profile.lanes)
+
+
+def add_lanes(soc, profile: BoardProfile, channels: list[SerDesChannel]) -> list[dict]:
+    """One SerDesECP5 + LaneProbe (`lane<i>`) + ClockMeter (`lane<i>_clock`) per channel.
+
+    Returns the manifest's description of each lane."""
+    out = []
+    soc.lane_probes = []
+    for i, ch in enumerate(channels):
+        refclk_hz = profile.serdes_refclk.hz
+        refclk = add_serdes_refclk(soc, profile)
+        tx_cd, rx_cd = f"lane{i}_tx", f"lane{i}_rx"
+        pll = SerDesECP5PLL(refclk, refclk_freq=refclk_hz, linerate=LINE_RATE)
+        serdes = SerDesECP5(pll, soc.platform.request(ch.tx_pads), soc.platform.request(ch.rx_pads),
+                            dual=ch.dual, channel=ch.channel, data_width=20,
+                            tx_polarity=ch.tx_polarity, rx_polarity=ch.rx_polarity)
+        # nextpnr names the clock nets after these: pnr_report maps laneN_{tx,rx}outclk to laneN_{tx,rx}.
+        serdes.txoutclk.name_override, serdes.rxoutclk.name_override = f"lane{i}_txoutclk", f"lane{i}_rxoutclk"
+        serdes = ClockDomainsRenamer({"tx": tx_cd, "rx": rx_cd})(serdes)
+        soc.add_module(name=f"lane{i}_serdes", module=serdes)
+        probe = LaneProbe(cycles=None, tx_cd=tx_cd, rx_cd=rx_cd, word_clk_hz=serdes.tx_clk_freq)
+        attach_serdes_ecp5(probe, serdes)
+        soc.add_module(name=f"lane{i}", module=probe)
+        soc.lane_probes.append(probe)     # csr_fields in the manifest (csr_export.lane_csr_fields)
+        soc.add_module(name=f"lane{i}_clock",
+                       module=ClockMeter({"tx": tx_cd, "rx": rx_cd}, cycles=soc.cycles.count))
+        soc.platform.add_period_constraint(serdes.txoutclk, 1e9 / serdes.tx_clk_freq)
+        soc.platform.add_period_constraint(serdes.rxoutclk, 1e9 / serdes.rx_clk_freq)
+        out.append({
+            "lane": i, "serdes": ch.name, "dual": ch.dual, "channel": ch.channel,
+            "tx_pads": ch.tx_pads, "rx_pads": ch.rx_pads,
+            "tx_clock_domain": tx_cd, "rx_clock_domain": rx_cd,
+            "word_clk_hz": serdes.tx_clk_freq, "bytes_per_word": BYTES_PER_WORD,
+            "refclk_hz": refclk_hz, "pll": {k: pll.config[k] for k in ("m", "d", "vco_freq")},
+        })
+    return out
+
+
+def add_sgmii_phy(soc, profile: BoardProfile) -> SGMIIPHYECP5:
+    """The SGMII PHY (liteeth PCS on SerDesECP5) on the profile's `sgmii_channel`."""
+    ch = profile.sgmii_channel
+    refclk = add_serdes_refclk(soc, profile)
+    phy = SGMIIPHYECP5(tx_pads=soc.platform.request(ch.tx_pads), rx_pads=soc.platform.request(ch.rx_pads),
+                       refclk=refclk, refclk_freq=profile.serdes_refclk.hz, dual=ch.dual, channel=ch.channel,
+                       tx_polarity=ch.tx_polarity, rx_polarity=ch.rx_polarity)
+    phy.serdes.txoutclk.name_override, phy.serdes.rxoutclk.name_override = "sgmii_txoutclk", "sgmii_rxoutclk"
+    phy.add_timing_constraints(soc.platform)
+    return phy
