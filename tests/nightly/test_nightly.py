@@ -52,7 +52,9 @@ class Nights:
         self.runs: dict[str, object] = {}
 
     def night(self, name: str, *args: str):
-        r = sailbench(self.lab, "nightly", *args, *SMALL)
+        # the first night may build the simulated board and the 4-lane pair from scratch (minutes each
+        # on 2 busy cores); later nights reuse them
+        r = sailbench(self.lab, "nightly", *args, *SMALL, timeout=2400)
         self.runs[name] = r
         return r
 
@@ -105,7 +107,9 @@ def test_a_board_failing_its_health_check_is_reported_and_the_others_still_run(n
     assert suites["sailbench.nightly.silent"].find("testcase/error") is not None
     sim_failures = {c.get("name") for c in suites["sailbench.nightly.sim"].findall("testcase")
                     if c.find("failure") is not None}
-    assert "LOCAL_DDR_BW_BYTES_PER_SEC" in sim_failures
+    # one test case per judged quantity, e.g. LOCAL_DDR_BW_BYTES_PER_SEC[write sequential]
+    assert {"LOCAL_DDR_BW_BYTES_PER_SEC[write sequential]", "LOCAL_DDR_BW_BYTES_PER_SEC[read sequential]"} \
+        <= sim_failures, sim_failures
 
 
 def test_two_nights_fill_history_and_the_second_compares_with_the_first(nights):
