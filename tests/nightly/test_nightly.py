@@ -225,10 +225,11 @@ def test_html_report_renders_in_headless_chromium_with_the_results_numbers(night
     if any(x.get("probe") == "hostlink" for x in results["records"]):
         assert "Host-link payload sweep" in dom.stdout
     shot = tmp_path / "report.png"
-    done = chromium_run(["--window-size=900,1100", f"--screenshot={shot}", page.as_uri()], tmp_path / "profile-png")
+    done = chromium_run(["--window-size=900,3000", f"--screenshot={shot}", page.as_uri()], tmp_path / "profile-png")
     assert done.returncode == 0 and shot.is_file(), done.stderr[-2000:]
     width, height, rows = png_pixels(shot)
-    assert (width, height) == (900, 1100)
+    # tall enough for the figures table and the bar chart below the night's notes (measured invariants)
+    assert (width, height) == (900, 3000)
     bpp = len(rows[0]) // width
     colours = {row[i:i + 3] for row in rows[::4] for i in range(0, len(row), bpp * 4)}
     assert len(colours) > 20, "the page rendered blank"
