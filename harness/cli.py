@@ -371,11 +371,8 @@ def _cmd_sim(args, lab) -> int:
 def _cmd_build(args, lab) -> int:
     cfg = lab.board(args.board or lab.default_board)
     if cfg.kind == "sim":
-        from sailbench.harness.build.cache import ensure_sim_build
-        out = ensure_sim_build(cfg.profile, with_dram=cfg.sim.dram if cfg.sim else True,
-                               with_ethernet=cfg.sim.ethernet if cfg.sim else True, progress=print,
-                               sys_clk_hz=cfg.sim.sys_clk_hz if cfg.sim else None,
-                               host_link=cfg.sim.host_link if cfg.sim else "tap")
+        from sailbench.harness.build.cache import ensure_board_sim_build
+        out = ensure_board_sim_build(cfg, progress=print)
         print(f"simulated board '{cfg.name}' built: {out}")
         return 0
     from sailbench.harness.run.build_command import build_board

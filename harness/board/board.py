@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from sailbench.harness.build.cache import ensure_sim_build
+from sailbench.harness.build.cache import ensure_board_sim_build
 from sailbench.harness.build.manifest import BuildManifest, read_build_manifest
 from sailbench.harness.config.lab import BoardConfig
 from sailbench.harness.transport.client import CsrClient
@@ -120,12 +120,8 @@ def open_board(config: BoardConfig, progress: Callable[[str], None] = print) -> 
 
 
 def _open_sim(config: BoardConfig, progress: Callable[[str], None]) -> Board:
-    sim_cfg = config.sim
     t0 = time.monotonic()
-    build_dir = ensure_sim_build(config.profile, with_dram=sim_cfg.dram if sim_cfg else True,
-                                 with_ethernet=sim_cfg.ethernet if sim_cfg else True, progress=progress,
-                                 sys_clk_hz=sim_cfg.sys_clk_hz if sim_cfg else None,
-                                 host_link=sim_cfg.host_link if sim_cfg else "tap")
+    build_dir = ensure_board_sim_build(config, progress)
     t_build = time.monotonic() - t0
     manifest = read_build_manifest(build_dir)
     regmap = RegisterMap.from_json(build_dir / manifest.csr_json)
@@ -162,12 +158,8 @@ def _open_sim_through_place(config: BoardConfig, progress: Callable[[str], None]
     its Ethernet stays in the simulator's namespace): the same build, the URL read from the place now."""
     from sailbench.harness.board.place_resolve import resolve_board
     url = resolve_board(config, config.labgrid.address).serial
-    sim_cfg = config.sim
     t0 = time.monotonic()
-    build_dir = ensure_sim_build(config.profile, with_dram=sim_cfg.dram if sim_cfg else True,
-                                 with_ethernet=sim_cfg.ethernet if sim_cfg else True, progress=progress,
-                                 sys_clk_hz=sim_cfg.sys_clk_hz if sim_cfg else None,
-                                 host_link=sim_cfg.host_link if sim_cfg else "tap")
+    build_dir = ensure_board_sim_build(config, progress)
     manifest = read_build_manifest(build_dir)
     regmap = RegisterMap.from_json(build_dir / manifest.csr_json)
     uart = UartBone(url, timeout_s=config.timeout_s, board=config.name, ack_addr=regmap.register("ctrl_scratch").addr,

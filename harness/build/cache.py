@@ -14,10 +14,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from sailbench.gateware.manifest import MANIFEST_NAME
 from sailbench.harness.paths import REPO_ROOT
+
+if TYPE_CHECKING:
+    from sailbench.harness.config.lab import BoardConfig
 from sailbench.harness.errors import BuildError, ToolError
 from sailbench.harness.steps import layer_logger, step
 
@@ -61,6 +64,15 @@ def sim_build_dir(profile: str, with_dram: bool = True, with_ethernet: bool = Tr
     from sailbench.gateware.sim_options import sim_build_dir as _dir
     prof, options = _sim_options(profile, with_dram, with_ethernet, sys_clk_hz, host_link)
     return _dir(build_root(), prof, options)[0]
+
+
+def ensure_board_sim_build(config: "BoardConfig", progress: Callable[[str], None] = print) -> Path:
+    """The simulation build a `kind: sim` board of lab.yaml asks for (its `sim:` settings; without them the
+    defaults and the profile's sys clock), built if needed."""
+    sim = config.sim
+    return ensure_sim_build(config.profile, with_dram=sim.dram if sim else True,
+                            with_ethernet=sim.ethernet if sim else True, progress=progress,
+                            sys_clk_hz=sim.sys_clk_hz if sim else None, host_link=sim.host_link if sim else "tap")
 
 
 def ensure_sim_build(profile: str, with_dram: bool = True, with_ethernet: bool = True,

@@ -10,3 +10,14 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/acceptance/" in str(item.fspath):
             item.add_marker(pytest.mark.constants)
+
+
+@pytest.fixture
+def judged(record_property):
+    """Records a check's figures as JUnit properties, then fails with its message unless it held."""
+    def judge(check) -> None:
+        for key, value in check.properties.items():
+            record_property(key, value)
+        if not check.held:
+            pytest.fail(check.message, pytrace=False)
+    return judge

@@ -10,18 +10,11 @@ from sailbench.harness.run.acceptance import BOARD_CONSTANTS, INVARIANT_NAMES
 pytestmark = pytest.mark.board
 
 
-def _judged(check, record_property):
-    for key, value in check.properties.items():
-        record_property(key, value)
-    if not check.held:
-        pytest.fail(check.message, pytrace=False)
-
-
 @pytest.mark.parametrize("name", [name for name, _ in BOARD_CONSTANTS])
-def test_constant(board_judgement, name, record_property):
-    _judged(board_judgement.check(name), record_property)
+def test_constant(board_judgement, name, judged):
+    judged(board_judgement.check(name))
 
 
 @pytest.mark.parametrize("name", INVARIANT_NAMES)
-def test_invariant(board_judgement, name, record_property):
-    _judged(board_judgement.check(f"invariant[{name}]"), record_property)
+def test_invariant(board_judgement, name, judged):
+    judged(board_judgement.check(f"invariant[{name}]"))

@@ -6,18 +6,11 @@ from sailbench.harness.run.acceptance import PAIR_CONSTANTS, PAIR_LINK_CHECKS
 pytestmark = pytest.mark.lab_pair
 
 
-def _judged(check, record_property):
-    for key, value in check.properties.items():
-        record_property(key, value)
-    if not check.held:
-        pytest.fail(check.message, pytrace=False)
-
-
 @pytest.mark.parametrize("name", PAIR_LINK_CHECKS)
-def test_link(pair_judgement, name, record_property):
-    _judged(pair_judgement.check(name), record_property)
+def test_link(pair_judgement, name, judged):
+    judged(pair_judgement.check(name))
 
 
 @pytest.mark.parametrize("name", PAIR_CONSTANTS)
-def test_constant(pair_judgement, name, record_property):
-    _judged(pair_judgement.check(name), record_property)
+def test_constant(pair_judgement, name, judged):
+    judged(pair_judgement.check(name))
