@@ -41,7 +41,8 @@ def sgmii_bitstream(versa_config):
     from sailbench.gateware.ecp5_options import Ecp5Options, ecp5_build_dir
     from sailbench.gateware.profiles import buildable_profile
     from sailbench.harness.build.bitstream import Bitstream
-    from sailbench.harness.build.cache import build_in_child, build_root, read_build_manifest
+    from sailbench.harness.build.cache import build_in_child, build_root
+    from sailbench.harness.build.manifest import read_build_manifest
     from sailbench.harness.errors import SailbenchError
     options = Ecp5Options(eth_ip=versa_config.etherbone.ip, uart_baudrate=versa_config.baudrate, host_link="sgmii")
     out, _ = ecp5_build_dir(build_root(), buildable_profile(versa_config.profile), options)

@@ -38,10 +38,36 @@ def inject(board):
 
     def set_fault(csr: str, mode: int, bit: int, other: int = 0) -> None:
         board.csr.write(f"dfi_faults_{csr}", mode | bit << 8 | other << 16)
+        _until_rows_closed(board)
 
     yield set_fault
     for n in names:
         board.csr.write(n, 0)
+    _until_rows_closed(board)
+
+
+def _until_rows_closed(board) -> None:
+    """Wait (in board cycles) until the controller has refreshed, which closes every row.
+
+    A real board has its faults from power-on; here one appears or goes away while the controller
+    may hold rows open that it opened through (or without) the fault. The DRAM then has a
+    different row (or none) open in that bank than the controller thinks, and accesses land in
+    the wrong row until the next refresh closes all banks: a stale-row artefact of switching a
+    fault live, not a line fault. With refresh postponing (up to `refresh_postponing` tREFI
+    without a REF), a refresh happens within (postponing + 1) x tREFI cycles; wait twice that.
+    """
+    dram = board.manifest.dram
+    trefi = int((dram.timings or {}).get("tREFI") or 600)
+    postponing = int((dram.controller or {}).get("refresh_postponing") or 1)
+    wait = 2 * (postponing + 1) * trefi
+    board.csr.write("cycles_latch", 1)
+    start = board.csr.read("cycles_value")
+    deadline = time.monotonic() + 30
+    while True:
+        board.csr.write("cycles_latch", 1)
+        if board.csr.read("cycles_value") - start >= wait:
+            return
+        assert time.monotonic() < deadline, f"board '{board.name}': {wait} cycles did not pass in 30 s"
 
 
 def faults(board, wiring):
