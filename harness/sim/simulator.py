@@ -89,9 +89,9 @@ class SimBoard:
                 _sim_config(self.build_dir / "gateware" / "sim_config.js", self.uart_ports))
             self.log_path = self.run_dir / "vsim.log"
             log = open(self.log_path, "wb")
-            self.proc = subprocess.Popen([*self.netns.exec_prefix(), str(vsim)], cwd=self.run_dir,
-                                         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                         start_new_session=True, preexec_fn=_die_with_parent)
+            self.proc = subprocess.Popen([*_die_with_parent(), *self.netns.exec_prefix(), str(vsim)],
+                                         cwd=self.run_dir, stdout=log, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL, start_new_session=True)
             log.close()
             self._wait_uart_listening(t0)
             if eth is not None:
@@ -183,12 +183,16 @@ class SimBoard:
             time.sleep(0.02)
 
 
-def _die_with_parent() -> None:
-    """In the child: SIGTERM when the thread that started it is gone, so a harness killed
-    with SIGKILL (or by the OOM killer) leaves no simulator running."""
-    import ctypes
-    PR_SET_PDEATHSIG = 1
-    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+def _die_with_parent() -> list[str]:
+    """A command prefix that gives the simulator SIGTERM when the thread that started it is gone,
+    so a harness killed with SIGKILL (or by the OOM killer) leaves no simulator running:
+    util-linux's `setpriv --pdeathsig` (kept across `ip netns exec`'s exec).
+
+    Not a Popen preexec_fn: that runs Python in the forked child, and once a process has gRPC
+    threads (labgrid's client) the child's after-fork handlers crash it (SIGSEGV, the simulator
+    "exited (code -11)" with no output)."""
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "TERM", "--"] if setpriv else []
 
 
 def _free_port() -> int:

@@ -1,6 +1,7 @@
 """The history database: schema, records as measured, baselines, health and quarantine, concurrent writers."""
-import multiprocessing
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -88,24 +89,34 @@ def test_consecutive_failures_and_quarantine(history):
     assert history.consecutive_failures("hw") == []
 
 
-def _writer(path, worker, count):
-    with History(path) as h:
-        for i in range(count):
-            run = f"w{worker}-{i}"
-            h.upsert_run(run, "sim", build_hash="aaa")
-            h.add_record(run, "sim", "aaa", fig(100e6 + i))
+# Each writer is its own Python process, as the nightly's boards and pairs are (not a fork of this
+# one: once the session has labgrid's gRPC threads, a forked Python child can crash in its
+# after-fork handlers).
+WRITER = """
+import sys
+from sailbench.harness.record.history import History
+path, worker, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+with History(path) as h:
+    for i in range(count):
+        run = f"w{worker}-{i}"
+        h.upsert_run(run, "sim", build_hash="aaa")
+        h.add_record(run, "sim", "aaa", {"board": "sim", "probe": "ddr", "direction": "write",
+                     "pattern": "sequential", "summary": True, "bytes": 65536, "rate_bytes_per_s": 100e6 + i})
+"""
 
 
 def test_concurrent_writers_lose_nothing(tmp_path):
     path = tmp_path / "history.sqlite"
     History(path).close()
-    ctx = multiprocessing.get_context("fork")
-    procs = [ctx.Process(target=_writer, args=(path, w, 60)) for w in range(4)]
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(w), "60"]) for w in range(4)]
+    codes = []
     for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
-    assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+        try:
+            codes.append(p.wait(60))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            codes.append(None)
+    assert codes == [0, 0, 0, 0]
     with History(path) as h:
         assert h.db.execute("SELECT COUNT(*) FROM records").fetchone()[0] == 240
         assert h.db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 240
