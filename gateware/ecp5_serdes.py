@@ -19,7 +19,9 @@ from migen import ClockDomainsRenamer
 from liteiclink.serdes.serdes_ecp5 import SerDesECP5, SerDesECP5PLL
 
 from sailbench.gateware.cores.clock_meter import ClockMeter
+from sailbench.gateware.cores.lane_group import LaneGroup
 from sailbench.gateware.cores.lane_probe import BYTES_PER_WORD, LINE_RATE, LaneProbe, attach_serdes_ecp5
+from sailbench.gateware.dram_pins import dram_pin_table
 from sailbench.gateware.phy.sgmii_ecp5 import SGMIIPHYECP5, SerDesECP5RefClk
 from sailbench.gateware.profiles import BoardProfile, SerDesChannel
 
@@ -35,6 +37,12 @@ def add_serdes_refclk(soc, profile: BoardProfile):
     return soc.serdes_refclk.refclk
 
 
+def pad_balls(platform_module: str, resource: str) -> str:
+    """A differential pad's balls from the platform's pin table, "P/N" ("W8/W9"); "" if not there."""
+    table = dram_pin_table(platform_module, resource)
+    return "/".join(table[k][0] for k in ("p", "n") if table.get(k)) if table else ""
+
+
 def lane_channels(profile: BoardProfile, host_link: str | None) -> list[SerDesChannel]:
     """The profile's lane channels that this build can have (not in the SGMII PHY's DCU)."""
     if host_link == "sgmii" and profile.sgmii_channel is not None:
@@ -43,7 +51,8 @@ def lane_channels(profile: BoardProfile, host_link: str | None) -> list[SerDesCh
 
 
 def add_lanes(soc, profile: BoardProfile, channels: list[SerDesChannel]) -> list[dict]:
-    """One SerDesECP5 + LaneProbe (`lane<i>`) + ClockMeter (`lane<i>_clock`) per channel.
+    """One SerDesECP5 + LaneProbe (`lane<i>`) + ClockMeter (`lane<i>_clock`) per channel, and one
+    LaneGroup (`lane_group`) that starts and latches them all in one sys cycle.
 
     Returns the manifest's description of each lane."""
     out = []
@@ -71,10 +80,14 @@ def add_lanes(soc, profile: BoardProfile, channels: list[SerDesChannel]) -> list
         out.append({
             "lane": i, "serdes": ch.name, "dual": ch.dual, "channel": ch.channel,
             "tx_pads": ch.tx_pads, "rx_pads": ch.rx_pads,
+            # the balls, for bring-up's "lane 0 (DCU0 CH1, sma_tx W8/W9 -> sma_rx Y7/Y8)"
+            "pins": {"tx": pad_balls(profile.platform, ch.tx_pads), "rx": pad_balls(profile.platform, ch.rx_pads)},
             "tx_clock_domain": tx_cd, "rx_clock_domain": rx_cd,
             "word_clk_hz": serdes.tx_clk_freq, "bytes_per_word": BYTES_PER_WORD,
             "refclk_hz": refclk_hz, "pll": {k: pll.config[k] for k in ("m", "d", "vco_freq")},
         })
+    if soc.lane_probes:        # all lanes started and latched in one sys cycle, as in the simulated pair
+        soc.lane_group = LaneGroup(soc.lane_probes, soc.cycles.count)
     return out
 
 

@@ -159,6 +159,7 @@ class LaneChannel:
     bytes_per_word: int
     refclk_hz: float
     pll: dict[str, float]
+    pins: dict[str, str] | None = None        # {"tx": "W8/W9", "rx": "Y7/Y8"}: the balls (P/N) of the pads
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,12 @@ A lane passes when it is locked, aligned, tested some bits and saw no errors
 and no lock loss. Everything else names the lane, its ECP5 DCU channel and,
 where the platform wires it, its pins, and what to check.
 
-Channels: lane i is DCU i//2, channel i%2 (the ECP5-5G has two channels per
-DCU, see docs BRIEF). Pins come from the board's LiteX platform where it has
-them (litex-boards lattice_versa_ecp5: `pcie_x1` on DCU0 CH0, `sma_tx`/`sma_rx`
-on DCU0 CH1); the sail card has no pin map yet.
+Channels: a bitstream's manifest names each lane's channel and the balls of
+its pads (`lane.channels`, exported from the board's LiteX platform at build
+time: on the Versa-ECP5 lane 0 is the SMA pair on DCU0 CH1). The simulated
+pair's lanes have no channel: lane i is shown as DCU i//2, channel i%2 (the
+ECP5-5G has two channels per DCU, see docs BRIEF) with the pins of the
+profile's table where it has them; the sail card has no pin map yet.
 """
 from __future__ import annotations
 
@@ -36,7 +38,15 @@ LANE_PINS = {   # profile -> lane -> what the lane's channel is wired to (litex-
 NOT_LOCKED = ("reset", "serdes")
 
 
-def lane_place(profile: str, lane: int) -> str:
+def lane_place(profile: str, lane: int, channels=None) -> str:
+    """Where lane `lane` is wired. A bitstream's manifest says it (`lane.channels`: the channel and
+    the pads' balls the build used); without one (the simulated pair's virtual lanes), lane i is
+    taken as DCU i//2 CH i%2 with the profile's table."""
+    ch = next((c for c in channels or () if c.lane == lane), None)
+    if ch is not None:
+        pins = ch.pins or {}
+        return (f"{ch.serdes}, {ch.tx_pads}: TX {pins.get('tx') or '?'}, {ch.rx_pads}: RX "
+                f"{pins.get('rx') or '?'}")
     pins = LANE_PINS.get(profile, {}).get(lane, "pins not in the platform's table")
     return f"DCU{lane // 2} CH{lane % 2}, {pins}"
 
@@ -51,11 +61,27 @@ class LaneCheck:
     aligned: bool
     ber: BitErrorRatio | None = None
     lock_losses: int = 0
+    # The lane's recovered RX word clock, counted against the sys cycle counter over the PRBS
+    # window (lane group latches; None without a lane group), its nominal and the tolerance.
+    rx_word_clk_hz: float | None = None
+    nominal_word_clk_hz: float | None = None
+    clock_tolerance: float = 0.005
+
+    @property
+    def clock_off(self) -> bool:
+        """The recovered word clock is off nominal beyond the tolerance (a wrong reference clock or PLL)."""
+        return (self.rx_word_clk_hz is not None and bool(self.nominal_word_clk_hz)
+                and abs(self.rx_word_clk_hz / self.nominal_word_clk_hz - 1) > self.clock_tolerance)
 
     @property
     def passed(self) -> bool:
         return (self.locked and self.aligned and self.ber is not None and self.ber.bits > 0
-                and self.ber.errors == 0 and self.lock_losses == 0)
+                and self.ber.errors == 0 and self.lock_losses == 0 and not self.clock_off)
+
+    def clock_text(self) -> str:
+        if self.rx_word_clk_hz is None:
+            return ""
+        return f", RX word clock {self.rx_word_clk_hz / 1e6:.4f} MHz"
 
     def text(self) -> str:
         name = f"lane {self.lane} ({self.place})"
@@ -71,11 +97,16 @@ class LaneCheck:
         if self.ber.errors or self.lock_losses:
             losses = f", {self.lock_losses} checker lock losses" if self.lock_losses else ""
             return f"{name}: aligned, {prbs}{losses}: marginal lane: its cable, connector or equalisation"
-        return f"{name}: locked, aligned, {prbs}"
+        if self.clock_off:
+            return (f"{name}: locked, aligned, {prbs}, but its RX word clock is {self.rx_word_clk_hz / 1e6:.4f} MHz, "
+                    f"nominal {self.nominal_word_clk_hz / 1e6:.4f} MHz ({self.rx_word_clk_hz / self.nominal_word_clk_hz - 1:+.3%}, "
+                    f"tolerance ±{self.clock_tolerance:.2%}): the far end's reference clock or its SerDes PLL setting")
+        return f"{name}: locked, aligned, {prbs}{self.clock_text()}"
 
     def to_dict(self) -> dict:
         return {"lane": self.lane, "place": self.place, "state": self.state, "stage": self.stage,
                 "locked": self.locked, "aligned": self.aligned, "lock_losses": self.lock_losses,
+                "rx_word_clk_hz": self.rx_word_clk_hz, "nominal_word_clk_hz": self.nominal_word_clk_hz,
                 "passed": self.passed, "ber": self.ber.to_dict() if self.ber else None, "text": self.text()}
 
 
@@ -85,16 +116,20 @@ def _subset(lanes: Lanes, which: list[int]) -> Lanes:
 
 def check_lanes(tx: Lanes, rx: Lanes, profile: str, pattern: str = "prbs31", seconds: float = 0.2,
                 settle_s: float = 3.0, during: Callable[[], None] | None = None,
-                direction: str = "") -> list[LaneCheck]:
+                direction: str = "", channels=None, sys_clk_hz: float | None = None,
+                clock_tolerance: float = 0.005) -> list[LaneCheck]:
     """Every lane of `rx` checked: lock, alignment, then PRBS on the aligned ones (see above).
-    `during` runs inside the PRBS window (tests inject errors there)."""
+    `during` runs inside the PRBS window (tests inject errors there); `channels`: the receiving
+    build's manifest `lane.channels` (where each lane is wired), if it has them. With a lane group
+    on `rx` and `sys_clk_hz` (measured, or nominal), each lane's recovered RX word clock is counted
+    against the sys cycle counter over the PRBS window and checked against nominal."""
     deadline = time.monotonic() + settle_s
     while True:
         states = rx.states()
         if all(s["aligned"] for s in states.values()) or time.monotonic() > deadline:
             break
         time.sleep(0.05)
-    checks = {i: LaneCheck(i, lane_place(profile, i), s["state"], s["stage"], s["stage"] not in NOT_LOCKED
+    checks = {i: LaneCheck(i, lane_place(profile, i, channels), s["state"], s["stage"], s["stage"] not in NOT_LOCKED
                            or s["state"] == "Up", s["aligned"]) for i, s in states.items()}
     up = [i for i, c in checks.items() if c.aligned]
     if up:
@@ -105,17 +140,23 @@ def check_lanes(tx: Lanes, rx: Lanes, profile: str, pattern: str = "prbs31", sec
         try:
             time.sleep(0.1)                       # the checkers lock within a few dozen words
             r.clear()
-            before = r.counters()
+            before = r.group_latch()
             if during:
                 during()
             time.sleep(seconds)
-            after = r.counters()
+            after = r.group_latch()
         finally:
             for e in ends:
                 e.prbs(None)
         hz = float(r.word_clk_hz())
+        d_sys = (after["sys_cycle"] - before["sys_cycle"]
+                 if after["sys_cycle"] is not None and before["sys_cycle"] is not None else 0)
         for i in up:
-            v, v0 = after[i], before[i]
+            v, v0 = after["lanes"][i], before["lanes"][i]
+            d_word = v["rx_cycles"] - v0["rx_cycles"]
+            if sys_clk_hz and d_sys > 0 and d_word > 0:
+                checks[i].rx_word_clk_hz = d_word / d_sys * sys_clk_hz
+                checks[i].nominal_word_clk_hz, checks[i].clock_tolerance = hz, clock_tolerance
             checks[i].ber = BitErrorRatio(i, direction or "loopback", pattern, v["prbs_errors"] - v0["prbs_errors"],
                                           v["prbs_bits"] - v0["prbs_bits"], v["rx_cycles"] - v0["rx_cycles"], hz)
             checks[i].lock_losses = v["prbs_lock_losses"] - v0["prbs_lock_losses"]

@@ -274,7 +274,14 @@ class _Bringup:
     def _serdes_lanes(self, lanes) -> tuple[str, str]:
         """Per lane: lock, alignment, a short PRBS with its bound (a loopback cable on this board)."""
         from sailbench.harness.probes.lane_check import check_lanes
-        checks = check_lanes(lanes, lanes, self.profile.name)
+        lane_info = self.board.manifest.lane
+        sys_hz = None
+        if not self.sim:                      # the simulated pair's sys clock is nominal: nothing to measure
+            from sailbench.harness.probes.clock import rate_clock_hz
+            sys_hz = rate_clock_hz(self.board, self.clock_tolerance, duration_s=1.0).used_hz
+        checks = check_lanes(lanes, lanes, self.profile.name, channels=lane_info.channels if lane_info else None,
+                             sys_clk_hz=sys_hz or self.board.manifest.sys_clk_hz,
+                             clock_tolerance=self.clock_tolerance)
         self.records.append({"probe": "lane_check", "board": self.config.name, "lanes": [c.to_dict() for c in checks]})
         text = "; ".join(c.text() for c in checks)
         bad = [c for c in checks if not c.passed]

@@ -36,7 +36,8 @@ def test_every_probe_the_profile_has_is_in_the_build(versa_bitstream):
     assert any(n.startswith("hostlink_tx_") for n in regs) and any(n.startswith("hostlink_rx_") for n in regs)
     for name in ("lane0_status", "lane0_control", "lane0_latch", "lane0_rx_frames", "lane0_prbs_errors",
                  "lane0_clock_window", "lane0_clock_start", "lane0_clock_done", "lane0_clock_tx_cycles",
-                 "lane0_clock_rx_cycles", "lane0_clock_start_cycle"):
+                 "lane0_clock_rx_cycles", "lane0_clock_start_cycle",
+                 "lane_group_start", "lane_group_latch", "lane_group_mask", "lane_group_latch_cycle"):
         assert name in regs, name
     m = versa_bitstream.manifest
     assert m.identifier.startswith("sailbench profile=versa-ecp5 target=ecp5")

@@ -53,7 +53,12 @@ def test_ecp5_manifest_keys(tmp_path):
     assert set(m.to_dict()) == SINGLE_BOARD_KEYS | {"fpga", "jtag_idcode", "bitstream", "report",
                                                     "clocks_mhz", "lanes", "lane"}
     assert m.lanes == 1 and m.lane.channels[0].serdes == "DCU0 CH1" and set(m.csr_fields) == {"lane"}
+    assert m.lane.channels[0].pins == {"tx": "W8/W9", "rx": "Y7/Y8"}     # litex-boards: sma_tx, sma_rx
     assert m.clocks_mhz["sys"] == 75.0 and m.clocks_mhz["lane0_rx"] == 62.5
     assert m.report.to_dict() == {"json": "report.json", "text": "report.txt", **report.summary()}
     assert (m.uart.kind, m.uart.baudrate, m.etherbone.host_ip) == ("rs232", 115200, None)
     assert m.dram.phy.read_leveling and m.dram.phy.phytype == "ECP5DDRPHY"
+    # The lanes are started and latched together (one hardware window, as in the simulated pair).
+    import json
+    regs = json.loads((tmp_path / "out" / "csr.json").read_text())["csr_registers"]
+    assert {"lane_group_start", "lane_group_latch", "lane_group_latch_cycle", "lane_group_mask"} <= set(regs)

@@ -18,10 +18,15 @@ def pair():
 
 def test_clean_lanes_pass_with_their_bound(pair):
     up, down = Lanes.of(pair.boards["upstream"]), Lanes.of(pair.boards["downstream"])
-    checks = check_lanes(up, down, "versa-ecp5", seconds=0.3, direction="upstream->downstream")
+    sys_hz = pair.boards["downstream"].manifest.sys_clk_hz
+    checks = check_lanes(up, down, "versa-ecp5", seconds=0.3, direction="upstream->downstream", sys_clk_hz=sys_hz)
     assert [c.lane for c in checks] == [0, 1, 2, 3]
     assert all(c.passed for c in checks), [c.text() for c in checks]
     assert all("< " in c.text() and "95 %" in c.text() for c in checks)
+    # each recovered word clock counted against sys over the PRBS window (lane group latches)
+    for c in checks:
+        assert c.rx_word_clk_hz == pytest.approx(62.5e6, rel=1e-4) and not c.clock_off, c.text()
+        assert "RX word clock 62.500" in c.text()
     assert checks[1].place == "DCU0 CH1, SMA: TX W8/W9, RX Y7/Y8"
 
 

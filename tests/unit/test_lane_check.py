@@ -13,6 +13,17 @@ def test_lanes_are_named_by_dcu_channel_and_pins():
     assert lane_place("sail-reva", 3) == "DCU1 CH1, pins not in the platform's table"
 
 
+def test_a_bitstreams_lane_is_named_by_its_manifest_channel():
+    """The Versa build puts lane 0 on the SMA pair (DCU0 CH1), not on the PCIe edge that the
+    simulated pair's numbering would give lane 0: the manifest's channel wins."""
+    from sailbench.gateware.manifest import LaneChannel
+    sma = LaneChannel(lane=0, serdes="DCU0 CH1", dual=0, channel=1, tx_pads="sma_tx", rx_pads="sma_rx",
+                      tx_clock_domain="lane0_tx", rx_clock_domain="lane0_rx", word_clk_hz=62.5e6,
+                      bytes_per_word=2, refclk_hz=156.25e6, pll={}, pins={"tx": "W8/W9", "rx": "Y7/Y8"})
+    assert lane_place("versa-ecp5", 0, [sma]) == "DCU0 CH1, sma_tx: TX W8/W9, sma_rx: RX Y7/Y8"
+    assert lane_place("versa-ecp5", 1, [sma]) == "DCU0 CH1, SMA: TX W8/W9, RX Y7/Y8"   # not in this build
+
+
 def test_each_outcome_says_what_to_check():
     place = lane_place("versa-ecp5", 1)
     cut = LaneCheck(1, place, "Down", "serdes", False, False)
@@ -26,3 +37,15 @@ def test_each_outcome_says_what_to_check():
     assert not bad.passed and "marginal lane" in bad.text() and "4 errors" in bad.text()
     assert not LaneCheck(1, place, "Up", "up", True, True, ber(0, bits=0)).passed
     assert not LaneCheck(1, place, "Up", "up", True, True, ber(0), lock_losses=2).passed
+
+
+def test_a_recovered_word_clock_off_nominal_fails_the_lane_naming_the_reference_clock():
+    place = lane_place("versa-ecp5", 1)
+    ok = LaneCheck(1, place, "Up", "up", True, True, ber(0), rx_word_clk_hz=62.501e6, nominal_word_clk_hz=62.5e6)
+    assert ok.passed and ok.text().endswith("RX word clock 62.5010 MHz")
+    # a 125 MHz reference clock where the PLL expects 156.25 MHz: everything 20 % slow
+    off = LaneCheck(1, place, "Up", "up", True, True, ber(0), rx_word_clk_hz=50.0e6, nominal_word_clk_hz=62.5e6)
+    assert not off.passed and off.clock_off
+    assert "RX word clock is 50.0000 MHz, nominal 62.5000 MHz (-20.000%" in off.text()
+    assert "reference clock" in off.text()
+    assert off.to_dict()["rx_word_clk_hz"] == 50.0e6

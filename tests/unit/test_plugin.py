@@ -137,3 +137,21 @@ def test_two(board):
     assert [x.outcome for x in reports] == ["failed", "failed"]
     assert all("no cable ft2232" in x.longreprtext and "Traceback" not in x.longreprtext for x in reports)
     assert calls == ["versa"]
+
+
+def test_a_named_only_test_runs_only_when_its_file_is_named(lab_dir):
+    """Another board's bitstream (minutes of nextpnr) stays out of plain pytest and of runs that
+    name other paths; naming its file runs it."""
+    lab_dir.makepyfile(test_other_board="""
+import pytest
+
+@pytest.mark.named_only
+def test_long_build():
+    pass
+""")
+    r = lab_dir.runpytest_inprocess("--lab", "lab.yaml", "-p", "no:cacheprovider")
+    assert "test_long_build" not in _outcome(r) and "test_dev" in _outcome(r)
+    r = lab_dir.runpytest_inprocess("--lab", "lab.yaml", "-p", "no:cacheprovider", "test_sel.py")
+    assert "test_long_build" not in _outcome(r)
+    r = lab_dir.runpytest_inprocess("--lab", "lab.yaml", "-p", "no:cacheprovider", "test_other_board.py")
+    assert _outcome(r) == {"test_long_build": "passed"}
