@@ -66,6 +66,9 @@ class LaneCheck:
     rx_word_clk_hz: float | None = None
     nominal_word_clk_hz: float | None = None
     clock_tolerance: float = 0.005
+    # An unlocked lane's own TX word clock, counted by its clock meter (`lane<i>_clock`): 0 means
+    # the transmit PLL has no reference clock, which no cable explains. None: not measured.
+    tx_clock_cycles: int | None = None
 
     @property
     def clock_off(self) -> bool:
@@ -85,6 +88,10 @@ class LaneCheck:
 
     def text(self) -> str:
         name = f"lane {self.lane} ({self.place})"
+        if not self.locked and self.tx_clock_cycles == 0:
+            return (f"{name}: NOT LOCKED (stage '{self.stage}') and its own TX word clock does not run (clock "
+                    f"meter counted 0): the SerDes reference clock (its oscillator, enable and EXTREF pins) or "
+                    f"the PLL setting, not the cable")
         if not self.locked:
             return (f"{name}: NOT LOCKED (stage '{self.stage}'): the receiver has no signal to lock to: this "
                     f"lane's cable or connector, or the far end's TX (every lane so: the reference clock and PLL)")
@@ -107,7 +114,27 @@ class LaneCheck:
         return {"lane": self.lane, "place": self.place, "state": self.state, "stage": self.stage,
                 "locked": self.locked, "aligned": self.aligned, "lock_losses": self.lock_losses,
                 "rx_word_clk_hz": self.rx_word_clk_hz, "nominal_word_clk_hz": self.nominal_word_clk_hz,
+                "tx_clock_cycles": self.tx_clock_cycles,
                 "passed": self.passed, "ber": self.ber.to_dict() if self.ber else None, "text": self.text()}
+
+
+METER_WINDOW = 4096         # sys cycles: a running 62.5 MHz word clock counts ~3400 in it
+
+
+def tx_clock_cycles(csr, lane: int, window: int = METER_WINDOW, timeout_s: float = 2.0) -> int | None:
+    """The lane's TX word clock cycles over `window` sys cycles, from its clock meter
+    (gateware/cores/clock_meter.py, `lane<i>_clock_*`); None if the build has no meter there."""
+    name = f"lane{lane}_clock"
+    if f"{name}_start" not in csr.regmap:
+        return None
+    csr.write(f"{name}_window", window)
+    csr.write(f"{name}_start", 1)
+    deadline = time.monotonic() + timeout_s
+    while not csr.read(f"{name}_done"):
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.005)
+    return csr.read(f"{name}_tx_cycles")
 
 
 def _subset(lanes: Lanes, which: list[int]) -> Lanes:
@@ -131,6 +158,9 @@ def check_lanes(tx: Lanes, rx: Lanes, profile: str, pattern: str = "prbs31", sec
         time.sleep(0.05)
     checks = {i: LaneCheck(i, lane_place(profile, i, channels), s["state"], s["stage"], s["stage"] not in NOT_LOCKED
                            or s["state"] == "Up", s["aligned"]) for i, s in states.items()}
+    for i, c in checks.items():
+        if not c.locked:                   # a dead reference clock, or the cable?
+            c.tx_clock_cycles = tx_clock_cycles(rx.csr, i)
     up = [i for i, c in checks.items() if c.aligned]
     if up:
         t, r = _subset(tx, up), _subset(rx, up)

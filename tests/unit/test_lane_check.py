@@ -49,3 +49,35 @@ def test_a_recovered_word_clock_off_nominal_fails_the_lane_naming_the_reference_
     assert "RX word clock is 50.0000 MHz, nominal 62.5000 MHz (-20.000%" in off.text()
     assert "reference clock" in off.text()
     assert off.to_dict()["rx_word_clk_hz"] == 50.0e6
+
+
+def test_an_unlocked_lane_whose_own_tx_clock_is_dead_blames_the_reference_clock_not_the_cable():
+    place = lane_place("versa-ecp5", 1)
+    dead = LaneCheck(1, place, "Down", "serdes", False, False, tx_clock_cycles=0)
+    assert not dead.passed and "reference clock" in dead.text() and "not the cable" in dead.text()
+    running = LaneCheck(1, place, "Down", "serdes", False, False, tx_clock_cycles=3413)
+    assert "this lane's cable or connector" in running.text()
+    assert LaneCheck(1, place, "Down", "serdes", False, False).text() == running.text()   # no meter: as before
+
+
+class _MeterCsr:
+    """The clock meter's CSRs as the gateware behaves (one function's unit test)."""
+    def __init__(self, counts):
+        self.regmap = {"lane0_clock_start", "lane0_clock_window", "lane0_clock_done", "lane0_clock_tx_cycles"}
+        self.counts, self.window, self.writes = counts, None, []
+
+    def write(self, name, value):
+        self.writes.append((name, value))
+        if name == "lane0_clock_window":
+            self.window = value
+
+    def read(self, name):
+        return {"lane0_clock_done": 1, "lane0_clock_tx_cycles": self.counts}[name]
+
+
+def test_tx_clock_cycles_runs_the_meter_over_its_window():
+    from sailbench.harness.probes.lane_check import METER_WINDOW, tx_clock_cycles
+    csr = _MeterCsr(3413)
+    assert tx_clock_cycles(csr, 0) == 3413
+    assert csr.writes == [("lane0_clock_window", METER_WINDOW), ("lane0_clock_start", 1)]
+    assert tx_clock_cycles(csr, 1) is None                 # no meter on lane 1 in this build
