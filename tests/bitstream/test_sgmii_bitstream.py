@@ -23,9 +23,9 @@ def test_sgmii_build_has_the_pcs_and_the_host_link_probes(sgmii_bitstream):
 
 
 def test_sgmii_build_fits_and_each_clock_has_a_verdict(sgmii_bitstream):
-    """Every clock's verdict is reported and agrees with its figures. Whether every clock of this
-    variant closes has not been established by a routed build yet (the RGMII build closes, sys at
-    82.78 MHz, f99b713): the report is printed, and test_sgmii_every_clock_passes says it."""
+    """Every clock's verdict is reported and agrees with its figures (routed, seed 1: sys 92.8 MHz,
+    eth_rx 190.7, eth_tx 145.4 against 75/125/125); test_sgmii_every_clock_passes says whether
+    every clock closes."""
     report = BuildReport.from_dict(json.loads((sgmii_bitstream.build_dir / "report.json").read_text()))
     assert report.fits
     u = {x.resource: x for x in report.utilisation}
@@ -39,7 +39,6 @@ def test_sgmii_build_fits_and_each_clock_has_a_verdict(sgmii_bitstream):
     print("\n" + sgmii_bitstream.report_text)
 
 
-@pytest.mark.xfail(reason="not yet routed within the time box: the SGMII variant's sys verdict is unknown", strict=False)
 def test_sgmii_every_clock_passes(sgmii_bitstream):
     """Issue 10's acceptance for the SGMII build option: every clock closes."""
     assert sgmii_bitstream.timing_passed, sgmii_bitstream.failing_summary()
