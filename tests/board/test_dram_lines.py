@@ -3,7 +3,8 @@ DFI fault injector (gateware/cores/dfi_faults.py) puts on a line is named exactl
 and net from the Versa-ECP5's pin table.
 
 The injector's CSRs (dfi_faults_dq, _address, _bank, _dm) are written by field offset, as
-gateware/cores/dfi_faults.py lays them out; every test turns its fault off again. The line tests
+gateware/cores/dfi_faults.py lays them out; every test turns its fault off again. Those tests are
+marked sim_only: a real board has no injector (and its faults from power-on). The line tests
 run over UART here; one test times them over UART and Etherbone (run with -s to see the figures).
 """
 from __future__ import annotations
@@ -86,6 +87,7 @@ def test_a_clean_board_passes_every_line_test(board, wiring):
     assert report.passed and kinds == [], report.summary()
 
 
+@pytest.mark.sim_only
 @pytest.mark.parametrize("j, mode, v", [(11, DQ_STUCK_0, 0), (0, DQ_STUCK_1, 1), (6, DQ_STUCK_0, 0),
                                          (15, DQ_STUCK_1, 1)])
 def test_stuck_dq_is_named(board, wiring, inject, j, mode, v):
@@ -96,6 +98,7 @@ def test_stuck_dq_is_named(board, wiring, inject, j, mode, v):
     assert [t.status for t in report.tests] == ["failed", "not run", "not run", "not run"]
 
 
+@pytest.mark.sim_only
 @pytest.mark.parametrize("a, b", [(2, 9), (12, 13)])
 def test_shorted_dq_pair_is_named_as_a_short(board, wiring, inject, a, b):
     inject("dq", DQ_SHORT, a, b)
@@ -104,6 +107,7 @@ def test_shorted_dq_pair_is_named_as_a_short(board, wiring, inject, a, b):
     assert f"balls {VERSA_DQ[a]} and {VERSA_DQ[b]}" in msgs[0] and "AND" in msgs[0]
 
 
+@pytest.mark.sim_only
 @pytest.mark.parametrize("pin, mode, what", [(5, TIE_0, "column bit 5 and row bit 5"), (12, TIE_1, "row bit 12"),
                                              (8, TIE_1, "column bit 8 and row bit 8"), (1, TIE_0, "row bit 1")])
 def test_tied_address_line_is_named(board, wiring, inject, pin, mode, what):
@@ -115,6 +119,7 @@ def test_tied_address_line_is_named(board, wiring, inject, pin, mode, what):
                     f"ball {VERSA_A[pin]}, net ddram_a{pin}"]
 
 
+@pytest.mark.sim_only
 @pytest.mark.parametrize("k, mode", [(0, TIE_1), (1, TIE_0), (2, TIE_1)])
 def test_tied_bank_line_is_named_by_the_address_and_bank_tests(board, wiring, inject, k, mode):
     inject("bank", mode, k)
@@ -124,6 +129,7 @@ def test_tied_bank_line_is_named_by_the_address_and_bank_tests(board, wiring, in
     assert all(f"ball {VERSA_BA[k]}, net ddram_ba{k}" in m for m in msgs)
 
 
+@pytest.mark.sim_only
 @pytest.mark.parametrize("lane", [0, 1])
 def test_a_dm_that_never_masks_is_named(board, wiring, inject, lane):
     inject("dm", 1, lane)
@@ -132,6 +138,7 @@ def test_a_dm_that_never_masks_is_named(board, wiring, inject, lane):
     assert f"ball {VERSA_DM[lane]}, net ddram_dm{lane}" in msgs[0]
 
 
+@pytest.mark.sim_only
 def test_faults_off_again_pass(board, wiring, inject):
     inject("dq", DQ_STUCK_0, 3)
     assert not run_line_tests(board.csr, wiring).passed
@@ -151,6 +158,7 @@ def test_line_tests_time_over_uart_and_etherbone(board, wiring):
     assert times["uart"] < 30
 
 
+@pytest.mark.sim_only
 def test_the_bringup_stage_stops_on_a_fault_naming_the_line(board, wiring, inject):
     from sailbench.harness.run.bringup import PASSED, StageFailed, _Bringup
     runner = _Bringup(board.config, progress=lambda m: None)
