@@ -40,6 +40,12 @@ def lane_ceiling_bytes_per_s(baud: float = LANE_BAUD) -> float:
     return baud * LINE_CODE_EFFICIENCY / 8
 
 
+def counted_clock_hz(cycles: int, sys_cycles: int, sys_hz: float) -> float | None:
+    """A clock counted against the sys cycle counter in one hardware window (lane group latches):
+    `cycles` of it in `sys_cycles` of sys at `sys_hz`; None when either count is empty."""
+    return cycles / sys_cycles * sys_hz if sys_cycles > 0 and cycles > 0 else None
+
+
 @dataclass(frozen=True)
 class LaneRate:
     lane: int

@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from sailbench.harness.judge.pair import BitErrorRatio
+from sailbench.harness.judge.pair import BitErrorRatio, counted_clock_hz
 from sailbench.harness.probes.lanes import Lanes
 
 LANE_PINS = {   # profile -> lane -> what the lane's channel is wired to (litex-boards platform)
@@ -184,10 +184,11 @@ def check_lanes(tx: Lanes, rx: Lanes, profile: str, pattern: str = "prbs31", sec
         for i in up:
             v, v0 = after["lanes"][i], before["lanes"][i]
             d_word = v["rx_cycles"] - v0["rx_cycles"]
-            if sys_clk_hz and d_sys > 0 and d_word > 0:
-                checks[i].rx_word_clk_hz = d_word / d_sys * sys_clk_hz
+            measured = counted_clock_hz(d_word, d_sys, sys_clk_hz) if sys_clk_hz else None
+            if measured is not None:
+                checks[i].rx_word_clk_hz = measured
                 checks[i].nominal_word_clk_hz, checks[i].clock_tolerance = hz, clock_tolerance
             checks[i].ber = BitErrorRatio(i, direction or "loopback", pattern, v["prbs_errors"] - v0["prbs_errors"],
-                                          v["prbs_bits"] - v0["prbs_bits"], v["rx_cycles"] - v0["rx_cycles"], hz)
+                                          v["prbs_bits"] - v0["prbs_bits"], d_word, hz)
             checks[i].lock_losses = v["prbs_lock_losses"] - v0["prbs_lock_losses"]
     return [checks[i] for i in sorted(checks)]

@@ -27,7 +27,7 @@ from sailbench.harness.judge.verdict import withhold
 from sailbench.harness.errors import (PairBusyError, PairCancelled, PairError, PairPendingError, PairRunFailed, PhaseError,
                             SailbenchError)
 from sailbench.harness.judge.pair import (DIRECTIONS, BitErrorRatio, DirectionJudgement, GroupWindow, LaneRate,
-                                          judge_direction, lane_ceiling_bytes_per_s)
+                                          counted_clock_hz, judge_direction, lane_ceiling_bytes_per_s)
 from sailbench.harness.run.pair.phase import Phase, PhaseMachine
 from sailbench.harness.run.pair.reservation import Busy
 from sailbench.harness.run.pair.session import Cancel, PairSession, open_pair_session
@@ -384,7 +384,7 @@ class PairRun:
         """A lane's word clock counted against sys in one hardware window (two lane group latches); recorded,
         and warned about beyond judgement.clock_tolerance. The nominal clock when it cannot be counted."""
         tol = self.lab.judgement.clock_tolerance
-        measured = d_word / d_sys * sys_hz if d_sys > 0 and d_word > 0 else None
+        measured = counted_clock_hz(d_word, d_sys, sys_hz)
         rec = {"probe": "lane", "quantity": "word clock", "role": role, "side": side, "lane": lane,
                "nominal_hz": nominal, "measured_hz": measured, "word_cycles": d_word, "sys_cycles": d_sys,
                "sys_clk_hz": sys_hz, "tolerance": tol,
