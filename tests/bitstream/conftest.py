@@ -4,10 +4,15 @@ Marked `toolchain` (minutes, once per change of the gateware: the build
 directory is cached by its input hash) and run by plain `pytest`, as CI does.
 The bitstream is built once per session for the repository lab.yaml's
 `versa-ecp5` board, the same inputs `sailbench build --board versa-ecp5` uses.
+The bitstreams the selected tests need are built in the background from the end of
+collection (bitstream_prebuild.py) and the bitstream tests run last, so nextpnr's minutes overlap
+the simulation tests instead of adding to them. The background log: build/prebuild.log.
 """
 from pathlib import Path
 
 import pytest
+
+import bitstream_prebuild as prebuild
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -16,41 +21,73 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/bitstream/" in str(item.fspath):
             item.add_marker(pytest.mark.toolchain)
+    prebuild.toolchain_last(items)
 
 
-@pytest.fixture(scope="session")
-def versa_config():
+def pytest_collection_finish(session):
+    """Start the background builds of the bitstreams the selected tests use (deselection by -m/-k
+    has happened by now), in the order their tests run."""
+    needed: list[str] = []
+    for item in session.items:
+        for name in getattr(item, "fixturenames", ()):
+            if name in BUILDERS and name not in needed:
+                needed.append(name)
+    if needed and not session.config.option.collectonly:
+        from sailbench.harness.build.cache import build_root
+        prebuild.start([(n, BUILDERS[n]) for n in needed], build_root() / "prebuild.log")
+
+
+def _versa_config():
     from sailbench.harness.config.lab import load_lab
     return load_lab(ROOT / "lab.yaml").board("versa-ecp5")
 
 
-@pytest.fixture(scope="session")
-def versa_bitstream(versa_config):
+def build_versa(progress):
     from sailbench.harness.build.bitstream import ensure_bitstream
-    from sailbench.harness.errors import SailbenchError
-    try:
-        return ensure_bitstream(versa_config, progress=lambda m: print(m, flush=True))
-    except SailbenchError as e:
-        pytest.fail(f"sailbench: {e}", pytrace=False)
+    return ensure_bitstream(_versa_config(), progress=progress)
 
 
-@pytest.fixture(scope="session")
-def sgmii_bitstream(versa_config):
+def build_sgmii(progress):
     """The Versa-ECP5 probe SoC built with the SGMII host link (`--host-link sgmii`, the sail card
-    rev-A's PHY) on the SMA SerDes channel: same LFE5UM5G-45F, built once per change as above."""
+    rev-A's PHY) on the SMA SerDes channel: same LFE5UM5G-45F, built once per change."""
     from sailbench.gateware.ecp5_options import Ecp5Options, ecp5_build_dir
     from sailbench.gateware.profiles import buildable_profile
     from sailbench.harness.build.bitstream import Bitstream
     from sailbench.harness.build.cache import build_in_child, build_root
     from sailbench.harness.build.manifest import read_build_manifest
-    from sailbench.harness.errors import SailbenchError
-    options = Ecp5Options(eth_ip=versa_config.etherbone.ip, uart_baudrate=versa_config.baudrate, host_link="sgmii")
-    out, _ = ecp5_build_dir(build_root(), buildable_profile(versa_config.profile), options)
-    args = ["--profile", versa_config.profile, "--build-root", str(build_root()), "--eth-ip", options.eth_ip,
+    config = _versa_config()
+    options = Ecp5Options(eth_ip=config.etherbone.ip, uart_baudrate=config.baudrate, host_link="sgmii")
+    out, _ = ecp5_build_dir(build_root(), buildable_profile(config.profile), options)
+    args = ["--profile", config.profile, "--build-root", str(build_root()), "--eth-ip", options.eth_ip,
             "--uart-baudrate", str(options.uart_baudrate), "--seed", str(options.seed), "--host-link", "sgmii"]
+    build_in_child("sailbench.gateware.ecp5", args, out, "the SGMII variant of the Versa-ECP5 bitstream",
+                   "bitstream", progress, 3000, relay_prefix="[ecp5 build]")
+    return Bitstream(config.name, out, read_build_manifest(out))
+
+
+# fixture name -> the build it needs (the same call the fixture makes)
+BUILDERS = {"versa_bitstream": build_versa, "sgmii_bitstream": build_sgmii}
+
+
+@pytest.fixture(scope="session")
+def versa_config():
+    return _versa_config()
+
+
+def _built(builder):
+    from sailbench.harness.errors import SailbenchError
     try:
-        build_in_child("sailbench.gateware.ecp5", args, out, "the SGMII variant of the Versa-ECP5 bitstream",
-                       "bitstream", lambda m: print(m, flush=True), 3000, relay_prefix="[ecp5 build]")
-        return Bitstream(versa_config.name, out, read_build_manifest(out))
+        return builder(lambda m: print(m, flush=True))
     except SailbenchError as e:
         pytest.fail(f"sailbench: {e}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def versa_bitstream(versa_config):
+    return _built(build_versa)
+
+
+@pytest.fixture(scope="session")
+def sgmii_bitstream(versa_config):
+    """The SGMII variant (build_sgmii)."""
+    return _built(build_sgmii)

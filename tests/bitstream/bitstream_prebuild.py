@@ -1,0 +1,48 @@
+"""Bitstreams built in the background while the rest of the suite runs.
+
+nextpnr (YoWASP) is single-threaded and a probe bitstream takes minutes; the simulation tests
+spend much of their time waiting on simulators and sockets. So once collection has picked the
+bitstream tests, one background thread builds the bitstreams they need, one after another, and
+the bitstream tests run last. Each fixture calls the same build function: the build cache's file
+lock makes a fixture that asks for a bitstream still being built wait for it (never a second
+build), and a finished build is a cache hit. A failed background build is not reported here: the
+fixture's own call meets the same failure and reports it on its test.
+"""
+from __future__ import annotations
+
+import threading
+import traceback
+from pathlib import Path
+from typing import Callable
+
+Builder = Callable[[Callable[[str], None]], object]
+
+_thread: threading.Thread | None = None
+
+
+def start(builders: list[tuple[str, Builder]], log_path: Path) -> None:
+    """Build each (name, builder) in order in one daemon thread; progress lines go to `log_path`."""
+    global _thread
+    if _thread is not None or not builders:
+        return
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+
+    def run() -> None:
+        with open(log_path, "a", buffering=1) as log:
+            for name, builder in builders:
+                log.write(f"prebuild {name}: start\n")
+                try:
+                    builder(lambda m: log.write(f"[{name}] {m}\n"))
+                    log.write(f"prebuild {name}: done\n")
+                except Exception:   # the fixture's own call reports it on its test
+                    log.write(f"prebuild {name}: failed\n{traceback.format_exc()}\n")
+
+    _thread = threading.Thread(target=run, name="bitstream-prebuild", daemon=True)
+    _thread.start()
+
+
+def toolchain_last(items: list) -> None:
+    """Move the bitstream tests to the end, in place, keeping each group's order."""
+    bitstream = [i for i in items if "tests/bitstream/" in str(i.fspath)]
+    others = [i for i in items if "tests/bitstream/" not in str(i.fspath)]
+    items[:] = others + bitstream
