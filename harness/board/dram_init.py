@@ -25,7 +25,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable, Protocol, Sequence
 
 from sailbench.harness.build.manifest import DramInfo, DramPhy, InitStep
+from sailbench.harness.transport.batch import batch_for
 from sailbench.harness.transport.client import CsrClient
+from sailbench.harness.transport.counting import counted_step
 from sailbench.harness.errors import BoardError
 from sailbench.harness.steps import layer_logger, step
 
@@ -76,7 +78,11 @@ def lane_errors(written: bytes, read: bytes, module: int) -> int:
 
 
 class Dfii:
-    """LiteDRAM's DFII (software access to the DRAM) by CSR name."""
+    """LiteDRAM's DFII (software access to the DRAM) by CSR name.
+
+    Commands and write data are queued in one batch (harness/transport/batch.py) and
+    sent without a confirming read each; the batch goes out when an answer is needed
+    (a read, a control switch, a delay), so a whole test pattern costs one round trip."""
 
     def __init__(self, csr: CsrClient, phy: DramPhy, prefix: str = "sdram_dfii"):
         self.csr = csr
@@ -85,25 +91,43 @@ class Dfii:
         self.rdphase = int(phy.rdphase)
         self.wrphase = int(phy.wrphase)
         self.phase_bytes = int(phy.dfi_databits) // 8
+        self.batch = batch_for(csr)
 
     def control(self, bits: int) -> None:
-        self.csr.write(f"{self.prefix}_control", bits)
+        """Switch DFII (software/hardware control), sent and confirmed now."""
+        self.batch.write(f"{self.prefix}_control", bits)
+        self.flush()
 
     def read_control(self) -> int:
-        return self.csr.read(f"{self.prefix}_control")
+        value = self.batch.read(f"{self.prefix}_control")
+        self.batch.run()
+        return value.value
 
     def command(self, bits: int, address: int = 0, bank: int = 0, phase: int = 0) -> None:
         p = f"{self.prefix}_pi{phase}"
-        self.csr.write(f"{p}_address", address)
-        self.csr.write(f"{p}_baddress", bank)
-        self.csr.write(f"{p}_command", bits)
-        self.csr.write(f"{p}_command_issue", 1)
+        self.batch.write(f"{p}_address", address)
+        self.batch.write(f"{p}_baddress", bank)
+        self.batch.write(f"{p}_command", bits)
+        self.batch.write(f"{p}_command_issue", 1)
 
     def write_data(self, phase: int, data: bytes) -> None:
-        self.csr.write(f"{self.prefix}_pi{phase}_wrdata", int.from_bytes(data, "big"))
+        self.batch.write(f"{self.prefix}_pi{phase}_wrdata", int.from_bytes(data, "big"))
+
+    def queue_read_data(self) -> list[Callable[[], bytes]]:
+        """Every phase's read data in one burst (the PhaseInjector registers between are
+        plain storage: reading them has no effect), known after the next flush."""
+        names = [f"{self.prefix}_pi{p}_rddata" for p in range(self.nphases)]
+        got = self.batch.read_span(names)
+        return [lambda n=n: got[n].value.to_bytes(self.phase_bytes, "big") for n in names]
 
     def read_data(self, phase: int) -> bytes:
-        return self.csr.read(f"{self.prefix}_pi{phase}_rddata").to_bytes(self.phase_bytes, "big")
+        data = self.queue_read_data()
+        self.flush()
+        return data[phase]()
+
+    def flush(self, *, confirm: bool = True) -> None:
+        """Send what is queued; with `confirm` (and no read at its end) one fence read."""
+        self.batch.run(confirm=confirm)
 
 
 def cdelay(count: int) -> None:
@@ -111,36 +135,55 @@ def cdelay(count: int) -> None:
         time.sleep(count * CDELAY_S)
 
 
+LONG_DELAY = 1000                 # cdelay counts from which a step is confirmed before waiting
+
+
 def replay_init_sequence(dfii: Dfii, sequence: Sequence[InitStep]) -> None:
-    """The BIOS's `init_sequence()`: each step a control write or a phase-0 command, then its delay."""
+    """The BIOS's `init_sequence()`: each step a control write or a phase-0 command, then its delay.
+
+    Before a long wait (reset release, CKE) the steps so far are confirmed, so the wait
+    starts when the board has them; short waits follow the unconfirmed send (the bytes
+    behind them are microseconds on the wire)."""
     for step in sequence:
         if step.kind == "control":
-            dfii.control(step.bits)
+            dfii.batch.write(f"{dfii.prefix}_control", step.bits)
         else:
             dfii.command(step.bits, step.address, step.bank, phase=0)
+        if step.delay:
+            dfii.flush(confirm=step.delay >= LONG_DELAY)
         cdelay(step.delay)
+    dfii.flush()
+
+
+def queue_pattern(dfii: Dfii, seed: int, before_read: Callable[[], None] | None = None) -> list[bytes]:
+    """Queue the BIOS's test pattern (activate row 0, write, read, precharge) and the read of
+    the data; returns what was written per phase. `before_read` queues writes just before the
+    read command (the burst detector's clear)."""
+    data = pattern_bytes(seed, dfii.nphases, dfii.phase_bytes)
+    dfii.command(CMD_RAS | CMD_CS)                                       # activate row 0
+    for p, row in enumerate(data):
+        dfii.write_data(p, row)
+    dfii.command(CMD_CAS | CMD_WE | CMD_CS | CMD_WRDATA, phase=dfii.wrphase)
+    if before_read:
+        before_read()
+    dfii.command(CMD_CAS | CMD_CS | CMD_RDDATA, phase=dfii.rdphase)
+    dfii.command(CMD_RAS | CMD_WE | CMD_CS)                              # precharge
+    return data
 
 
 def pattern_errors(dfii: Dfii, module: int, seed: int, burstdet: Callable[[], int] | None = None,
                    clear_burstdet: Callable[[], None] | None = None, phases: tuple[int, ...] | None = None) -> int:
     """Write a test pattern to row 0 through DFII, read it back, count lane `module`'s bit errors
-    (in every phase, or in `phases`).
+    (in every phase, or in `phases`): one batch, one round trip.
 
-    On an ECP5DDRPHY a read whose DQS burst the DQSBUFM did not detect counts one more error."""
-    data = pattern_bytes(seed, dfii.nphases, dfii.phase_bytes)
-    dfii.command(CMD_RAS | CMD_CS)                                       # activate row 0
-    cdelay(15)
-    for p, row in enumerate(data):
-        dfii.write_data(p, row)
-    dfii.command(CMD_CAS | CMD_WE | CMD_CS | CMD_WRDATA, phase=dfii.wrphase)
-    cdelay(15)
-    if clear_burstdet:
-        clear_burstdet()
-    dfii.command(CMD_CAS | CMD_CS | CMD_RDDATA, phase=dfii.rdphase)
-    cdelay(15)
-    dfii.command(CMD_RAS | CMD_WE | CMD_CS)                              # precharge
-    cdelay(15)
-    errors = sum(lane_errors(row, dfii.read_data(p), module) for p, row in enumerate(data)
+    The BIOS waits cdelay(15) between the commands; here the bus between them is slower than
+    that already (each command is several CSR writes: tens of clock cycles over Etherbone,
+    tens of microseconds on the UART). On an ECP5DDRPHY a read whose DQS burst the DQSBUFM
+    did not detect counts one more error (`burstdet`, read after the batch)."""
+    data = queue_pattern(dfii, seed, clear_burstdet)
+    got = dfii.queue_read_data()
+    dfii.flush()
+    errors = sum(lane_errors(row, got[p](), module) for p, row in enumerate(data)
                  if phases is None or p in phases)
     if burstdet is not None and not (burstdet() >> module) & 1:
         errors += 1
@@ -253,12 +296,14 @@ class Ecp5ReadLeveling:
         self.bitslips = int(phy.bitslips)
 
     def _action(self, module: int, reg: str) -> None:
-        self.csr.write(f"{self.p}_dly_sel", 1 << module)
-        self.csr.write(f"{self.p}_{reg}", 1)
-        self.csr.write(f"{self.p}_dly_sel", 0)
+        """Queued with the next test pattern (no round trip of its own)."""
+        b = self.dfii.batch
+        b.write(f"{self.p}_dly_sel", 1 << module)
+        b.write(f"{self.p}_{reg}", 1)
+        b.write(f"{self.p}_dly_sel", 0)
         # Sync every DQSBUFM by toggling all dly_sel (PAUSE) lines (accessors.c sdram_deselect).
-        self.csr.write(f"{self.p}_dly_sel", (1 << self.modules) - 1)
-        self.csr.write(f"{self.p}_dly_sel", 0)
+        b.write(f"{self.p}_dly_sel", (1 << self.modules) - 1)
+        b.write(f"{self.p}_dly_sel", 0)
 
     def reset_delay(self, module: int) -> None:
         self._action(module, "rdly_dq_rst")
@@ -273,10 +318,18 @@ class Ecp5ReadLeveling:
         self._action(module, "rdly_dq_bitslip")
 
     def errors(self, module: int) -> int:
-        return sum(pattern_errors(self.dfii, module, seed,
-                                  burstdet=lambda: self.csr.read(f"{self.p}_burstdet_seen"),
-                                  clear_burstdet=lambda: self.csr.write(f"{self.p}_burstdet_clr", 1))
-                   for seed in SEEDS)
+        """The three seeds' bit errors plus the burst detector's: one round trip per seed and one
+        for the detector. The BIOS clears and reads the detector around each seed's read; here it
+        is cleared before the first and read after the last (it is sticky), and a lane whose
+        DQSBUFM saw none of the three bursts counts one error per seed, as in the BIOS. (A lane
+        seeing some but not all of them counts none here: it reads wrong data anyway.)"""
+        self.dfii.batch.write(f"{self.p}_burstdet_clr", 1)
+        errors = sum(pattern_errors(self.dfii, module, seed) for seed in SEEDS)
+        seen = self.dfii.batch.read(f"{self.p}_burstdet_seen")
+        self.dfii.flush()
+        if not (seen.value >> module) & 1:
+            errors += len(SEEDS)
+        return errors
 
     def max_errors(self) -> int:
         # sdram.c READ_CHECK_TEST_PATTERN_MAX_ERRORS per seed: 8 * phases * bytes per phase / modules
@@ -297,6 +350,7 @@ class DramInitResult:
 
 
 @step(logger, "DRAM init")
+@counted_step("DRAM init")
 def init_dram(board_name: str, csr: CsrClient, dram: DramInfo,
               progress: Callable[[str], None] = print) -> DramInitResult:
     """Bring the board's DRAM up from the host; DFII is back under hardware control afterwards.

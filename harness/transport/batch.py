@@ -104,14 +104,15 @@ class CsrBatch:
         writes with a check that the board took them."""
         if not self.ops:
             return
-        results = self.client.transport.transact(self.ops, confirm=confirm)
-        for (kind, p), words in zip(self._pending, results):
+        ops, pending = self.ops, self._pending
+        self.ops, self._pending = [], []          # a failed batch is not sent again by the next run
+        results = self.client.transport.transact(ops, confirm=confirm)
+        for (kind, p), words in zip(pending, results):
             if kind == 0:
                 p._set(words)
             else:
                 for each in p.values():
                     each._set(words)
-        self.ops, self._pending = [], []
 
 
 class ImmediateBatch:
