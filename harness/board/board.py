@@ -26,6 +26,7 @@ from sailbench.harness.transport.etherbone import EtherboneLink
 from sailbench.harness.transport.regmap import RegisterMap
 from sailbench.harness.transport.uartbone import UartBone
 from sailbench.harness.errors import SimulatorError, BoardError, IdentifierMismatchError, SailbenchError
+from sailbench.harness.sim.serial_latency import sim_uart_url
 from sailbench.harness.sim.simulator import SimBoard
 from sailbench.harness.steps import layer_logger, step
 
@@ -129,7 +130,8 @@ def _open_sim(config: BoardConfig, progress: Callable[[str], None]) -> Board:
     board = None
     try:
         scratch = regmap.register("ctrl_scratch").addr
-        uart = sim.netns.run_inside(lambda: UartBone(sim.uart_url, timeout_s=config.timeout_s, board=config.name,
+        url = sim_uart_url(sim, config)
+        uart = sim.netns.run_inside(lambda: UartBone(url, timeout_s=config.timeout_s, board=config.name,
                                                      ack_addr=scratch, max_burst=SIM_UART_BURST))
         board = Board(config.name, config, build_dir, manifest, regmap, CsrClient(uart, regmap, config.name), sim=sim)
         eb = manifest.etherbone

@@ -1,0 +1,80 @@
+"""Round-trip counts of the hardware steps, through the real UartBone against fake CSR targets
+(tests/unit/csr_target.py): DRAM init with ECP5 read leveling against a model of the PHY, an
+MDIO register read against a model of a clause-22 PHY. Counts are deterministic: asserted exactly."""
+from __future__ import annotations
+
+import pytest
+from litedram.modules import MT41K64M16
+
+from csr_target import Ecp5PhyModel, UartBoneTarget, versa_regmap
+from test_dram_init_steps import PHY, _dram
+from test_phy_mdio import LINK_UP, FakePhyCsr
+from sailbench.gateware.dram_info import init_sequence
+from sailbench.gateware.sim import ecp5ddrphy_like_settings
+from sailbench.harness.board.dram_init import init_dram
+from sailbench.harness.probes.phy_mdio import MdioBus
+from sailbench.harness.transport.client import CsrClient
+from sailbench.harness.transport.counting import LinkCounts, counted_step
+from sailbench.harness.transport.uartbone import UartBone
+
+REGMAP = versa_regmap()
+
+
+def _client(target: UartBoneTarget, baudrate: int = 115200) -> CsrClient:
+    link = UartBone(target.url, baudrate=baudrate, ack_addr=REGMAP.register("ctrl_scratch").addr)
+    return CsrClient(link, REGMAP, "model")
+
+
+def test_dram_init_with_read_leveling_is_within_300_round_trips():
+    seq = init_sequence(ecp5ddrphy_like_settings(16, 75_000_000), MT41K64M16(75e6, "1:2").timing_settings)
+    model = Ecp5PhyModel(good={0: (1, range(2, 7)), 1: (2, range(0, 4))})
+    with UartBoneTarget(REGMAP, model) as target:
+        csr = _client(target)
+        try:
+            result = init_dram("model", csr, _dram(PHY, list(seq)), progress=lambda m: None)
+            counts = csr.transport.counter.step("DRAM init")
+        finally:
+            csr.close()
+    assert [(m.bitslip, m.delay, m.window, m.verified) for m in result.leveling] == [
+        (1, 4, (2, 6), True), (2, 1, (0, 3), True)]
+    assert model.regs["sdram_dfii_control"] == 0x01                   # handed back to the controller
+    # 2 lanes x 4 bitslips x 8 delays x (3 seeds + burst detector) = 256, 2 x 4 verifying the
+    # chosen setting, 1 switching DFII to software, 2 before the init sequence's long waits
+    # (reset release, CKE), 1 handing DFII back. Before batching it was 4,840.
+    assert counts.round_trips == 256 + 8 + 1 + 2 + 1 == 268
+    assert counts.round_trips <= 300
+
+
+def test_an_mdio_register_read_is_one_round_trip_per_data_bit_and_one_check():
+    phy = FakePhyCsr(3, LINK_UP)
+    with UartBoneTarget(REGMAP, phy) as target:
+        csr = _client(target)
+        try:
+            with counted_step("MDIO"):
+                value = MdioBus(csr).read(3, 2)
+                MdioBus(csr).write(3, 22, 0)
+            counts = csr.transport.counter.step("MDIO")
+        finally:
+            csr.close()
+    assert value == LINK_UP[2]
+    # read: 16 data bits + 1 end-of-frame check; write: 1 check. The writes go as fixed-address
+    # bursts (142 words per burst at 115200 baud: the bridge's 100 ms timer). Before: 195 for the read.
+    assert counts.round_trips == 17 + 1
+
+
+def test_counts_go_to_the_step_they_were_made_in():
+    with UartBoneTarget(REGMAP, Ecp5PhyModel(good={})) as target:
+        csr = _client(target)
+        try:
+            csr.read("ctrl_scratch")
+            with counted_step("probe"):
+                csr.write("ctrl_scratch", 5)
+                csr.write("ctrl_scratch", 6, confirm=False)
+                assert csr.read("ctrl_scratch") == 6
+            counter = csr.transport.counter
+        finally:
+            csr.close()
+    assert counter.step("other") == LinkCounts(round_trips=1, writes=0)
+    assert counter.step("probe") == LinkCounts(round_trips=2, writes=2)
+    assert counter.total == LinkCounts(3, 2)
+    assert counter.lines() == ["other: 1 round trips, 0 writes", "probe: 2 round trips, 2 writes"]
