@@ -109,8 +109,8 @@ class SerialLatencyAdapter:
                 due = None
 
     def _deliver(self, host: socket.socket, packet: bytes | bytearray) -> None:
+        self.packets += 1               # counted first: a reader that has the bytes sees the count
         host.sendall(bytes(packet))
-        self.packets += 1
 
 
 def sim_uart_url(sim, config) -> str:

@@ -116,17 +116,18 @@ class CsrBatch:
 
 
 class ImmediateBatch:
-    """CsrBatch's calls done at once through `write(name, value)` / `read(name)`."""
+    """CsrBatch's calls done at once through `write(name, value)` / `read(name)` (each write
+    as the client confirms it: no batching without `transact`)."""
 
     def __init__(self, csr):
         self.csr = csr
 
     def write(self, name: str, value: int) -> None:
-        self.csr.write(name, value, confirm=False)
+        self.csr.write(name, value)
 
     def write_repeated(self, name: str, values: list[int]) -> None:
         for v in values:
-            self.csr.write(name, v, confirm=False)
+            self.csr.write(name, v)
 
     def read(self, name: str) -> Pending:
         p = Pending(lambda w: w[0], name)
