@@ -319,14 +319,20 @@ class Ecp5ReadLeveling:
 
     def errors(self, module: int) -> int:
         """The three seeds' bit errors plus the burst detector's: one round trip per seed and one
-        for the detector. The BIOS clears and reads the detector around each seed's read; here it
+        for the detector on UARTBone (on Etherbone the detector is read in the last seed's record). The BIOS clears and reads the detector around each seed's read; here it
         is cleared before the first and read after the last (it is sticky), and a lane whose
         DQSBUFM saw none of the three bursts counts one error per seed, as in the BIOS. (A lane
         seeing some but not all of them counts none here: it reads wrong data anyway.)"""
-        self.dfii.batch.write(f"{self.p}_burstdet_clr", 1)
-        errors = sum(pattern_errors(self.dfii, module, seed) for seed in SEEDS)
-        seen = self.dfii.batch.read(f"{self.p}_burstdet_seen")
-        self.dfii.flush()
+        dfii = self.dfii
+        dfii.batch.write(f"{self.p}_burstdet_clr", 1)
+        errors = 0
+        for i, seed in enumerate(SEEDS):
+            data = queue_pattern(dfii, seed)
+            got = dfii.queue_read_data()
+            last = i == len(SEEDS) - 1
+            seen = dfii.batch.read(f"{self.p}_burstdet_seen") if last else None   # same record on Etherbone
+            dfii.flush()
+            errors += sum(lane_errors(row, got[p](), module) for p, row in enumerate(data))
         if not (seen.value >> module) & 1:
             errors += len(SEEDS)
         return errors
@@ -347,6 +353,16 @@ class DramInitResult:
     def to_record(self, board: str) -> dict:
         return {"probe": "dram_init", "board": board, "init_steps": self.steps, "seconds": round(self.seconds, 2),
                 "leveling": [m.to_dict() for m in self.leveling]}
+
+
+def dram_init_link(board) -> CsrClient:
+    """The link DRAM init runs over: Etherbone when the board has it with the SoC's write counter
+    (posted writes checked once per test pattern, no latency timer: ~200 round trips of well
+    under a millisecond), else the primary link (UART)."""
+    eb = getattr(board, "etherbone", None)
+    if eb is not None and getattr(eb.transport, "write_counter_addr", None) is not None:
+        return eb
+    return board.csr
 
 
 @step(logger, "DRAM init")

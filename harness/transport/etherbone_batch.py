@@ -5,7 +5,7 @@ posts its writes without waiting, then reads each run of consecutive reads in on
 the counter as its last word: the counter must have advanced by every word posted since the
 previous check, else the batch fails naming the count (it is not resent: its writes may be
 strobes, e.g. DFII command_issue). A batch ending in writes reads the counter alone (with
-`confirm`). LiteEth takes a record of writes or of reads, never both, one record per packet,
+`confirm`); without it, its words are checked by the next batch's first read. LiteEth takes a record of writes or of reads, never both, one record per packet,
 so a batch costs one round trip per run of reads (harness/transport/etherbone.py).
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ def transact(link, ops: list[WriteOp | ReadOp], *, confirm: bool = True) -> list
     if link._writes_seen is None:
         link._writes_seen = link._read_write_counter("a batch")
     results: list[list[int]] = []
-    posted = 0
+    posted = getattr(link, "unchecked_words", 0)     # left by a batch run without `confirm`
     i = 0
     while i < len(ops):
         op = ops[i]
@@ -47,6 +47,8 @@ def transact(link, ops: list[WriteOp | ReadOp], *, confirm: bool = True) -> list
             got = got[o.count:]
     if posted and confirm:
         _check_posted(link, link._read_write_counter("a batch"), posted)
+        posted = 0
+    link.unchecked_words = posted
     return results
 
 

@@ -6,6 +6,7 @@ incrementing or fixed address) and hands each register access, by name from a
 register map, to a model (ctrl_scratch it keeps itself): `model.write(name, value)` when the register's last word
 is written, `model.read(name)` for each word read. The harness's real UartBone talks
 to it, so the round trips it counts are the ones it would make to a board.
+`RegisterMemory` puts the same model behind test_csr_fakeboards.FakeEtherbone.
 
 `Ecp5PhyModel` is a small host-side model of LiteDRAM's DFII and ECP5DDRPHY read
 leveling: each byte lane reads back right only at one bitslip and a window of read
@@ -30,11 +31,50 @@ def versa_regmap() -> RegisterMap:
     return RegisterMap.from_json(VERSA_CSR)
 
 
-class UartBoneTarget:
+class RegisterBus:
+    """Bus words to and from a model's registers by name (multi-word registers joined)."""
+
     def __init__(self, regmap: RegisterMap, model):
         self.regmap, self.model = regmap, model
         self.by_word = {r.addr + 4 * i: (r, i) for r in regmap.registers.values() for i in range(r.size)}
         self.words: dict[int, int] = {}
+
+    def write_word(self, addr: int, value: int) -> None:
+        self.words[addr] = value
+        reg, i = self.by_word[addr]
+        if reg.name == SCRATCH:
+            return
+        if i == reg.size - 1:
+            words = [self.words.get(reg.addr + 4 * k, 0) for k in range(reg.size)]
+            self.model.write(reg.name, self.regmap.join_words(words))
+
+    def read_word(self, addr: int) -> int:
+        reg, i = self.by_word[addr]
+        if reg.name == SCRATCH:
+            return self.words.get(addr, 0x12345678)
+        return self.regmap.split_value(self.model.read(reg.name), reg.size)[i]
+
+
+class RegisterMemory:
+    """The `memory` of test_csr_fakeboards.FakeEtherbone, backed by a RegisterBus; the write
+    counter's address keeps its own count."""
+
+    def __init__(self, bus: RegisterBus, counter_addr: int):
+        self.bus, self.counter_addr, self.count = bus, counter_addr, 0
+
+    def get(self, addr: int, default: int = 0) -> int:
+        return self.count if addr == self.counter_addr else self.bus.read_word(addr)
+
+    def __setitem__(self, addr: int, value: int) -> None:
+        if addr == self.counter_addr:
+            self.count = value
+        else:
+            self.bus.write_word(addr, value)
+
+
+class UartBoneTarget:
+    def __init__(self, regmap: RegisterMap, model):
+        self.bus = RegisterBus(regmap, model)
         self._stop = threading.Event()
         self._srv = socket.create_server(("127.0.0.1", 0))
         self._srv.settimeout(0.05)
@@ -52,21 +92,6 @@ class UartBoneTarget:
 
     def __exit__(self, *exc):
         self.close()
-
-    def _write_word(self, addr: int, value: int) -> None:
-        self.words[addr] = value
-        reg, i = self.by_word[addr]
-        if reg.name == SCRATCH:
-            return
-        if i == reg.size - 1:
-            words = [self.words.get(reg.addr + 4 * k, 0) for k in range(reg.size)]
-            self.model.write(reg.name, self.regmap.join_words(words))
-
-    def _read_word(self, addr: int) -> int:
-        reg, i = self.by_word[addr]
-        if reg.name == SCRATCH:
-            return self.words.get(addr, 0x12345678)
-        return self.regmap.split_value(self.model.read(reg.name), reg.size)[i]
 
     def _serve(self) -> None:
         while not self._stop.is_set():
@@ -98,11 +123,11 @@ class UartBoneTarget:
                     if len(buf) < need:
                         break
                     for i, w in enumerate(struct.unpack(f">{length}I", buf[6:need])):
-                        self._write_word(addr + step * i, w)
+                        self.bus.write_word(addr + step * i, w)
                     del buf[:need]
                 else:
                     del buf[:6]
-                    words = [self._read_word(addr + step * i) for i in range(length)]
+                    words = [self.bus.read_word(addr + step * i) for i in range(length)]
                     conn.sendall(struct.pack(f">{length}I", *words))
 
 

@@ -78,3 +78,32 @@ def test_counts_go_to_the_step_they_were_made_in():
     assert counter.step("probe") == LinkCounts(round_trips=2, writes=2)
     assert counter.total == LinkCounts(3, 2)
     assert counter.lines() == ["other: 1 round trips, 0 writes", "probe: 2 round trips, 2 writes"]
+
+
+def test_dram_init_over_etherbone_is_one_round_trip_per_seed():
+    """With the SoC's write counter the posted writes are checked in each pattern's read record
+    (the model behind test_csr_fakeboards.FakeEtherbone)."""
+    from csr_target import RegisterBus, RegisterMemory
+    from test_csr_fakeboards import FakeEtherbone
+    from sailbench.harness.board.dram_init import dram_init_link
+    from sailbench.harness.transport.etherbone import EtherboneLink
+
+    seq = init_sequence(ecp5ddrphy_like_settings(16, 75_000_000), MT41K64M16(75e6, "1:2").timing_settings)
+    model = Ecp5PhyModel(good={0: (1, range(2, 7)), 1: (2, range(0, 4))})
+    counter = REGMAP.register("etherbone_writes_count").addr
+    with FakeEtherbone(write_counter=counter) as fake:
+        fake.memory = RegisterMemory(RegisterBus(REGMAP, model), counter)
+        link = EtherboneLink(fake.ip, fake.port, sock=fake.client_sock, timeout_s=0.5, board="model",
+                             write_counter_addr=counter)
+
+        class Board:
+            csr = object()
+            etherbone = CsrClient(link, REGMAP, "model")
+        csr = dram_init_link(Board)
+        assert csr is Board.etherbone
+        result = init_dram("model", csr, _dram(PHY, list(seq)), progress=lambda m: None)
+        counts = link.counter.step("DRAM init")
+    assert [(m.bitslip, m.delay, m.verified) for m in result.leveling] == [(1, 4, True), (2, 1, True)]
+    # the counter's first reading, 1 per DFII switch and long wait (4), 2 lanes x 32 settings
+    # x 3 seeds (the burst detector read in the last seed's record) = 192, 2 x 3 verifying
+    assert counts.round_trips == 1 + 4 + 192 + 6 == 203
