@@ -62,7 +62,7 @@ from pathlib import Path
 from typing import Callable
 
 from sailbench.harness.errors import BuildError
-from sailbench.harness.transport.batch import ReadOp, WriteOp
+from sailbench.harness.probes.dram_lines_bus import LineBus as _Bus
 from sailbench.harness.transport.counting import counted_step
 
 PINS_NAME = "dram_pins.json"
@@ -203,49 +203,6 @@ class DramLineReport:
 
 
 # -- the tests --------------------------------------------------------------------------------------
-
-class _Bus:
-    """Bus words of main_ram by controller-word address, counting accesses.
-
-    Writes are queued and go out with the next read (harness/transport/batch.py): one round
-    trip per read, which checks the writes before it; `flush` confirms trailing writes."""
-
-    def __init__(self, client, wiring: DramWiring):
-        self.client, self.w = client, wiring
-        self.accesses = 0
-        self.ops: list[WriteOp] = []
-        self.transact = getattr(getattr(client, "transport", None), "transact", None)
-
-    def addr(self, native: int, word: int = 0) -> int:
-        return self.w.base + native * self.w.word_bytes + 4 * word
-
-    def write(self, native: int, words: list[int]) -> None:
-        self._write(self.addr(native), words)
-        self.accesses += len(words)
-
-    def write_word(self, native: int, word: int, value: int) -> None:
-        """One 32-bit word of a burst: a masked burst write."""
-        self._write(self.addr(native, word), [value])
-        self.accesses += 1
-
-    def _write(self, addr: int, words: list[int]) -> None:
-        if self.transact is None:
-            self.client.write_words(addr, words)
-        else:
-            self.ops.append(WriteOp(addr, tuple(words)))
-
-    def read(self, native: int, count: int) -> list[int]:
-        self.accesses += count
-        if self.transact is None:
-            return self.client.read_words(self.addr(native), count)
-        ops, self.ops = self.ops, []
-        return self.transact(ops + [ReadOp(self.addr(native), count)])[-1]
-
-    def flush(self) -> None:
-        if self.ops:
-            ops, self.ops = self.ops, []
-            self.transact(ops)
-
 
 def _burst(w: DramWiring, dq_value: Callable[[int], int]) -> list[int]:
     """Bus words of one burst where every beat carries DQ j = dq_value(j)."""

@@ -41,7 +41,8 @@ def test_dram_init_with_read_leveling_is_within_300_round_trips():
     # 2 lanes x 4 bitslips x 8 delays x (3 seeds + burst detector) = 256, 2 x 4 verifying the
     # chosen setting, 1 switching DFII to software, 2 before the init sequence's long waits
     # (reset release, CKE), 1 handing DFII back. Before batching it was 4,840.
-    assert counts.round_trips == 256 + 8 + 1 + 2 + 1 == 268
+    assert counts.round_trips == 256 + 8 + 1 + 2 + 1 == 268 == result.round_trips
+    assert result.to_record("model")["round_trips"] == 268
     assert counts.round_trips <= 300
 
 
