@@ -186,7 +186,7 @@ def _open_hardware(config: BoardConfig, progress: Callable[[str], None]) -> Boar
     identifier, then bring the DRAM up from the host (there is no CPU to do it)."""
     from sailbench.harness.board import loader
     from sailbench.harness.build.bitstream import ensure_bitstream, judge_timing
-    from sailbench.harness.board.dram_init import dram_init_link, init_dram
+    from sailbench.harness.board.dram_init import bring_up_dram
     t0 = time.monotonic()
     bitstream = ensure_bitstream(config, progress)
     judge_timing(bitstream, config.allow_timing_fail)
@@ -213,7 +213,7 @@ def _open_hardware(config: BoardConfig, progress: Callable[[str], None]) -> Boar
         t_load = time.monotonic() - t0 - t_build
         board.check_identifier()
         if board.manifest.dram:
-            board.dram_init = init_dram(config.name, dram_init_link(board), board.manifest.dram, progress=progress)
+            board.dram_init = bring_up_dram(board, progress=progress)
         board.timings = {"build_s": round(t_build, 2), "load_s": round(t_load, 2),
                          "start_s": round(time.monotonic() - t0 - t_build, 2)}
         return board

@@ -272,12 +272,27 @@ class DramInitResult:
 
 def dram_init_link(board) -> CsrClient:
     """The link DRAM init runs over: Etherbone when the board has it with the SoC's write counter
-    (posted writes checked once per test pattern, no latency timer: ~200 round trips of well
-    under a millisecond), else the primary link (UART)."""
+    (posted writes checked once per test pattern, no USB-serial latency timer), else the primary
+    link (UART)."""
     eb = getattr(board, "etherbone", None)
     if eb is not None and getattr(eb.transport, "write_counter_addr", None) is not None:
         return eb
     return board.csr
+
+
+def bring_up_dram(board, progress: Callable[[str], None] = print) -> DramInitResult:
+    """init_dram over `dram_init_link(board)`; if Etherbone loses posted writes (the write counter
+    says so), the whole init runs again over the UART, which is slower but loses nothing."""
+    link = dram_init_link(board)
+    try:
+        return init_dram(board.name, link, board.manifest.dram, progress=progress)
+    except LevelingError:
+        raise
+    except BoardError as e:
+        if link is board.csr or "write counter" not in str(e):
+            raise
+        progress(f"board '{board.name}': DRAM init over Etherbone lost writes ({e}); again over the UART")
+        return init_dram(board.name, board.csr, board.manifest.dram, progress=progress)
 
 
 @step(logger, "DRAM init")

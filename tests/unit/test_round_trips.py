@@ -12,6 +12,7 @@ from test_phy_mdio import LINK_UP, FakePhyCsr
 from sailbench.gateware.dram_info import init_sequence
 from sailbench.gateware.sim import ecp5ddrphy_like_settings
 from sailbench.harness.board.dram_init import init_dram
+from sailbench.harness.build.manifest import InitStep
 from sailbench.harness.probes.phy_mdio import MdioBus
 from sailbench.harness.transport.client import CsrClient
 from sailbench.harness.transport.counting import LinkCounts, counted_step
@@ -108,3 +109,33 @@ def test_dram_init_over_etherbone_is_one_round_trip_per_seed():
     # the counter's first reading, 1 per DFII switch and long wait (4), 2 lanes x 32 settings
     # x 3 seeds (the burst detector read in the last seed's record) = 192, 2 x 3 verifying
     assert counts.round_trips == 1 + 4 + 192 + 6 == 203
+
+
+def test_dram_init_runs_again_over_the_uart_when_etherbone_loses_writes():
+    from types import SimpleNamespace
+
+    from sailbench.harness.board.dram_init import bring_up_dram
+    from sailbench.harness.errors import BoardSilentError
+
+    class Link:
+        def __init__(self, lose: bool):
+            self.lose, self.writes = lose, []
+            self.transport = SimpleNamespace(name="udp://x", write_counter_addr=0xC0 if lose else None)
+
+        def write(self, name, value, **kw):
+            if self.lose:
+                raise BoardSilentError("a batch posted 3 words but the SoC's Etherbone write counter moved by 2",
+                                       board="b", port="udp://x")
+            self.writes.append((name, value))
+
+        def read(self, name):
+            return 0
+
+    steps = [InitStep(comment="x", kind="control", bits=0x0c, address=0, bank=0, delay=0)]
+    from dataclasses import replace
+    dram = _dram(replace(PHY, read_leveling=False, phytype="SDRAMPHYModel"), steps)
+    board = SimpleNamespace(name="b", csr=Link(False), etherbone=Link(True), manifest=SimpleNamespace(dram=dram))
+    said = []
+    result = bring_up_dram(board, progress=said.append)
+    assert result.steps == 1 and board.csr.writes[-1] == ("sdram_dfii_control", 0x01)
+    assert "lost writes" in said[0] and "again over the UART" in said[0]
