@@ -139,3 +139,22 @@ def test_dram_init_runs_again_over_the_uart_when_etherbone_loses_writes():
     result = bring_up_dram(board, progress=said.append)
     assert result.steps == 1 and board.csr.writes[-1] == ("sdram_dfii_control", 0x01)
     assert "lost writes" in said[0] and "again over the UART" in said[0]
+
+
+def test_bringups_phy_view_counts_17_round_trips_per_register():
+    """read_phy_view on a PHY at MDIO address 1: the scan reads register 2 at addresses 0 and 1,
+    page 0 is selected (a write: one check), then the 10 registers."""
+    from types import SimpleNamespace
+
+    from sailbench.harness.probes.phy_mdio import REGS, read_phy_view
+
+    phy = FakePhyCsr(1, LINK_UP)
+    with UartBoneTarget(REGMAP, phy) as target:
+        csr = _client(target)
+        try:
+            view = read_phy_view(SimpleNamespace(is_sim=False, regmap=REGMAP, csr=csr))
+            counts = csr.transport.counter.step("MDIO")
+        finally:
+            csr.close()
+    assert view.available and view.address == 1
+    assert counts.round_trips == 17 * 2 + 1 + 17 * len(REGS) == 205
