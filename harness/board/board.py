@@ -26,6 +26,7 @@ from sailbench.harness.transport.etherbone import EtherboneLink
 from sailbench.harness.transport.regmap import RegisterMap
 from sailbench.harness.transport.uartbone import UartBone
 from sailbench.harness.errors import SimulatorError, BoardError, IdentifierMismatchError, SailbenchError
+from sailbench.harness.sim.serial_latency import sim_uart_url
 from sailbench.harness.sim.simulator import SimBoard
 from sailbench.harness.steps import layer_logger, step
 
@@ -129,7 +130,8 @@ def _open_sim(config: BoardConfig, progress: Callable[[str], None]) -> Board:
     board = None
     try:
         scratch = regmap.register("ctrl_scratch").addr
-        uart = sim.netns.run_inside(lambda: UartBone(sim.uart_url, timeout_s=config.timeout_s, board=config.name,
+        url = sim_uart_url(sim, config)
+        uart = sim.netns.run_inside(lambda: UartBone(url, timeout_s=config.timeout_s, board=config.name,
                                                      ack_addr=scratch, max_burst=SIM_UART_BURST))
         board = Board(config.name, config, build_dir, manifest, regmap, CsrClient(uart, regmap, config.name), sim=sim)
         eb = manifest.etherbone
@@ -184,7 +186,7 @@ def _open_hardware(config: BoardConfig, progress: Callable[[str], None]) -> Boar
     identifier, then bring the DRAM up from the host (there is no CPU to do it)."""
     from sailbench.harness.board import loader
     from sailbench.harness.build.bitstream import ensure_bitstream, judge_timing
-    from sailbench.harness.board.dram_init import init_dram
+    from sailbench.harness.board.dram_init import bring_up_dram
     t0 = time.monotonic()
     bitstream = ensure_bitstream(config, progress)
     judge_timing(bitstream, config.allow_timing_fail)
@@ -211,7 +213,7 @@ def _open_hardware(config: BoardConfig, progress: Callable[[str], None]) -> Boar
         t_load = time.monotonic() - t0 - t_build
         board.check_identifier()
         if board.manifest.dram:
-            board.dram_init = init_dram(config.name, board.csr, board.manifest.dram, progress=progress)
+            board.dram_init = bring_up_dram(board, progress=progress)
         board.timings = {"build_s": round(t_build, 2), "load_s": round(t_load, 2),
                          "start_s": round(time.monotonic() - t0 - t_build, 2)}
         return board

@@ -15,17 +15,23 @@ through LiteDRAM's DFII CSRs (`sdram_dfii_*`):
    working window;
 4. switch DFII back to hardware control (the controller and the BIST).
 
-`read_leveling` is pure over a small `LevelingTarget` interface so it can be
-tested against a model of the window.
+`read_leveling` (harness/board/read_leveling.py) is pure over a small
+`LevelingTarget` interface so it can be tested against a model of the window.
+DFII accesses are batched (harness/transport/batch.py): DRAM init with leveling
+is 268 round trips over UARTBone, 203 over Etherbone (tests/unit/test_round_trips.py).
 """
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
-from typing import Callable, Protocol, Sequence
+from dataclasses import dataclass
+from typing import Callable, Sequence
 
+from sailbench.harness.board.read_leveling import (LevelingTarget, ModuleLeveling, read_leveling,  # noqa: F401
+                                                  widest_window)
 from sailbench.harness.build.manifest import DramInfo, DramPhy, InitStep
+from sailbench.harness.transport.batch import batch_for
 from sailbench.harness.transport.client import CsrClient
+from sailbench.harness.transport.counting import counted_step, counter_of
 from sailbench.harness.errors import BoardError
 from sailbench.harness.steps import layer_logger, step
 
@@ -76,7 +82,11 @@ def lane_errors(written: bytes, read: bytes, module: int) -> int:
 
 
 class Dfii:
-    """LiteDRAM's DFII (software access to the DRAM) by CSR name."""
+    """LiteDRAM's DFII (software access to the DRAM) by CSR name.
+
+    Commands and write data are queued in one batch (harness/transport/batch.py) and
+    sent without a confirming read each; the batch goes out when an answer is needed
+    (a read, a control switch, a delay), so a whole test pattern costs one round trip."""
 
     def __init__(self, csr: CsrClient, phy: DramPhy, prefix: str = "sdram_dfii"):
         self.csr = csr
@@ -85,25 +95,43 @@ class Dfii:
         self.rdphase = int(phy.rdphase)
         self.wrphase = int(phy.wrphase)
         self.phase_bytes = int(phy.dfi_databits) // 8
+        self.batch = batch_for(csr)
 
     def control(self, bits: int) -> None:
-        self.csr.write(f"{self.prefix}_control", bits)
+        """Switch DFII (software/hardware control), sent and confirmed now."""
+        self.batch.write(f"{self.prefix}_control", bits)
+        self.flush()
 
     def read_control(self) -> int:
-        return self.csr.read(f"{self.prefix}_control")
+        value = self.batch.read(f"{self.prefix}_control")
+        self.batch.run()
+        return value.value
 
     def command(self, bits: int, address: int = 0, bank: int = 0, phase: int = 0) -> None:
         p = f"{self.prefix}_pi{phase}"
-        self.csr.write(f"{p}_address", address)
-        self.csr.write(f"{p}_baddress", bank)
-        self.csr.write(f"{p}_command", bits)
-        self.csr.write(f"{p}_command_issue", 1)
+        self.batch.write(f"{p}_address", address)
+        self.batch.write(f"{p}_baddress", bank)
+        self.batch.write(f"{p}_command", bits)
+        self.batch.write(f"{p}_command_issue", 1)
 
     def write_data(self, phase: int, data: bytes) -> None:
-        self.csr.write(f"{self.prefix}_pi{phase}_wrdata", int.from_bytes(data, "big"))
+        self.batch.write(f"{self.prefix}_pi{phase}_wrdata", int.from_bytes(data, "big"))
+
+    def queue_read_data(self) -> list[Callable[[], bytes]]:
+        """Every phase's read data in one burst (the PhaseInjector registers between are
+        plain storage: reading them has no effect), known after the next flush."""
+        names = [f"{self.prefix}_pi{p}_rddata" for p in range(self.nphases)]
+        got = self.batch.read_span(names)
+        return [lambda n=n: got[n].value.to_bytes(self.phase_bytes, "big") for n in names]
 
     def read_data(self, phase: int) -> bytes:
-        return self.csr.read(f"{self.prefix}_pi{phase}_rddata").to_bytes(self.phase_bytes, "big")
+        data = self.queue_read_data()
+        self.flush()
+        return data[phase]()
+
+    def flush(self, *, confirm: bool = True) -> None:
+        """Send what is queued; with `confirm` (and no read at its end) one fence read."""
+        self.batch.run(confirm=confirm)
 
 
 def cdelay(count: int) -> None:
@@ -111,36 +139,55 @@ def cdelay(count: int) -> None:
         time.sleep(count * CDELAY_S)
 
 
+LONG_DELAY = 1000                 # cdelay counts from which a step is confirmed before waiting
+
+
 def replay_init_sequence(dfii: Dfii, sequence: Sequence[InitStep]) -> None:
-    """The BIOS's `init_sequence()`: each step a control write or a phase-0 command, then its delay."""
+    """The BIOS's `init_sequence()`: each step a control write or a phase-0 command, then its delay.
+
+    Before a long wait (reset release, CKE) the steps so far are confirmed, so the wait
+    starts when the board has them; short waits follow the unconfirmed send (the bytes
+    behind them are microseconds on the wire)."""
     for step in sequence:
         if step.kind == "control":
-            dfii.control(step.bits)
+            dfii.batch.write(f"{dfii.prefix}_control", step.bits)
         else:
             dfii.command(step.bits, step.address, step.bank, phase=0)
+        if step.delay:
+            dfii.flush(confirm=step.delay >= LONG_DELAY)
         cdelay(step.delay)
+    dfii.flush()
+
+
+def queue_pattern(dfii: Dfii, seed: int, before_read: Callable[[], None] | None = None) -> list[bytes]:
+    """Queue the BIOS's test pattern (activate row 0, write, read, precharge) and the read of
+    the data; returns what was written per phase. `before_read` queues writes just before the
+    read command (the burst detector's clear)."""
+    data = pattern_bytes(seed, dfii.nphases, dfii.phase_bytes)
+    dfii.command(CMD_RAS | CMD_CS)                                       # activate row 0
+    for p, row in enumerate(data):
+        dfii.write_data(p, row)
+    dfii.command(CMD_CAS | CMD_WE | CMD_CS | CMD_WRDATA, phase=dfii.wrphase)
+    if before_read:
+        before_read()
+    dfii.command(CMD_CAS | CMD_CS | CMD_RDDATA, phase=dfii.rdphase)
+    dfii.command(CMD_RAS | CMD_WE | CMD_CS)                              # precharge
+    return data
 
 
 def pattern_errors(dfii: Dfii, module: int, seed: int, burstdet: Callable[[], int] | None = None,
                    clear_burstdet: Callable[[], None] | None = None, phases: tuple[int, ...] | None = None) -> int:
     """Write a test pattern to row 0 through DFII, read it back, count lane `module`'s bit errors
-    (in every phase, or in `phases`).
+    (in every phase, or in `phases`): one batch, one round trip.
 
-    On an ECP5DDRPHY a read whose DQS burst the DQSBUFM did not detect counts one more error."""
-    data = pattern_bytes(seed, dfii.nphases, dfii.phase_bytes)
-    dfii.command(CMD_RAS | CMD_CS)                                       # activate row 0
-    cdelay(15)
-    for p, row in enumerate(data):
-        dfii.write_data(p, row)
-    dfii.command(CMD_CAS | CMD_WE | CMD_CS | CMD_WRDATA, phase=dfii.wrphase)
-    cdelay(15)
-    if clear_burstdet:
-        clear_burstdet()
-    dfii.command(CMD_CAS | CMD_CS | CMD_RDDATA, phase=dfii.rdphase)
-    cdelay(15)
-    dfii.command(CMD_RAS | CMD_WE | CMD_CS)                              # precharge
-    cdelay(15)
-    errors = sum(lane_errors(row, dfii.read_data(p), module) for p, row in enumerate(data)
+    The BIOS waits cdelay(15) between the commands; here the bus between them is slower than
+    that already (each command is several CSR writes: tens of clock cycles over Etherbone,
+    tens of microseconds on the UART). On an ECP5DDRPHY a read whose DQS burst the DQSBUFM
+    did not detect counts one more error (`burstdet`, read after the batch)."""
+    data = queue_pattern(dfii, seed, clear_burstdet)
+    got = dfii.queue_read_data()
+    dfii.flush()
+    errors = sum(lane_errors(row, got[p](), module) for p, row in enumerate(data)
                  if phases is None or p in phases)
     if burstdet is not None and not (burstdet() >> module) & 1:
         errors += 1
@@ -148,98 +195,6 @@ def pattern_errors(dfii: Dfii, module: int, seed: int, burstdet: Callable[[], in
 
 
 # --- read leveling --------------------------------------------------------------------------
-
-class LevelingTarget(Protocol):
-    modules: int
-    delays: int
-    bitslips: int
-
-    def reset_delay(self, module: int) -> None: ...
-    def inc_delay(self, module: int) -> None: ...
-    def reset_bitslip(self, module: int) -> None: ...
-    def inc_bitslip(self, module: int) -> None: ...
-    def errors(self, module: int) -> int: ...          # over all seeds at the current setting
-    def max_errors(self) -> int: ...                   # worst possible errors() (score weighting)
-
-
-@dataclass
-class ModuleLeveling:
-    module: int
-    bitslip: int
-    delay: int
-    window: tuple[int, int] | None          # widest working delay range at the chosen bitslip
-    scan: dict[int, list[int]] = field(default_factory=dict)   # bitslip -> errors per delay
-    verified: bool = False
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["scan"] = {str(k): v for k, v in self.scan.items()}
-        return d
-
-
-def widest_window(errors: list[int]) -> tuple[int, int] | None:
-    """Widest run of zero-error delays, as (first, last); None if no delay works."""
-    best: tuple[int, int] | None = None
-    start = None
-    for i, e in enumerate(errors + [1]):
-        if e == 0 and start is None:
-            start = i
-        elif e != 0 and start is not None:
-            if best is None or (i - 1 - start) > (best[1] - best[0]):
-                best = (start, i - 1)
-            start = None
-    return best
-
-
-def _score(errors: list[int], max_errors: int, delays: int) -> int:
-    """sdram.c sdram_read_leveling_scan_module: any working delay outweighs every failing one."""
-    return sum((max_errors * delays if e == 0 else 0) + (max_errors - min(e, max_errors)) for e in errors)
-
-
-def _set(target: LevelingTarget, module: int, bitslip: int, delay: int) -> None:
-    target.reset_bitslip(module)
-    for _ in range(bitslip):
-        target.inc_bitslip(module)
-    target.reset_delay(module)
-    for _ in range(delay):
-        target.inc_delay(module)
-
-
-def read_leveling(target: LevelingTarget, progress: Callable[[str], None] = lambda m: None,
-                  retries: int = 8) -> list[ModuleLeveling]:
-    """The BIOS's sdram_read_leveling: per module, scan bitslips x delays, keep the best bitslip,
-    centre the delay in its widest working window and check it."""
-    results = []
-    for m in range(target.modules):
-        scan: dict[int, list[int]] = {}
-        target.reset_bitslip(m)
-        for b in range(target.bitslips):
-            target.reset_delay(m)
-            row = []
-            for _d in range(target.delays):
-                row.append(target.errors(m))
-                target.inc_delay(m)
-            scan[b] = row
-            progress(f"  m{m}, b{b:02d}: |{''.join('1' if e == 0 else '0' for e in row)}|")
-            if b < target.bitslips - 1:
-                target.inc_bitslip(m)
-        scores = {b: _score(row, target.max_errors(), target.delays) for b, row in scan.items()}
-        best = max(scores, key=lambda b: (scores[b], -b))       # first best, as the BIOS's strict '>'
-        window = widest_window(scan[best])
-        delay = (window[0] + window[1]) // 2 if window else 0
-        res = ModuleLeveling(m, best, delay, window, scan)
-        for _ in range(retries if window else 0):
-            _set(target, m, best, delay)
-            if target.errors(m) == 0:
-                res.verified = True
-                break
-        if not window:
-            _set(target, m, best, delay)
-        progress(f"  best: m{m}, b{best:02d}, delay {delay}" + (f" (window {window[0]}..{window[1]})" if window
-                                                          else " (NO WORKING DELAY)"))
-        results.append(res)
-    return results
-
 
 class Ecp5ReadLeveling:
     """LevelingTarget for LiteDRAM's ECP5DDRPHY (ddrphy_* CSRs), as liblitedram/accessors.c drives it."""
@@ -253,12 +208,14 @@ class Ecp5ReadLeveling:
         self.bitslips = int(phy.bitslips)
 
     def _action(self, module: int, reg: str) -> None:
-        self.csr.write(f"{self.p}_dly_sel", 1 << module)
-        self.csr.write(f"{self.p}_{reg}", 1)
-        self.csr.write(f"{self.p}_dly_sel", 0)
+        """Queued with the next test pattern (no round trip of its own)."""
+        b = self.dfii.batch
+        b.write(f"{self.p}_dly_sel", 1 << module)
+        b.write(f"{self.p}_{reg}", 1)
+        b.write(f"{self.p}_dly_sel", 0)
         # Sync every DQSBUFM by toggling all dly_sel (PAUSE) lines (accessors.c sdram_deselect).
-        self.csr.write(f"{self.p}_dly_sel", (1 << self.modules) - 1)
-        self.csr.write(f"{self.p}_dly_sel", 0)
+        b.write(f"{self.p}_dly_sel", (1 << self.modules) - 1)
+        b.write(f"{self.p}_dly_sel", 0)
 
     def reset_delay(self, module: int) -> None:
         self._action(module, "rdly_dq_rst")
@@ -273,10 +230,24 @@ class Ecp5ReadLeveling:
         self._action(module, "rdly_dq_bitslip")
 
     def errors(self, module: int) -> int:
-        return sum(pattern_errors(self.dfii, module, seed,
-                                  burstdet=lambda: self.csr.read(f"{self.p}_burstdet_seen"),
-                                  clear_burstdet=lambda: self.csr.write(f"{self.p}_burstdet_clr", 1))
-                   for seed in SEEDS)
+        """The three seeds' bit errors plus the burst detector's: one round trip per seed and one
+        for the detector on UARTBone (on Etherbone the detector is read in the last seed's record). The BIOS clears and reads the detector around each seed's read; here it
+        is cleared before the first and read after the last (it is sticky), and a lane whose
+        DQSBUFM saw none of the three bursts counts one error per seed, as in the BIOS. (A lane
+        seeing some but not all of them counts none here: it reads wrong data anyway.)"""
+        dfii = self.dfii
+        dfii.batch.write(f"{self.p}_burstdet_clr", 1)
+        errors = 0
+        for i, seed in enumerate(SEEDS):
+            data = queue_pattern(dfii, seed)
+            got = dfii.queue_read_data()
+            last = i == len(SEEDS) - 1
+            seen = dfii.batch.read(f"{self.p}_burstdet_seen") if last else None   # same record on Etherbone
+            dfii.flush()
+            errors += sum(lane_errors(row, got[p](), module) for p, row in enumerate(data))
+        if not (seen.value >> module) & 1:
+            errors += len(SEEDS)
+        return errors
 
     def max_errors(self) -> int:
         # sdram.c READ_CHECK_TEST_PATTERN_MAX_ERRORS per seed: 8 * phases * bytes per phase / modules
@@ -290,13 +261,42 @@ class DramInitResult:
     steps: int
     leveling: list[ModuleLeveling]
     seconds: float
+    round_trips: int | None = None       # on the link it ran over (None: the link keeps no count)
+    link: str = ""
 
     def to_record(self, board: str) -> dict:
         return {"probe": "dram_init", "board": board, "init_steps": self.steps, "seconds": round(self.seconds, 2),
+                "round_trips": self.round_trips, "link": self.link,
                 "leveling": [m.to_dict() for m in self.leveling]}
 
 
+def dram_init_link(board) -> CsrClient:
+    """The link DRAM init runs over: Etherbone when the board has it with the SoC's write counter
+    (posted writes checked once per test pattern, no USB-serial latency timer), else the primary
+    link (UART)."""
+    eb = getattr(board, "etherbone", None)
+    if eb is not None and getattr(eb.transport, "write_counter_addr", None) is not None:
+        return eb
+    return board.csr
+
+
+def bring_up_dram(board, progress: Callable[[str], None] = print) -> DramInitResult:
+    """init_dram over `dram_init_link(board)`; if Etherbone loses posted writes (the write counter
+    says so), the whole init runs again over the UART, which is slower but loses nothing."""
+    link = dram_init_link(board)
+    try:
+        return init_dram(board.name, link, board.manifest.dram, progress=progress)
+    except LevelingError:
+        raise
+    except BoardError as e:
+        if link is board.csr or "write counter" not in str(e):
+            raise
+        progress(f"board '{board.name}': DRAM init over Etherbone lost writes ({e}); again over the UART")
+        return init_dram(board.name, board.csr, board.manifest.dram, progress=progress)
+
+
 @step(logger, "DRAM init")
+@counted_step("DRAM init")
 def init_dram(board_name: str, csr: CsrClient, dram: DramInfo,
               progress: Callable[[str], None] = print) -> DramInitResult:
     """Bring the board's DRAM up from the host; DFII is back under hardware control afterwards.
@@ -304,6 +304,8 @@ def init_dram(board_name: str, csr: CsrClient, dram: DramInfo,
     The init data (PHY settings, JEDEC sequence) are required fields of the manifest's DRAM
     record: a build without them does not parse (BuildError naming its manifest)."""
     t0 = time.monotonic()
+    counter = counter_of(csr)
+    before = counter.step("DRAM init").round_trips if counter else 0
     phy = dram.phy
     dfii = Dfii(csr, phy)
     leveling: list[ModuleLeveling] = []
@@ -321,7 +323,9 @@ def init_dram(board_name: str, csr: CsrClient, dram: DramInfo,
         raise LevelingError("DRAM read leveling: " + "; ".join(lane_diagnosis(m) for m in bad)
                             + "; check the DDR3 module and the build's DRAM profile", board=board_name,
                             leveling=leveling)
-    return DramInitResult(len(dram.init_sequence), leveling, time.monotonic() - t0)
+    trips = counter.step("DRAM init").round_trips - before if counter else None
+    return DramInitResult(len(dram.init_sequence), leveling, time.monotonic() - t0, trips,
+                          getattr(getattr(csr, "transport", None), "name", ""))
 
 
 class LevelingError(BoardError):

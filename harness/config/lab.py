@@ -47,6 +47,7 @@ class SimConfig:
     ethernet: bool = True
     sys_clk_hz: int = 75_000_000
     host_link: str = "tap"          # "sgmii": the host link runs through the SGMII PCS and PHY models
+    serial_latency_ms: float = 0.0  # > 0: an emulated FTDI adapter with this latency timer on the UART
 
 
 @dataclass(frozen=True)
@@ -495,13 +496,16 @@ def _board(r: _Reader, name: str, value: Any, line: int) -> BoardConfig:
     sim = None
     if kind == "sim":
         sk = f"{key}.sim"
-        s = r.mapping(m.get("sim", _Map()), sk, ("dram", "ethernet", "sys_clk_hz", "host_link"),
+        s = r.mapping(m.get("sim", _Map()), sk, ("dram", "ethernet", "sys_clk_hz", "host_link",
+                                                     "serial_latency_ms"),
                       m.lines.get("sim", 0))
         sim = SimConfig(dram=r.get(s, sk, "dram", _bool, True),
                         ethernet=r.get(s, sk, "ethernet", _bool, True),
                         sys_clk_hz=r.get(s, sk, "sys_clk_hz", _int(1, what="a clock in Hz"),
                                          75_000_000),
-                        host_link=r.get(s, sk, "host_link", _sim_host_link, "tap"))
+                        host_link=r.get(s, sk, "host_link", _sim_host_link, "tap"),
+                        serial_latency_ms=r.get(s, sk, "serial_latency_ms",
+                                                _number(0, 255, what="milliseconds (the FTDI latency timer)"), 0.0))
     return BoardConfig(
         name=name, kind=kind, profile=profile, serial=serial,
         baudrate=r.get(m, key, "baudrate", _int(1, what="a baud rate"), 115200),

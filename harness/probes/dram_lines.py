@@ -62,6 +62,8 @@ from pathlib import Path
 from typing import Callable
 
 from sailbench.harness.errors import BuildError
+from sailbench.harness.probes.dram_lines_bus import LineBus as _Bus
+from sailbench.harness.transport.counting import counted_step
 
 PINS_NAME = "dram_pins.json"
 PASSED, FAILED, NOT_RUN = "passed", "failed", "not run"
@@ -201,30 +203,6 @@ class DramLineReport:
 
 
 # -- the tests --------------------------------------------------------------------------------------
-
-class _Bus:
-    """Bus words of main_ram by controller-word address, counting accesses."""
-
-    def __init__(self, client, wiring: DramWiring):
-        self.client, self.w = client, wiring
-        self.accesses = 0
-
-    def addr(self, native: int, word: int = 0) -> int:
-        return self.w.base + native * self.w.word_bytes + 4 * word
-
-    def write(self, native: int, words: list[int]) -> None:
-        self.client.write_words(self.addr(native), words)
-        self.accesses += len(words)
-
-    def write_word(self, native: int, word: int, value: int) -> None:
-        """One 32-bit word of a burst: a masked burst write."""
-        self.client.write_words(self.addr(native, word), [value])
-        self.accesses += 1
-
-    def read(self, native: int, count: int) -> list[int]:
-        self.accesses += count
-        return self.client.read_words(self.addr(native), count)
-
 
 def _burst(w: DramWiring, dq_value: Callable[[int], int]) -> list[int]:
     """Bus words of one burst where every beat carries DQ j = dq_value(j)."""
@@ -451,6 +429,14 @@ def run_line_tests(client, wiring: DramWiring, link: str = "") -> DramLineReport
     to it and the address and bank tests run (they check only the word they write)."""
     t0 = time.monotonic()
     bus = _Bus(client, wiring)
+    with counted_step("DRAM line tests"):
+        tests = _run(bus)
+        bus.flush()
+    return DramLineReport(tests, link or getattr(getattr(client, "transport", None), "name", "bus"),
+                          time.monotonic() - t0)
+
+
+def _run(bus: _Bus) -> list[LineTest]:
     data = data_lines(bus)
     tests = [data]
     lane_only = data.faults and all(f.kind == "lane" for f in data.faults)
@@ -464,5 +450,4 @@ def run_line_tests(client, wiring: DramWiring, link: str = "") -> DramLineReport
             tests += [masks, address_lines(bus), banks(bus)]
     if len(tests) == 1:
         tests += [LineTest(n, NOT_RUN, detail="not run: the data lines must work first") for n in TESTS[1:]]
-    return DramLineReport(tests, link or getattr(getattr(client, "transport", None), "name", "bus"),
-                          time.monotonic() - t0)
+    return tests

@@ -10,8 +10,8 @@ CPU, so the host bit-bangs the MDIO frames over the bus, the way LiteX's
 libliteeth/mdio.c does from a BIOS: 32 ones of preamble, start 01, op
 (10 read, 01 write), PHY address, register, turnaround, 16 data bits, each
 bit one CSR write with MDC low, one with MDC high, one low again. A register
-read is about 200 CSR accesses (a fraction of a second over UART at 115200
-baud); the Ethernet link itself is not needed, the UART is enough.
+read is about 200 CSR writes and 16 reads, batched into 17 round trips
+(`MdioBus`); the Ethernet link itself is not needed, the UART is enough.
 
 The decoder knows IEEE 802.3 clause 22 registers (0, 1, 4, 5, 9, 10) and the
 Marvell 88E1512's page-0 copper registers (the Versa-ECP5's PHY): 17 copper
@@ -25,6 +25,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sailbench.harness.transport.batch import batch_for
+from sailbench.harness.transport.counting import counted_step
+
 MDIO_CLK, MDIO_OE, MDIO_DO = 0x01, 0x02, 0x04
 OP_READ, OP_WRITE = 0b10, 0b01
 W_CSR, R_CSR = "ethphy_mdio_w", "ethphy_mdio_r"
@@ -34,13 +37,35 @@ M88E151X_ID2 = 0x0DD0          # model 0x1D, revision in the low 4 bits
 
 
 class MdioBus:
-    """Clause-22 MDIO bit-banged through LiteEth's ethphy_mdio_{w,r} CSRs."""
+    """Clause-22 MDIO bit-banged through LiteEth's ethphy_mdio_{w,r} CSRs.
+
+    The writes of a frame are queued and sent as fixed-address bursts without a confirming
+    read each (harness/transport/batch.py); they go out when a data bit must be read and at
+    the end of the frame (one check). Each of a read's 16 data bits is a CSR read between
+    clock edges, and the UARTBone bridge takes no command while it answers one, so a register
+    read is 17 round trips (16 bits and the frame's end) and a write one."""
 
     def __init__(self, csr):
         self.csr = csr
+        self.batch = batch_for(csr)
+        self._queued: list[int] = []
 
     def _w(self, bits: int) -> None:
-        self.csr.write(W_CSR, bits)
+        self._queued.append(bits)
+
+    def _send_queued(self) -> None:
+        self.batch.write_repeated(W_CSR, self._queued)
+        self._queued = []
+
+    def _read_bit(self) -> int:
+        self._send_queued()
+        bit = self.batch.read(R_CSR)
+        self.batch.run()
+        return bit.value & 1
+
+    def _end_frame(self) -> None:
+        self._send_queued()
+        self.batch.run()
 
     def _raw_write(self, word: int, count: int) -> None:
         for i in reversed(range(count)):
@@ -67,10 +92,11 @@ class MdioBus:
         self._turnaround()
         word = 0
         for _ in range(16):
-            word = word << 1 | (self.csr.read(R_CSR) & 1)
+            word = word << 1 | self._read_bit()
             self._w(MDIO_CLK)
             self._w(0)
         self._turnaround()
+        self._end_frame()
         return word
 
     def write(self, phy: int, reg: int, value: int) -> None:
@@ -78,6 +104,7 @@ class MdioBus:
         self._raw_write(0b10, 2)
         self._raw_write(value & 0xFFFF, 16)
         self._turnaround()
+        self._end_frame()
 
     def find_phy(self) -> int | None:
         """The first address whose ID register 2 answers (an absent PHY reads all ones or zeros)."""
@@ -179,6 +206,11 @@ def read_phy_view(board) -> PhyView:
     if W_CSR not in board.regmap or R_CSR not in board.regmap:
         return PhyView(False, "this build has no MDIO CSRs (ethphy_mdio_w/_r): the platform's Ethernet pads "
                               "lack mdc/mdio")
+    with counted_step("MDIO"):
+        return _read_registers(board)
+
+
+def _read_registers(board) -> PhyView:
     bus = MdioBus(board.csr)
     addr = bus.find_phy()
     if addr is None:

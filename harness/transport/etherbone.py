@@ -69,6 +69,8 @@ from typing import Callable
 
 from sailbench.harness.errors import BoardError, BoardGarbageError, BoardSilentError
 from sailbench.harness.steps import layer_logger
+from sailbench.harness.transport.batch import ReadOp, WriteOp, run_sequentially
+from sailbench.harness.transport.counting import LinkCounter
 
 log = layer_logger("transport")
 
@@ -97,6 +99,7 @@ class EtherboneLink:
             raise ValueError(f"buffer_depth must be >= 1, got {buffer_depth}")
         self.max_words = min(MAX_RECORD_WORDS, buffer_depth)
         self.retries_used = 0
+        self.counter = LinkCounter()
         self._tag = random.getrandbits(32)
         self._own_socket = sock is None
         self._sock: socket.socket | None = None
@@ -132,6 +135,7 @@ class EtherboneLink:
             chunk = list(data[start:start + self.max_words])
             base = addr + 4 * start
             what = f"a {len(chunk)}-word write at 0x{base:08x}"
+            self.counter.write()
             if not confirm:
                 self._send(_encode(chunk, base, None, 0), what)
                 continue
@@ -149,6 +153,18 @@ class EtherboneLink:
                 self._send(write_packet, what)
                 return _encode(None, 0, [ack], tag)
             self._transact(build, 1, what)
+
+    def transact(self, ops: list[WriteOp | ReadOp], *, confirm: bool = True) -> list[list[int]]:
+        """Writes posted, each run of reads in one record, checked by the SoC's write
+        counter (harness/transport/etherbone_batch.py)."""
+        if self.write_counter_addr is None:
+            return run_sequentially(self, ops, confirm=confirm)
+        from sailbench.harness.transport.etherbone_batch import transact
+        return transact(self, ops, confirm=confirm)
+
+    def read_records(self, addrs: list[int], what: str) -> list[int]:
+        """Words at `addrs` (any addresses, at most max_words) in one read record."""
+        return self._transact(lambda tag: _encode(None, 0, addrs, tag), len(addrs), what)
 
     def _read_write_counter(self, what: str) -> int:
         addr = self.write_counter_addr
@@ -169,6 +185,7 @@ class EtherboneLink:
         for attempt in range(1 + self.retries):
             if attempt:
                 self.retries_used += 1
+                self.counter.write()
                 log.info("%s: %s was lost, resending (%d/%d)", self.name, what, attempt, self.retries)
             self._send(packet, what)
             got = self._read_write_counter(what)
@@ -285,6 +302,7 @@ class EtherboneLink:
                          attempt, self.retries)
             tag = self._next_tag()
             tags.add(tag)
+            self.counter.round_trip()
             self._send(build(tag), what)
             deadline = time.monotonic() + self.timeout_s
             while (left := deadline - time.monotonic()) > 0:

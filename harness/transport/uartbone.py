@@ -21,13 +21,21 @@ and LiteX's own host side (litex/tools/remote/comm_uart.py):
   serial2tcp.c, `read_handler`), so long writes are fenced (see below)
   every ~1 KiB to keep fewer than that in flight.
 
+- The bridge reads its command bytes straight from the UART receiver, with no
+  FIFO: bytes that arrive while it sends a read reply are lost. So nothing is
+  sent after a read command until its answer is in (`transact`), while writes
+  may follow each other back to back (a CSR write takes a few clock cycles, a
+  byte on the wire hundreds).
+
 Writes are confirmed: after the last chunk (and every ~1 KiB) a one-word
 read is sent; the bridge handles commands in order, so its answer proves the
 writes before it reached the bus, and a silent board raises
 `BoardSilentError` instead of passing unnoticed. The fence reads `ack_addr`
 when given (e.g. the ctrl_scratch register) or else the last written word;
 reading most LiteX CSRs and memories has no side effect. Pass
-`confirm=False` for a write after which the board may not answer (ctrl_reset).
+`confirm=False` for a write after which the board may not answer (ctrl_reset),
+or for a batch of writes checked once at its end (harness/transport/batch.py).
+Every wait for an answer counts one round trip in `counter` (counting.py).
 """
 from __future__ import annotations
 
@@ -39,12 +47,15 @@ import time
 import serial
 
 from sailbench.harness.errors import BoardError, BoardGarbageError, BoardSilentError
+from sailbench.harness.transport.batch import ReadOp, WriteOp
+from sailbench.harness.transport.counting import LinkCounter
 from sailbench.harness.steps import layer_logger
 
 log = layer_logger("transport")
 
 CMD_WRITE_BURST_INCR = 0x01
 CMD_READ_BURST_INCR = 0x02
+CMD_WRITE_BURST_FIXED = 0x03
 MAX_BURST_WORDS = 255           # 8-bit length field
 BRIDGE_TIMEOUT_S = 0.100        # Stream2Wishbone WaitTimer
 FENCE_BYTES = 1024              # write bytes sent before a fence read (serial2tcp holds 2048)
@@ -73,6 +84,7 @@ class UartBone:
         if not 1 <= self.max_burst <= MAX_BURST_WORDS:
             raise ValueError(f"max_burst must be 1..{MAX_BURST_WORDS}, got {max_burst}")
         self._resync = False
+        self.counter = LinkCounter()
         kwargs = {}
         if "://" not in url:
             kwargs["exclusive"] = True  # a second program on a tty fails here, not later
@@ -94,44 +106,71 @@ class UartBone:
     # --- public ----------------------------------------------------------------
 
     def read(self, addr: int, count: int = 1) -> list[int]:
-        """Burst-read `count` words starting at byte address `addr`."""
-        _check_addr(addr)
-        if count < 1:
-            raise ValueError(f"count must be >= 1, got {count}")
-        words: list[int] = []
-        done = 0
-        while done < count:
-            n = min(self.max_burst, count - done)
-            words.extend(self._read_chunk(addr + 4 * done, n))
-            done += n
-        return words
+        """Burst-read `count` words starting at byte address `addr` (one round trip per
+        `max_burst` words)."""
+        return self.transact([ReadOp(addr, count)])[0]
 
     def write(self, addr: int, data: list[int], *, confirm: bool = True) -> None:
-        """Burst-write `data` (32-bit words) from byte address `addr`.
+        """Burst-write `data` (32-bit words) from byte address `addr`; `confirm` ends it
+        with a fence read (one round trip)."""
+        self.transact([WriteOp(addr, tuple(data))], confirm=confirm)
 
-        Commands go out together with their fence read in one `write()` to
-        the port (no small-packet delay on socket:// links)."""
-        _check_addr(addr)
+    def transact(self, ops: list[WriteOp | ReadOp], *, confirm: bool = True) -> list[list[int]]:
+        """Writes and reads in order, waiting only for reads: see harness/transport/batch.py.
+
+        Writes go out back to back in one `write()` to the port with the read that follows
+        them (no small-packet delay on socket:// links); a fence read is added every ~1 KiB
+        of writes (serial2tcp's ring) and, with `confirm`, after trailing writes. Returns the
+        words of each ReadOp."""
         out = bytearray()
-        done = 0
-        while done < len(data):
-            n = min(self.max_burst, len(data) - done)
+        results: list[list[int]] = []
+        last = 0
+        for op in ops:
+            _check_addr(op.addr)
+            if isinstance(op, ReadOp):
+                if op.count < 1:
+                    raise ValueError(f"count must be >= 1, got {op.count}")
+                words: list[int] = []
+                for done in range(0, op.count, self.max_burst):
+                    n = min(self.max_burst, op.count - done)
+                    a = op.addr + 4 * done
+                    out += struct.pack(">BBI", CMD_READ_BURST_INCR, n, a >> 2)
+                    self._send(bytes(out), f"a {n}-word read at 0x{a:08x}")
+                    out.clear()
+                    words.extend(self._receive(a, n))
+                results.append(words)
+                continue
+            for command, last_word in self._write_commands(op):
+                if out and len(out) + len(command) > FENCE_BYTES:
+                    self._fence(out, last)
+                out += command
+                last = last_word
+                self.counter.write()
+        if out and confirm:
+            self._fence(out, last)
+        elif out:
+            self._send(bytes(out), f"writes up to 0x{last:08x}")
+        return results
+
+    def _write_commands(self, op: WriteOp):
+        """(command bytes, byte address of its last word) per burst of at most max_burst words."""
+        cmd = CMD_WRITE_BURST_FIXED if op.fixed else CMD_WRITE_BURST_INCR
+        for done in range(0, len(op.words), self.max_burst):
+            chunk = op.words[done:done + self.max_burst]
+            first = op.addr if op.fixed else op.addr + 4 * done
             try:
-                out += struct.pack(f">BBI{n}I", CMD_WRITE_BURST_INCR, n,
-                                   (addr + 4 * done) >> 2, *data[done:done + n])
+                data = struct.pack(f">BBI{len(chunk)}I", cmd, len(chunk), first >> 2, *chunk)
             except struct.error as e:
                 raise ValueError(f"write data must be 32-bit unsigned words: {e}") from None
-            done += n
-            last = done == len(data)
-            following = 6 + 4 * min(self.max_burst, len(data) - done)
-            if (last and confirm) or (not last and len(out) + following > FENCE_BYTES):
-                fence = self.ack_addr if self.ack_addr is not None else addr + 4 * (done - 1)
-                out += struct.pack(">BBI", CMD_READ_BURST_INCR, 1, fence >> 2)
-                self._send(bytes(out), f"a write at 0x{addr:08x}")
-                self._receive(fence, 1, f" (confirming a write at 0x{addr:08x})")
-                out.clear()
-        if out:
-            self._send(bytes(out), f"a write at 0x{addr:08x}")
+            yield data, first if op.fixed else first + 4 * (len(chunk) - 1)
+
+    def _fence(self, out: bytearray, last: int) -> None:
+        """Send `out` with a one-word read after it and wait for the answer."""
+        fence = self.ack_addr if self.ack_addr is not None else last
+        out += struct.pack(">BBI", CMD_READ_BURST_INCR, 1, fence >> 2)
+        self._send(bytes(out), f"writes up to 0x{last:08x}")
+        out.clear()
+        self._receive(fence, 1, f" (confirming writes up to 0x{last:08x})")
 
     def close(self) -> None:
         ser, self._ser = getattr(self, "_ser", None), None
@@ -180,14 +219,10 @@ class UartBone:
         except (serial.SerialException, OSError) as e:
             raise self._lost(e) from e
 
-    def _read_chunk(self, addr: int, count: int) -> list[int]:
-        self._send(struct.pack(">BBI", CMD_READ_BURST_INCR, count, addr >> 2),
-                   f"a {count}-word read at 0x{addr:08x}")
-        return self._receive(addr, count)
-
     def _receive(self, addr: int, count: int, context: str = "") -> list[int]:
         """The reply to a `count`-word read at `addr`, within the deadline."""
         ser = self._port()
+        self.counter.round_trip()
         want = 4 * count
         wire_s = want * 10 / self.baudrate
         limit = self.timeout_s + wire_s

@@ -9,8 +9,8 @@ with is checked against the model too (byte order of the phase data).
 """
 import pytest
 
-from sailbench.harness.board.dram_init import (CONTROL_HARDWARE, CONTROL_SOFTWARE, SEEDS, Dfii, init_dram, pattern_bytes,
-                                pattern_errors)
+from sailbench.harness.board.dram_init import (CONTROL_HARDWARE, CONTROL_SOFTWARE, SEEDS, Dfii, dram_init_link,
+                                               init_dram, pattern_bytes, pattern_errors)
 
 
 @pytest.fixture(scope="module")
@@ -59,4 +59,19 @@ def test_dfii_test_pattern_reads_back_per_byte_lane(board, dram, ddr_probe):
     assert read == written and any(read)
     # the controller still works after the software accesses
     w, r = ddr_probe.write_read(1 << 14, base=1 << 16, pattern="sequential", raise_on_errors=False)
+    assert r.errors == 0
+
+
+def test_dram_init_over_etherbone_posts_its_writes_and_checks_them(board, dram, ddr_probe):
+    """The link a hardware open uses when the board has Etherbone: DFII writes posted, the SoC's
+    write counter checked (a lost packet would fail naming the words), then the BIST passes."""
+    if board.etherbone is None:
+        pytest.skip(f"board '{board.name}' has no Etherbone")
+    link = dram_init_link(board)
+    assert link is board.etherbone
+    result = init_dram(board.name, link, dram, progress=lambda m: None)
+    # DFII to software, the two long waits, DFII back (and the counter's first reading, once per link)
+    assert result.round_trips in (4, 5) and result.link.startswith("udp://")
+    assert Dfii(board.csr, dram.phy).read_control() == CONTROL_HARDWARE
+    w, r = ddr_probe.write_read(1 << 14, base=1 << 17, pattern="sequential", raise_on_errors=False)
     assert r.errors == 0

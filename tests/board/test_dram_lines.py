@@ -14,6 +14,7 @@ import time
 import pytest
 
 from sailbench.harness.probes.dram_lines import DramWiring, run_line_tests
+from sailbench.harness.transport.counting import counter_of
 
 DQ_STUCK_0, DQ_STUCK_1, DQ_SHORT = 1, 2, 3
 TIE_0, TIE_1 = 1, 2
@@ -85,6 +86,20 @@ def test_the_build_exports_the_versa_pin_table_and_geometry(wiring):
 def test_a_clean_board_passes_every_line_test(board, wiring):
     report, kinds, _ = faults(board, wiring)
     assert report.passed and kinds == [], report.summary()
+
+
+def test_the_line_tests_wait_once_per_read_over_uart(board, wiring):
+    """Writes go out with the read after them (harness/probes/dram_lines_bus.py): on the
+    Versa-ECP5's x16 geometry 70 round trips and 74 write bursts (144 round trips when each
+    write was confirmed by a read of its own)."""
+    counter = counter_of(board.csr)
+    before = counter.step("DRAM line tests")
+    report = run_line_tests(board.csr, wiring, link="uart")
+    used = counter.step("DRAM line tests") - before
+    assert report.passed, report.summary()
+    if wiring.data_width == 16 and board.profile.startswith("versa-ecp5"):
+        assert (used.round_trips, used.writes) == (70, 74)
+    assert used.round_trips < report.accesses
 
 
 @pytest.mark.sim_only
