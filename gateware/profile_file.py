@@ -163,11 +163,21 @@ def read_profile(path: Path) -> BoardProfile:
     device = f"{part}-{speed}{PACKAGE_CODES.get(package, package)}{temp}"
     platform = device_arg = pins_file = None
     if f.has("pins"):
-        p = f.sub("pins", ("platform", "device", "lpf"))
+        p = f.sub("pins", ("platform", "device", "lpf", "map"))
         platform, device_arg = p.get("platform", text, None), p.get("device", text, None)
         pins_file = p.get("lpf", text, None)
         if pins_file and not (path.parent / pins_file).is_file():
             raise p.error(f"no file '{pins_file}' beside {path.name}", "pins.lpf", p.line("lpf"))
+        if sum(1 for k in ("platform", "lpf", "map") if p.has(k)) != 1:
+            raise p.error("give the pins one way: platform (a LiteX platform module), lpf (a file beside this "
+                          "one) or map", "pins", f.line("pins"))
+        if p.has("map"):
+            from sailbench.gateware.pin_map import read_map
+            if not isinstance(p.m["map"], LineMap):
+                raise p.error(f"expected a mapping of resource -> pins, found {found(p.m['map'])}", "pins.map",
+                              p.line("map"))
+            read_map(path, p.m["map"])
+            pins_file = "(map)"
     host_phy, mac, eth_phy, txd, rxd = None, None, 0, 2.0, 2.0
     if f.has("host_link"):
         h = f.sub("host_link", ("phy", "eth_phy", "rgmii_tx_delay_ns", "rgmii_rx_delay_ns", "mac"))
