@@ -104,8 +104,9 @@ def serdes_resources(data: LineMap) -> set[str]:
 
 def check_balls(pins: list[Pin], part: str, package: str, dedicated: set[str] = frozenset()) -> list[Finding]:
     have = ecp5_package.balls(part, package)
+    hint = "; a SerDes pin? name its resource in serdes.channels (tx/rx) or serdes.refclk (pads)"
     return [Finding(p.path, p.key, p.line, f"ball '{p.ball}' ({p.port}[{p.bit}]) is not a user I/O ball of "
-                                           f"{part} in {package}") for p in pins
+                                           f"{part} in {package}" + ("" if p.io else hint)) for p in pins
             if p.ball not in have and p.resource not in dedicated]
 
 

@@ -31,10 +31,11 @@ class NewBoard:
 
 
 def infer_package(part: str, pins: list[Pin]) -> str:
-    balls = {p.ball for p in pins}
+    balls = {p.ball for p in pins if p.io}        # SerDes balls (no I/O standard) are not in Trellis' user-I/O list
     fits = [pkg for pkg in ecp5_package.packages(part) if balls <= set(ecp5_package.balls(part, pkg))]
     if len(fits) != 1:
-        raise ConfigError(f"the LPF's {len(balls)} balls fit {part} packages {fits or 'none'}; give --package")
+        raise ConfigError(f"the LPF's {len(balls)} user I/O balls fit {part} packages {fits or 'none'}; "
+                          "give --package")
     return fits[0]
 
 
