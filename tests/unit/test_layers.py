@@ -51,6 +51,7 @@ LITEX_FREE_GATEWARE = frozenset({
     "sailbench.gateware.pnr_report",
     "sailbench.gateware.board_check",
     "sailbench.gateware.pin_map",
+    "sailbench.gateware.ecp5_package",
 })
 LITEX_PACKAGES = frozenset({"migen", "litex", "litedram", "liteeth", "liteiclink", "litex_boards"})
 
