@@ -41,8 +41,11 @@ class SpeedBin:
         return 2000.0 / self.rate
 
 
+TCK_NS = {800: 2.5, 1066: 1.875, 1333: 1.5, 1600: 1.25, 1866: 1.07, 2133: 0.938}   # JEDEC's tCK(avg) per rate
+
+
 def _bin(rate: int, cl: int, tras: float) -> SpeedBin:
-    ns = round(cl * 2000.0 / rate, 3)
+    ns = round(cl * TCK_NS[rate], 3)
     return SpeedBin(rate, cl, ns, ns, tras)
 
 
@@ -123,3 +126,19 @@ def describe(part: str, speed_bin: str, nbanks: int, nrows: int, ncols: int, chi
     """What the table was entered with: density, page size, speed bin (for the manifest)."""
     return {"part": part, "speed_bin": speed_bin, "density_gbit": density_gbit(nbanks, nrows, ncols, chip_width),
             "page_kb": page_kb(ncols, chip_width), "chip_width": chip_width, "cl_of_bin": SPEED_BINS[speed_bin].cl}
+
+
+def timings_text(timings: dict | None) -> str:
+    """One phrase for a report: "tRFC 160 ns, tRCD 13.75 ns, tRP 13.75 ns (JEDEC DDR3-1600K, 2 Gbit)", naming
+    any datasheet override; "" for a manifest without sources (older builds)."""
+    sources = (timings or {}).get("sources") or {}
+    if not sources:
+        return ""
+    basis = timings.get("basis") or {}
+    parts = []
+    for name in ("tRFC", "tRCD", "tRP"):
+        s = sources.get(name)
+        if s:
+            parts.append(f"{name} {s['ns']:g} ns" + (" (datasheet)" if s["source"] == "datasheet" else ""))
+    where = f"JEDEC {basis.get('speed_bin', '')}, {basis.get('density_gbit', 0):g} Gbit".replace(" ,", ",")
+    return f"{', '.join(parts)} ({where})"

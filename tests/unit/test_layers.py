@@ -52,6 +52,7 @@ LITEX_FREE_GATEWARE = frozenset({
     "sailbench.gateware.board_check",
     "sailbench.gateware.pin_map",
     "sailbench.gateware.ecp5_package",
+    "sailbench.gateware.dram_jedec",
 })
 LITEX_PACKAGES = frozenset({"migen", "litex", "litedram", "liteeth", "liteiclink", "litex_boards"})
 
