@@ -102,6 +102,11 @@ class Ecp5CRG(LiteXModule):
 
 def board_platform(profile: BoardProfile):
     """The profile's LiteX platform with sailbench's YoWASP toolchain, checked against the profile."""
+    if profile.platform is None and profile.pin_table:        # pins from the profile file (docs/boards.md)
+        from sailbench.gateware.platforms.pin_table import pin_table_platform
+        platform = pin_table_platform(profile)
+        platform.toolchain = YowaspTrellisToolchain()
+        return platform
     try:
         module = importlib.import_module(profile.platform)
     except ImportError as e:

@@ -27,9 +27,8 @@ def check_profile(p: BoardProfile) -> tuple[str, str] | None:
                                                     "a profile that is not buildable must say why")
     if ecp5_idcode(p.fpga) is None:
         return "fpga", f"'{p.fpga}' is not an ECP5 part number like LFE5UM5G-45F-8BG381C"
-    if not p.platform:
-        return "platform", ("a buildable profile needs a LiteX platform module (pins.platform); pins from an LPF "
-                            "or a map are checked by `sailbench board check` but not built yet: set not_buildable")
+    if not p.platform and not p.pin_table:
+        return "platform", "a buildable profile needs its pins: pins.platform (a LiteX platform module), pins.lpf or pins.map"
     return None
 
 

@@ -14,7 +14,7 @@ from sailbench.gateware.profile_yaml import (Fields, Invalid, LineMap, ProfileEr
 from sailbench.gateware.profiles import (HOST_PHYS, BoardProfile, Cable, DramProfile, SerDesChannel, SerDesRefClk,
                                          channel_budget_error, serdes_channels_of)
 
-TOP_KEYS = ("description", "fpga", "sys_clk_hz", "pins", "clk_in", "dram", "host_link", "serdes", "cable",
+TOP_KEYS = ("description", "fpga", "sys_clk_hz", "pins", "clk_in", "clk_in_hz", "dram", "host_link", "serdes", "cable",
             "not_buildable", "notes")
 PACKAGE_CODES = {"CABGA256": "BG256", "CABGA381": "BG381", "CABGA554": "BG554", "CABGA756": "BG756",
                  "CSFBGA285": "MG285", "TQFP144": "TG144"}
@@ -162,6 +162,7 @@ def read_profile(path: Path) -> BoardProfile:
     speed, temp = fp.get("speed_grade", integer(6, 8, "a speed grade")), fp.get("temperature", one_of("C", "I"), "C")
     device = f"{part}-{speed}{PACKAGE_CODES.get(package, package)}{temp}"
     platform = device_arg = pins_file = None
+    pin_table: tuple = ()
     if f.has("pins"):
         p = f.sub("pins", ("platform", "device", "lpf", "map"))
         platform, device_arg = p.get("platform", text, None), p.get("device", text, None)
@@ -171,13 +172,16 @@ def read_profile(path: Path) -> BoardProfile:
         if sum(1 for k in ("platform", "lpf", "map") if p.has(k)) != 1:
             raise p.error("give the pins one way: platform (a LiteX platform module), lpf (a file beside this "
                           "one) or map", "pins", f.line("pins"))
+        from sailbench.gateware.pin_map import pins_from_lpf, read_map
+        table = []
         if p.has("map"):
-            from sailbench.gateware.pin_map import read_map
             if not isinstance(p.m["map"], LineMap):
                 raise p.error(f"expected a mapping of resource -> pins, found {found(p.m['map'])}", "pins.map",
                               p.line("map"))
-            read_map(path, p.m["map"])
-            pins_file = "(map)"
+            table, pins_file = read_map(path, p.m["map"]), "(map)"
+        elif pins_file:
+            table = pins_from_lpf(path.parent / pins_file)
+        pin_table = tuple((q.resource, q.index, q.subsignal, q.bit, q.ball, q.io, q.misc) for q in table)
     host_phy, mac, eth_phy, txd, rxd = None, None, 0, 2.0, 2.0
     if f.has("host_link"):
         h = f.sub("host_link", ("phy", "eth_phy", "rgmii_tx_delay_ns", "rgmii_rx_delay_ns", "mac"))
@@ -197,7 +201,8 @@ def read_profile(path: Path) -> BoardProfile:
         rgmii_tx_delay_ns=txd, rgmii_rx_delay_ns=rxd, lanes=lanes, sgmii_channel=sgmii, serdes_refclk=refclk,
         buildable=not reason, not_buildable_reason=reason, notes=f.get("notes", names, ()), part=part,
         speed_grade=speed, optional_lanes=optional, free_channels=free, mac_address=mac,
-        cables=_read_cables(f) if f.has("cable") else (), pins_file=pins_file)
+        cables=_read_cables(f) if f.has("cable") else (), pins_file=pins_file, pin_table=pin_table,
+        clk_in_hz=f.get("clk_in_hz", number(1e6, "a clock in Hz"), 100e6))
     problem = check_profile(profile)
     if problem is not None:
         field_name, why = problem

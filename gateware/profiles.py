@@ -128,7 +128,10 @@ class BoardProfile:
     free_channels: tuple[str, ...] = ()              # channels the profile marks free ("DCU1 CH0")
     mac_address: str | None = None                   # the build's default MAC (lab.yaml may set one per board)
     cables: tuple[Cable, ...] = ()                   # per board revision; the first is the default
-    pins_file: str | None = None                     # an LPF beside the profile file (pins by LOCATE COMP)
+    pins_file: str | None = None                     # where the pin table came from: an LPF beside the file, "(map)"
+    # The pins when not a platform module's: (resource, index, subsignal, bit, ball, io, misc) per ball
+    pin_table: tuple[tuple, ...] = ()
+    clk_in_hz: float = 100e6                         # the oscillator's frequency (pin-table platforms)
 
     @property
     def has_ethernet(self) -> bool:

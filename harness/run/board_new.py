@@ -85,8 +85,7 @@ def profile_text(lpf: Path, new: NewBoard) -> str:
                 f"  data_width: {len(dq)}", "  ratio: 2", f"  speed_bin: {new.speed_bin}"]
     if new.host_phy:
         out += ["host_link:", f"  phy: {new.host_phy}"]
-    out.append("not_buildable: pins from an LPF are checked by `sailbench board check`; a bitstream build needs "
-               "them as a LiteX platform module (pins.platform)")
+
     return "\n".join(out) + "\n"
 
 

@@ -29,7 +29,7 @@ def test_an_lpf_of_the_versa_imports_to_the_shipped_profiles_pins(tmp_path, caps
     p, versa = read_profile(out), read_profile(VERSA)
     assert (p.fpga, p.package) == (versa.fpga, versa.package)       # the package inferred from the balls
     assert (p.dram.module, p.dram.data_width, p.dram.io_standard) == ("MT41K64M16", 16, "SSTL135_I")
-    assert not p.buildable and p.host_phy == "rgmii"
+    assert p.buildable and p.host_phy == "rgmii" and len(p.pin_table) == 123      # builds from its pin table
     findings, _ = check_file(out)          # an LPF cannot say which balls are SerDes channels: the check asks
     assert {f.key.split(".")[2] for f in findings} == {"pcie_x1", "refclk", "refclk@1", "sma_tx", "sma_rx"}
     assert all("a SerDes pin? name its resource in serdes.channels" in f.message for f in findings)
@@ -43,3 +43,19 @@ def test_an_lpf_with_ddr_pins_asks_for_the_dram_part(tmp_path, capsys):
                "--package", "CABGA381"])
     err = capsys.readouterr().err.strip().splitlines()
     assert rc == 2 and len(err) == 1 and "give --dram-part and --speed-bin" in err[0]
+
+
+def test_an_imported_profile_makes_a_litex_platform_from_its_pin_table(tmp_path):
+    from sailbench.gateware.platforms.pin_table import pin_table_platform
+    shipped = profile_pins(VERSA, load_profile_yaml(VERSA))
+    lpf = tmp_path / "versa.lpf"
+    lpf.write_text(write_lpf(shipped))
+    out = tmp_path / "rev-c.yaml"
+    assert main(["board", "new", "--from-lpf", str(lpf), "--output", str(out), "--part", "LFE5UM5G-45F",
+                 "--dram-part", "MT41K64M16", "--speed-bin", "DDR3-1600K", "--host-phy", "rgmii"]) == 0
+    platform = pin_table_platform(read_profile(out))
+    assert platform.device == "LFE5UM5G-45F-8BG381C" and platform.default_clk_name == "clk100"
+    ddram = platform.request("ddram")
+    assert len(ddram.dq) == 16 and len(ddram.dqs_p) == 2
+    for name in ("serial", "eth_clocks", "eth", "rst_n"):
+        platform.request(name)
