@@ -99,11 +99,11 @@ def test_two_lanes_on_one_dcu_are_allowed_but_not_two_uses_of_one_channel(tmp_pa
 
 
 def test_a_profile_given_by_path_adds_a_board_without_python(tmp_path, monkeypatch):
-    path = write(tmp_path, VERSA_TEXT.replace("MT41K64M16 ", "MT41K128M16"))
+    path = write(tmp_path, VERSA_TEXT.replace("MT41K64M16 ", "MT41K128M16"), "test-rev-z.yaml")
     p = get_profile(str(path))
-    assert p.name == "rev-b" and p.dram.module == "MT41K128M16"
+    assert p.name == "test-rev-z" and p.dram.module == "MT41K128M16"
     monkeypatch.setenv("SAILBENCH_PROFILES", str(tmp_path))
-    assert get_profile("rev-b").dram.module == "MT41K128M16"
+    assert get_profile("test-rev-z").dram.module == "MT41K128M16"
 
 
 def test_the_boards_lanes_and_cables_are_data():
