@@ -149,3 +149,19 @@ def test_profile_files_are_package_data():
     import tomllib
     data = tomllib.loads((BOARDS_DIR.parents[1] / "pyproject.toml").read_text())
     assert "boards/*.yaml" in data["tool"]["setuptools"]["package-data"]["sailbench.gateware"]
+
+
+def test_a_lab_pair_asking_for_more_lanes_than_the_part_has_is_refused(tmp_path):
+    from sailbench.harness.config.lab import load_lab
+    from sailbench.harness.errors import ConfigError
+    lab = tmp_path / "lab.yaml"
+    lab.write_text("boards:\n"
+                   "  a: {kind: hardware, profile: versa-ecp5, serial: /dev/ttyUSB1}\n"
+                   "  b: {kind: hardware, profile: versa-ecp5, serial: /dev/ttyUSB3}\n"
+                   "pairs:\n"
+                   "  ab: {kind: hardware, profile: versa-ecp5, upstream: a, downstream: b, lanes: 5}\n")
+    with pytest.raises(ConfigError) as e:
+        load_lab(lab)
+    assert str(e.value) == (f"{lab}: pairs.ab.lanes: profile versa-ecp5: 5 lanes need 5 SerDes channels but "
+                            "LFE5UM5G-45F has 4 (2 DCUs x 2); options: 4 lanes with an RGMII host link, or SGMII "
+                            "plus 3 lanes (line 5)")
