@@ -108,7 +108,8 @@ def read_lpf(path: Path) -> list[LpfPort]:
 
 # The LiteX resources a probe build requests, by which an LPF port name is split into resource,
 # index and subsignal ("eth_clocks1_rx" -> eth_clocks 1 rx); longest first. Other ports stay flat.
-PROBE_RESOURCES = ("eth_clocks", "ddram", "serial", "eth", "refclk", "clk100", "rst_n", "sma_tx", "sma_rx",
+PROBE_RESOURCES = ("eth_clocks", "ddram", "serial", "eth", "refclk", "refclk_en", "refclk_rst_n", "clk100", "rst_n",
+                   "sma_tx", "sma_rx",
                    "pcie_x1", "sata", "spiflash")
 
 
