@@ -28,8 +28,10 @@ SUBSIGNALS = ("dq", "dm", "dqs_p", "a", "ba", "ras_n", "cas_n", "we_n", "cs_n", 
 
 
 def dram_pin_table(platform_module: str, resource: str = "ddram") -> dict[str, list[str]]:
-    """{subsignal: [ball of bit 0, ball of bit 1, ...]} of the platform's `resource` 0."""
+    """{subsignal: [ball of bit 0, ball of bit 1, ...]} of the platform's `resource` 0 ({} without a module)."""
     from litex.build.generic_platform import Pins, Subsignal
+    if platform_module is None:
+        return {}
     io = importlib.import_module(platform_module)._io
     entry = next((r for r in io if r[0] == resource and r[1] == 0), None)
     if entry is None:
@@ -60,6 +62,10 @@ def write_dram_pins(out: Path, profile: BoardProfile, simulated: bool = False) -
     if profile.dram is None:
         return None
     table = dram_pin_table(profile.platform) if profile.platform else {}
+    if profile.pin_table:                     # pins from the profile file (pins.map or an LPF)
+        rows = sorted((r for r in profile.pin_table if r[0] == "ddram" and r[1] == 0 and r[2]), key=lambda r: r[3])
+        for r in rows:
+            table.setdefault(r[2], []).append(r[4])
     path = Path(out) / PINS_NAME
     path.write_text(json.dumps({"platform": profile.platform, "resource": "ddram", "simulated": simulated,
                                 "geometry": dram_geometry(profile), "pins": table}, indent=2) + "\n")

@@ -102,6 +102,11 @@ class Ecp5CRG(LiteXModule):
 
 def board_platform(profile: BoardProfile):
     """The profile's LiteX platform with sailbench's YoWASP toolchain, checked against the profile."""
+    if profile.platform is None and profile.pin_table:        # pins from the profile file (docs/boards.md)
+        from sailbench.gateware.platforms.pin_table import pin_table_platform
+        platform = pin_table_platform(profile)
+        platform.toolchain = YowaspTrellisToolchain()
+        return platform
     try:
         module = importlib.import_module(profile.platform)
     except ImportError as e:
@@ -128,7 +133,7 @@ class Ecp5ProbeSoC(ProbeSoC):
                                               baudrate=options.uart_baudrate))
         if options.with_dram and profile.dram is not None:
             d = profile.dram
-            module = dram_module(d.module, sys_clk_hz, d.ratio)   # datasheet tRFC (dram_settings.py)
+            module = dram_module(d, sys_clk_hz)   # JEDEC timings by density and speed bin (dram_settings.py)
             # The CSRs are named ddrphy_* as on every LiteX board (the BIOS's leveling uses them).
             self.ddrphy = ECP5DDRPHY(platform.request("ddram"), sys_clk_freq=sys_clk_hz)
             self.comb += [self.crg.stop.eq(self.ddrphy.init.stop), self.crg.reset.eq(self.ddrphy.init.reset)]

@@ -84,7 +84,7 @@ class DramInfo:
     max_transfers_per_s: float | None = None     # the FPGA family's DDR3 limit per pin
     max_peak_bytes_per_s: float | None = None
     controller: dict[str, Any] | None = None     # LiteDRAM controller settings (gateware/dram_settings.py)
-    timings: dict[str, Any] | None = None        # controller timings in sys cycles and the fixes applied
+    timings: dict[str, Any] | None = None        # controller timings in sys cycles; `sources` (jedec/datasheet) and `basis`
     accounting: DramAccounting | None = None     # builds with DFI accounting
 
 

@@ -1,29 +1,43 @@
-"""Board profiles: pure data describing what a probe SoC is built for.
+"""Board profiles: what a probe SoC is built for, read from data files.
 
-A profile says which FPGA, which clocks, which DRAM (module, width, ratio),
-which host-link PHY and how many SerDes channels a board has. The SoC is
-composed from it (gateware/soc.py); the host converts cycles to seconds and
-computes ceilings from the manifest the build exports from it.
+A profile says which FPGA (part, package, speed grade), which clocks, which DRAM
+(part, width, ratio, speed bin, datasheet overrides), which host-link PHY, which
+SerDes channels carry what (lane, sgmii, free) and which cable loads the board.
+One YAML file per board in gateware/boards/ (shipped as package data; see
+docs/boards.md); more folders from $SAILBENCH_PROFILES, or a profile given by its
+file path. Files are read and checked in one place (gateware/profile_file.py), with
+errors naming the file, the key and its line. Adding a board needs no Python.
 
-Adding a board revision = a platform (litex-boards or a local file) plus an
-entry in PROFILES. See README "Adding a new board revision".
+The SoC is composed from a profile (gateware/soc.py); the host converts cycles to
+seconds and computes ceilings from the manifest the build exports from it.
 """
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 
+from sailbench.gateware.profile_yaml import ProfileError
 
-class ProfileError(Exception):
-    """A profile is unknown, malformed or not buildable yet."""
+__all__ = ["ProfileError", "DramProfile", "SerDesChannel", "SerDesRefClk", "Cable", "BoardProfile", "get_profile",
+           "buildable_profile", "validate_profile", "with_sys_clk", "profiles", "profile_names", "PROFILES",
+           "BOARDS_DIR", "ecp5_idcode", "serdes_channels_of", "channel_budget_error"]
+
+BOARDS_DIR = Path(__file__).resolve().parent / "boards"
+ENV_PROFILES = "SAILBENCH_PROFILES"      # more profile folders, separated by os.pathsep
 
 
 @dataclass(frozen=True)
 class DramProfile:
-    module: str            # litedram.modules class name, e.g. "MT41K64M16"
-    memtype: str           # "DDR3"
+    module: str            # the DRAM part; its geometry comes from litedram.modules (e.g. "MT41K64M16")
+    memtype: str           # "DDR3" (DDR3L is DDR3 at 1.35 V: io_standard SSTL135)
     data_width: int        # DQ bits wired on the board (16 = x16)
     ratio: int             # sys clock : DRAM clock ratio, 2 means 1:2 (ECP5DDRPHY)
+    speed_bin: str | None = None      # JEDEC speed bin, e.g. "DDR3-1600K": tRCD, tRP, CL (gateware/dram_settings.py)
+    chip_width: int | None = None     # DQ bits per chip (x16); with the geometry it gives the density
+    io_standard: str = "SSTL135_I"    # SSTL135 (DDR3L, 1.35 V) or SSTL15 (DDR3, 1.5 V)
+    timing_overrides: tuple[tuple[str, float], ...] = ()   # datasheet values (ns) over the JEDEC table
     # The FPGA family's DDR3 rate limit per pin (transfers/s): ECP5 DDR3 is specified to
     # 800 Mb/s per pin (Lattice DS1044, FPGA-TN-02035). What no DDR clock can exceed.
     max_transfers_per_s: int = 800_000_000
@@ -44,14 +58,19 @@ class DramProfile:
 class SerDesChannel:
     """One ECP5 SerDes channel wired to a connector: which DCU and channel, which pads.
 
-    `tx_pads`/`rx_pads` name platform resources with p/n subsignals (e.g. the Versa's
-    "sma_tx"/"sma_rx"). nextpnr places the DCU by the channel, not by the pins."""
+    `tx_pads`/`rx_pads` name platform resources with p/n subsignals (the Versa's "sma_tx"), or
+    "resource:prefix" for a resource whose subsignals are prefix_p/prefix_n ("pcie_x1:tx"). nextpnr
+    places the DCU by the channel, not by the pins. `use` is lane, sgmii or free."""
     tx_pads: str
     rx_pads: str
     dual: int = 0                  # DCU index
     channel: int = 0               # channel within the DCU (0 or 1)
     tx_polarity: int = 0
     rx_polarity: int = 0
+    use: str = "lane"
+    optional: bool = False         # a lane the board has but a default build leaves out
+    connector: str = ""            # what the channel is wired to ("SMA", "PCIe x1 edge", "SATA")
+    termination_ohm: int | None = None   # the channel's CML termination per leg (DCU CHx_RTERM_RX/TX)
 
     @property
     def name(self) -> str:
@@ -67,19 +86,31 @@ class SerDesRefClk:
     hz: float
     loc: str = "EXTREF0"
     enables: tuple[str, ...] = ()
+    termination_ohm: int | None = None   # EXTREF input termination (differential), None: the board terminates
+
+
+@dataclass(frozen=True)
+class Cable:
+    """How the bench reaches the board's JTAG and UART: openFPGALoader's cable name, the USB
+    vendor:product of the debugger and which of its interfaces carries the UART."""
+    revision: str                  # the board revision this cable belongs to ("R02"), "" when one only
+    openfpgaloader: str            # --cable name
+    usb_id: str                    # "0403:6010"
+    uart_interface: int            # USB interface number of the UART (the tty's ...-if01-port0)
+    jtag_interface: int = 0
 
 
 @dataclass(frozen=True)
 class BoardProfile:
     name: str
     description: str
-    fpga: str                      # device string for the toolchain
+    fpga: str                      # device string for the toolchain ("LFE5UM5G-45F-8BG381C")
     package: str
     sys_clk_hz: int                # nominal system clock, turns cycles into seconds
     dram: DramProfile | None
     host_phy: str | None           # "rgmii", "sgmii" or None
-    serdes_channels: int = 0
-    platform: str | None = None    # python module of the LiteX platform
+    serdes_channels: int = 0       # the part's SerDes channels (2 per DCU)
+    platform: str | None = None    # python module of the LiteX platform (pins), if not `pins_file`
     platform_device: str | None = None   # its `Platform(device=...)` argument, if it takes one
     clk_in: str = "clk100"         # board oscillator pad the CRG's PLL runs from
     eth_phy: int = 0               # which RGMII PHY of the platform carries Etherbone
@@ -91,6 +122,16 @@ class BoardProfile:
     buildable: bool = True
     not_buildable_reason: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    part: str = ""                 # "LFE5UM5G-45F"
+    speed_grade: int = 8
+    optional_lanes: tuple[SerDesChannel, ...] = ()   # lanes the board has beyond a default build's
+    free_channels: tuple[str, ...] = ()              # channels the profile marks free ("DCU1 CH0")
+    mac_address: str | None = None                   # the build's default MAC (lab.yaml may set one per board)
+    cables: tuple[Cable, ...] = ()                   # per board revision; the first is the default
+    pins_file: str | None = None                     # where the pin table came from: an LPF beside the file, "(map)"
+    # The pins when not a platform module's: (resource, index, subsignal, bit, ball, io, misc) per ball
+    pin_table: tuple[tuple, ...] = ()
+    clk_in_hz: float = 100e6                         # the oscillator's frequency (pin-table platforms)
 
     @property
     def has_ethernet(self) -> bool:
@@ -103,6 +144,12 @@ class BoardProfile:
     def jtag_idcode(self) -> int | None:
         """The IDCODE the FPGA answers on JTAG (what openFPGALoader --detect prints)."""
         return ecp5_idcode(self.fpga)
+
+    def cable(self, revision: str | None = None) -> Cable | None:
+        """The cable of board revision `revision` (None: the default, the first listed)."""
+        if revision is None:
+            return self.cables[0] if self.cables else None
+        return next((c for c in self.cables if c.revision == revision), None)
 
 
 # JTAG IDCODEs of the ECP5 family (Lattice TN1260; openFPGALoader --list-fpga).
@@ -122,69 +169,91 @@ def ecp5_idcode(fpga: str) -> int | None:
     return ECP5_IDCODES.get((m.group(1), m.group(2))) if m else None
 
 
-VERSA_ECP5 = BoardProfile(
-    name="versa-ecp5",
-    description="Lattice Versa-ECP5 dev board (LFE5UM5G-45F), proxy for the sail card",
-    fpga="LFE5UM5G-45F-8BG381C",
-    package="CABGA381",
-    sys_clk_hz=75_000_000,
-    dram=DramProfile(module="MT41K64M16", memtype="DDR3", data_width=16, ratio=2),
-    host_phy="rgmii",
-    serdes_channels=2,
-    platform="litex_boards.platforms.lattice_versa_ecp5",
-    platform_device="LFE5UM5G",
-    eth_phy=0,
-    rgmii_tx_delay_ns=0.0,         # litex-boards: the Versa's 88E1512 adds the RGMII delays
-    rgmii_rx_delay_ns=0.0,
-    # Two Versas cabled SMA-to-SMA are a one-lane pair. Pins, channel and the 156.25 MHz
-    # reference clock (the board's clock generator on refclk 1, EXTREF0) as in liteiclink's
-    # bench/serdes/versa_ecp5.py at 1.25 Gbaud.
-    lanes=(SerDesChannel(tx_pads="sma_tx", rx_pads="sma_rx", dual=0, channel=1),),
-    # No SGMII PHY on the Versa: the build option puts it on the SMA channel (then no lane),
-    # which is what checks that SGMII closes timing on the LFE5UM5G-45F.
-    sgmii_channel=SerDesChannel(tx_pads="sma_tx", rx_pads="sma_rx", dual=0, channel=1),
-    serdes_refclk=SerDesRefClk(pads="refclk", index=1, hz=156.25e6, loc="EXTREF0",
-                               enables=("refclk_en", "refclk_rst_n")),
-)
+def serdes_channels_of(part: str) -> int:
+    """SerDes channels of an ECP5 part (Lattice DS1044): none on LFE5U, one DCU (2 channels) on
+    the 25F, two DCUs (4 channels) on the 45F and 85F."""
+    family, _, size = part.partition("-")
+    if family not in ("LFE5UM", "LFE5UM5G"):
+        return 0
+    return 2 if size == "25F" else 4
 
-ECPIX5 = BoardProfile(
-    name="ecpix5",
-    description="LambdaConcept ECPIX-5 (LFE5UM5G-85F, the sail card's FPGA), DDR3 x16, RGMII GbE",
-    fpga="LFE5UM5G-85F-8BG554I",
-    package="CABGA554",
-    sys_clk_hz=75_000_000,
-    dram=DramProfile(module="MT41K256M16", memtype="DDR3", data_width=16, ratio=2),
-    host_phy="rgmii",
-    serdes_channels=4,
-    platform="litex_boards.platforms.lambdaconcept_ecpix5",
-    platform_device="85F",
-    rgmii_tx_delay_ns=2.0,         # litex-boards: FPGA delays TX, the PHY delays RX
-    rgmii_rx_delay_ns=0.0,
-)
 
-SAIL_REVA = BoardProfile(
-    name="sail-reva",
-    description="InnerJib7EA rev-A sail card (LFE5UM5G-85F), DDR3L SO-DIMM wired x16",
-    fpga="LFE5UM5G-85F-8BG756C",
-    package="BG756 or BG381 (documents disagree)",
-    sys_clk_hz=75_000_000,
-    dram=DramProfile(module="MT41K64M16", memtype="DDR3", data_width=16, ratio=2),
-    host_phy="sgmii",
-    serdes_channels=4,
-    platform=None,
-    buildable=False,
-    not_buildable_reason="no pin map yet for InnerJib7EA rev-A; add a platform file and set buildable",
-)
+def channel_budget_error(part: str, lanes: int, sgmii: bool) -> str | None:
+    """One line if `lanes` inter-card lanes (plus an SGMII host link) need more SerDes channels
+    than `part` has, naming the count and the options; None when they fit."""
+    have = serdes_channels_of(part)
+    need = lanes + (1 if sgmii else 0)
+    if need <= have:
+        return None
+    asked = f"{lanes} lane{'s' if lanes != 1 else ''}" + (" and an SGMII host link" if sgmii else "")
+    if have == 0:
+        return f"{asked} need {need} SerDes channels but {part} has none (an LFE5U has no DCU)"
+    return (f"{asked} need {need} SerDes channels but {part} has {have} ({have // 2} DCU"
+            f"{'s' if have > 2 else ''} x 2); options: {have} lanes with an RGMII host link, "
+            f"or SGMII plus {have - 1} lane{'s' if have - 1 != 1 else ''}")
 
-PROFILES: dict[str, BoardProfile] = {p.name: p for p in (VERSA_ECP5, ECPIX5, SAIL_REVA)}
+
+# --- the registry -------------------------------------------------------------------
+
+def profile_dirs() -> list[Path]:
+    """Where profile files are looked for: gateware/boards/, then $SAILBENCH_PROFILES's folders."""
+    extra = [Path(p).expanduser() for p in os.environ.get(ENV_PROFILES, "").split(os.pathsep) if p]
+    return [BOARDS_DIR, *extra]
+
+
+_cache: dict[tuple, dict[str, BoardProfile]] = {}
+
+
+def _profile_files() -> list[Path]:
+    files = []
+    for d in profile_dirs():
+        if d.is_dir():
+            files.extend(sorted(d.glob("*.yaml")))
+    return files
+
+
+def profiles() -> dict[str, BoardProfile]:
+    """Every profile of the profile folders, by name (read again when a file changes)."""
+    from sailbench.gateware.profile_file import read_profile
+    files = _profile_files()
+    key = tuple((str(f), f.stat().st_mtime_ns) for f in files)
+    if key not in _cache:
+        found: dict[str, BoardProfile] = {}
+        where: dict[str, Path] = {}
+        for f in files:
+            p = read_profile(f)
+            if p.name in found:
+                raise ProfileError(f"profile '{p.name}' is also defined by {where[p.name]}", path=str(f))
+            found[p.name], where[p.name] = p, f
+        _cache.clear()
+        _cache[key] = found
+    return _cache[key]
+
+
+def profile_names() -> list[str]:
+    return sorted(profiles())
+
+
+def __getattr__(name: str):
+    if name == "PROFILES":            # the registry as it is now (kept for callers of the old constant)
+        return profiles()
+    raise AttributeError(name)
+
+
+def is_profile_path(name: str) -> bool:
+    return name.endswith((".yaml", ".yml")) or os.sep in name
 
 
 def get_profile(name: str) -> BoardProfile:
+    """A profile by name, or by the path of its file (`boards/rev-b.yaml`)."""
+    if is_profile_path(name):
+        from sailbench.gateware.profile_file import read_profile
+        return read_profile(Path(name).expanduser())
+    known = profiles()
     try:
-        return PROFILES[name]
+        return known[name]
     except KeyError:
-        known = ", ".join(sorted(PROFILES))
-        raise ProfileError(f"unknown board profile '{name}'; known profiles: {known}") from None
+        raise ProfileError(f"unknown board profile '{name}'; known profiles: {', '.join(sorted(known))}") from None
 
 
 def with_sys_clk(p: BoardProfile, sys_clk_hz: int | None) -> BoardProfile:
@@ -194,51 +263,17 @@ def with_sys_clk(p: BoardProfile, sys_clk_hz: int | None) -> BoardProfile:
         return p
     if sys_clk_hz <= 0:
         raise ProfileError(f"profile '{p.name}': sys clock override {sys_clk_hz} Hz is not a positive clock")
-    from dataclasses import replace
     return replace(p, sys_clk_hz=int(sys_clk_hz))
 
 
 def validate_profile(p: BoardProfile) -> None:
-    """Check a profile's data; raises ProfileError naming the profile and the field."""
-    def bad(field_name: str, why: str) -> ProfileError:
-        return ProfileError(f"profile '{p.name}': {field_name}: {why}")
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", p.name):
-        raise bad("name", "use lower-case letters, digits and '-'")
-    if p.sys_clk_hz <= 0:
-        raise bad("sys_clk_hz", f"must be a positive clock in Hz, not {p.sys_clk_hz}")
-    if p.host_phy is not None and p.host_phy not in HOST_PHYS:
-        raise bad("host_phy", f"'{p.host_phy}' is not one of {', '.join(HOST_PHYS)} (or None)")
-    if p.dram is not None:
-        d = p.dram
-        if d.data_width <= 0 or d.data_width % 8:
-            raise bad("dram.data_width", f"{d.data_width} bits is not a whole number of bytes")
-        if d.ratio not in DRAM_RATIOS:
-            raise bad("dram.ratio", f"1:{d.ratio} is not one of " + ", ".join(f"1:{r}" for r in DRAM_RATIOS))
-        if d.memtype not in ("DDR3", "DDR2", "LPDDR", "SDR", "DDR"):
-            raise bad("dram.memtype", f"'{d.memtype}' is not a LiteDRAM memory type")
-    if not p.buildable:
-        if not p.not_buildable_reason:
-            raise bad("not_buildable_reason", "a profile that is not buildable must say why")
-        return
-    if ecp5_idcode(p.fpga) is None:
-        raise bad("fpga", f"'{p.fpga}' is not an ECP5 part number like LFE5UM5G-45F-8BG381C")
-    if not p.platform:
-        raise bad("platform", "a buildable profile needs a LiteX platform module (litex_boards.platforms.* "
-                              "or gateware.platforms.*)")
-    if p.serdes_channels not in (0, 2, 4):
-        raise bad("serdes_channels", f"an ECP5-5G has 0, 2 or 4 SerDes channels (1 or 2 DCUs), not {p.serdes_channels}")
-    used = [c for c in p.lanes] + ([p.sgmii_channel] if p.sgmii_channel else [])
-    for c in used:
-        if c.channel not in (0, 1) or not 0 <= 2 * c.dual + c.channel < p.serdes_channels:
-            raise bad("lanes", f"{c.name} is not one of the board's {p.serdes_channels} SerDes channels")
-    if len({(c.dual, c.channel) for c in p.lanes}) != len(p.lanes):
-        raise bad("lanes", "two lanes on one SerDes channel")
-    duals = [c.dual for c in p.lanes]
-    if len(set(duals)) != len(duals):
-        # liteiclink's SerDesECP5 instantiates a whole DCUA for its one channel.
-        raise bad("lanes", "two lanes on one DCU: SerDesECP5 drives one channel per DCU")
-    if used and p.serdes_refclk is None:
-        raise bad("serdes_refclk", "lanes or an SGMII channel need a SerDes reference clock")
+    """Check a profile record (also one built in Python); raises ProfileError naming the profile and
+    the field. Profile files get the same checks with their file and line (profile_file.py)."""
+    from sailbench.gateware.profile_checks import check_profile
+    problem = check_profile(p)
+    if problem is not None:
+        field_name, why = problem
+        raise ProfileError(f"profile '{p.name}': {field_name}: {why}")
 
 
 def buildable_profile(name: str) -> BoardProfile:

@@ -195,7 +195,7 @@ class SimProbeSoC(ProbeSoC):
         self.add_probe_uartbone(uart.RS232PHYModel(platform.request("serial")), cd="io")
         if options.with_dram and profile.dram is not None:
             d = profile.dram
-            module = dram_module(d.module, sys_clk_hz, d.ratio)   # datasheet tRFC (dram_settings.py)
+            module = dram_module(d, sys_clk_hz)   # JEDEC timings by density and speed bin (dram_settings.py)
             phy = SDRAMPHYModel(module=module, settings=ecp5ddrphy_like_settings(d.data_width, sys_clk_hz),
                                 clk_freq=sys_clk_hz)
             self.sdrphy = phy

@@ -62,7 +62,7 @@ def sim_inputs(profile: BoardProfile, options: SimOptions) -> dict:
 
 # What the simulated board is built from (see build_info.build_hash).
 SIM_SOURCES = ("__init__.py", "build_info.py", "manifest.py", "csr_export.py", "verilator.py", "profiles.py", "soc.py", "ethcore.py", "sim.py", "sim_options.py", "sim_sgmii.py",
-               "phy/sgmii_ecp5.py", "sim_models/*.py", "dram_info.py", "dram_settings.py", "dram_pins.py",
+               "phy/sgmii_ecp5.py", "sim_models/*.py", "dram_info.py", "dram_settings.py", "dram_jedec.py", "dram_pins.py",
                "cores/*.py", "cores/*/*.py")
 
 

@@ -9,6 +9,8 @@
     sailbench load --board versa-ecp5    load it with openFPGALoader (SRAM; --flash) and check the identifier
     sailbench sweep ddr --board sim --clocks 50M,75M,100M   DDR rate and timing verdict per sys clock
     sailbench propose-constants          a diff of bandwidth.rs with the measured figures (history or --results)
+    sailbench board check FILE           check a board profile (pins, banks, DQS groups, SerDes budget, pack)
+    sailbench board new --from-lpf LPF   scaffold a board profile from a Lattice LPF (docs/boards.md)
 
 Exit status of `bench`: 0 every verdict held, 1 a verdict or invariant did not
 hold or the checker found errors, 2 the bench could not run (board, config,
@@ -245,6 +247,8 @@ def _parser() -> argparse.ArgumentParser:
                                     "HOST instead (docs/labgrid.md).")
     lg.add_argument("action", choices=["sync"], help="sync: places from lab.yaml")
     lg.add_argument("--exporter-config", metavar="HOST", help="print the exporter config for HOST's boards and exit")
+    from sailbench.harness.run.board_cli import add_board_parser
+    add_board_parser(sub)
     return p
 
 
@@ -469,6 +473,11 @@ def _cmd_labgrid(args, lab) -> int:
     return 0
 
 
+def _cmd_board(args, lab) -> int:
+    from sailbench.harness.run.board_cli import run_board_command
+    return run_board_command(args, progress=_progress)
+
+
 def _on_sigterm(signum, frame):
     raise KeyboardInterrupt
 
@@ -509,7 +518,7 @@ def main(argv: list[str] | None = None) -> int:
         return {"bench": _cmd_bench, "pair": _cmd_pair, "boards": _cmd_boards, "ident": _cmd_ident, "sim": _cmd_sim,
                 "build": _cmd_build, "load": _cmd_load,
                 "nightly": _cmd_nightly, "bringup": _cmd_bringup, "labgrid": _cmd_labgrid, "sweep": _cmd_sweep,
-                "propose-constants": _cmd_propose}[args.command](args, lab)
+                "propose-constants": _cmd_propose, "board": _cmd_board}[args.command](args, lab)
     except SailbenchError as e:
         print(f"sailbench: error: {e}", file=sys.stderr)
         return EXIT_ERROR

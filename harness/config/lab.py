@@ -290,11 +290,20 @@ def _name(value: Any, what: str = "a name") -> str:
 
 
 def _profile(value: Any) -> str:
-    """A board profile gateware/profiles.py defines (checked here, at load time, not at first use)."""
-    from sailbench.gateware.profiles import PROFILES
+    """A board profile of the profile folders, or a profile file's path (checked here, at load time)."""
+    from sailbench.gateware.profiles import ProfileError, get_profile, is_profile_path, profile_names
+    if isinstance(value, str) and is_profile_path(value):
+        try:
+            return str(get_profile(value).name and value)
+        except ProfileError as e:
+            raise _Invalid(f"a readable profile file ({e})") from None
     name = _name(value, "a board profile name")
-    if name not in PROFILES:
-        raise _Invalid(f"a known board profile ({', '.join(sorted(PROFILES))})")
+    try:
+        known = profile_names()
+    except ProfileError as e:
+        raise _Invalid(f"a known board profile, but a profile file is bad: {e}") from None
+    if name not in known:
+        raise _Invalid(f"a known board profile ({', '.join(known)})")
     return name
 
 
@@ -595,6 +604,8 @@ def _pair(r: _Reader, name: str, value: Any, line: int, boards: dict[str, BoardC
             raise r.error(f"board '{board}' is kind {boards[board].kind}, profile {boards[board].profile}; a "
                           f"hardware pair of profile {pair.profile} needs hardware boards of that profile",
                           where, m.lines.get(role, line))
+    if kind == "hardware":
+        _pair_channel_budget(r, pair, f"{key}.lanes", m.lines.get("lanes", line))
     if pair.place is not None:
         if kind == "sim":
             raise r.error("a simulated pair runs its own simulation and has no labgrid place",
@@ -608,6 +619,15 @@ def _pair(r: _Reader, name: str, value: Any, line: int, boards: dict[str, BoardC
             raise r.error(f"'{pair.place}' is already a board's place; a pair place needs a name of its own",
                           f"{key}.place", m.lines["place"])
     return pair
+
+
+def _pair_channel_budget(r: _Reader, pair: PairConfig, key: str, line: int) -> None:
+    """A hardware pair's lanes must fit its profile's part (gateware/profiles.channel_budget_error)."""
+    from sailbench.gateware.profiles import channel_budget_error, get_profile
+    profile = get_profile(pair.profile)
+    why = channel_budget_error(profile.part, pair.lane_count, profile.host_phy == "sgmii") if profile.part else None
+    if why:
+        raise r.error(f"profile {pair.profile}: {why}", key, line)
 
 
 def _pairs(r: _Reader, value: Any, line: int, boards: dict[str, BoardConfig]) -> dict[str, PairConfig]:

@@ -16,6 +16,7 @@ from litedram.phy.model import SDRAMPHYModel
 from sailbench.gateware.cores.dfi_accounting import CLASSES, EVENTS, ControllerTaps, DfiAccounting, burst_cycles
 from sailbench.gateware.cores.window_timer import WindowTimer
 from sailbench.gateware.dram_settings import controller_settings, dram_module
+from sailbench.gateware.profiles import get_profile
 from sailbench.gateware.sim import ecp5ddrphy_like_settings
 
 SYS_CLK_HZ = 75_000_000
@@ -23,7 +24,7 @@ SYS_CLK_HZ = 75_000_000
 
 class DramBench(Module):
     def __init__(self, rowbits: int = 6, settings: dict | None = None, sys_clk_hz: int = SYS_CLK_HZ):
-        module = dram_module("MT41K64M16", sys_clk_hz, 2)
+        module = dram_module(get_profile("versa-ecp5").dram, sys_clk_hz)
         module.geom_settings.rowbits = rowbits
         phy = SDRAMPHYModel(module=module, settings=ecp5ddrphy_like_settings(16, sys_clk_hz), clk_freq=sys_clk_hz)
         self.submodules.phy = phy

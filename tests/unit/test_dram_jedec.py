@@ -1,0 +1,50 @@
+"""DDR3 timings from the JEDEC table: tRFC by density, the speed bin's tRCD/tRP, datasheet overrides with their
+source, and an error (never a default) for a part whose timings cannot be derived."""
+import dataclasses
+
+import pytest
+
+from sailbench.gateware.dram_jedec import DramTimingError, ddr3_timings, timings_text
+from sailbench.gateware.dram_settings import dram_module, timing_manifest
+from sailbench.gateware.profiles import ProfileError, get_profile
+
+
+@pytest.mark.parametrize("rows,density,trfc", [(4096, 0.5, 90), (8192, 1, 110), (16384, 2, 160), (32768, 4, 260),
+                                               (65536, 8, 350)])
+def test_trfc_follows_the_density(rows, density, trfc):
+    t = ddr3_timings("X", "DDR3-1600K", 8, rows, 1024, 16)
+    assert t["tRFC"].ns == trfc and t["tRFC"].source == "jedec" and t["tREFI"].ns == 7800
+
+
+def test_the_speed_bin_gives_trcd_and_trp():
+    t = ddr3_timings("X", "DDR3-1333H", 8, 8192, 1024, 16)
+    assert t["tRCD"].ns == t["tRP"].ns == 13.5 and t["tRAS"].ns == 36
+    assert ddr3_timings("X", "DDR3-800E", 8, 8192, 1024, 8)["tFAW"].ns == 40      # x8: 1 KB page
+
+
+def test_a_part_whose_timings_cannot_be_derived_is_an_error():
+    with pytest.raises(DramTimingError, match="no speed bin"):
+        ddr3_timings("X", None, 8, 8192, 1024, 16)
+    with pytest.raises(DramTimingError, match="unknown speed bin 'DDR3-9999'"):
+        ddr3_timings("X", "DDR3-9999", 8, 8192, 1024, 16)
+    with pytest.raises(DramTimingError, match="density 16 Gbit .* has no JEDEC tRFC"):
+        ddr3_timings("X", "DDR3-1600K", 8, 131072, 1024, 16)
+    d = dataclasses.replace(get_profile("versa-ecp5").dram, module="NOPE16")
+    with pytest.raises(ProfileError, match="'NOPE16' is not in litedram.modules"):
+        dram_module(d, 75e6)
+
+
+def test_the_manifest_says_where_each_timing_came_from():
+    d = dataclasses.replace(get_profile("versa-ecp5").dram, module="MT41K128M16", timing_overrides=(("tRCD", 15.0),))
+    m = timing_manifest(dram_module(d, 75e6))
+    assert m["tRFC"] == 13                                       # 160 ns at 75 MHz sys, 1:2 (not LiteDRAM's 208 tCK)
+    assert m["sources"]["tRFC"] == {"ck": None, "ns": 160.0, "source": "jedec"}
+    assert m["sources"]["tRCD"]["source"] == "datasheet" and m["basis"]["density_gbit"] == 2
+    assert timings_text(m) == "tRFC 160 ns, tRCD 15 ns (datasheet), tRP 13.75 ns (JEDEC DDR3-1600K, 2 Gbit)"
+
+
+def test_shipped_parts_get_their_density_trfc_not_litedrams_top_grade_clocks():
+    from litedram.modules import MT41K64M16
+    versa = timing_manifest(dram_module(get_profile("versa-ecp5").dram, 75e6))
+    assert versa["tRFC"] == 9 < MT41K64M16(75e6, "1:2").timing_settings.tRFC      # 110 ns, not 128 tCK of 800 MHz
+    assert timing_manifest(dram_module(get_profile("ecpix5").dram, 75e6))["sources"]["tRFC"]["ns"] == 260
