@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 
-from sailbench.harness.board.board import open_board
+from sailbench.harness.board.lifecycle import open_board
 from sailbench.harness.config.lab import find_lab, load_lab
 
 CLIENT = r"""

@@ -26,7 +26,7 @@ from typing import Callable, Protocol, Sequence
 
 from sailbench.harness.build.manifest import DramInfo, DramPhy, InitStep
 from sailbench.harness.transport.client import CsrClient
-from sailbench.harness.errors import BoardError
+from sailbench.harness.errors import LevelingError
 from sailbench.harness.steps import layer_logger, step
 
 logger = layer_logger("board")
@@ -322,15 +322,6 @@ def init_dram(board_name: str, csr: CsrClient, dram: DramInfo,
                             + "; check the DDR3 module and the build's DRAM profile", board=board_name,
                             leveling=leveling)
     return DramInitResult(len(dram.init_sequence), leveling, time.monotonic() - t0)
-
-
-class LevelingError(BoardError):
-    """Read leveling found a byte lane with no working delay; `leveling` keeps the whole scan
-    (the bring-up report draws it)."""
-
-    def __init__(self, message: str, *, board: str | None = None, leveling: list[ModuleLeveling] = ()):
-        super().__init__(message, board=board)
-        self.leveling = list(leveling)
 
 
 def lane_diagnosis(m: ModuleLeveling) -> str:

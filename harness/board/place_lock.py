@@ -241,15 +241,6 @@ def lock_for_pair_place(lab: Lab, pair: str, progress: Callable[[str], None] = p
                      command=command, label=f"pair {pair}")
 
 
-def lock_shared_board(lab: Lab, board: str, progress: Callable[[str], None] = print) -> BoardLock | PlaceLock | None:
-    """Hold a real board for a test session (its labgrid place if it has one); None for a simulated one,
-    which each process starts as its own private instance (locking it would only make the session's own
-    `sailbench` children wait)."""
-    if lab.board(board).kind == "sim":
-        return None
-    return lock_for_board(lab, board, progress).acquire()
-
-
 class HoldCheck:
     """A results sink that re-checks a place hold after each record (between steps): a lost hold stops
     the run with PlaceLostError, after the record that was just written. No-op for a local BoardLock."""
