@@ -194,13 +194,15 @@ class HardwareStrategy(BoardStrategy):
         self.bitstream: Bitstream | None = None          # once BUILT
 
     def _cable_found(self) -> None:
-        from sailbench.harness.board import loader
         if self.config.labgrid is not None:      # serial port (and the NIC's host) read from the place now
             from sailbench.harness.board.place_resolve import resolve_board
             self.config = resolve_board(self.config, self.config.labgrid.address)
+        if self.config.cable is not None or self.config.labgrid is not None:
+            self._detect()                       # no cable in lab.yaml: a board that must be loaded fails at LOADED
         check_serial_port(self.config)
-        if self.config.cable is None and self.config.labgrid is None:
-            return                               # no cable in lab.yaml: a board that must be loaded fails at LOADED
+
+    def _detect(self) -> None:
+        from sailbench.harness.board import loader
         cable = loader.cable_for(self.config)
         try:
             idcode, model = loader.detect_fpga(cable, *loader.expected_fpga(self.config))
@@ -208,8 +210,8 @@ class HardwareStrategy(BoardStrategy):
             if isinstance(e, (CableError, LabgridError)):
                 raise
             raise CableError(e.detail, board=e.board or self.config.name, port=e.port,
-                             hint=f"check the USB cable and the board's power, and boards.{self.config.name}.cable "
-                                  f"in lab.yaml; {cable.detect_hint}") from e
+                             hint=f"check the USB cable and power, and boards.{self.config.name}.cable in lab.yaml; "
+                                  f"{cable.detect_hint}") from e
         self.detected = f"{model} (IDCODE 0x{idcode:08x}) on {cable.label}"
 
     def _built(self) -> None:
@@ -261,8 +263,8 @@ def check_serial_port(config: BoardConfig) -> None:
     """A serial port named by a device path must exist (a URL, e.g. rfc2217://, is tried when connecting)."""
     if config.serial and config.serial.startswith("/") and not Path(config.serial).exists():
         raise CableError(f"serial port {config.serial} does not exist", board=config.name, port=config.serial,
-                         hint=f"plug in the board's USB cable and power it; `ls /dev/serial/by-id/` lists the "
-                              f"ports; then set boards.{config.name}.serial in lab.yaml")
+                         hint=f"check the USB cable and power, and boards.{config.name}.serial in lab.yaml; "
+                              "`ls /dev/serial/by-id/` lists the serial ports")
 
 
 def strategy_for(config: BoardConfig, progress: Progress = print, reload: bool = False) -> BoardStrategy:

@@ -74,7 +74,7 @@ class LabgridPlace:
 @dataclass(frozen=True)
 class BoardConfig:
     name: str
-    kind: BoardKind                      # a plain "sim"/"hardware" given here is parsed (__post_init__)
+    kind: BoardKind                      # a plain string given here is parsed (__post_init__)
     profile: str
     serial: str | None = None
     baudrate: int = 115200

@@ -2,7 +2,8 @@
 
 Per board, in lab.yaml order:
 1. quarantined (history database)? report it with the reason and go on;
-2. take the board's lock (harness/locks.py), open it (sim: build/start);
+2. take the board's lock and open it (harness/board/factory.py; a real board's cable is
+   looked for before anything is built, a simulated one is built and started);
 3. health check (identifier, scratch on every link); a failure is recorded in
    the history and, after `history.quarantine_after` consecutive failed
    nights, quarantines the board until `sailbench bringup` passes;
