@@ -57,9 +57,6 @@ class HeldBoard:
     def open(self, upto: BoardState = BoardState.DRAM_READY) -> Board:
         return self.strategy.open(upto)
 
-    def transition(self, upto: BoardState) -> Board | None:
-        return self.strategy.transition(upto)
-
 
 @contextmanager
 def hold_board(lab: Lab, name: str, progress: Callable[[str], None] = print, *, wait_s: float | None = None,

@@ -24,7 +24,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from sailbench.harness.errors import LabgridError, PlaceLostError
+from sailbench.harness.errors import LabgridError
 
 log = logging.getLogger("sailbench.board")
 

@@ -32,11 +32,10 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from sailbench.harness.board.labgrid_place import (Coordinator, LabgridError, PlaceLostError, coordinator,
-                                                   identity)
+from sailbench.harness.board.labgrid_place import Coordinator, coordinator, identity
 from sailbench.harness.board.locks import BoardLock, holder_text
 from sailbench.harness.config.lab import Lab
-from sailbench.harness.errors import BoardBusyError
+from sailbench.harness.errors import BoardBusyError, LabgridError, PlaceLostError
 from sailbench.harness.timestamps import now_iso
 
 BACKOFF_START_S = 0.05

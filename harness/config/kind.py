@@ -35,11 +35,6 @@ class BoardKind(StrEnum):
         The simulated DRAM model starts ready."""
         return self is BoardKind.HARDWARE
 
-    @property
-    def label(self) -> str:
-        """How reports name it: 'simulated' or 'hardware'."""
-        return "simulated" if self.simulated else "hardware"
-
     @classmethod
     def parse(cls, value: object) -> "BoardKind":
         """The kind lab.yaml names; ValueError naming the kinds otherwise."""
