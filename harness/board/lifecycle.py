@@ -101,10 +101,12 @@ class BoardStrategy:
         return board
 
     def close(self) -> None:
-        """Close the board's links and stop what this strategy started."""
+        """Close the board's links and stop what this strategy started; the build stays, so asking
+        for a later state again connects (and, for a simulated board, starts) anew."""
         if self.board is not None:
             self.board.close()
             self.board = None
+        self.state = min(self.state, BoardState.BUILT)
 
     def _need_build(self) -> tuple[Path, BuildManifest]:
         assert self.build_dir is not None and self.manifest is not None, "BUILT comes before this state"
@@ -118,6 +120,7 @@ class BoardStrategy:
         pass
 
     def _built(self) -> None:
+        """The simulated board's build (cached by input hash); a real board's strategy builds its bitstream."""
         from sailbench.harness.build.cache import ensure_board_sim_build
         self.build_dir = ensure_board_sim_build(self.config, self.progress)
         self.manifest = read_build_manifest(self.build_dir)

@@ -188,3 +188,13 @@ def test_a_board_with_no_serial_port_labels_its_etherbone_client_as_etherbone(tm
         assert board.port == "udp://127.0.0.1:1"
     finally:
         board.close()
+
+
+def test_a_closed_board_is_connected_again_when_asked(bench):
+    bench.state["loaded"] = True
+    strategy = strategy_for(CONFIG, progress=lambda m: None)
+    first = strategy.open(BoardState.IDENTIFIED)
+    strategy.close()
+    assert strategy.state == BoardState.BUILT and strategy.board is None
+    again = strategy.transition(BoardState.IDENTIFIED)
+    assert again is not first and again.identifier == IDENT and bench.state["builds"] == 1
