@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 
-from sailbench.harness.board.board import open_board
+from sailbench.harness.board.lifecycle import open_board
 from sailbench.harness.config.lab import find_lab, load_lab
 
 

@@ -14,7 +14,8 @@ import subprocess
 import sys
 import time
 
-from sailbench.harness.board.board import Board, open_board
+from sailbench.harness.board.board import Board
+from sailbench.harness.board.lifecycle import open_board
 from sailbench.harness.config.lab import find_lab, load_lab
 from sailbench.harness.transport.counting import counter_of
 

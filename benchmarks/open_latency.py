@@ -19,7 +19,7 @@ import sys
 import time
 from dataclasses import replace
 
-from sailbench.harness.board.board import open_board
+from sailbench.harness.board.lifecycle import open_board
 from sailbench.harness.board.dram_init import init_dram
 from sailbench.harness.config.lab import SimConfig, find_lab, load_lab
 from sailbench.harness.probes.dram_lines import DramWiring, run_line_tests

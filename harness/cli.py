@@ -344,7 +344,7 @@ def _cmd_boards(args, lab) -> int:
 
 
 def _cmd_ident(args, lab) -> int:
-    from sailbench.harness.board.board import open_board
+    from sailbench.harness.board.lifecycle import open_board
     with open_board(lab.board(args.board or lab.default_board), progress=print) as board:
         print(f"{board.name}: {board.identifier}")
         print(f"  build {board.build_dir}  port {board.port}")
@@ -352,7 +352,7 @@ def _cmd_ident(args, lab) -> int:
 
 
 def _cmd_sim(args, lab) -> int:
-    from sailbench.harness.board.board import open_board
+    from sailbench.harness.board.lifecycle import open_board
     cfg = lab.board(args.board or lab.default_board)
     if cfg.kind != "sim":
         raise SailbenchError(f"board '{cfg.name}' is kind '{cfg.kind}', not a simulated board")

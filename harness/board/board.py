@@ -1,14 +1,15 @@
-"""A board the harness talks to: its build, its transports, its identity.
+"""A board the harness talks to: its build, its CSR clients, its identity.
 
-`open_board(config)` returns a connected `Board` for any kind in lab.yaml:
-- sim: build the simulated board if needed (cached by input hash), start it
-  in its own network namespace, connect UARTBone (and Etherbone) inside it;
-- hardware: build the bitstream if needed (cached by input hash; a clock
-  failing timing stops here unless lab.yaml allows it), load it with
-  openFPGALoader unless the board already runs it, connect to the serial URL /
-  Etherbone address in lab.yaml, and initialise the DRAM from the host.
-Either way the identifier is read and checked against the build: a board
-running another build is an error, never measured.
+`Board` is what a caller measures with: the build it runs (manifest,
+register map), its CSR clients and, for a simulated board, the simulator
+process. harness/board/lifecycle.py moves a board through its states (built,
+loaded, identified, DRAM ready: `open_board` goes the whole way) and
+harness/board/factory.py holds the board's lock around that
+(`open_locked_board`).
+
+The primary CSR client (`csr`) is UARTBone when the board has a serial
+port, else Etherbone; `primary_link` names which, and `clients()` lists each
+link once under its own name.
 """
 from __future__ import annotations
 
@@ -16,22 +17,23 @@ import socket
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
 
-from sailbench.harness.build.cache import ensure_board_sim_build
-from sailbench.harness.build.manifest import BuildManifest, read_build_manifest
+from sailbench.harness.build.manifest import BuildManifest
 from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.errors import BoardError, IdentifierMismatchError
+from sailbench.harness.sim.simulator import SimBoard
 from sailbench.harness.transport.client import CsrClient
 from sailbench.harness.transport.etherbone import EtherboneLink
 from sailbench.harness.transport.regmap import RegisterMap
 from sailbench.harness.transport.uartbone import UartBone
-from sailbench.harness.errors import SimulatorError, BoardError, IdentifierMismatchError, SailbenchError
 from sailbench.harness.sim.serial_latency import sim_uart_url
-from sailbench.harness.sim.simulator import SimBoard
-from sailbench.harness.steps import layer_logger, step
 
-logger = layer_logger("board")
+if TYPE_CHECKING:
+    from sailbench.harness.board.dram_init import DramInitResult
+    from sailbench.harness.board.loader import LoadResult
 
+UART, ETHERBONE = "uart", "etherbone"
 SIM_UART_BURST = 255
 WRITE_COUNTER = "etherbone_writes_count"   # serial2tcp has no baud rate: bursts are only limited by the protocol
 
@@ -43,13 +45,14 @@ class Board:
     build_dir: Path
     manifest: BuildManifest
     regmap: RegisterMap
-    csr: CsrClient                       # primary link (UARTBone)
-    etherbone: CsrClient | None = None   # Etherbone link when the profile has Ethernet
-    sim: SimBoard | None = None
+    csr: CsrClient                         # primary client: UARTBone, or Etherbone on a board with no serial port
+    etherbone: CsrClient | None = None     # the Etherbone client when the board has Ethernet (may be `csr` itself)
+    sim: SimBoard | None = None            # the simulator process of a simulated board started by this open
+    primary_link: str = UART               # what `csr` is: UART or ETHERBONE
     identifier: str = ""
     timings: dict[str, float] = field(default_factory=dict)
-    load: object | None = None           # sailbench.harness.board.loader.LoadResult when this open loaded the bitstream
-    dram_init: object | None = None      # sailbench.harness.board.dram_init.DramInitResult on real boards
+    load: LoadResult | None = None         # when this open loaded the bitstream (hardware)
+    dram_init: DramInitResult | None = None  # when the host brought the DRAM up (hardware with DRAM)
 
     @property
     def profile(self) -> str:
@@ -65,13 +68,14 @@ class Board:
 
     @property
     def is_sim(self) -> bool:
-        return self.config.kind == "sim"
+        return self.config.kind.simulated
 
     @property
     def port(self) -> str:
         return self.csr.transport.name
 
     def check_identifier(self) -> str:
+        """Read the identifier over the primary link; IdentifierMismatchError unless it is this build's."""
         ident = self.csr.read_identifier()
         expected = self.manifest.identifier
         if not ident.startswith("sailbench "):
@@ -87,9 +91,10 @@ class Board:
         return ident
 
     def clients(self) -> dict[str, CsrClient]:
-        out = {"uart": self.csr}
+        """Each CSR link once, by what it is ('uart', 'etherbone')."""
+        out = {self.primary_link: self.csr}
         if self.etherbone is not None:
-            out["etherbone"] = self.etherbone
+            out[ETHERBONE] = self.etherbone
         return out
 
     def close(self) -> None:
@@ -108,132 +113,67 @@ class Board:
         self.close()
 
 
-def open_board(config: BoardConfig, progress: Callable[[str], None] = print) -> Board:
-    with step(logger, f"open board '{config.name}'"):
-        if config.kind == "sim":
-            if config.labgrid is not None:
-                return _open_sim_through_place(config, progress)
-            return _open_sim(config, progress)
-        if config.labgrid is not None:      # serial port (and the NIC's host) read from the place now, never cached
-            from sailbench.harness.board.place_resolve import resolve_board
-            config = resolve_board(config, config.labgrid.address)
-        return _open_hardware(config, progress)
-
-
-def _open_sim(config: BoardConfig, progress: Callable[[str], None]) -> Board:
-    t0 = time.monotonic()
-    build_dir = ensure_board_sim_build(config, progress)
-    t_build = time.monotonic() - t0
-    manifest = read_build_manifest(build_dir)
-    regmap = RegisterMap.from_json(build_dir / manifest.csr_json)
-    sim = SimBoard(build_dir, manifest, board=config.name).start()
-    board = None
-    try:
-        scratch = regmap.register("ctrl_scratch").addr
-        url = sim_uart_url(sim, config)
-        uart = sim.netns.run_inside(lambda: UartBone(url, timeout_s=config.timeout_s, board=config.name,
-                                                     ack_addr=scratch, max_burst=SIM_UART_BURST))
-        board = Board(config.name, config, build_dir, manifest, regmap, CsrClient(uart, regmap, config.name), sim=sim)
-        eb = manifest.etherbone
-        if eb:
-            sock = sim.netns.run_inside(lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
-            link = EtherboneLink(eb.soc_ip, eb.port, timeout_s=min(config.timeout_s, 0.5), board=config.name,
-                                 sock=sock, ack_addr=scratch, write_counter_addr=_write_counter(regmap))
-            board.etherbone = CsrClient(link, regmap, config.name)
-        board.check_identifier()
-        board.timings = {"build_s": round(t_build, 2), "start_s": round(time.monotonic() - t0 - t_build, 2)}
-        return board
-    except BaseException as e:
-        died = sim.proc is not None and sim.proc.poll() is not None   # before stop() ends it anyway
-        tail = sim.log_tail() if died else ""
-        if board is not None:
-            board.close()
-        else:
-            sim.stop()
-        if isinstance(e, SailbenchError) and died:
-            raise SimulatorError(f"simulator died ({e}); its output:\n{tail}", board=config.name) from e
-        raise
-
-
-def _open_sim_through_place(config: BoardConfig, progress: Callable[[str], None]) -> Board:
-    """A simulated board another process runs, reached through its labgrid place's serial port (UART only;
-    its Ethernet stays in the simulator's namespace): the same build, the URL read from the place now."""
-    from sailbench.harness.board.place_resolve import resolve_board
-    url = resolve_board(config, config.labgrid.address).serial
-    t0 = time.monotonic()
-    build_dir = ensure_board_sim_build(config, progress)
-    manifest = read_build_manifest(build_dir)
-    regmap = RegisterMap.from_json(build_dir / manifest.csr_json)
-    uart = UartBone(url, timeout_s=config.timeout_s, board=config.name, ack_addr=regmap.register("ctrl_scratch").addr,
-                    max_burst=SIM_UART_BURST)
-    board = Board(config.name, config, build_dir, manifest, regmap, CsrClient(uart, regmap, config.name))
-    try:
-        board.check_identifier()
-    except BaseException:
-        board.close()
-        raise
-    board.timings = {"build_s": round(time.monotonic() - t0, 2)}
-    return board
-
-
-def _write_counter(regmap: RegisterMap) -> int | None:
+def write_counter(regmap: RegisterMap) -> int | None:
     """The SoC's Etherbone words-written counter (exactly-once writes), if the build has one."""
     return regmap.register(WRITE_COUNTER).addr if WRITE_COUNTER in regmap else None
 
 
-def _open_hardware(config: BoardConfig, progress: Callable[[str], None]) -> Board:
-    """Build the bitstream (cached), load it unless the board already runs it, check the
-    identifier, then bring the DRAM up from the host (there is no CPU to do it)."""
-    from sailbench.harness.board import loader
-    from sailbench.harness.build.bitstream import ensure_bitstream, judge_timing
-    from sailbench.harness.board.dram_init import bring_up_dram
-    t0 = time.monotonic()
-    bitstream = ensure_bitstream(config, progress)
-    judge_timing(bitstream, config.allow_timing_fail)
-    if not bitstream.timing_passed:
-        progress(f"WARNING: board '{config.name}' runs a bitstream that FAILS timing "
-                 f"({bitstream.failing_summary()}); allowed by lab.yaml; report: {bitstream.report_path}")
-    t_build = time.monotonic() - t0
-    board = None
-    try:
-        board = connect_hardware(config, bitstream.build_dir, bitstream.manifest)
-        runs_it = _runs_build(board)
-    except BoardError:
-        runs_it = False
-    try:
-        if not runs_it:
-            if board is not None:
-                board.close()
-                board = None
-            load = loader.load_bitstream(loader.cable_for(config), bitstream.path, *loader.expected_fpga(config),
-                                         progress=progress)
-            board = connect_hardware(config, bitstream.build_dir, bitstream.manifest)
-            board.load = load
-            wait_identifier(board)
-        t_load = time.monotonic() - t0 - t_build
-        board.check_identifier()
-        if board.manifest.dram:
-            board.dram_init = bring_up_dram(board, progress=progress)
-        board.timings = {"build_s": round(t_build, 2), "load_s": round(t_load, 2),
-                         "start_s": round(time.monotonic() - t0 - t_build, 2)}
-        return board
-    except BaseException:
-        if board is not None:
-            board.close()
-        raise
+def connect_sim(config: BoardConfig, build_dir: Path, manifest: BuildManifest, sim: SimBoard) -> Board:
+    """UARTBone (and Etherbone) inside the simulator's network namespace. Not identified yet."""
+    regmap = RegisterMap.from_json(build_dir / manifest.csr_json)
+    scratch = regmap.register("ctrl_scratch").addr
+    url = sim_uart_url(sim, config)
+    uart = sim.netns.run_inside(lambda: UartBone(url, timeout_s=config.timeout_s, board=config.name,
+                                                 ack_addr=scratch, max_burst=SIM_UART_BURST))
+    board = Board(config.name, config, build_dir, manifest, regmap, CsrClient(uart, regmap, config.name), sim=sim)
+    eb = manifest.etherbone
+    if eb:
+        try:
+            sock = sim.netns.run_inside(lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
+            link = EtherboneLink(eb.soc_ip, eb.port, timeout_s=min(config.timeout_s, 0.5), board=config.name,
+                                 sock=sock, ack_addr=scratch, write_counter_addr=write_counter(regmap))
+        except BaseException:
+            board.csr.close()
+            raise
+        board.etherbone = CsrClient(link, regmap, config.name)
+    return board
 
 
-def _runs_build(board: Board) -> bool:
-    """True if the board already answers with this build's identifier."""
-    try:
-        board.check_identifier()
-        return True
-    except BoardError:
-        return False
+def connect_uart(config: BoardConfig, url: str, build_dir: Path, manifest: BuildManifest) -> Board:
+    """UARTBone on `url` only (a simulated board another process serves through its labgrid place)."""
+    regmap = RegisterMap.from_json(build_dir / manifest.csr_json)
+    uart = UartBone(url, timeout_s=config.timeout_s, board=config.name, ack_addr=regmap.register("ctrl_scratch").addr,
+                    max_burst=SIM_UART_BURST)
+    return Board(config.name, config, build_dir, manifest, regmap, CsrClient(uart, regmap, config.name))
+
+
+def connect_hardware(config: BoardConfig, build_dir: Path, manifest: BuildManifest) -> Board:
+    """UARTBone on lab.yaml's serial port and Etherbone on its address, whichever the board has."""
+    regmap = RegisterMap.from_json(build_dir / manifest.csr_json)
+    scratch = regmap.register("ctrl_scratch").addr
+    uart = ether = None
+    if config.serial:
+        uart = CsrClient(UartBone(config.serial, baudrate=config.baudrate, timeout_s=config.timeout_s,
+                                  board=config.name, ack_addr=scratch), regmap, config.name)
+    if config.etherbone:
+        e = config.etherbone
+        try:
+            ether = CsrClient(EtherboneLink(e.ip, e.port, timeout_s=min(config.timeout_s, 0.5), board=config.name,
+                                            ack_addr=scratch, write_counter_addr=write_counter(regmap),
+                                            interface=e.interface),
+                              regmap, config.name)
+        except BaseException:
+            if uart is not None:
+                uart.close()
+            raise
+    if uart is not None:
+        return Board(config.name, config, build_dir, manifest, regmap, uart, etherbone=ether)
+    return Board(config.name, config, build_dir, manifest, regmap, ether, primary_link=ETHERBONE)
 
 
 def wait_identifier(board: Board, timeout_s: float = 3.0) -> None:
-    """After a load the FPGA starts (PLL lock, reset release) while the host is already asking."""
+    """Check the identifier until it answers: after a load the FPGA starts (PLL lock, reset release)
+    while the host is already asking. The last error after `timeout_s`."""
     deadline = time.monotonic() + timeout_s
     while True:
         try:
@@ -243,25 +183,3 @@ def wait_identifier(board: Board, timeout_s: float = 3.0) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
-
-
-def connect_hardware(config: BoardConfig, build_dir: Path, manifest: BuildManifest) -> Board:
-    regmap = RegisterMap.from_json(build_dir / manifest.csr_json)
-    scratch = regmap.register("ctrl_scratch").addr
-    primary = None
-    ether = None
-    if config.serial:
-        primary = CsrClient(UartBone(config.serial, baudrate=config.baudrate, timeout_s=config.timeout_s,
-                                     board=config.name, ack_addr=scratch), regmap, config.name)
-    if config.etherbone:
-        e = config.etherbone
-        try:
-            ether = CsrClient(EtherboneLink(e.ip, e.port, timeout_s=min(config.timeout_s, 0.5), board=config.name,
-                                            ack_addr=scratch, write_counter_addr=_write_counter(regmap),
-                                            interface=e.interface),
-                              regmap, config.name)
-        except BaseException:
-            if primary is not None:
-                primary.close()
-            raise
-    return Board(config.name, config, build_dir, manifest, regmap, primary or ether, etherbone=ether)

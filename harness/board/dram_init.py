@@ -32,7 +32,7 @@ from sailbench.harness.build.manifest import DramInfo, DramPhy, InitStep
 from sailbench.harness.transport.batch import batch_for
 from sailbench.harness.transport.client import CsrClient
 from sailbench.harness.transport.counting import counted_step, counter_of
-from sailbench.harness.errors import BoardError
+from sailbench.harness.errors import BoardError, LevelingError
 from sailbench.harness.steps import layer_logger, step
 
 logger = layer_logger("board")
@@ -326,15 +326,6 @@ def init_dram(board_name: str, csr: CsrClient, dram: DramInfo,
     trips = counter.step("DRAM init").round_trips - before if counter else None
     return DramInitResult(len(dram.init_sequence), leveling, time.monotonic() - t0, trips,
                           getattr(getattr(csr, "transport", None), "name", ""))
-
-
-class LevelingError(BoardError):
-    """Read leveling found a byte lane with no working delay; `leveling` keeps the whole scan
-    (the bring-up report draws it)."""
-
-    def __init__(self, message: str, *, board: str | None = None, leveling: list[ModuleLeveling] = ()):
-        super().__init__(message, board=board)
-        self.leveling = list(leveling)
 
 
 def lane_diagnosis(m: ModuleLeveling) -> str:

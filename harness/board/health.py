@@ -15,11 +15,6 @@ SCRATCH_PATTERNS = (0x00000000, 0xFFFFFFFF, 0xA5A55A5A, 0x12345678)
 INFRASTRUCTURE, MEASUREMENT, HARNESS = "infrastructure", "measurement", "harness"
 
 
-def check_identifier(board: Board) -> str:
-    """Read the identifier again and check it is this build's (open_board did it once already)."""
-    return board.check_identifier()
-
-
 def scratch_round_trip(board: Board, link: str | None = None) -> list[str]:
     """Write and read back the scratch register on one link (or every link); returns the links checked."""
     clients = board.clients()
@@ -39,7 +34,7 @@ def scratch_round_trip(board: Board, link: str | None = None) -> list[str]:
 
 def check_health(board: Board) -> str:
     """Identifier and scratch on every link; returns a one-line summary, raises on failure."""
-    ident = check_identifier(board)
+    ident = board.check_identifier()             # again: the open read it once, the board may have reset since
     links = scratch_round_trip(board)
     return f"identifier '{ident}', scratch round trip OK over {', '.join(links)}"
 

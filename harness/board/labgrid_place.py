@@ -24,20 +24,11 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from sailbench.harness.errors import BoardError
+from sailbench.harness.errors import LabgridError
 
 log = logging.getLogger("sailbench.board")
 
 CALL_TIMEOUT_S = 10.0
-
-
-class LabgridError(BoardError):
-    """The labgrid coordinator or a place failed us (unreachable, unknown place, offline exporter):
-    an infrastructure failure, never a measurement."""
-
-
-class PlaceLostError(LabgridError):
-    """A place this run held is no longer held by it (a coordinator restart drops every hold)."""
 
 
 def identity() -> str:

@@ -230,7 +230,7 @@ def load_bitstream(cable: Cable, bitstream: Path, expected_idcode: int | None, f
 # --- by board (lab.yaml) -----------------------------------------------------------------------
 
 def cable_for(config: BoardConfig) -> Cable:
-    if config.kind != "hardware":
+    if not config.kind.needs_cable:
         raise BoardError(f"is kind '{config.kind}': there is nothing to load with {EXE}", board=config.name)
     if config.labgrid is not None and not config.cable:
         from sailbench.harness.board.place_resolve import PLACE_CABLE, debugger

@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from sailbench.harness.config.lab import Lab
 from sailbench.harness.errors import BoardBusyError, ConfigError
 from sailbench.harness.timestamps import now_iso
 
@@ -61,11 +60,6 @@ class BoardLock:
         self.path = lock_path(self.directory, board)
         self.fd: int | None = None
         self.waited_s = 0.0
-
-    @classmethod
-    def for_lab(cls, lab: Lab, board: str, progress: Callable[[str], None] = print,
-                wait_s: float | None = None) -> "BoardLock":
-        return cls(lab.lock_dir, board, lab.locks.wait_s if wait_s is None else wait_s, progress)
 
     def _open(self) -> int:
         try:

@@ -32,11 +32,10 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from sailbench.harness.board.labgrid_place import (Coordinator, LabgridError, PlaceLostError, coordinator,
-                                                   identity)
+from sailbench.harness.board.labgrid_place import Coordinator, coordinator, identity
 from sailbench.harness.board.locks import BoardLock, holder_text
 from sailbench.harness.config.lab import Lab
-from sailbench.harness.errors import BoardBusyError
+from sailbench.harness.errors import BoardBusyError, LabgridError, PlaceLostError
 from sailbench.harness.timestamps import now_iso
 
 BACKOFF_START_S = 0.05
@@ -239,15 +238,6 @@ def lock_for_pair_place(lab: Lab, pair: str, progress: Callable[[str], None] = p
     wait = lab.locks.wait_s if wait_s is None else wait_s
     return PlaceLock(lab.coordinator, config.place, lab.lock_dir, boards=2, wait_s=wait, progress=progress,
                      command=command, label=f"pair {pair}")
-
-
-def lock_shared_board(lab: Lab, board: str, progress: Callable[[str], None] = print) -> BoardLock | PlaceLock | None:
-    """Hold a real board for a test session (its labgrid place if it has one); None for a simulated one,
-    which each process starts as its own private instance (locking it would only make the session's own
-    `sailbench` children wait)."""
-    if lab.board(board).kind == "sim":
-        return None
-    return lock_for_board(lab, board, progress).acquire()
 
 
 class HoldCheck:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from sailbench.harness.board.board import Board
+from sailbench.harness.board.board import SIM_UART_BURST, Board
+from sailbench.harness.config.kind import BoardKind
 from sailbench.harness.build.cache import ensure_pair_build
 from sailbench.harness.build.manifest import BuildManifest, read_build_manifest
 from sailbench.harness.config.lab import BoardConfig
@@ -68,8 +69,8 @@ def connect_role(pair_build: Path, manifest: BuildManifest, role: str, url: str,
     board_manifest = manifest.for_role(role)
     regmap = RegisterMap.from_json(pair_build / board_manifest.csr_json)
     scratch = regmap.register("ctrl_scratch").addr
-    uart = UartBone(url, timeout_s=timeout_s, board=name, ack_addr=scratch, max_burst=255)
-    config = BoardConfig(name=name, kind="sim", profile=manifest.profile)
+    uart = UartBone(url, timeout_s=timeout_s, board=name, ack_addr=scratch, max_burst=SIM_UART_BURST)
+    config = BoardConfig(name=name, kind=BoardKind.SIM, profile=manifest.profile)
     board = Board(name, config, pair_build, board_manifest, regmap, CsrClient(uart, regmap, name))
     board.check_identifier()
     return board

@@ -18,18 +18,9 @@ from typing import Callable
 from sailbench.harness.build.cache import build_in_child, build_root
 from sailbench.harness.build.manifest import BuildManifest, ReportSummary, read_build_manifest
 from sailbench.harness.config.lab import BoardConfig
-from sailbench.harness.errors import BuildError
+from sailbench.harness.errors import BuildError, TimingFailedError
 
 BUILD_TIMEOUT_S = 3600.0
-
-
-class TimingFailedError(BuildError):
-    """nextpnr says a clock of the build misses its required frequency. `report` is the printed report."""
-
-    def __init__(self, message: str, *, report: str, report_path: Path):
-        super().__init__(message)
-        self.report = report
-        self.report_path = report_path
 
 
 @dataclass
@@ -98,7 +89,7 @@ def bitstream_dir(config: BoardConfig, sys_clk_hz: int | None = None) -> Path:
 def ensure_bitstream(config: BoardConfig, progress: Callable[[str], None] = print,
                      timeout_s: float = BUILD_TIMEOUT_S, sys_clk_hz: int | None = None) -> Bitstream:
     """The board's bitstream build, built now if the inputs changed. Timing is not judged here."""
-    if config.kind != "hardware":
+    if not config.kind.needs_cable:
         raise BuildError(f"board '{config.name}' is kind '{config.kind}': it has no bitstream")
     profile = _profile(config)
     options = ecp5_options(config)

@@ -21,10 +21,11 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from sailbench.harness.config.kind import BoardKind
 from sailbench.harness.paths import REPO_ROOT
 from sailbench.harness.errors import ConfigError, UnknownBoardError, UnknownPairError
 
-KINDS = ("sim", "hardware")
+KINDS = tuple(BoardKind)
 MAX_LANES = 16
 DEFAULT_SIM_PROFILE = "versa-ecp5"
 ENV_LAB = "SAILBENCH_LAB"
@@ -74,7 +75,7 @@ class LabgridPlace:
 @dataclass(frozen=True)
 class BoardConfig:
     name: str
-    kind: str
+    kind: BoardKind                      # a plain string given here is parsed (__post_init__)
     profile: str
     serial: str | None = None
     baudrate: int = 115200
@@ -87,19 +88,25 @@ class BoardConfig:
     sim: SimConfig | None = None
     labgrid: LabgridPlace | None = None  # a place on the lab's coordinator instead of serial/cable
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", BoardKind.parse(self.kind))
+
 
 @dataclass(frozen=True)
 class PairConfig:
     """Two boards linked by their SerDes lanes (a bench pair). For kind sim the two
     board names name the simulated pair's roles (its own simulation, not lab boards)."""
     name: str
-    kind: str
+    kind: BoardKind
     profile: str
     upstream: str                        # drives the forwarded clock (rank 0)
     downstream: str                      # pulls PRSNT_N low (rank 1)
     lanes: tuple[int, ...] = (0, 1, 2, 3)
     tags: list[str] = field(default_factory=list)
     place: str | None = None             # a labgrid pair place: both boards acquired all or nothing
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", BoardKind.parse(self.kind))
 
     @property
     def boards(self) -> tuple[str, str]:
@@ -400,10 +407,10 @@ def _ifname(value: Any) -> str:
     return value
 
 
-def _kind(value: Any) -> str:
+def _kind(value: Any) -> BoardKind:
     if value not in KINDS:
         raise _Invalid("'sim' or 'hardware'")
-    return value
+    return BoardKind(value)
 
 
 def _boards(value: Any) -> _Map:

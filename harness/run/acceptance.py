@@ -74,7 +74,7 @@ def judge_board(lab: Lab, board_name: str, board, progress: Callable[[str], None
     from sailbench.harness.run.bench import BenchSettings, run_bench
     settings = BenchSettings(patterns=("sequential",), hostlink_sweep=())
     outcome = run_bench(lab, board_name, settings, progress, (), board)
-    simulated = lab.board(board_name).kind == "sim"
+    simulated = lab.board(board_name).kind.simulated
     run_id = outcome.results.run_id
     out = Judgement(f"board '{board_name}'", str(outcome.results.path), simulated)
     by_quantity = dict(outcome.judged)
@@ -112,7 +112,7 @@ def judge_pair(lab: Lab, pair_name: str, placement: str, progress: Callable[[str
         if not run.phase.terminal:
             run.cancel("acceptance run gave up waiting")
         run.join(30)
-    simulated = lab.pair(pair_name).kind == "sim"
+    simulated = lab.pair(pair_name).kind.simulated
     out = Judgement(f"pair '{pair_name}'", str(result.results_path), simulated)
     for j in result.judgements:
         name = f"{INTERCARD}[{j.direction}]"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from sailbench.harness.board.board import Board, open_board
+from sailbench.harness.board.board import Board
 from sailbench.harness.config.lab import Lab
 from sailbench.harness.judge.constants import HOST_LINK, INTERCARD, LOCAL_DDR, SchedulerConstants, load_constants
 from sailbench.harness.probes.clock import measure_sys_clk
@@ -79,27 +79,29 @@ def _spread(values: list[float]) -> str:
 def run_bench(lab: Lab, board_name: str, settings: BenchSettings | None = None,
               progress: Callable[[str], None] = print, sinks: Iterable[ResultsSink] = (),
               board: Board | None = None) -> BenchOutcome:
-    """Measure one board. Without `board`, lock it (harness/locks.py), open it and close it after;
+    """Measure one board. Without `board`, lock it, open it and close it after (harness/board/factory.py);
     with `board` (already opened, e.g. by the nightly runner), the caller holds the lock and closes it.
     `sinks` follow the results file as it is written (e.g. the history database)."""
-    from sailbench.harness.board.place_lock import HoldCheck, lock_for_board
+    from sailbench.harness.board.factory import hold_board
+    from sailbench.harness.board.place_lock import HoldCheck
     settings = settings or BenchSettings()
     config = lab.board(board_name)                       # unknown board: clear error before anything
     constants = load_constants(settings.constants_path or lab.constants_path)
     repeats = settings.repeats or lab.judgement.repeats
     with ExitStack() as stack:
+        held = None
         if board is None:
-            lock = stack.enter_context(lock_for_board(lab, board_name, progress, settings.lock_wait_s))
-            sinks = [*sinks, HoldCheck(lock)]           # a labgrid place is re-checked between records
+            held = stack.enter_context(hold_board(lab, board_name, progress, wait_s=settings.lock_wait_s))
+            sinks = [*sinks, HoldCheck(held.lock)]      # a labgrid place is re-checked between records
         results = ResultsFile(new_run_id(board_name), settings.results_dir or lab.results_dir,
                               provenance(board_name, config.profile, None, constants_source=constants.source,
-                                         simulated=config.kind == "sim"),
+                                         simulated=config.kind.simulated),
                               sinks=sinks)
         outcome = BenchOutcome(results)
         progress(f"run {results.run_id}: results -> {results.path}")
         with results:
-            if board is None:
-                board = stack.enter_context(open_board(config, progress=progress))
+            if held is not None:
+                board = held.open()
             results.update_provenance(gateware_hash=board.build_hash, identifier=board.identifier,
                                       build_dir=str(board.build_dir), port=board.port)
             if board.manifest.report:      # real boards: nextpnr's verdict, how the board was brought up

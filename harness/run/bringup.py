@@ -8,7 +8,9 @@ harness/probes/dram_lines.py), DRAM BIST small, DRAM BIST full (only with
 (with a diagnosis), `not applicable` (e.g. no cable on the simulated board),
 `unavailable` (sailbench cannot check it in this checkout, said plainly),
 `skipped` (the build has no such part) or `not run` (after a failure).
-Real-board cable detection and loading come from harness/board/loader.py.
+The cable, load, identifier and DRAM leveling stages each move the board one
+state further through its lifecycle (harness/board/lifecycle.py); a stage
+that fails says what to check next with the error's own hint.
 A passing bring-up is recorded in the history database and clears
 the board's quarantine.
 """
@@ -20,14 +22,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from sailbench.harness.board import loader
-from sailbench.harness.board.board import Board, open_board
-from sailbench.harness.config.lab import BoardConfig, JudgementConfig, Lab
-from sailbench.harness.errors import (BoardBusyError, BoardGarbageError, ConfigError, BoardSilentError, BuildError,
-                            IdentifierMismatchError, ProbeError, SailbenchError, SimulatorError, ToolError)
+from sailbench.harness.board.board import UART, Board
+from sailbench.harness.board.factory import hold_board
 from sailbench.harness.board.health import scratch_round_trip
+from sailbench.harness.board.lifecycle import BoardState, BoardStrategy, strategy_for
+from sailbench.harness.config.lab import BoardConfig, JudgementConfig, Lab
+from sailbench.harness.errors import (BoardBusyError, BoardGarbageError, ConfigError, LevelingError, SailbenchError,
+                                      StageFailed)
 from sailbench.harness.record.history import History
-from sailbench.harness.board.place_lock import lock_for_board
 from sailbench.harness.units import mb_per_s
 
 PASSED, FAILED, NOT_APPLICABLE, UNAVAILABLE, SKIPPED, NOT_RUN = (
@@ -38,14 +40,6 @@ FULL_ONLY = ("DRAM BIST full",)
 DRAM_LENGTH = 64 << 10
 SIM_TOOLS = ("verilator", "make", "g++")
 LOADER_TOOL = "openFPGALoader"
-
-
-class StageFailed(Exception):
-    """A stage's check failed: `detail` what happened, `next_step` what to check next."""
-
-    def __init__(self, detail: str, next_step: str):
-        super().__init__(detail)
-        self.detail, self.next_step = detail, next_step
 
 
 @dataclass
@@ -80,15 +74,18 @@ class BringupReport:
 
 
 class _Bringup:
-    def __init__(self, config: BoardConfig, progress: Callable[[str], None], *,
-                 clock_tolerance: float = JudgementConfig.clock_tolerance, full: bool = False):
+    """The stages of one board. The board's own states (cable, built, loaded, identified, DRAM ready)
+    are its lifecycle strategy's (harness/board/lifecycle.py): a stage asks for the state it needs."""
+
+    def __init__(self, config: BoardConfig, progress: Callable[[str], None], strategy: BoardStrategy | None = None,
+                 *, clock_tolerance: float = JudgementConfig.clock_tolerance):
         self.config = config
         self.progress = progress
+        self.strategy = strategy or strategy_for(config, progress, reload=True)
         self.clock_tolerance = clock_tolerance           # lab.yaml judgement.clock_tolerance
-        self.full = full
         self.records: list[dict] = []
-        self.board: Board | None = None
-        self.sim = config.kind == "sim"
+        self.board: Board | None = None                  # once the identifier stage connected it
+        self.sim = config.kind.simulated
         from sailbench.gateware.profiles import ProfileError, get_profile
         try:
             self.profile = get_profile(config.profile)
@@ -108,39 +105,25 @@ class _Bringup:
     def cable_detects(self) -> tuple[str, str]:
         if self.sim:
             return NOT_APPLICABLE, "not applicable (simulated): the simulated board has no cable"
-        by_hand = f"check by hand: openFPGALoader --cable {self.config.cable or 'CABLE'} --detect"
-        try:
-            return PASSED, loader.detect(self.config)
-        except SailbenchError as e:
-            raise self._loader_failed(e, by_hand) from e
+        self.strategy.transition(BoardState.CABLE_FOUND)
+        return PASSED, self.strategy.detected or "no cable in lab.yaml: the board must already run its build"
 
     def load(self) -> tuple[str, str]:
         if self.sim:
             return NOT_APPLICABLE, ("not applicable (simulated): nothing to load, the simulator runs the build "
                                     "directly (built in the identifier stage if needed)")
-        try:
-            result = loader.load(self.config, progress=self.progress)
-        except SailbenchError as e:
-            raise self._loader_failed(e, "load the probe bitstream by hand, then run bring-up again") from e
-        record = result.to_record()
+        board = self.strategy.transition(BoardState.LOADED)
+        record = board.load.to_record() if board and board.load else None
+        if record is None:
+            return PASSED, f"the board already runs this build ({self.strategy.build_dir})"
         return PASSED, f"{record['bitstream']} into {record['mode']} in {record['seconds']} s"
 
-    def _loader_failed(self, error: SailbenchError, by_hand: str) -> StageFailed:
-        return StageFailed(str(error), f"check the USB cable and power, and boards.{self.config.name}.cable in "
-                                       f"lab.yaml; {by_hand}")
-
     def identifier(self) -> tuple[str, str]:
-        from sailbench.harness.board.dram_init import LevelingError
-        try:
-            self.board = open_board(self.config, progress=self.progress)
-        except LevelingError as e:          # keep the scan for the report, then fail the stage
-            self.records.append({"probe": "dram_init", "board": self.config.name,
-                                 "leveling": [m.to_dict() for m in e.leveling]})
-            raise
-        return PASSED, f"'{self.board.identifier}' on {self.board.port} (build {self.board.build_dir.name})"
+        board = self.board = self.strategy.transition(BoardState.IDENTIFIED)
+        return PASSED, f"'{board.identifier}' on {board.port} (build {board.build_dir.name})"
 
     def scratch(self) -> tuple[str, str]:
-        links = scratch_round_trip(self.board, "uart" if "uart" in self.board.clients() else None)
+        links = scratch_round_trip(self.board, UART if UART in self.board.clients() else None)
         return PASSED, f"4 patterns written and read back over {', '.join(links)}"
 
     def _dram_missing(self) -> tuple[str, str] | None:
@@ -158,6 +141,12 @@ class _Bringup:
         missing = self._dram_missing()
         if missing:
             return missing
+        try:
+            self.strategy.transition(BoardState.DRAM_READY)
+        except LevelingError as e:          # keep the scan for the report, then fail the stage
+            self.records.append({"probe": "dram_init", "board": self.config.name,
+                                 "leveling": [m.to_dict() for m in e.leveling]})
+            raise
         phy = self.board.manifest.dram.phy
         if self.board.dram_init is None or not self.board.dram_init.leveling:
             why = ("the simulated DRAM model needs no read leveling" if self.sim
@@ -173,7 +162,7 @@ class _Bringup:
         if missing:
             return missing
         wiring = DramWiring.from_build(self.board.build_dir, self.board.manifest.dram)
-        result = run_line_tests(self.board.csr, wiring, link="uart" if "uart" in self.board.clients() else "")
+        result = run_line_tests(self.board.csr, wiring, link=UART if UART in self.board.clients() else "")
         self.records.append(result.to_record(self.config.name))
         if not result.passed:
             raise StageFailed(result.summary(),
@@ -225,7 +214,7 @@ class _Bringup:
         except BoardBusyError:
             raise
         except SailbenchError as e:
-            raise StageFailed(self._with_phy_view(str(e)), self.diagnose("Ethernet link", e)) from e
+            raise StageFailed(self._with_phy_view(str(e)), e.hint) from e
 
     def _with_phy_view(self, detail: str) -> str:
         from sailbench.harness.probes.phy_mdio import PhyView, read_phy_view
@@ -290,44 +279,20 @@ class _Bringup:
                                     "that lane's cable, connector and loopback, then its channel's settings")
         return PASSED, text
 
-    # -- diagnosis of harness errors per stage ------------------------------------------------
-    def diagnose(self, stage: str, error: BaseException) -> str:
-        name = self.config.name
-        e = _most_specific(error)
-        if isinstance(e, ToolError):
-            return "install the missing tool (scripts/setup.sh installs what the bench needs)"
-        if isinstance(e, BuildError):
-            return "the build failed: read the build log named above; a clean rebuild is `rm -rf` of that build dir"
-        if isinstance(e, SimulatorError):
-            return ("the simulator did not start or died: read its output above; the simulated board needs root "
-                    "(network namespaces) and Verilator")
-        if type(e).__name__ == "LevelingError":
-            return ("a byte lane never reads back: check that lane's DQS pair and its termination, the DQ "
-                    "lines of the lane and the module's seating; the scan is in the bring-up report")
-        if isinstance(e, IdentifierMismatchError):
-            return f"the board runs another build: load this one (sailbench load --board {name})"
-        if isinstance(e, BoardSilentError):
-            if stage == "Ethernet link":
-                return (f"check the Ethernet cable and link LEDs, boards.{name}.etherbone (ip, host_ip) in lab.yaml, "
-                        f"the PC's address on that interface (ip addr), then `ping` the board")
-            if self.sim:
-                return "the simulated board started but does not answer: read the simulator output (vsim.log)"
-            return (f"check boards.{name}.serial and baudrate in lab.yaml, the USB cable, the board's power, and that "
-                    "the probe bitstream is loaded (stage load)")
-        if isinstance(e, BoardGarbageError):
-            return "something answers but not as the probe SoC: check the port, the baud rate and the bitstream"
-        if isinstance(e, ProbeError):
-            return "the probe did not finish: DRAM not initialised or calibrated? check the DRAM init and the clock"
-        return f"see the message; `sailbench bringup --board {name}` again once fixed"
 
-
-def _most_specific(error: BaseException) -> BaseException:
-    """The deepest harness error in the `raise ... from` chain (a wrapper adds context, the cause says why)."""
-    chain, e = [], error
-    while e is not None and e not in chain:
-        chain.append(e)
-        e = e.__cause__
-    return next((x for x in reversed(chain) if isinstance(x, SailbenchError)), error)
+def _run_stage(name: str, check: Callable[[], tuple[str, str]]) -> Stage:
+    """Run one stage's check; a harness error fails the stage with its hint as the next step
+    (a busy board is not a stage's failure: it stops the bring-up)."""
+    stage = Stage(name)
+    t0 = time.monotonic()
+    try:
+        stage.status, stage.detail = check()
+    except BoardBusyError:
+        raise
+    except SailbenchError as e:
+        stage.status, stage.detail, stage.next_step = FAILED, str(e), e.hint
+    stage.seconds = round(time.monotonic() - t0, 2)
+    return stage
 
 
 def run_bringup(lab: Lab, name: str, progress: Callable[[str], None] = print,
@@ -336,38 +301,22 @@ def run_bringup(lab: Lab, name: str, progress: Callable[[str], None] = print,
     config = lab.board(name)
     report = BringupReport(name, config.kind)
     stages = [s for s in STAGES if full or s not in FULL_ONLY]
-    with lock_for_board(lab, name, progress, lock_wait_s):
-        runner = _Bringup(config, progress, clock_tolerance=lab.judgement.clock_tolerance, full=full)
+    with hold_board(lab, name, progress, wait_s=lock_wait_s, reload=True) as held:
+        runner = _Bringup(config, progress, held.strategy, clock_tolerance=lab.judgement.clock_tolerance)
         report.records = runner.records
         by_name = {"tool present": runner.tool_present, "cable detects": runner.cable_detects, "load": runner.load,
                    "identifier": runner.identifier, "scratch": runner.scratch, "DRAM leveling": runner.dram_leveling,
                    "DRAM lines": runner.dram_lines, "DRAM BIST small": runner.dram, "DRAM BIST full": runner.dram_full,
                    "Ethernet link": runner.ethernet, "SerDes lock": runner.serdes}
-        steps = [by_name[s] for s in stages]
-        try:
-            for i, (stage_name, step) in enumerate(zip(stages, steps), 1):
-                stage = Stage(stage_name)
-                report.stages.append(stage)
-                progress(f"[{i}/{len(stages)}] {stage_name} ...")
-                t0 = time.monotonic()
-                try:
-                    stage.status, stage.detail = step()
-                except StageFailed as e:
-                    stage.status, stage.detail, stage.next_step = FAILED, e.detail, e.next_step
-                except BoardBusyError:
-                    raise
-                except SailbenchError as e:
-                    stage.status, stage.detail = FAILED, str(e)
-                    stage.next_step = runner.diagnose(stage_name, e)
-                stage.seconds = round(time.monotonic() - t0, 2)
-                progress(f"      {stage.status}: {stage.detail}")
-                if stage.status == FAILED:
-                    progress(f"      next: {stage.next_step}")
-                    report.stages += [Stage(n) for n in stages[i:]]
-                    break
-        finally:
-            if runner.board is not None:
-                runner.board.close()
+        for i, stage_name in enumerate(stages, 1):
+            progress(f"[{i}/{len(stages)}] {stage_name} ...")
+            stage = _run_stage(stage_name, by_name[stage_name])
+            report.stages.append(stage)
+            progress(f"      {stage.status}: {stage.detail}")
+            if stage.status == FAILED:
+                progress(f"      next: {stage.next_step}")
+                report.stages += [Stage(n) for n in stages[i:]]
+                break
     with History(lab.history_path) as history:
         failed = report.failed
         history.add_health(name, source="bringup", passed=failed is None, stage=failed.name if failed else None,

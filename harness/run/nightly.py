@@ -2,7 +2,8 @@
 
 Per board, in lab.yaml order:
 1. quarantined (history database)? report it with the reason and go on;
-2. take the board's lock (harness/locks.py), open it (sim: build/start);
+2. take the board's lock and open it (harness/board/factory.py; a real board's cable is
+   looked for before anything is built, a simulated one is built and started);
 3. health check (identifier, scratch on every link); a failure is recorded in
    the history and, after `history.quarantine_after` consecutive failed
    nights, quarantines the board until `sailbench bringup` passes;
@@ -27,14 +28,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from sailbench.harness.run.bench import BenchSettings, run_bench
-from sailbench.harness.board.board import open_board
+from sailbench.harness.board.factory import hold_board
 from sailbench.harness.config.lab import Lab
 from sailbench.harness.errors import ConfigError
 from sailbench.harness.board.health import check_health, classify
 from sailbench.harness.record.history import History
 from sailbench.harness.record.measured import MeasuredInvariants, measured_invariants
 from sailbench.harness.record.history_sink import HistorySink, store_finished_run
-from sailbench.harness.board.place_lock import HoldCheck, lock_for_board
+from sailbench.harness.board.place_lock import HoldCheck
 from sailbench.harness.board.place_resolve import nic_elsewhere
 from sailbench.harness.report.model import (HARNESS, INFRASTRUCTURE, MEASUREMENT, QUARANTINED, VERDICTS,
                                   BoardReport, RunReport, board_report, load_results, results_findings)
@@ -137,22 +138,17 @@ class _Night:
         health = ""
         try:
             self.progress(f"{step} board '{name}': waiting for its lock")
-            with lock_for_board(self.lab, name, self.progress, self.settings.bench.lock_wait_s) as lock:
+            with hold_board(self.lab, name, self.progress, wait_s=self.settings.bench.lock_wait_s) as held:
                 self.progress(f"{step} board '{name}': opening and health check (identifier, scratch)")
                 try:
-                    board = open_board(self.lab.board(name), progress=self.progress)
-                    try:
-                        health = check_health(board)
-                    except BaseException:
-                        board.close()
-                        raise
+                    board = held.open()
+                    health = check_health(board)
                 except Exception as e:
                     return self._health_failed(name, e)
                 self.history.add_health(name, source="nightly", passed=True, message=health)
                 self.progress(f"{step} board '{name}': healthy: {health}; running the probes")
-                with board:
-                    run_bench(self.lab, name, self.settings.bench, self.progress, sinks=[sink, HoldCheck(lock)],
-                              board=board)
+                run_bench(self.lab, name, self.settings.bench, self.progress, sinks=[sink, HoldCheck(held.lock)],
+                          board=board)
         except Exception as e:
             category = classify(e)
             if category == HARNESS:
@@ -264,8 +260,8 @@ def run_nightly(lab: Lab, settings: NightlySettings | None = None,
 def _measured_invariants(lab: Lab, history: History, boards: list[str], pairs: list[str]) -> list[MeasuredInvariants]:
     """Per profile the night measured (simulated and hardware apart): the invariants on the latest measured
     LOCAL_DDR, HOST_LINK and INTERCARD in the history, each figure naming its run and build."""
-    seen = dict.fromkeys([(lab.board(b).profile, lab.board(b).kind == "sim") for b in boards]
-                         + [(lab.pair(p).profile, lab.pair(p).kind == "sim") for p in pairs])
+    seen = dict.fromkeys([(lab.board(b).profile, lab.board(b).kind.simulated) for b in boards]
+                         + [(lab.pair(p).profile, lab.pair(p).kind.simulated) for p in pairs])
     return [measured_invariants(history, profile, simulated) for profile, simulated in seen]
 
 

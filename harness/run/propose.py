@@ -250,8 +250,8 @@ def propose_from_lab(lab, profile: str | None = None, results: list[Path] | None
         except OSError as e:
             raise ConstantsError(f"{path}: cannot read bandwidth.rs: {e}") from None
         source, name = str(path), Path(path).name
-    sim_names = {n for n, b in lab.boards.items() if b.kind == "sim"}
-    sim_names |= {n for n, p in getattr(lab, "pairs", {}).items() if getattr(p, "kind", None) == "sim"}
+    sim_names = {n for n, b in lab.boards.items() if b.kind.simulated}
+    sim_names |= {n for n, p in getattr(lab, "pairs", {}).items() if p.kind.simulated}
     if results:
         runs = runs_from_results(results, sim_names)
     else:

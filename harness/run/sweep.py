@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from sailbench.harness.board.board import open_board
+from sailbench.harness.board.lifecycle import open_board
+from sailbench.harness.config.kind import BoardKind
 from sailbench.harness.board.place_lock import lock_for_board
 from sailbench.harness.build.manifest import ReportSummary
 from sailbench.harness.config.lab import BoardConfig, Lab
@@ -149,7 +150,7 @@ def ddr_timing(report: ReportSummary) -> tuple[bool, str]:
 
 def _hardware_twin(lab: Lab, profile: str) -> BoardConfig | None:
     """A real board of the same profile in lab.yaml (for a sim sweep's timing column)."""
-    return next((c for c in lab.boards.values() if c.kind == "hardware" and c.profile == profile), None)
+    return next((c for c in lab.boards.values() if c.kind.needs_cable and c.profile == profile), None)
 
 
 def measure_sim_point(config: BoardConfig, hz: int, length: int, progress) -> SweepPoint:
@@ -178,10 +179,10 @@ def run_ddr_sweep(lab: Lab, board_name: str, clocks: list[int], length: int = 1 
     outcome = SweepOutcome(board_name, config.profile, config.kind, [], results)
     progress(f"run {results.run_id}: DDR clock sweep of '{board_name}' at "
         + ", ".join(f"{c / 1e6:g} MHz" for c in clocks) + f"; results -> {results.path}")
-    twin = config if config.kind == "hardware" else _hardware_twin(lab, config.profile)
+    twin = config if config.kind.needs_cable else _hardware_twin(lab, config.profile)
     with lock_for_board(lab, board_name, progress, command="sweep ddr"), results:
         for hz in clocks:
-            if config.kind == "sim":
+            if config.kind.simulated:
                 try:
                     point = measure_sim_point(config, hz, length, progress)
                 except (SailbenchError, BuildError) as e:
@@ -191,10 +192,10 @@ def run_ddr_sweep(lab: Lab, board_name: str, clocks: list[int], length: int = 1 
             else:
                 point = SweepPoint(hz)
             if twin is not None:
-                point.closes_timing, point.timing = _bitstream_verdict(twin, hz, bitstreams or config.kind != "sim", progress)
+                point.closes_timing, point.timing = _bitstream_verdict(twin, hz, bitstreams or not config.kind.simulated, progress)
             else:
                 point.timing = f"no real board of profile '{config.profile}' in lab.yaml"
-            if config.kind != "sim":
+            if not config.kind.simulated:
                 _fill_hardware_figures(point, config)
             outcome.points.append(point)
             results.add_record(point.to_record(board_name, config.kind))
@@ -241,12 +242,12 @@ def fastest_line(outcome: SweepOutcome) -> str:
         return f"fastest setting that closes timing on {outcome.profile}: none known ({why})"
     best = max(closing, key=lambda p: p.sys_clk_hz)
     seq = best.sequential_bytes_per_s
-    side = "sim" if outcome.kind == "sim" else "hardware"
-    figures = {"sim": "not measured (sim)", "hardware": "not measured (hardware)"}
+    side = BoardKind(outcome.kind)
+    figures = {kind: f"not measured ({kind})" for kind in BoardKind}
     if seq is not None:
         figures[side] = f"{mb_per_s(seq)} MB/s measured ({side})"
     return (f"fastest setting that closes timing on {outcome.profile}: {best.transfers_per_s / 1e6:.0f} MT/s -> "
-            f"{figures['sim']} / {figures['hardware']}")
+            f"{figures[BoardKind.SIM]} / {figures[BoardKind.HARDWARE]}")
 
 
 def sweep_chart(outcome: SweepOutcome) -> LineChart | None:

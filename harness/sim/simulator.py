@@ -19,10 +19,14 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sailbench.harness.errors import SimulatorError
 from sailbench.harness.sim.netns import NetNamespace, remove_stale_namespaces
 from sailbench.harness.steps import layer_logger, step
+
+if TYPE_CHECKING:
+    from sailbench.harness.build.manifest import BuildManifest
 
 logger = layer_logger("sim")
 
@@ -49,7 +53,7 @@ def _sim_config(template: Path, uart_ports: dict[int, int]) -> str:
 class SimBoard:
     """One running simulated board."""
 
-    def __init__(self, build_dir: Path, manifest: dict, board: str = "sim", ready_timeout_s: float = 30.0,
+    def __init__(self, build_dir: Path, manifest: BuildManifest, board: str, ready_timeout_s: float = 30.0,
                  uarts: int = 1):
         self.build_dir = Path(build_dir)
         self.manifest = manifest

@@ -26,32 +26,16 @@ is assumed.
 """
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sailbench.harness.errors import ConfigError
+from sailbench.harness.errors import ConfigError, UnknownNameError
 
 WORD_BYTES = 4
 CSR_DATA_WIDTH = 32
 ORDERINGS = ("big", "little")
-
-
-class UnknownNameError(ConfigError):
-    """A register, constant, memory or CSR base that csr.json does not define."""
-
-    def __init__(self, kind: str, name: str, known: list[str], *, path: str | None = None):
-        close = difflib.get_close_matches(name, known, n=5, cutoff=0.6)
-        if close:
-            hint = "did you mean: " + ", ".join(close)
-        else:
-            hint = f"it defines {len(known)} {kind}s; is this the csr.json of the running build?"
-        super().__init__(f"no {kind} '{name}' in csr.json; {hint}", path=path, key=name)
-        self.kind = kind
-        self.name = name
-        self.close_matches = close
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ def test_board_fixture_path_builds_then_needs_the_cable(versa_bitstream, versa_c
     machine without the cable stops with the loader's one-line error."""
     import dataclasses
     from sailbench.harness.build.bitstream import TimingFailedError
-    from sailbench.harness.board.board import open_board
+    from sailbench.harness.board.lifecycle import open_board
     from sailbench.harness.errors import BoardError
     if not versa_bitstream.timing_passed:
         with pytest.raises(TimingFailedError):

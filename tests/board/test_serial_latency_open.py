@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from sailbench.harness.board.board import open_board
+from sailbench.harness.board.lifecycle import open_board
 from sailbench.harness.config.lab import SimConfig
 from sailbench.harness.transport.counting import counted_step, counter_of
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sailbench.harness.board.labgrid_place import LabgridError, PlaceLostError, coordinator, identity
+from sailbench.harness.board.labgrid_place import coordinator, identity
+from sailbench.harness.errors import LabgridError, PlaceLostError
 from sailbench.harness.board.place_lock import HoldCheck, PlaceLock, lock_for_board, lock_for_pair_place
 from sailbench.harness.errors import BoardBusyError
 from sailbench.harness.record.results import ResultsFile

@@ -92,7 +92,7 @@ def test_bringup_stops_at_dram_when_the_sim_has_no_dram(tmp_path):
 
 
 def test_bringup_of_a_real_board_without_its_cable_stops_at_cable_detects(tmp_path):
-    """openFPGALoader is driven for real (harness/loader.py); no board is attached to this machine."""
+    """openFPGALoader is driven for real (harness/board/loader.py); no board is attached to this machine."""
     lab = write_lab(tmp_path, """\
   versa:
     kind: hardware

@@ -1,43 +1,70 @@
 """Bring-up stages that need no board: the loader's stages, the rendered summary."""
+from types import SimpleNamespace
+
 import pytest
 
 from sailbench.harness.run import bringup
 from sailbench.harness.run.bringup import FAILED, NOT_RUN, PASSED, UNAVAILABLE, BringupReport, Stage, render_bringup
 from sailbench.harness.config.lab import BoardConfig
-from sailbench.harness.errors import ToolError
+from sailbench.harness.board.lifecycle import BoardState
+from sailbench.harness.errors import BoardBusyError, CableError, LoadError, ToolError
 
 
 def hardware(name="versa"):
     return BoardConfig(name=name, kind="hardware", profile="versa-ecp5", serial="/dev/ttyUSB1", cable="ft2232")
 
 
-def test_cable_detects_calls_the_loader(monkeypatch):
-    monkeypatch.setattr(bringup.loader, "detect", lambda config: f"LFE5UM5G-45F on cable '{config.cable}'")
-    status, detail = bringup._Bringup(hardware(), progress=lambda m: None).cable_detects()
-    assert (status, detail) == (PASSED, "LFE5UM5G-45F on cable 'ft2232'")
+class FakeStrategy:
+    """The board's lifecycle as bring-up sees it: the states asked for, in order."""
+
+    def __init__(self, fail_at=None, error=None, load=None):
+        self.asked, self.fail_at, self.error, self.load = [], fail_at, error, load
+        self.detected, self.build_dir, self.board = "LFE5UM5G-45 (IDCODE 0x81112043) on cable 'ft2232'", "b", None
+
+    def transition(self, state):
+        self.asked.append(state)
+        if state == self.fail_at:
+            raise self.error
+        if state >= BoardState.LOADED:
+            self.board = SimpleNamespace(load=self.load)
+        return self.board
 
 
-def test_a_loader_error_stops_the_stage_with_what_to_check(monkeypatch):
-    def fail(config, **kwargs):
-        raise ToolError("openFPGALoader: no cable found")
-    monkeypatch.setattr(bringup.loader, "detect", fail)
-    monkeypatch.setattr(bringup.loader, "load", fail)
-    runner = bringup._Bringup(hardware(), progress=lambda m: None)
-    for stage, by_hand in ((runner.cable_detects, "openFPGALoader --cable ft2232 --detect"),
-                           (runner.load, "load the probe bitstream by hand")):
-        with pytest.raises(bringup.StageFailed) as info:
-            stage()
-        assert info.value.detail == "openFPGALoader: no cable found"
-        assert "boards.versa.cable in lab.yaml" in info.value.next_step and by_hand in info.value.next_step
+def test_cable_detects_moves_the_board_to_cable_found():
+    strategy = FakeStrategy()
+    status, detail = bringup._Bringup(hardware(), lambda m: None, strategy).cable_detects()
+    assert (status, detail) == (PASSED, "LFE5UM5G-45 (IDCODE 0x81112043) on cable 'ft2232'")
+    assert strategy.asked == [BoardState.CABLE_FOUND]
 
 
-def test_load_says_what_was_loaded(monkeypatch):
+def test_a_failing_state_fails_the_stage_with_the_errors_hint():
+    def run(stage, state, error):
+        report = bringup._run_stage(stage, getattr(bringup._Bringup(hardware(), lambda m: None,
+                                                                    FakeStrategy(state, error)), stage))
+        assert report.status == FAILED and report.detail == str(error)
+        return report.next_step
+    no_cable = CableError("cable 'ft2232' not found", board="versa")
+    assert "boards.versa.cable" in run("cable_detects", BoardState.CABLE_FOUND, no_cable)
+    assert run("load", BoardState.LOADED, LoadError("refused", board="versa")) == LoadError.default_hint.format(
+        board="versa")
+    assert run("cable_detects", BoardState.CABLE_FOUND, ToolError("openFPGALoader not found")).startswith("install")
+
+
+def test_load_says_what_was_loaded():
     class Loaded:
         def to_record(self):
             return {"bitstream": "build/versa/top.bit", "mode": "sram", "seconds": 4.2}
-    monkeypatch.setattr(bringup.loader, "load", lambda config, progress: Loaded())
-    status, detail = bringup._Bringup(hardware(), progress=lambda m: None).load()
+    status, detail = bringup._Bringup(hardware(), lambda m: None, FakeStrategy(load=Loaded())).load()
     assert (status, detail) == (PASSED, "build/versa/top.bit into sram in 4.2 s")
+    status, detail = bringup._Bringup(hardware(), lambda m: None, FakeStrategy()).load()
+    assert (status, detail) == (PASSED, "the board already runs this build (b)")
+
+
+def test_a_busy_board_stops_the_bringup_rather_than_a_stage():
+    def busy():
+        raise BoardBusyError("held by pid 1", board="versa")
+    with pytest.raises(BoardBusyError):
+        bringup._run_stage("identifier", busy)
 
 
 def test_render_stops_with_the_next_step():

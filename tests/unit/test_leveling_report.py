@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 import re
 
+from types import SimpleNamespace
+
 import pytest
 
 from sailbench.harness.board import dram_init
 from sailbench.harness.board.dram_init import LevelingError, lane_diagnosis, read_leveling
 from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.errors import DramInitError
 from sailbench.harness.report.bringup_page import bringup_data, render_bringup_html, write_bringup_files
 from sailbench.harness.report.leveling import lane_block, lane_text, leveling_section
 from sailbench.harness.run import bringup
@@ -76,30 +79,32 @@ def test_section_without_a_scan_says_why():
     assert "not applicable (simulated)" in leveling_section(None, "not applicable (simulated): no leveling")
 
 
-def test_leveling_error_keeps_the_scan_and_the_stage_shows_it(monkeypatch):
+def test_leveling_error_keeps_the_scan_and_the_stage_shows_it():
     result = read_leveling(Window({0: (1, range(2, 7))}))
 
-    def fail(config, progress):
-        raise LevelingError("DRAM read leveling: " + lane_diagnosis(result[1]), board=config.name, leveling=result)
-    monkeypatch.setattr(bringup, "open_board", fail)
+    class Strategy:
+        board = None
+
+        def transition(self, state):
+            raise LevelingError("DRAM read leveling: " + lane_diagnosis(result[1]), board="versa", leveling=result)
     config = BoardConfig(name="versa", kind="hardware", profile="versa-ecp5", serial="/dev/ttyUSB1", cable="ft2232")
-    runner = bringup._Bringup(config, progress=lambda m: None)
-    with pytest.raises(LevelingError) as info:
-        runner.identifier()
-    assert "byte lane 1 never passes: DQS1 or its termination" in str(info.value)
+    runner = bringup._Bringup(config, lambda m: None, Strategy())
+    runner.board = SimpleNamespace(manifest=SimpleNamespace(dram=object()), build_dir="b")
+    stage = bringup._run_stage("DRAM leveling", runner.dram_leveling)
+    assert stage.status == FAILED and "byte lane 1 never passes: DQS1 or its termination" in stage.detail
     assert runner.records[0]["probe"] == "dram_init" and len(runner.records[0]["leveling"]) == 2
-    assert "DQS pair and its termination" in runner.diagnose("identifier", info.value)
+    assert "DQS pair and its termination" in stage.next_step
 
 
 def test_bringup_files_keep_the_scan_and_draw_it(tmp_path, scan):
-    report = BringupReport("versa", "hardware", [Stage("identifier", FAILED, "DRAM read leveling: byte lane 1 never "
+    report = BringupReport("versa", "hardware", [Stage("DRAM leveling", FAILED, "DRAM read leveling: byte lane 1 never "
                                                  "passes: DQS1 or its termination", "check DQS1"),
                                                  Stage("DRAM lines", NOT_RUN)])
     report.records = [{"probe": "dram_init", "board": "versa", "leveling": scan}]
     js, page = write_bringup_files(report, tmp_path)
     data = json.loads(js.read_text())
     assert data["records"][0]["leveling"][0]["scan"]["1"][2:7] == [0, 0, 0, 0, 0]
-    assert data["failed_stage"] == "identifier" and not data["passed"]
+    assert data["failed_stage"] == "DRAM leveling" and not data["passed"]
     html = page.read_text()
     assert html == render_bringup_html(bringup_data(report))
     assert html.count('data-lane-diagnosis=') == 2 and "DRAM read leveling" in html
@@ -107,7 +112,7 @@ def test_bringup_files_keep_the_scan_and_draw_it(tmp_path, scan):
 
 
 def test_dram_init_raises_the_leveling_error_with_the_scan(monkeypatch):
-    assert issubclass(LevelingError, dram_init.BoardError)
+    assert issubclass(LevelingError, DramInitError) and dram_init.LevelingError is LevelingError
     e = LevelingError("x", board="versa", leveling=[])
     assert str(e) == "board 'versa': x" and e.leveling == []
 

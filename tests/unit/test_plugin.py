@@ -109,17 +109,19 @@ def test_dev_tests_option_adds_the_developer_tests(lab_dir):
 
 def test_a_board_that_is_not_there_fails_every_board_test_with_one_line(lab_dir, monkeypatch):
     """`pytest --board versa` without a cable: each board test fails with the open's one-line error
-    (here a stand-in for openFPGALoader finding no cable), never skipped, and the board is opened once."""
-    import sailbench.harness.board.board as board_module
-    from sailbench.harness.errors import BoardError
-    calls = []
+    and its hint, never skipped; the cable is looked for once and before any build (openFPGALoader's
+    answer with no cable is given; a build would take minutes)."""
+    import sailbench.harness.board.loader as loader
+    import sailbench.harness.build.bitstream as bitstream
+    detects, builds = [], []
 
-    def no_cable(config, progress=print):
-        calls.append(config.name)
-        raise BoardError("openFPGALoader found no cable ft2232: check the USB cable; run "
-                         "`openFPGALoader --detect -c ft2232`", board=config.name)
+    def no_cable(cable, args, timeout_s):
+        detects.append(args)
+        return 1, "unable to open ftdi device: -3 (device not found)\nJTAG init failed\n"
 
-    monkeypatch.setattr(board_module, "open_board", no_cable)
+    monkeypatch.setattr(loader, "executable", lambda: "openFPGALoader")
+    monkeypatch.setattr(loader, "run", no_cable)
+    monkeypatch.setattr(bitstream, "ensure_bitstream", lambda config, progress=print: builds.append(config))
     lab_dir.makefile(".yaml", lab=LAB + "locks: {dir: locks}\n")
     lab_dir.makepyfile(test_hw="""
 import pytest
@@ -129,14 +131,15 @@ def test_one(board):
     pass
 
 @pytest.mark.board
-def test_two(board):
+def test_two(ddr_probe):
     pass
 """)
     r = lab_dir.runpytest_inprocess("--lab", "lab.yaml", "--board", "versa", "-p", "no:cacheprovider", "test_hw.py")
     reports = [x for x in r.reprec.getreports("pytest_runtest_logreport") if x.when == "setup"]
     assert [x.outcome for x in reports] == ["failed", "failed"]
-    assert all("no cable ft2232" in x.longreprtext and "Traceback" not in x.longreprtext for x in reports)
-    assert calls == ["versa"]
+    assert all("cable 'ft2232' not found" in x.longreprtext and "Traceback" not in x.longreprtext
+               and "check next: check the USB cable" in x.longreprtext for x in reports)
+    assert detects == [["--detect"]] and builds == []
 
 
 def test_a_named_only_test_runs_only_when_its_file_is_named(lab_dir):

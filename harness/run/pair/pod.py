@@ -15,6 +15,7 @@ board could not be reached.
 from __future__ import annotations
 
 import argparse
+from contextlib import ExitStack
 import json
 import random
 import sys
@@ -122,15 +123,17 @@ class Pod:
         return 0
 
 
-def _connect(a: argparse.Namespace) -> Board:
+def _connect(a: argparse.Namespace, stack: ExitStack) -> Board:
     if a.build_dir:
         from sailbench.harness.build.manifest import read_build_manifest
         from sailbench.harness.board.sim_pair import connect_role
         build = Path(a.build_dir)
-        return connect_role(build, read_build_manifest(build), a.role, a.url, a.board, timeout_s=a.timeout_s)
-    from sailbench.harness.board.board import open_board
+        return stack.enter_context(connect_role(build, read_build_manifest(build), a.role, a.url, a.board,
+                                                timeout_s=a.timeout_s))
+    from sailbench.harness.board.factory import LockPolicy, open_locked_board
     from sailbench.harness.config.lab import load_lab
-    return open_board(load_lab(a.lab).board(a.board), progress=_progress)
+    return stack.enter_context(open_locked_board(load_lab(a.lab), a.board, _progress,
+                                                 lock=LockPolicy.CALLER_HOLDS)).board   # the runner holds the pair
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -144,13 +147,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout-s", type=float, default=2.0)
     a = p.parse_args(argv)
     _progress(f"rank {a.rank} ({a.role}) connecting to board '{a.board}'")
-    try:
-        board = _connect(a)
-    except SailbenchError as e:
-        _progress(f"cannot reach board: {e}")
-        _send({"event": "fatal", "error": str(e), "type": type(e).__name__})
-        return EXIT_NO_BOARD
-    try:
+    with ExitStack() as stack:
+        try:
+            board = _connect(a, stack)
+        except SailbenchError as e:
+            _progress(f"cannot reach board: {e}")
+            _send({"event": "fatal", "error": str(e), "type": type(e).__name__})
+            return EXIT_NO_BOARD
         _send({"event": "hello", "rank": a.rank, "role": a.role, "board": a.board, "identifier": board.identifier,
                "lanes": lane_indexes(board.regmap), "lane_group": f"{GROUP}_latch" in board.regmap,
                "sys_clk_hz": board.nominal_sys_clk_hz,
@@ -158,8 +161,6 @@ def main(argv: list[str] | None = None) -> int:
                "failing_clocks": list(board.manifest.report.failing_clocks) if board.manifest.report else []})
         _progress(f"ready: {board.identifier}")
         return Pod(board, a.rank, a.role).serve()
-    finally:
-        board.close()
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sailbench.harness.paths import REPO_ROOT
-from sailbench.harness.errors import PairError
+from sailbench.harness.errors import PodStepError
 
 REPO = REPO_ROOT
 LOG_LINES = 20
@@ -43,16 +43,6 @@ class RankExit:
         code = "still running" if self.exit_code is None else f"exit code {self.exit_code}"
         tail = ("\n    " + "\n    ".join(self.log_tail[-5:])) if self.log_tail else ""
         return f"rank {self.rank} ({self.role}, board '{self.board}'): {code}: {self.reason}{tail}"
-
-
-class PodStepError(PairError):
-    """A pod step failed, timed out, or the pod is gone. `rank` says which pod."""
-
-    def __init__(self, message: str, *, rank: int, board: str, pod_gone: bool = False):
-        super().__init__(f"rank {rank} (board '{board}'): {message}")
-        self.rank = rank
-        self.board = board
-        self.pod_gone = pod_gone
 
 
 def _signal_text(code: int) -> str:
@@ -198,9 +188,6 @@ class PodHandle:
         except Exception:
             pass
         return self.exit
-
-    def gone_reason(self) -> str:
-        return self._code_text()
 
 
 def receive_all(pods: list[PodHandle], op: str, timeout_s: float, poll_s: float = 0.02) -> dict[str, Any]:
