@@ -192,7 +192,7 @@ def test_a_timing_failed_build_measures_but_does_not_judge(tmp_path, monkeypatch
         name="sim", is_sim=False, build_hash="abc", identifier="sailbench x", build_dir=tmp_path, port="p",
         load=None, dram_init=None,
         manifest=SimpleNamespace(report=report("sys"), host_link=None,
-                                 dram=Both(module="M", data_width=16, transfers_per_s=3e8, ratio=2,
+                                 dram=Both(module="M", timings=None, data_width=16, transfers_per_s=3e8, ratio=2,
                                           max_transfers_per_s=8e8)))
     monkeypatch.setattr(bench, "measure_sys_clk", lambda *a, **k: FakeClock())
     monkeypatch.setattr(bench, "DdrProbe", FakeDdr)
