@@ -396,7 +396,7 @@ def _cmd_load(args, lab) -> int:
 
 def _cmd_pair(args, lab) -> int:
     from sailbench.harness.errors import PairCancelled, PairError, PairPendingError
-    from sailbench.harness.run.pair.runner import PairRun, PairSettings
+    from sailbench.harness.run.pair.runner import PairRun, PairSettings, run_pair_to_end
     from sailbench.harness.run.pair.table import exit_code, render_pair
     from sailbench.harness.run.pair.placement import check_placement
     check_placement(args.placement)                  # rejected before anything starts
@@ -404,14 +404,9 @@ def _cmd_pair(args, lab) -> int:
                             payload_frames=args.frames, payload_length=args.frame_bytes, prbs_pattern=args.prbs,
                             prbs_seconds=args.prbs_seconds, results_dir=args.results_dir,
                             constants_path=args.constants)
-    run = PairRun(lab, args.pair, settings, progress=_progress).start()
+    run = PairRun(lab, args.pair, settings, progress=_progress)
     try:
-        result = run.wait_until_complete(args.timeout * 2 + 120)
-        run.join(30)
-    except KeyboardInterrupt:
-        run.cancel("interrupted (Ctrl-C)")
-        run.join(30)
-        raise
+        result = run_pair_to_end(run)
     except PairPendingError as e:
         print(f"sailbench: Pending: {e.reason}", file=sys.stderr)
         print(f"results: {run.results.path if run.results else '-'}")
@@ -419,8 +414,6 @@ def _cmd_pair(args, lab) -> int:
     except PairCancelled:
         raise KeyboardInterrupt from None
     except PairError as e:
-        run.cancel("gave up waiting")
-        run.join(30)
         print(f"sailbench: error: {e}", file=sys.stderr)
         print(f"results: {run.results.path if run.results else '-'}")
         return EXIT_ERROR
