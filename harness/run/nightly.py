@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from sailbench.harness import exit_codes
 from sailbench.harness.run.bench import BenchSettings, run_bench
 from sailbench.harness.board.board import open_board
 from sailbench.harness.config.lab import Lab
@@ -45,11 +46,11 @@ from sailbench.harness.timestamps import now_iso
 if TYPE_CHECKING:
     from sailbench.harness.run.pair.runner import PairRun
 
-EXIT_OK = 0                # every board healthy, measured, every verdict held, nothing regressed
-EXIT_VERDICTS = 1          # a scheduler constant or invariant did not hold (the bench's finding)
-EXIT_NOT_RUN = 2           # the nightly could not run at all (lab.yaml, no board with the tag)
-EXIT_MEASUREMENT = 4       # a board answered but a number is wrong: regression, checker errors, probe failed
-EXIT_INFRASTRUCTURE = 8    # a board could not be measured: health check, tool, build, lock, silent board, bug
+EXIT_OK = exit_codes.EXIT_OK                           # every board healthy, measured, every verdict held
+EXIT_VERDICTS = exit_codes.NIGHTLY_VERDICTS
+EXIT_NOT_RUN = exit_codes.EXIT_ERROR                   # the nightly could not run at all (lab.yaml, no such tag)
+EXIT_MEASUREMENT = exit_codes.NIGHTLY_MEASUREMENT
+EXIT_INFRASTRUCTURE = exit_codes.NIGHTLY_INFRASTRUCTURE
 _BITS = {VERDICTS: EXIT_VERDICTS, MEASUREMENT: EXIT_MEASUREMENT, INFRASTRUCTURE: EXIT_INFRASTRUCTURE,
          HARNESS: EXIT_INFRASTRUCTURE}
 

@@ -24,10 +24,10 @@ from typing import Any, Callable
 
 from sailbench.harness.board.board import Board
 from sailbench.harness.errors import SailbenchError
+from sailbench.harness.exit_codes import EXIT_NO_BOARD
 from sailbench.harness.probes.clock import rate_clock_hz
 from sailbench.harness.probes.lanes import GROUP, Lanes, lane_indexes
 
-EXIT_NO_BOARD = 3
 
 
 def _progress(message: str) -> None:
