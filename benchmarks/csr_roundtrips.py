@@ -13,7 +13,7 @@ import sys
 import time
 
 from sailbench.harness.board.board import open_board
-from sailbench.harness.config.lab import find_lab, load_lab
+from sailbench.harness.config import find_lab, load_lab
 
 CLIENT = r"""
 import sys, time

@@ -20,7 +20,7 @@ from typing import Callable
 
 from sailbench.harness.build.cache import ensure_board_sim_build
 from sailbench.harness.build.manifest import BuildManifest, read_build_manifest
-from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.config import BoardConfig
 from sailbench.harness.transport.client import CsrClient
 from sailbench.harness.transport.etherbone import EtherboneLink
 from sailbench.harness.transport.regmap import RegisterMap

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from sailbench.harness.config.lab import Lab
+from sailbench.harness.config import Lab
 from sailbench.harness.errors import BoardBusyError, ConfigError
 from sailbench.harness.timestamps import now_iso
 

@@ -16,7 +16,7 @@ from typing import Callable
 from sailbench.harness.board.board import Board
 from sailbench.harness.build.cache import ensure_pair_build
 from sailbench.harness.build.manifest import BuildManifest, read_build_manifest
-from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.config import BoardConfig
 from sailbench.harness.transport.client import CsrClient
 from sailbench.harness.transport.regmap import RegisterMap
 from sailbench.harness.transport.uartbone import UartBone

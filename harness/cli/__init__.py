@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     handlers = []
     try:
         handlers = start_step_log(args.verbose, args.log_file)
-        from sailbench.harness.config.lab import find_lab, load_lab
+        from sailbench.harness.config import find_lab, load_lab
         lab = load_lab(find_lab(args.lab))
         return COMMANDS[args.command].run(args, lab)
     except SailbenchError as e:

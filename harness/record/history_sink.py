@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from sailbench.harness.config.lab import HistoryConfig
+from sailbench.harness.config import HistoryConfig
 from sailbench.harness.record.history import History
 from sailbench.harness.judge.regression import BASELINE, REGRESSED, Comparison, compare, figure_key
 from sailbench.harness.record.results import ResultsFile

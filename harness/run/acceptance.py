@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from sailbench.harness.config.lab import Lab
+from sailbench.harness.config import Lab
 from sailbench.harness.judge.constants import HOST_LINK, INTERCARD, LOCAL_DDR
 from sailbench.harness.judge.pair import DIRECTIONS
 from sailbench.harness.judge.verdict import InvariantVerdict, Verdict

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from sailbench.harness.board.board import Board, open_board
-from sailbench.harness.config.lab import Lab
+from sailbench.harness.config import Lab
 from sailbench.harness.judge.constants import HOST_LINK, INTERCARD, LOCAL_DDR, SchedulerConstants, load_constants
 from sailbench.harness.probes.clock import measure_sys_clk
 from sailbench.harness.probes.ddr import DdrProbe, DdrResult

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from sailbench.harness.config.lab import Lab
+from sailbench.harness.config import Lab
 from sailbench.harness.record.measured import MeasuredInvariants
 from sailbench.harness.report.model import RunReport, board_report
 from sailbench.harness.report.write import ReportFiles, write_reports

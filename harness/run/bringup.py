@@ -22,7 +22,7 @@ from typing import Callable
 
 from sailbench.harness.board import loader
 from sailbench.harness.board.board import Board, open_board
-from sailbench.harness.config.lab import BoardConfig, JudgementConfig, Lab
+from sailbench.harness.config import BoardConfig, JudgementConfig, Lab
 from sailbench.harness.errors import (BoardBusyError, BoardGarbageError, ConfigError, BoardSilentError, BuildError,
                             IdentifierMismatchError, ProbeError, SailbenchError, SimulatorError, ToolError)
 from sailbench.harness.board.health import scratch_round_trip

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from sailbench.harness.build.bitstream import Bitstream, TimingFailedError, ensure_bitstream, judge_timing
-from sailbench.harness.config.lab import BoardConfig, Lab
+from sailbench.harness.config import BoardConfig, Lab
 from sailbench.harness.exit_codes import EXIT_FAILED, EXIT_OK
 from sailbench.harness.record.results import ResultsFile, new_run_id, provenance
 

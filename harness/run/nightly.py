@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Callable
 from sailbench.harness import exit_codes
 from sailbench.harness.run.bench import BenchSettings, run_bench
 from sailbench.harness.board.board import open_board
-from sailbench.harness.config.lab import Lab
+from sailbench.harness.config import Lab
 from sailbench.harness.errors import ConfigError
 from sailbench.harness.board.health import check_health, classify
 from sailbench.harness.record.history import History

@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 from sailbench.harness.board.board import open_board
 from sailbench.harness.board.place_lock import lock_for_board
 from sailbench.harness.build.manifest import ReportSummary
-from sailbench.harness.config.lab import BoardConfig, Lab
+from sailbench.harness.config import BoardConfig, Lab
 from sailbench.harness.errors import BuildError, ConfigError, SailbenchError
 from sailbench.harness.judge.timing import clock_serves
 from sailbench.harness.probes.ddr import DdrProbe
@@ -108,7 +108,7 @@ class SweepOutcome:
 
 
 def _sim_config(config: BoardConfig, hz: int) -> BoardConfig:
-    from sailbench.harness.config.lab import SimConfig
+    from sailbench.harness.config import SimConfig
     sim = config.sim or SimConfig()
     return replace(config, sim=replace(sim, sys_clk_hz=hz))
 

@@ -20,7 +20,7 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def versa_config():
-    from sailbench.harness.config.lab import load_lab
+    from sailbench.harness.config import load_lab
     return load_lab(ROOT / "lab.yaml").board("versa-ecp5")
 
 

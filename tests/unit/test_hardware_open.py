@@ -12,7 +12,7 @@ import sailbench.harness.board.loader
 from sailbench.harness.build.bitstream import Bitstream, TimingFailedError
 from sailbench.harness.build.manifest import BuildManifest
 from sailbench.harness.board.board import Board, open_board
-from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.config import BoardConfig
 from sailbench.harness.board.dram_init import CONTROL_HARDWARE, CONTROL_SOFTWARE
 from sailbench.harness.errors import BoardSilentError
 

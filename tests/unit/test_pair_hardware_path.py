@@ -11,7 +11,7 @@ import pytest
 import sailbench.harness.run.pair.lane_measurement as lane_measurement
 import sailbench.harness.run.pair.pod_client as pod_client
 import sailbench.harness.run.pair.runner as runner
-from sailbench.harness.config.lab import load_lab
+from sailbench.harness.config import load_lab
 from sailbench.harness.record.outcome import MEASUREMENT, PASSED, run_outcome
 from sailbench.harness.report.model import board_report, load_results
 from sailbench.harness.run.nightly import EXIT_MEASUREMENT, summarise

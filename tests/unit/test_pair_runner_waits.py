@@ -8,7 +8,7 @@ import pytest
 import sailbench.harness.run.pair.lane_measurement as lane_measurement
 import sailbench.harness.run.pair.pod_client as pod_client
 from sailbench.harness.board.locks import BoardLock
-from sailbench.harness.config.lab import load_lab
+from sailbench.harness.config import load_lab
 from sailbench.harness.errors import PairPendingError, PairRunFailed
 from sailbench.harness.run.pair.phase import Phase
 from sailbench.harness.run.pair.pod_client import PodStepError, RankExit

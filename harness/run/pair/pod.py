@@ -129,7 +129,7 @@ def _connect(a: argparse.Namespace) -> Board:
         build = Path(a.build_dir)
         return connect_role(build, read_build_manifest(build), a.role, a.url, a.board, timeout_s=a.timeout_s)
     from sailbench.harness.board.board import open_board
-    from sailbench.harness.config.lab import load_lab
+    from sailbench.harness.config import load_lab
     return open_board(load_lab(a.lab).board(a.board), progress=_progress)
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from sailbench.harness.config.lab import Lab, PairConfig
+from sailbench.harness.config import Lab, PairConfig
 from sailbench.harness.errors import BoardBusyError, PairBusyError
 from sailbench.harness.board.locks import BoardLock, holder_text
 from sailbench.harness.board.place_lock import PlaceLock, lock_for_board, lock_for_pair_place

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from sailbench.harness.board.place_lock import HoldCheck
-from sailbench.harness.config.lab import Lab
+from sailbench.harness.config import Lab
 from sailbench.harness.errors import (PairBusyError, PairCancelled, PairError, PairPendingError, PairRunFailed,
                                       PhaseError)
 from sailbench.harness.judge.constants import INTERCARD, SchedulerConstants, load_constants

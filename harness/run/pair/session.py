@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from sailbench.harness.config.lab import Lab, PairConfig
+from sailbench.harness.config import Lab, PairConfig
 from sailbench.harness.run.pair.reservation import Busy, PairReservation, reserve_first
 from sailbench.harness.run.pair.placement import candidates, check_placement
 from sailbench.harness.run.pair.pod_client import PodHandle, RankExit
