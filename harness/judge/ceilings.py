@@ -8,8 +8,9 @@ TAP carries no preamble or FCS (its manifest says so), so its ceiling differs.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
+
+from sailbench.gateware.manifest import GBE as GBE_FRAME_COST
 
 
 class Wire(Protocol):
@@ -23,19 +24,7 @@ class Wire(Protocol):
     rx_gap_bytes: int
 
 
-@dataclass(frozen=True)
-class WireCost:
-    line_rate_bytes_per_s: int
-    preamble_bytes: int
-    fcs_bytes: int
-    header_bytes: int
-    min_frame_bytes: int
-    tx_gap_bytes: int
-    rx_gap_bytes: int
-
-
-GBE = WireCost(line_rate_bytes_per_s=125_000_000, preamble_bytes=8, fcs_bytes=4, header_bytes=42,
-               min_frame_bytes=60, tx_gap_bytes=12, rx_gap_bytes=12)
+GBE = GBE_FRAME_COST     # real GbE (gateware/manifest.py holds the numbers; a board's manifest carries its own)
 
 
 def frame_bytes_on_wire(payload: int, link: Wire, direction: str) -> int:
