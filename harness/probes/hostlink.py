@@ -23,7 +23,6 @@ logger = layer_logger("probes")
 
 HOST_RX_PORT = 6100
 PAYLOAD_MIN, PAYLOAD_MAX = 64, 1472
-SWEEP = (64, 256, 512, 1024, 1472)
 
 
 @dataclass

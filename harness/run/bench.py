@@ -76,7 +76,7 @@ def _spread(values: list[float]) -> str:
 def run_bench(lab: Lab, board_name: str, settings: BenchSettings | None = None,
               progress: Callable[[str], None] = print, sinks: Iterable[ResultsSink] = (),
               board: Board | None = None) -> BenchOutcome:
-    """Measure one board. Without `board`, lock it (harness/locks.py), open it and close it after;
+    """Measure one board. Without `board`, lock it (harness/board/locks.py), open it and close it after;
     with `board` (already opened, e.g. by the nightly runner), the caller holds the lock and closes it.
     `sinks` follow the results file as it is written (e.g. the history database)."""
     from sailbench.harness.board.place_lock import HoldCheck, lock_for_board

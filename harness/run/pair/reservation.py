@@ -1,6 +1,6 @@
 """Reserve a bench pair atomically: both boards or neither.
 
-Each board has its ordinary board lock (harness/locks.py, flock on
+Each board has its ordinary board lock (harness/board/locks.py, flock on
 `<lock dir>/<board>.lock`). A pair is taken by locking its boards
 non-blocking in one fixed order (sorted by name); if any is held, every lock
 already taken is released before anything waits. Waiting happens only while
