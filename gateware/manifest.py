@@ -5,8 +5,8 @@ presence marks a complete build. The harness reads it back through
 harness/build/manifest.py and uses attributes, never string keys. This module
 imports neither migen nor LiteX: the host imports it at run time.
 
-The JSON keeps the keys of the dict literals it replaces (results and
-provenance carry parts of it); `schema` versions the layout. A manifest
+The JSON's keys are the records' field names (results and provenance carry
+parts of it); `schema` versions the layout. A manifest
 without `schema` is version 1 (written before the key existed, same layout).
 """
 from __future__ import annotations
