@@ -24,15 +24,17 @@ class Wire(Protocol):
     rx_gap_bytes: int
 
 
+BOARD_TO_HOST, HOST_TO_BOARD = "board_to_host", "host_to_board"      # the host link's two directions
+HOST_LINK_DIRECTIONS = (BOARD_TO_HOST, HOST_TO_BOARD)
 GBE = GBE_FRAME_COST     # real GbE (gateware/manifest.py holds the numbers; a board's manifest carries its own)
 
 
 def frame_bytes_on_wire(payload: int, link: Wire, direction: str) -> int:
-    gap = link.tx_gap_bytes if direction == "board_to_host" else link.rx_gap_bytes
+    gap = link.tx_gap_bytes if direction == BOARD_TO_HOST else link.rx_gap_bytes
     body = max(link.min_frame_bytes, link.header_bytes + payload)
     return link.preamble_bytes + body + link.fcs_bytes + gap
 
 
-def udp_ceiling_bytes_per_s(payload: int, link: Wire | None = None, direction: str = "board_to_host") -> float:
+def udp_ceiling_bytes_per_s(payload: int, link: Wire | None = None, direction: str = BOARD_TO_HOST) -> float:
     link = link or GBE
     return payload / frame_bytes_on_wire(payload, link, direction) * link.line_rate_bytes_per_s

@@ -15,7 +15,9 @@ from typing import Any, Callable
 
 from sailbench.harness.config import Lab
 from sailbench.harness.judge.constants import HOST_LINK, INTERCARD, LOCAL_DDR
+from sailbench.harness.judge.ceilings import HOST_LINK_DIRECTIONS
 from sailbench.harness.judge.pair import DIRECTIONS
+from sailbench.harness.run.bench_hostlink import LABEL, QUANTITY
 from sailbench.harness.judge.verdict import InvariantVerdict, Verdict
 from sailbench.harness.units import mb_per_s
 
@@ -24,8 +26,7 @@ INVARIANT_NAMES = ("HOST < INTERCARD", "INTERCARD < LOCAL_DDR", "LOCAL_DDR >= 4 
 BOARD_CONSTANTS = (
     (f"{LOCAL_DDR}[write sequential]", "DDR write sequential"),
     (f"{LOCAL_DDR}[read sequential]", "DDR read sequential"),
-    (f"{HOST_LINK}[board->host 1472 B]", "host link board->host"),
-    (f"{HOST_LINK}[host->board 1472 B]", "host link host->board"),
+    *((f"{HOST_LINK}[{QUANTITY[d]} 1472 B]", LABEL[d]) for d in HOST_LINK_DIRECTIONS),
 )
 PAIR_CONSTANTS = tuple(f"{INTERCARD}[{d}]" for d in DIRECTIONS)
 PAIR_LINK_CHECKS = ("link[all lanes up]", "link[PRBS bit errors]")

@@ -25,6 +25,7 @@ from sailbench.harness.board.place_lock import lock_for_board
 from sailbench.harness.build.manifest import ReportSummary
 from sailbench.harness.config import BoardConfig, Lab
 from sailbench.harness.errors import BuildError, ConfigError, SailbenchError
+from sailbench.harness.exit_codes import EXIT_FAILED, EXIT_OK
 from sailbench.harness.judge.timing import clock_serves
 from sailbench.harness.probes.ddr import DdrProbe
 from sailbench.harness.record.results import ResultsFile, ResultsSink, new_run_id, provenance
@@ -98,7 +99,7 @@ class SweepOutcome:
     @property
     def exit_code(self) -> int:
         """0 every point measured, 1 one failed."""
-        return 0 if all(not p.error for p in self.points) else 1
+        return EXIT_OK if all(not p.error for p in self.points) else EXIT_FAILED
 
     def text(self) -> str:
         """What `sailbench sweep ddr` prints: the table, the plot and the results file."""
