@@ -145,3 +145,19 @@ def test_run_pair_to_end_cancels_a_run_still_pending_at_its_deadline_and_joins_i
 def test_run_pair_to_end_waits_the_pending_time_and_then_the_run():
     settings = PairSettings(timeout_s=100, run_timeout_s=50)
     assert settings.deadline_s == 150
+
+
+def test_run_pair_to_end_cancels_on_ctrl_c_and_lets_it_through(lab):
+    held = BoardLock(lab.lock_dir, "p1-down", wait_s=0, command="another bench").acquire()
+    try:
+        run = PairRun(lab, "p1", PairSettings(placement="strict", timeout_s=600), progress=lambda m: None)
+
+        def interrupted(timeout_s):
+            raise KeyboardInterrupt
+        run.wait_until_complete = interrupted
+        with pytest.raises(KeyboardInterrupt):
+            runner.run_pair_to_end(run)
+        assert run.cancel_flag.reason == "interrupted (Ctrl-C)"
+        assert not run._thread.is_alive()
+    finally:
+        held.release()
