@@ -24,7 +24,7 @@ _LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
 
 def _tree() -> set[str]:
-    """Modules (`harness/cli.py`) and package directories (`harness/run/pair/`) of the code folders."""
+    """Modules (`harness/steps.py`) and package directories (`harness/run/pair/`) of the code folders."""
     found: set[str] = set()
     for top in CODE_DIRS:
         for path in (ROOT / top).rglob("*.py"):
