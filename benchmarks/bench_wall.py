@@ -12,7 +12,7 @@ import tempfile
 import time
 
 from sailbench.harness.board.lifecycle import open_board
-from sailbench.harness.config.lab import find_lab, load_lab
+from sailbench.harness.config import find_lab, load_lab
 
 
 def main() -> int:

@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from sailbench.harness.board.lifecycle import open_board
 from sailbench.harness.board.dram_init import init_dram
-from sailbench.harness.config.lab import SimConfig, find_lab, load_lab
+from sailbench.harness.config import SimConfig, find_lab, load_lab
 from sailbench.harness.probes.dram_lines import DramWiring, run_line_tests
 from sailbench.harness.transport.counting import counted_step, counter_of
 
@@ -63,7 +63,7 @@ def main() -> int:
     ap.add_argument("--latency", type=float, nargs="+", default=[16, 1], help="latency timers in ms")
     a = ap.parse_args()
     config = load_lab(find_lab(None)).board(a.board)
-    if config.kind != "sim":
+    if not config.kind.simulated:
         print(f"board '{a.board}' is kind {config.kind}: this benchmark emulates the adapter of a simulated board")
         return 2
     for latency in a.latency:

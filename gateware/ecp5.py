@@ -48,7 +48,7 @@ from sailbench.gateware.build_info import package_versions, project_version
 from sailbench.gateware.csr_export import lane_csr_fields
 from sailbench.gateware.dram_info import dram_manifest
 from sailbench.gateware.dram_pins import write_dram_pins
-from sailbench.gateware.manifest import BuildManifest, manifest_exists, write_manifest
+from sailbench.gateware.manifest import GBE, BuildManifest, manifest_exists, write_manifest
 from sailbench.gateware.ecp5_options import BUILD_NAME, TARGET, Ecp5Options, ecp5_build_dir, tool_versions
 from sailbench.gateware.ecp5_serdes import add_lanes, add_sgmii_phy, lane_channels
 from sailbench.gateware.cores.lane_probe import BYTES_PER_WORD, LINE_RATE, WORD_CLK_HZ
@@ -205,11 +205,7 @@ def host_manifest(soc: Ecp5ProbeSoC, profile: BoardProfile, options: Ecp5Options
         m["etherbone"] = {"soc_ip": options.eth_ip, "port": ETHERBONE_PORT}
         m["host_link"] = {
             "phy": soc.host_phy,
-            "line_rate_bytes_per_s": 125_000_000,   # GbE
-            # A frame on the copper: preamble+SFD 8, FCS 4, minimum 60 bytes before
-            # FCS, inter-frame gap 12 either way.
-            "preamble_bytes": 8, "fcs_bytes": 4, "header_bytes": 42, "min_frame_bytes": 60,
-            "tx_gap_bytes": 12, "rx_gap_bytes": 12,
+            **dataclasses.asdict(GBE),              # a frame on the copper
             "gen_port": HOSTLINK_GEN_PORT, "sink_port": HOSTLINK_SINK_PORT,
         }
     return BuildManifest.from_dict(m, f"{TARGET} manifest")

@@ -1,4 +1,4 @@
-"""One board profile file (gateware/boards/NAME.yaml) -> a checked BoardProfile.
+"""One board profile file (in gateware/boards/, named after the profile) -> a checked BoardProfile.
 
 The file's name is the profile's name. Every key is read with its line; a problem
 is a ProfileError naming the file, the dotted key and the line, like lab.yaml's.

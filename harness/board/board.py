@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sailbench.harness.build.manifest import BuildManifest
-from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.config import BoardConfig
 from sailbench.harness.errors import BoardError, IdentifierMismatchError
 from sailbench.harness.sim.simulator import SimBoard
 from sailbench.harness.transport.client import CsrClient

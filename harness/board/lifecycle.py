@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Callable
 
 from sailbench.harness.board.board import Board, connect_hardware, connect_sim, connect_uart, wait_identifier
 from sailbench.harness.build.manifest import BuildManifest, read_build_manifest
-from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.config import BoardConfig
 from sailbench.harness.errors import (BoardError, BoardSilentError, CableError, LabgridError, LoadError,
                                       SailbenchError, SimulatorError)
 from sailbench.harness.sim.simulator import SimBoard

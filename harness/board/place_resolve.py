@@ -16,7 +16,7 @@ import socket
 from dataclasses import dataclass
 
 from sailbench.harness.board.labgrid_place import LabgridError, Resource, coordinator, identity
-from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.config import BoardConfig
 
 PLACE_CABLE = "ft2232"          # openFPGALoader's cable type for the Versa's FT2232H (the USBDebugger)
 

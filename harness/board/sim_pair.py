@@ -17,7 +17,7 @@ from sailbench.harness.board.board import SIM_UART_BURST, Board
 from sailbench.harness.config.kind import BoardKind
 from sailbench.harness.build.cache import ensure_pair_build
 from sailbench.harness.build.manifest import BuildManifest, read_build_manifest
-from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.config import BoardConfig
 from sailbench.harness.transport.client import CsrClient
 from sailbench.harness.transport.regmap import RegisterMap
 from sailbench.harness.transport.uartbone import UartBone

@@ -17,7 +17,7 @@ from typing import Callable
 
 from sailbench.harness.build.cache import build_in_child, build_root
 from sailbench.harness.build.manifest import BuildManifest, ReportSummary, read_build_manifest
-from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.config import BoardConfig
 from sailbench.harness.errors import BuildError, TimingFailedError
 
 BUILD_TIMEOUT_S = 3600.0

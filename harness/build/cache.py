@@ -20,7 +20,7 @@ from sailbench.gateware.manifest import MANIFEST_NAME
 from sailbench.harness.paths import REPO_ROOT
 
 if TYPE_CHECKING:
-    from sailbench.harness.config.lab import BoardConfig
+    from sailbench.harness.config import BoardConfig
 from sailbench.harness.errors import BuildError, ToolError
 from sailbench.harness.steps import layer_logger, step
 

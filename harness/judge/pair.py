@@ -32,7 +32,10 @@ from sailbench.harness.judge.verdict import NOT_JUDGED, Verdict, judge
 DESIGN_LANES = 4                 # INTERCARD = 4 lanes x 1.25 Gb/s x 8b/10b per direction
 LANE_BAUD = 1_250_000_000        # inter-card lane line rate (baud)
 LINE_CODE_EFFICIENCY = 0.8       # 8b/10b
-DIRECTIONS = ("upstream->downstream", "downstream->upstream")
+UPSTREAM_TO_DOWNSTREAM = "upstream->downstream"
+DOWNSTREAM_TO_UPSTREAM = "downstream->upstream"
+DIRECTIONS = (UPSTREAM_TO_DOWNSTREAM, DOWNSTREAM_TO_UPSTREAM)
+RECEIVED_BY = {"downstream": UPSTREAM_TO_DOWNSTREAM, "upstream": DOWNSTREAM_TO_UPSTREAM}   # role -> what it receives
 
 
 def lane_ceiling_bytes_per_s(baud: float = LANE_BAUD) -> float:

@@ -1,9 +1,9 @@
 """Follow a results file into the history database, and sound regression alarms.
 
-`HistorySink` is a `ResultsSink` (harness/results.py): every record the bench
+`HistorySink` is a `ResultsSink` (harness/record/results.py): every record the bench
 writes to results/<run-id>.json is also written to the history database the
 moment it is measured. Each figure is compared with the board's recent
-history on the same build hash (harness/regression.py) before it is stored;
+history on the same build hash (harness/judge/regression.py) before it is stored;
 the comparison goes into the results file (`comparisons`) and regressions
 are said at once.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from sailbench.harness.config.lab import HistoryConfig
+from sailbench.harness.config import HistoryConfig
 from sailbench.harness.record.history import History
 from sailbench.harness.judge.regression import BASELINE, REGRESSED, Comparison, compare, figure_key
 from sailbench.harness.record.results import ResultsFile

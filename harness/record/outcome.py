@@ -20,13 +20,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sailbench.harness.exit_codes import EXIT_ERROR, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
+
 PASSED, VERDICTS, MEASUREMENT, NOT_RUN, INTERRUPTED = (
     "passed", "verdicts not held", "measurement failed", "could not run", "interrupted")
 ORDER = (PASSED, VERDICTS, MEASUREMENT, NOT_RUN, INTERRUPTED)
 MEASURING_PROBES = ("clock", "ddr", "hostlink", "lane", "pair")
 NOT_JUDGED = "not judged"
 
-EXIT_CODES = {PASSED: 0, VERDICTS: 1, MEASUREMENT: 1, NOT_RUN: 2, INTERRUPTED: 130}
+EXIT_CODES = {PASSED: EXIT_OK, VERDICTS: EXIT_FAILED, MEASUREMENT: EXIT_FAILED, NOT_RUN: EXIT_ERROR,
+              INTERRUPTED: EXIT_INTERRUPTED}
 
 
 @dataclass(frozen=True)

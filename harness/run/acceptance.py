@@ -13,8 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from sailbench.harness.config.lab import Lab
+from sailbench.harness.config import Lab
 from sailbench.harness.judge.constants import HOST_LINK, INTERCARD, LOCAL_DDR
+from sailbench.harness.judge.ceilings import HOST_LINK_DIRECTIONS
+from sailbench.harness.judge.pair import DIRECTIONS
+from sailbench.harness.run.bench_hostlink import LABEL, QUANTITY
 from sailbench.harness.judge.verdict import InvariantVerdict, Verdict
 from sailbench.harness.units import mb_per_s
 
@@ -23,11 +26,9 @@ INVARIANT_NAMES = ("HOST < INTERCARD", "INTERCARD < LOCAL_DDR", "LOCAL_DDR >= 4 
 BOARD_CONSTANTS = (
     (f"{LOCAL_DDR}[write sequential]", "DDR write sequential"),
     (f"{LOCAL_DDR}[read sequential]", "DDR read sequential"),
-    (f"{HOST_LINK}[board->host 1472 B]", "host link board->host"),
-    (f"{HOST_LINK}[host->board 1472 B]", "host link host->board"),
+    *((f"{HOST_LINK}[{QUANTITY[d]} 1472 B]", LABEL[d]) for d in HOST_LINK_DIRECTIONS),
 )
-PAIR_DIRECTIONS = ("upstream->downstream", "downstream->upstream")
-PAIR_CONSTANTS = tuple(f"{INTERCARD}[{d}]" for d in PAIR_DIRECTIONS)
+PAIR_CONSTANTS = tuple(f"{INTERCARD}[{d}]" for d in DIRECTIONS)
 PAIR_LINK_CHECKS = ("link[all lanes up]", "link[PRBS bit errors]")
 
 
@@ -103,15 +104,8 @@ def _about(check_name: str, error: str) -> bool:
 def judge_pair(lab: Lab, pair_name: str, placement: str, progress: Callable[[str], None] = print) -> Judgement:
     """Run `sailbench pair` on the pair (strict placement: the acceptance run of exactly this pair)
     and name its verdicts and link checks."""
-    from sailbench.harness.run.pair.runner import PairRun, PairSettings
-    settings = PairSettings(placement=placement)
-    run = PairRun(lab, pair_name, settings, progress).start()
-    try:
-        result = run.wait_until_complete(settings.timeout_s * 2 + 120)
-    finally:
-        if not run.phase.terminal:
-            run.cancel("acceptance run gave up waiting")
-        run.join(30)
+    from sailbench.harness.run.pair.runner import PairRun, PairSettings, run_pair_to_end
+    result = run_pair_to_end(PairRun(lab, pair_name, PairSettings(placement=placement), progress))
     simulated = lab.pair(pair_name).kind.simulated
     out = Judgement(f"pair '{pair_name}'", str(result.results_path), simulated)
     for j in result.judgements:

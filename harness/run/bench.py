@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from sailbench.harness.board.board import Board
-from sailbench.harness.config.lab import Lab
+from sailbench.harness.config import Lab
 from sailbench.harness.judge.constants import HOST_LINK, INTERCARD, LOCAL_DDR, SchedulerConstants, load_constants
 from sailbench.harness.probes.clock import measure_sys_clk
 from sailbench.harness.probes.ddr import DdrProbe, DdrResult
@@ -28,10 +28,7 @@ from sailbench.harness.judge.timing import timing_reason
 from sailbench.harness.judge.verdict import InvariantVerdict, Verdict, judge, judge_invariants, withhold, \
     withhold_invariants, NOT_JUDGED
 from sailbench.harness.judge.ddr_limits import limit_from_manifest, with_reachability
-
-EXIT_HELD = 0
-EXIT_VERDICT_FAILED = 1
-EXIT_ERROR = 2
+from sailbench.harness.exit_codes import EXIT_OK
 
 
 @dataclass
@@ -262,7 +259,7 @@ def render_outcome(outcome: BenchOutcome) -> str:
         lines.append(f"MEASUREMENT ERROR: {e}")
     for c in outcome.results.regressions:
         lines.append(c["message"])
-    held = outcome.exit_code == EXIT_HELD
+    held = outcome.exit_code == EXIT_OK
     unjudged = [q for q, v in outcome.judged if v.verdict == NOT_JUDGED]
     verdict_line = "NOT every verdict held" if not held else (
         f"every judged verdict held; {len(unjudged)} not judged" if unjudged else "every verdict held")

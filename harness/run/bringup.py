@@ -26,7 +26,7 @@ from sailbench.harness.board.board import UART, Board
 from sailbench.harness.board.factory import hold_board
 from sailbench.harness.board.health import scratch_round_trip
 from sailbench.harness.board.lifecycle import BoardState, BoardStrategy, strategy_for
-from sailbench.harness.config.lab import BoardConfig, JudgementConfig, Lab
+from sailbench.harness.config import BoardConfig, JudgementConfig, Lab
 from sailbench.harness.errors import (BoardBusyError, BoardGarbageError, ConfigError, LevelingError, SailbenchError,
                                       StageFailed)
 from sailbench.harness.record.history import History

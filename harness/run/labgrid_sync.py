@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Callable
 
 from sailbench.harness.board.labgrid_place import coordinator
-from sailbench.harness.config.lab import Lab
+from sailbench.harness.config import Lab
 
 FTDI_VENDOR, FT2232_PRODUCT = "0403", "6010"     # the Versa-ECP5's FT2232H: interface 0 JTAG, 1 UART
 

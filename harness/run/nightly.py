@@ -7,11 +7,11 @@ Per board, in lab.yaml order:
 3. health check (identifier, scratch on every link); a failure is recorded in
    the history and, after `history.quarantine_after` consecutive failed
    nights, quarantines the board until `sailbench bringup` passes;
-4. the bench's probes on the opened board (harness/bench.py run_bench), the
+4. the bench's probes on the opened board (harness/run/bench.py run_bench), the
    records going to results/<run-id>.json and to the history database, each
    figure compared with its baseline.
 Then every bench pair in lab.yaml (or the tag subset) through the pair runner
-(harness/pair_runner.py, strict placement: its reservation takes both boards'
+(harness/run/pair/runner.py, strict placement: its reservation takes both boards'
 locks), its results recorded in the history database afterwards and compared
 the same way.
 A board or pair that fails never stops the others. Each outcome is classified
@@ -25,11 +25,12 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
+from sailbench.harness import exit_codes
 from sailbench.harness.run.bench import BenchSettings, run_bench
 from sailbench.harness.board.factory import hold_board
-from sailbench.harness.config.lab import Lab
+from sailbench.harness.config import Lab
 from sailbench.harness.errors import ConfigError
 from sailbench.harness.board.health import check_health, classify
 from sailbench.harness.record.history import History
@@ -43,11 +44,14 @@ from sailbench.harness.report.write import ReportFiles, write_reports
 from sailbench.harness.record.results import new_run_id
 from sailbench.harness.timestamps import now_iso
 
-EXIT_OK = 0                # every board healthy, measured, every verdict held, nothing regressed
-EXIT_VERDICTS = 1          # a scheduler constant or invariant did not hold (the bench's finding)
-EXIT_NOT_RUN = 2           # the nightly could not run at all (lab.yaml, no board with the tag)
-EXIT_MEASUREMENT = 4       # a board answered but a number is wrong: regression, checker errors, probe failed
-EXIT_INFRASTRUCTURE = 8    # a board could not be measured: health check, tool, build, lock, silent board, bug
+if TYPE_CHECKING:
+    from sailbench.harness.run.pair.runner import PairRun
+
+EXIT_OK = exit_codes.EXIT_OK                           # every board healthy, measured, every verdict held
+EXIT_VERDICTS = exit_codes.NIGHTLY_VERDICTS
+EXIT_NOT_RUN = exit_codes.EXIT_ERROR                   # the nightly could not run at all (lab.yaml, no such tag)
+EXIT_MEASUREMENT = exit_codes.NIGHTLY_MEASUREMENT
+EXIT_INFRASTRUCTURE = exit_codes.NIGHTLY_INFRASTRUCTURE
 _BITS = {VERDICTS: EXIT_VERDICTS, MEASUREMENT: EXIT_MEASUREMENT, INFRASTRUCTURE: EXIT_INFRASTRUCTURE,
          HARNESS: EXIT_INFRASTRUCTURE}
 
@@ -163,7 +167,7 @@ class _Night:
         return board_report(load_results(sink.results.path), sink.results.path, health=health)
 
     def pair(self, name: str, step: str) -> BoardReport:
-        from sailbench.harness.run.pair.runner import PairRun, PairSettings
+        from sailbench.harness.run.pair.runner import PairRun, PairSettings, run_pair_to_end
         t0 = time.monotonic()
         bench = self.settings.bench
         wait_s = self.lab.locks.wait_s if bench.lock_wait_s is None else bench.lock_wait_s
@@ -172,15 +176,12 @@ class _Night:
         self.progress(f"{step} pair '{name}': reserving both boards, then the lanes")
         run = None
         try:
-            run = PairRun(self.lab, name, settings, progress=self.progress).start()
-            try:
-                run.wait_until_complete(wait_s * 2 + 600)
-            finally:
-                run.join(30)
+            run = PairRun(self.lab, name, settings, progress=self.progress)
+            run_pair_to_end(run)
             report = self._pair_report(name, run)
         except Exception as e:     # busy past the wait, a pod failed, a step timed out: the others still run
             report = BoardReport(name, classify(e), str(e).splitlines()[0] if str(e) else type(e).__name__)
-            if run is not None and getattr(run, "results", None) is not None:
+            if run is not None and run.results is not None:
                 try:                   # keep what the pair measured before it failed
                     measured = self._pair_report(name, run)
                     report.results, report.results_path = measured.results, measured.results_path
@@ -188,7 +189,7 @@ class _Night:
                     self.progress(f"{step} pair '{name}': its results could not be read: {inner}")
         return self._finish(report, "pair", name, step, t0)
 
-    def _pair_report(self, name: str, run: Any) -> BoardReport:
+    def _pair_report(self, name: str, run: PairRun) -> BoardReport:
         """The pair's results file, recorded in the history; its comparisons shown in the report only."""
         path = str(run.results.path)
         data = load_results(path)

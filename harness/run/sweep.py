@@ -24,12 +24,15 @@ from sailbench.harness.board.lifecycle import open_board
 from sailbench.harness.config.kind import BoardKind
 from sailbench.harness.board.place_lock import lock_for_board
 from sailbench.harness.build.manifest import ReportSummary
-from sailbench.harness.config.lab import BoardConfig, Lab
+from sailbench.harness.config import BoardConfig, Lab
 from sailbench.harness.errors import BuildError, ConfigError, SailbenchError
+from sailbench.harness.exit_codes import EXIT_FAILED, EXIT_OK
+from sailbench.harness.judge.timing import clock_serves
 from sailbench.harness.probes.ddr import DdrProbe
 from sailbench.harness.record.results import ResultsFile, ResultsSink, new_run_id, provenance
 from sailbench.harness.report.model import write_text_atomic
 from sailbench.harness.report.svg import LineChart, Series, line_chart
+from sailbench.harness.run.recording import recording
 from sailbench.harness.units import mb_per_s
 
 _CLOCK_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)(?:[hH][zZ])?\s*$")
@@ -94,9 +97,20 @@ class SweepOutcome:
     results: ResultsFile
     artifacts: list[Path] = field(default_factory=list)
 
+    @property
+    def exit_code(self) -> int:
+        """0 every point measured, 1 one failed."""
+        return EXIT_OK if all(not p.error for p in self.points) else EXIT_FAILED
+
+    def text(self) -> str:
+        """What `sailbench sweep ddr` prints: the table, the plot and the results file."""
+        lines = ["", render_sweep(self), *(f"plot: {path}" for path in self.artifacts),
+                 f"results: {self.results.path}"]
+        return "\n".join(lines)
+
 
 def _sim_config(config: BoardConfig, hz: int) -> BoardConfig:
-    from sailbench.harness.config.lab import SimConfig
+    from sailbench.harness.config import SimConfig
     sim = config.sim or SimConfig()
     return replace(config, sim=replace(sim, sys_clk_hz=hz))
 
@@ -121,18 +135,14 @@ def _bitstream_verdict(config: BoardConfig, hz: int, build: bool, progress) -> t
     return ddr_timing(bs.manifest.report)
 
 
-# Clock domains that carry the Ethernet PHY: their verdict is the host link's, not the DDR's.
-_HOST_LINK_DOMAINS = ("eth_rx", "eth_tx", "eth")
-
-
 def ddr_timing(report: ReportSummary) -> tuple[bool, str]:
-    """(closes, text) for the DDR path of a build: every clock domain but the Ethernet PHY's
-    must close (sys carries the controller; the DDR PHY's own clocks where the report has them).
-    A failing Ethernet domain is named, not hidden."""
+    """(closes, text) for the DDR path of a build: every clock the DDR measurement runs on must close (the
+    rule of judge/timing.py: sys and the DRAM clock domains). A failing clock of another path (the
+    Ethernet PHY's, a lane's) is named, not hidden, and does not fail the DDR path."""
     clocks = report.clocks
     failing = list(report.failing_clocks)
-    ddr_failing = [d for d in failing if d not in _HOST_LINK_DOMAINS]
-    other = [d for d in failing if d in _HOST_LINK_DOMAINS]
+    ddr_failing = [d for d in failing if clock_serves("ddr", d)]
+    other = [d for d in failing if not clock_serves("ddr", d)]
 
     def show(d):
         c = clocks.get(d)
@@ -144,8 +154,13 @@ def ddr_timing(report: ReportSummary) -> tuple[bool, str]:
     if "sys" in ddr_failing:
         parts[0] += " FAILS"
     if other:
-        parts.append("host link " + ", ".join(show(d) for d in other) + " fails (not the DDR path)")
+        parts.append(", ".join(f"{_path_of(d)} {show(d)}" for d in other) + " fails (not the DDR path)")
     return (not ddr_failing), "; ".join(parts)
+
+
+def _path_of(clock: str) -> str:
+    """Which measurement a clock outside the DDR path serves, for the sweep's timing text."""
+    return "host link" if clock_serves("hostlink", clock) else "lanes" if clock_serves("lane", clock) else "clock"
 
 
 def _hardware_twin(lab: Lab, profile: str) -> BoardConfig | None:
@@ -204,6 +219,13 @@ def run_ddr_sweep(lab: Lab, board_name: str, clocks: list[int], length: int = 1 
             outcome.artifacts.append(svg)
         results.set_status("passed" if all(not p.error for p in outcome.points) else "measurement failed")
     return outcome
+
+
+def sweep_ddr_recorded(lab: Lab, board_name: str, clocks: list[int], *, history: bool,
+                       progress: Callable[[str], None] = print, **options) -> SweepOutcome:
+    """run_ddr_sweep with every point also recorded in the history database (unless `history` is off)."""
+    with recording(lab, history, progress) as (_, sinks):
+        return run_ddr_sweep(lab, board_name, clocks, progress=progress, sinks=sinks, **options)
 
 
 def _fill_hardware_figures(point: SweepPoint, config: BoardConfig) -> None:

@@ -38,7 +38,7 @@ def pytest_collection_finish(session):
 
 
 def _versa_config():
-    from sailbench.harness.config.lab import load_lab
+    from sailbench.harness.config import load_lab
     return load_lab(ROOT / "lab.yaml").board("versa-ecp5")
 
 

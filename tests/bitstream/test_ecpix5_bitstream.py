@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.named_only, pytest.mark.timeout(5400)]
 @pytest.fixture(scope="module")
 def ecpix5_bitstream():
     from sailbench.harness.build.bitstream import ensure_bitstream
-    from sailbench.harness.config.lab import load_lab
+    from sailbench.harness.config import load_lab
     from sailbench.harness.errors import SailbenchError
     try:
         return ensure_bitstream(load_lab(REPO / "lab.yaml").board("ecpix5"), progress=lambda m: print(m, flush=True))

@@ -230,7 +230,7 @@ def test_pair_reservation_takes_the_pair_place_whole(lg):
 
 
 def loopback_lab_other(loopback):
-    from sailbench.harness.config.lab import load_lab
+    from sailbench.harness.config import load_lab
     return load_lab(other_lab(loopback, "o"))
 
 
@@ -265,7 +265,7 @@ def test_unreachable_coordinator_is_one_line_in_seconds(tmp_path):
     lab_path = tmp_path / "lab.yaml"
     lab_path.write_text(f"labgrid: {{coordinator: '127.0.0.1:{port}'}}\nlocks: {{dir: {tmp_path / 'locks'}}}\n"
                         "boards:\n  va:\n    kind: hardware\n    profile: versa-ecp5\n    labgrid: {place: lg-a}\n")
-    from sailbench.harness.config.lab import load_lab
+    from sailbench.harness.config import load_lab
     lock = lock_for_board(load_lab(lab_path), "va", progress=lambda _m: None, wait_s=1)
     t0 = time.monotonic()
     with pytest.raises(LabgridError, match=rf"cannot reach the labgrid coordinator at 127\.0\.0\.1:{port}"):

@@ -62,7 +62,7 @@ def test_cut_lane_gives_degraded_and_the_rest_measured(pair_lab, needs_lanes):
 
 
 def test_configured_two_lanes_not_judged(tmp_path, needs_lanes):
-    from sailbench.harness.config.lab import load_lab
+    from sailbench.harness.config import load_lab
     path = tmp_path / "lab.yaml"
     path.write_text("boards:\n  sim: {kind: sim}\npairs:\n  two: {kind: sim, profile: versa-ecp5, upstream: two-up, "
                     "downstream: two-down, lanes: [1, 3]}\nlocks: {dir: locks, wait_s: 5}\nresults: {dir: results}\n")

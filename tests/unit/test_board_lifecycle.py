@@ -15,7 +15,7 @@ from sailbench.harness.board.dram_init import CONTROL_HARDWARE, CONTROL_SOFTWARE
 from sailbench.harness.board.lifecycle import BoardState, HardwareStrategy, open_board, strategy_for
 from sailbench.harness.build.bitstream import Bitstream, TimingFailedError
 from sailbench.harness.build.manifest import BuildManifest
-from sailbench.harness.config.lab import BoardConfig, EtherboneConfig
+from sailbench.harness.config import BoardConfig, EtherboneConfig
 from sailbench.harness.errors import BoardSilentError, CableError, LoadError
 
 IDENT = "sailbench profile=versa-ecp5 target=ecp5 version=0.1.0 hash=abc"

@@ -1,7 +1,7 @@
 """A results file followed into the history database, each figure compared as it is written."""
 import json
 
-from sailbench.harness.config.lab import HistoryConfig
+from sailbench.harness.config import HistoryConfig
 from sailbench.harness.record.history import History
 from sailbench.harness.record.history_sink import HistorySink
 from sailbench.harness.record.results import ResultsFile

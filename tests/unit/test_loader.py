@@ -9,7 +9,7 @@ import pytest
 
 from sailbench.harness.board import loader
 from sailbench.harness.cli import main
-from sailbench.harness.config.lab import BoardConfig, load_lab
+from sailbench.harness.config import BoardConfig, load_lab
 from sailbench.harness.errors import BoardError, ConfigError, ToolError
 
 REPO = Path(__file__).resolve().parents[2]

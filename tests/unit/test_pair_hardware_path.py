@@ -8,8 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 
+import sailbench.harness.run.pair.lane_measurement as lane_measurement
+import sailbench.harness.run.pair.pod_client as pod_client
 import sailbench.harness.run.pair.runner as runner
-from sailbench.harness.config.lab import load_lab
+from sailbench.harness.config import load_lab
 from sailbench.harness.record.outcome import MEASUREMENT, PASSED, run_outcome
 from sailbench.harness.report.model import board_report, load_results
 from sailbench.harness.run.nightly import EXIT_MEASUREMENT, summarise
@@ -122,8 +124,8 @@ def run_hardware_pair(monkeypatch, tmp_path, lanes_config: str, lanes_in_build: 
     path.write_text(LAB.replace("LANES", lanes_config))
     lab = load_lab(path)
     monkeypatch.setattr(runner, "open_pair_session", lambda lab_, name, *a, **k: fake_session(lab_, name, lanes_in_build))
-    monkeypatch.setattr(runner, "receive_all", lambda pods, op, timeout_s: {p.role: p.pending.pop(op) for p in pods})
-    monkeypatch.setattr(runner.time, "sleep", lambda s: None)
+    monkeypatch.setattr(pod_client, "receive_all", lambda pods, op, timeout_s: {p.role: p.pending.pop(op) for p in pods})
+    monkeypatch.setattr(lane_measurement.time, "sleep", lambda s: None)
     run = PairRun(lab, "bench", PairSettings(placement="strict", payload_frames=FRAMES, payload_length=LENGTH),
                   progress=progress)
     run.run()

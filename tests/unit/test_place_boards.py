@@ -9,7 +9,7 @@ import pytest
 from sailbench.harness.board import loader, place_resolve
 from sailbench.harness.board.labgrid_place import LabgridError, Resource
 from sailbench.harness.board.loader import Cable, remote_path, stage_commands
-from sailbench.harness.config.lab import BoardConfig, EtherboneConfig, LabgridPlace
+from sailbench.harness.config import BoardConfig, EtherboneConfig, LabgridPlace
 from sailbench.harness.errors import BoardError
 
 SSH = ["ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10"]

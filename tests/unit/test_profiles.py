@@ -152,7 +152,7 @@ def test_profile_files_are_package_data():
 
 
 def test_a_lab_pair_asking_for_more_lanes_than_the_part_has_is_refused(tmp_path):
-    from sailbench.harness.config.lab import load_lab
+    from sailbench.harness.config import load_lab
     from sailbench.harness.errors import ConfigError
     lab = tmp_path / "lab.yaml"
     lab.write_text("boards:\n"

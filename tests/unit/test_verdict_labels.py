@@ -9,7 +9,7 @@ import pytest
 
 import sailbench.harness.run.bench as bench
 from sailbench.gateware.manifest import ReportSummary
-from sailbench.harness.config.lab import HistoryConfig, load_lab
+from sailbench.harness.config import HistoryConfig, load_lab
 from sailbench.harness.judge.constants import HOST_LINK, LOCAL_DDR
 from sailbench.harness.judge.regression import figure_key
 from sailbench.harness.judge.timing import timing_reason

@@ -1,13 +1,14 @@
-"""What `sailbench pair` prints: the lane/pair table (harness/table.py) and the lines under it."""
+"""What `sailbench pair` prints: the lane/pair table (harness/report/table.py) and the lines under it."""
 from __future__ import annotations
 
-from sailbench.harness.judge.pair import DESIGN_LANES, lane_ceiling_bytes_per_s
+from sailbench.harness.judge.pair import (DESIGN_LANES, DOWNSTREAM_TO_UPSTREAM, UPSTREAM_TO_DOWNSTREAM,
+                                          lane_ceiling_bytes_per_s)
 from sailbench.harness.record.outcome import run_outcome
 from sailbench.harness.report.model import load_results
 from sailbench.harness.run.pair.runner import PairResult
 from sailbench.harness.report.table import TableRow, render_table
 
-SHORT = {"upstream->downstream": "up->down", "downstream->upstream": "down->up"}
+SHORT = {UPSTREAM_TO_DOWNSTREAM: "up->down", DOWNSTREAM_TO_UPSTREAM: "down->up"}
 
 
 def render_pair(result: PairResult) -> str:

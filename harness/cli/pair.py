@@ -1,0 +1,59 @@
+"""`sailbench pair`: measure a bench pair's inter-card lanes and judge INTERCARD (run/pair/runner.py)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from sailbench.harness.cli import options
+from sailbench.harness.exit_codes import EXIT_ERROR
+
+NAME = "pair"
+HELP = "measure a bench pair's inter-card lanes (one bench pod per board) and judge INTERCARD"
+DESCRIPTION = ("Place and reserve a bench pair from lab.yaml `pairs` (both boards or neither), start one bench pod "
+               "per board (rank 0 upstream, rank 1 downstream), wait for the lanes to come up (ready / degraded / "
+               "timeout), measure framed payload and PRBS both ways, judge the pair total per direction against "
+               "INTERCARD_BW_BYTES_PER_SEC, print the table and write results/<run-id>.json as it goes. Exit "
+               "status: 0 every verdict held and no bit errors, 1 otherwise, 2 the run could not run or stayed "
+               "Pending (pair busy) or Failed, 130 interrupted (Cancelled).")
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pair", required=True, help="pair name from lab.yaml pairs")
+    p.add_argument("--placement", default="preferred", choices=("preferred", "strict"),
+                   help="preferred (default: the pair if free, else another free pair of the same kind, profile "
+                        "and lanes, and the result says so) or strict (only this pair; Pending while busy)")
+    p.add_argument("--timeout", type=options.seconds, default=600.0,
+                   help="seconds the run may stay Pending waiting for the pair (default 600)")
+    p.add_argument("--link-timeout", type=options.seconds, default=5.0,
+                   help="link-ready wait deadline in seconds (default 5)")
+    p.add_argument("--frames", type=options.count, default=200, help="framed payload: frames per lane and direction")
+    p.add_argument("--frame-bytes", type=options.frame_bytes, default=2048,
+                   help="framed payload: payload bytes per frame (even)")
+    p.add_argument("--prbs", default="prbs31", choices=("prbs7", "prbs15", "prbs31"),
+                   help="PRBS pattern: prbs7, prbs15 or prbs31 (default prbs31)")
+    p.add_argument("--prbs-seconds", type=options.seconds, default=0.5, help="seconds of PRBS checking (default 0.5)")
+    options.constants(p)
+    options.results_dir(p)
+
+
+def run(args: argparse.Namespace, lab) -> int:
+    from sailbench.harness.errors import PairCancelled, PairError, PairPendingError
+    from sailbench.harness.run.pair.runner import PairRun, PairSettings, run_pair_to_end
+    from sailbench.harness.run.pair.table import exit_code, render_pair
+    settings = PairSettings(placement=args.placement, timeout_s=args.timeout, link_timeout_s=args.link_timeout,
+                            payload_frames=args.frames, payload_length=args.frame_bytes, prbs_pattern=args.prbs,
+                            prbs_seconds=args.prbs_seconds, results_dir=args.results_dir,
+                            constants_path=args.constants)
+    run = PairRun(lab, args.pair, settings, progress=options.progress)     # checks the placement first
+    try:
+        result = run_pair_to_end(run)
+    except PairCancelled:
+        raise KeyboardInterrupt from None
+    except PairError as e:
+        why = f"Pending: {e.reason}" if isinstance(e, PairPendingError) else f"error: {e}"
+        print(f"sailbench: {why}", file=sys.stderr)
+        print(f"results: {run.results.path if run.results else '-'}")
+        return EXIT_ERROR
+    print()
+    print(render_pair(result))
+    return exit_code(result)
