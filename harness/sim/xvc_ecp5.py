@@ -206,6 +206,10 @@ class XvcEcp5Server:
 
     def stop(self) -> None:
         self._stop.set()
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)        # wakes accept() at once (Linux)
+        except OSError:
+            pass
         self._thread.join(timeout=5)
         self._sock.close()
 
