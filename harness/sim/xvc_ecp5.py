@@ -16,6 +16,7 @@ timeout: a client that goes silent is dropped, `stop()` ends the server.
 from __future__ import annotations
 
 import argparse
+import signal
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -263,11 +264,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=2542)
     a = p.parse_args(argv)
     server = XvcEcp5Server(a.part, a.port).start()
-    print(f"{a.part} (IDCODE 0x{server.log.idcode:08x}) on xvc 127.0.0.1:{server.port}; Ctrl-C stops", flush=True)
+    print(f"{a.part} (IDCODE 0x{server.log.idcode:08x}) on xvc 127.0.0.1:{server.port}; Ctrl-C or SIGTERM stops",
+          flush=True)
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
     try:
-        server._thread.join()
+        while not done.wait(0.5):
+            pass
     except KeyboardInterrupt:
-        server.stop()
+        pass
+    server.stop()
     for event in server.log.events:
         print(event)
     return 0
