@@ -98,8 +98,8 @@ class _Reader:
         expected = self.crc
         got = int.from_bytes(self.take(2, f"the CRC of {what}"), "big")
         if got != expected:
-            raise _StreamError(BSE_CRC, f"CRC error in {what} at byte {offset}: the stream says 0x{got:04x}, "
-                                        f"its data gives 0x{expected:04x}", frame)
+            raise _StreamError(BSE_CRC, f"CRC error in {what} (CRC at byte {offset}): the stream says "
+                                        f"0x{got:04x}, its data gives 0x{expected:04x}", frame)
         self.crc = 0
 
 
@@ -176,25 +176,25 @@ def _command(r: _Reader, rep: StreamReport, part_idcode: int | None, state: dict
         flags = r.take(3, "the compression dictionary")[0]
         state["dictionary"] = r.take(8, "the compression dictionary")
         if flags & 0x80:
-            r.check_crc(f"the compression dictionary at byte {at}")
+            r.check_crc("the compression dictionary")
     elif cmd in (_PROG_INCR_RTI, _PROG_INCR_CMP):
         _frames(r, rep, cmd, state.get("dictionary"))
     elif cmd == _PROGRAM_USERCODE:
         flags = r.take(3, "the usercode")[0]
         rep.usercode = int.from_bytes(r.take(4, "the usercode"), "big")
         if flags & 0x80:
-            r.check_crc(f"the usercode at byte {at}")
+            r.check_crc("the usercode")
         r.crc = 0
     elif cmd == _EBR_WRITE:
         params = r.take(3, "a block RAM write")
         r.take(9 * ((params[1] << 8) | params[2]), f"block RAM {rep.ebr_blocks}")
         if params[0] & 0x80:
-            r.check_crc(f"block RAM {rep.ebr_blocks} at byte {at}")
+            r.check_crc(f"block RAM {rep.ebr_blocks}")
         rep.ebr_blocks += 1
     elif cmd == _PROGRAM_DONE:
         flags = r.take(3, "PROGRAM_DONE")[0]
         if flags & 0x80:
-            r.check_crc(f"PROGRAM_DONE at byte {at}")
+            r.check_crc("PROGRAM_DONE")
         if rep.frames == 0 or rep.frames < rep.frames_expected:
             raise _StreamError(BSE_CMD, f"PROGRAM_DONE at byte {at} before the configuration frames")
         rep.done = True
