@@ -444,7 +444,8 @@ def _cmd_sweep(args, lab) -> int:
     for path in outcome.artifacts:
         print(f"plot: {path}")
     print(f"results: {outcome.results.path}")
-    return 0 if all(not p.error for p in outcome.points) else 1
+    from sailbench.harness.record.outcome import run_outcome
+    return run_outcome(outcome.results.data).exit_code
 
 
 def _cmd_propose(args, lab) -> int:

@@ -29,6 +29,7 @@ PASSED, VERDICTS, MEASUREMENT, NOT_RUN, INTERRUPTED = (
 ORDER = (PASSED, VERDICTS, MEASUREMENT, NOT_RUN, INTERRUPTED)
 MEASURING_PROBES = ("clock", "ddr", "hostlink", "lane", "pair")
 NOT_JUDGED = "not judged"
+SWEEP_JUDGES_NOTHING = {"constants": False, "why": "a sweep reports rates against clocks; it judges no constant"}
 FINISHED = ("passed", "failed")          # statuses of a run that ended by itself (judged_status)
 
 EXIT_CODES = {PASSED: 0, VERDICTS: 1, MEASUREMENT: 1, NOT_RUN: 2, INTERRUPTED: 130}
@@ -119,7 +120,8 @@ def _record_findings(doc: dict[str, Any]) -> list[Finding]:
     for c in doc.get("comparisons", []):
         if c.get("status") == "regressed":
             out.append(Finding(MEASUREMENT, c.get("message") or f"regression: {c.get('key')}"))
-    if doc.get("status") in FINISHED and not _judged(doc):
+    judges = (doc.get("judgement") or {}).get("constants", True)
+    if doc.get("status") in FINISHED and judges and not _judged(doc):
         out.append(Finding(MEASUREMENT, "no scheduler constant was judged: " + _why_nothing_judged(doc)))
     return out
 

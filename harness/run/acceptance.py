@@ -10,11 +10,14 @@ reason, never a test that silently disappears.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 from sailbench.harness.config.lab import Lab
 from sailbench.harness.judge.constants import HOST_LINK, INTERCARD, LOCAL_DDR
+from sailbench.harness.judge.lane_faults import payload_faults, prbs_faults
 from sailbench.harness.judge.verdict import InvariantVerdict, Verdict
 from sailbench.harness.units import mb_per_s
 
@@ -28,7 +31,7 @@ BOARD_CONSTANTS = (
 )
 PAIR_DIRECTIONS = ("upstream->downstream", "downstream->upstream")
 PAIR_CONSTANTS = tuple(f"{INTERCARD}[{d}]" for d in PAIR_DIRECTIONS)
-PAIR_LINK_CHECKS = ("link[all lanes up]", "link[PRBS bit errors]")
+PAIR_LINK_CHECKS = ("link[all lanes up]", "link[PRBS bit errors]", "link[lane faults]")
 
 
 @dataclass(frozen=True)
@@ -100,11 +103,23 @@ def _about(check_name: str, error: str) -> bool:
     return False
 
 
-def judge_pair(lab: Lab, pair_name: str, placement: str, progress: Callable[[str], None] = print) -> Judgement:
-    """Run `sailbench pair` on the pair (strict placement: the acceptance run of exactly this pair)
-    and name its verdicts and link checks."""
+def lane_faults(doc: dict) -> list[str]:
+    """Silent lanes and lane faults beyond the BER bound (judge/lane_faults.py) in a pair run's results."""
+    out: list[str] = []
+    for r in doc.get("records", []):
+        if r.get("probe") == "lane" and r.get("quantity") == "payload":
+            out += payload_faults(r)
+        elif r.get("probe") == "lane" and r.get("quantity") == "prbs":
+            out += [m for m in prbs_faults(r) if "lock losses" in m]
+    return out
+
+
+def judge_pair(lab: Lab, pair_name: str, progress: Callable[[str], None] = print) -> Judgement:
+    """Run `sailbench pair` on the pair (strict placement, whatever --placement says: the acceptance run
+    of exactly this pair, never a fallback) and name its verdicts and link checks."""
+    from sailbench.harness.run.pair.placement import STRICT
     from sailbench.harness.run.pair.runner import PairRun, PairSettings
-    settings = PairSettings(placement=placement)
+    settings = PairSettings(placement=STRICT)
     run = PairRun(lab, pair_name, settings, progress).start()
     try:
         result = run.wait_until_complete(settings.timeout_s * 2 + 120)
@@ -132,4 +147,8 @@ def judge_pair(lab: Lab, pair_name: str, placement: str, progress: Callable[[str
             "link[PRBS bit errors]", not bad,
             "; ".join(f"lane {b.lane} {b.direction}: {b.text()}" for b in (bad or result.bers)),
             {"errors": sum(b.errors for b in result.bers), "bits": sum(b.bits for b in result.bers)})
+    faults = lane_faults(json.loads(Path(result.results_path).read_text()))
+    out.checks["link[lane faults]"] = Check("link[lane faults]", not faults, "; ".join(faults) or
+                                            "every lane delivered frames, faults within the BER bound",
+                                            {"faults": len(faults)})
     return out
