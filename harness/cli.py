@@ -292,27 +292,44 @@ def _cmd_bench(args, lab) -> int:
     from sailbench.harness.run.bench import render_outcome, report_measured_invariants, run_bench
     from sailbench.harness.record.history import History
     from sailbench.harness.record.history_sink import HistorySink
-    from sailbench.harness.report.model import RunReport, board_report
-    from sailbench.harness.report.write import write_reports
+    from sailbench.harness.report.run_files import ResultsWatch, write_run_reports
     settings = _bench_settings(args)
     t0 = time.monotonic()
-    with (nullcontext() if args.no_history else History(lab.history_path)) as history:
-        sinks = [] if history is None else [HistorySink(history, lab.history, _progress)]
-        outcome = run_bench(lab, args.board or lab.default_board, settings, progress=_progress, sinks=sinks)
-        results = outcome.results
-        trend = history.trend(results.data["provenance"]["board"]) if history else []
-        measured = report_measured_invariants(history, results) if history else None
-    board = board_report(results.data, results.path, trend, duration_s=round(time.monotonic() - t0, 1))
-    report = RunReport("bench", results.run_id, f"sailbench bench {results.run_id}", results.data["started"],
-                       results.data["finished"], [board], outcome.exit_code)
-    files = write_reports(report, results.path.parent, results.run_id)
+    watch = ResultsWatch()
+    try:
+        with (nullcontext() if args.no_history else History(lab.history_path)) as history:
+            sinks = [] if history is None else [HistorySink(history, lab.history, _progress)]
+            outcome = run_bench(lab, args.board or lab.default_board, settings, progress=_progress,
+                                sinks=[*sinks, watch])
+            results = outcome.results
+            trend = history.trend(results.data["provenance"]["board"]) if history else []
+            measured = report_measured_invariants(history, results) if history else None
+    except (SailbenchError, KeyboardInterrupt) as e:
+        if watch.results is None:          # nothing was written: the error is all there is
+            raise
+        return _run_stopped("bench", e, watch.results.path, time.monotonic() - t0)
+    run = write_run_reports("bench", results.path, trend, duration_s=round(time.monotonic() - t0, 1))
     print()
     print(render_outcome(outcome))
     if measured is not None:
         print("\n".join(measured.lines()))
-    print(f"report: {files.html} (JUnit XML: {files.junit})")
+    print(f"report: {run.files.html} (JUnit XML: {run.files.junit})")
     print(f"bench took {time.monotonic() - t0:.1f} s")
-    return outcome.exit_code
+    return run.exit_code
+
+
+def _run_stopped(kind: str, error: BaseException, results_path: Path, seconds: float) -> int:
+    """A run stopped by an error or Ctrl-C after its results file existed: the reports are still written
+    and the exit status is the outcome rule's on that file (record/outcome.py)."""
+    from sailbench.harness.report.run_files import write_run_reports
+    if isinstance(error, KeyboardInterrupt):
+        print("sailbench: interrupted; what was measured is kept in the results file", file=sys.stderr)
+    else:
+        print(f"sailbench: error: {error}", file=sys.stderr)
+    run = write_run_reports(kind, results_path, duration_s=round(seconds, 1))
+    print(f"{run.outcome.headline()}; results: {results_path}")
+    print(f"report: {run.files.html} (JUnit XML: {run.files.junit})")
+    return run.exit_code
 
 
 def _cmd_nightly(args, lab) -> int:
@@ -421,11 +438,16 @@ def _cmd_pair(args, lab) -> int:
     except PairError as e:
         run.cancel("gave up waiting")
         run.join(30)
+        if run.results is not None and run.results.data.get("records"):
+            return _run_stopped("pair", e, run.results.path, 0.0)
         print(f"sailbench: error: {e}", file=sys.stderr)
         print(f"results: {run.results.path if run.results else '-'}")
         return EXIT_ERROR
     print()
     print(render_pair(result))
+    from sailbench.harness.report.run_files import write_run_reports
+    files = write_run_reports("pair", result.results_path).files
+    print(f"report: {files.html} (JUnit XML: {files.junit})")
     return exit_code(result)
 
 

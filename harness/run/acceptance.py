@@ -71,12 +71,15 @@ def _invariant_check(inv: InvariantVerdict, simulated: bool, run_id: str) -> Che
                  {"holds": inv.holds, **inputs, "simulated": simulated, "run_id": run_id})
 
 
-def judge_board(lab: Lab, board_name: str, board, progress: Callable[[str], None] = print) -> Judgement:
+def judge_board(lab: Lab, board_name: str, board, progress: Callable[[str], None] = print,
+                lock: Any = None) -> Judgement:
     """Run the bench's judged measurements on an open board (sequential DDR, host link at 1472 B,
-    no sweep) and name its verdicts. The caller holds the board's lock."""
+    no sweep) and name its verdicts. The caller holds the board's `lock` (None for a simulated board);
+    a labgrid place is re-checked between records."""
+    from sailbench.harness.board.place_lock import HoldCheck
     from sailbench.harness.run.bench import BenchSettings, run_bench
     settings = BenchSettings(patterns=("sequential",), hostlink_sweep=())
-    outcome = run_bench(lab, board_name, settings, progress, (), board)
+    outcome = run_bench(lab, board_name, settings, progress, [HoldCheck(lock)] if lock is not None else [], board)
     simulated = lab.board(board_name).kind == "sim"
     run_id = outcome.results.run_id
     out = Judgement(f"board '{board_name}'", str(outcome.results.path), simulated)

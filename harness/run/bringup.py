@@ -27,7 +27,7 @@ from sailbench.harness.errors import (BoardBusyError, BoardGarbageError, ConfigE
                             IdentifierMismatchError, ProbeError, SailbenchError, SimulatorError, ToolError)
 from sailbench.harness.board.health import scratch_round_trip
 from sailbench.harness.record.history import History
-from sailbench.harness.board.place_lock import lock_for_board
+from sailbench.harness.board.place_lock import HoldCheck, lock_for_board
 from sailbench.harness.units import mb_per_s
 
 PASSED, FAILED, NOT_APPLICABLE, UNAVAILABLE, SKIPPED, NOT_RUN = (
@@ -336,7 +336,8 @@ def run_bringup(lab: Lab, name: str, progress: Callable[[str], None] = print,
     config = lab.board(name)
     report = BringupReport(name, config.kind)
     stages = [s for s in STAGES if full or s not in FULL_ONLY]
-    with lock_for_board(lab, name, progress, lock_wait_s):
+    with lock_for_board(lab, name, progress, lock_wait_s) as lock:
+        hold = HoldCheck(lock, every_s=0.0)        # a labgrid place is re-checked before every stage
         runner = _Bringup(config, progress, clock_tolerance=lab.judgement.clock_tolerance, full=full)
         report.records = runner.records
         by_name = {"tool present": runner.tool_present, "cable detects": runner.cable_detects, "load": runner.load,
@@ -349,6 +350,7 @@ def run_bringup(lab: Lab, name: str, progress: Callable[[str], None] = print,
                 stage = Stage(stage_name)
                 report.stages.append(stage)
                 progress(f"[{i}/{len(stages)}] {stage_name} ...")
+                hold.record_added(None, {})
                 t0 = time.monotonic()
                 try:
                     stage.status, stage.detail = step()
