@@ -112,6 +112,18 @@ def _frame_bytes(text: str) -> int:
     return n
 
 
+def _fault(text: str) -> dict:
+    """ROLE:LANE:KNOB=N -> a PairSettings fault ({"role", "lane", "knobs"})."""
+    try:
+        role, lane, knob = text.split(":")
+        name, value = knob.split("=")
+        if role not in ("upstream", "downstream"):
+            raise ValueError
+        return {"role": role, "lane": int(lane), "knobs": {name: int(value, 0)}}
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not ROLE:LANE:KNOB=N (e.g. downstream:1:cut=1)") from None
+
+
 def _check_together(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Options that are only wrong together (argparse's usage line and one error line, exit 2)."""
     length, base = getattr(args, "ddr_length", None), getattr(args, "ddr_base", None)
@@ -235,6 +247,9 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--frame-bytes", type=_frame_bytes, default=2048, help="framed payload: payload bytes per frame (even)")
     pr.add_argument("--prbs", default="prbs31", choices=("prbs7", "prbs15", "prbs31"), help="PRBS pattern: prbs7, prbs15 or prbs31 (default prbs31)")
     pr.add_argument("--prbs-seconds", type=_seconds, default=0.5, help="seconds of PRBS checking (default 0.5)")
+    pr.add_argument("--fault", action="append", type=_fault, default=[], metavar="ROLE:LANE:KNOB=N",
+                    help="simulated pair: set a fault knob of a lane's receiver before the link-ready wait, e.g. "
+                         "downstream:1:cut=1 (a dead lane); repeatable")
     pr.add_argument("--constants", type=Path, help="Spanker bandwidth.rs (default: lab.yaml, else pinned values)")
     pr.add_argument("--results-dir", type=Path, help="where results/<run-id>.json go (default: lab.yaml results.dir)")
     lg = sub.add_parser("labgrid", help="a lab on several hosts: create/update the labgrid places lab.yaml implies",
@@ -419,7 +434,7 @@ def _cmd_pair(args, lab) -> int:
     check_placement(args.placement)                  # rejected before anything starts
     settings = PairSettings(placement=args.placement, timeout_s=args.timeout, link_timeout_s=args.link_timeout,
                             payload_frames=args.frames, payload_length=args.frame_bytes, prbs_pattern=args.prbs,
-                            prbs_seconds=args.prbs_seconds, results_dir=args.results_dir,
+                            prbs_seconds=args.prbs_seconds, results_dir=args.results_dir, faults=args.fault,
                             constants_path=args.constants)
     run = PairRun(lab, args.pair, settings, progress=_progress).start()
     try:
