@@ -51,8 +51,9 @@ def test_the_window_is_accounted_for_cycle_by_cycle(sequential, ddr_probe, direc
     BIST word, data cycles = bursts x the burst's bus cycles, refreshes seen."""
     res = sequential[0] if direction == "write" else sequential[1]
     b = res.breakdown
-    if b is None:
-        pytest.skip("this build has no DFI accounting")
+    if b is None:      # every DRAM build carries it (gateware/dram_info.py): missing is a lost probe, not a skip
+        pytest.fail("this DRAM build has no DFI accounting (ddr_accounting CSRs): the window cannot be "
+                    "accounted for", pytrace=False)
     assert b.window_cycles == res.cycles
     assert abs(b.total - res.cycles) <= max(1, res.cycles / 10_000), b.classes
     bursts = b.events["writes" if direction == "write" else "reads"]
