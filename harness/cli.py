@@ -440,15 +440,19 @@ def _cmd_pair(args, lab) -> int:
     try:
         result = run.wait_until_complete(args.timeout * 2 + 120)
         run.join(30)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
         run.cancel("interrupted (Ctrl-C)")
         run.join(30)
+        if run.results is not None:
+            return _run_stopped("pair", e, run.results.path, 0.0)
         raise
     except PairPendingError as e:
         print(f"sailbench: Pending: {e.reason}", file=sys.stderr)
         print(f"results: {run.results.path if run.results else '-'}")
         return EXIT_ERROR
     except PairCancelled:
+        if run.results is not None:
+            return _run_stopped("pair", KeyboardInterrupt(), run.results.path, 0.0)
         raise KeyboardInterrupt from None
     except PairError as e:
         run.cancel("gave up waiting")
