@@ -9,6 +9,8 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -40,6 +42,7 @@ def test_board_acceptance_run_on_the_simulated_board(tmp_path):
     assert "tests not run (pair judgement: run with --pair)" in done.stdout
 
 
+@pytest.mark.timeout(3000)        # builds the simulated pair when no earlier test did (15 min on a busy machine)
 def test_pair_acceptance_run_on_the_simulated_pair(tmp_path):
     """`pytest --pair sim-pair`: INTERCARD per direction and the link checks as tests, on the simulated pair
     (strict placement whatever --placement says). Every name in PAIR_CONSTANTS and PAIR_LINK_CHECKS is a test
@@ -54,7 +57,7 @@ def test_pair_acceptance_run_on_the_simulated_pair(tmp_path):
     junit = tmp_path / "pair-acceptance.xml"
     done = subprocess.run([sys.executable, "-m", "pytest", "--pair", "sim-pair", "--lab", str(lab), "-p",
                            "no:cacheprovider", f"--junitxml={junit}", "-q", "tests/acceptance/test_pair_constants.py"],
-                          cwd=REPO, capture_output=True, text=True, timeout=900)
+                          cwd=REPO, capture_output=True, text=True, timeout=2900)
     said = done.stdout[-3000:] + done.stderr[-2000:]
     cases = {c.get("name"): c for c in ET.parse(junit).getroot().iter("testcase")}
     ran = {n for n, c in cases.items() if c.find("skipped") is None}

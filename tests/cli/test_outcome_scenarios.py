@@ -172,10 +172,11 @@ def test_sweep_with_a_failing_point_ends_with_its_table(lab):
     assert doc["provenance"]["simulated"] is True and run_outcome(doc).outcome == MEASUREMENT
 
 
+@pytest.mark.timeout(3000)        # builds the simulated pair when no earlier test did (15 min on a busy machine)
 def test_pair_with_a_dead_lane(lab):
     r = subprocess.run([*SAILBENCH, "--lab", str(lab), "pair", "--pair", "sim-pair", "--placement", "strict",
                         "--fault", "downstream:1:cut=1", "--link-timeout", "3", "--frames", "50",
-                        "--prbs-seconds", "0.3"], capture_output=True, text=True, timeout=900)
+                        "--prbs-seconds", "0.3"], capture_output=True, text=True, timeout=2900)
     doc = every_reader_agrees(r, lab, MEASUREMENT)
     found = run_outcome(doc)
     assert "lane 1 down" in found.message and "OPTIMISTIC" not in r.stdout
