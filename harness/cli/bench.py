@@ -52,7 +52,11 @@ def arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, lab) -> int:
     from sailbench.harness.run.bench_command import bench_with_reports
-    done = bench_with_reports(lab, args.board or lab.default_board, bench_settings(args),
-                              history=not args.no_history, progress=options.progress)
+    from sailbench.harness.run.stopped import RunStopped, report_stopped_run
+    try:
+        done = bench_with_reports(lab, args.board or lab.default_board, bench_settings(args),
+                                  history=not args.no_history, progress=options.progress)
+    except RunStopped as stop:
+        return report_stopped_run("bench", stop.error, stop.results_path, stop.seconds)
     print(done.text())
     return done.exit_code

@@ -31,6 +31,7 @@ from sailbench.harness.config import BoardConfig, JudgementConfig, Lab
 from sailbench.harness.errors import (BoardBusyError, BoardGarbageError, ConfigError, LevelingError, SailbenchError,
                                       StageFailed, ToolError)
 from sailbench.harness.record.history import History
+from sailbench.harness.board.place_lock import HoldCheck
 from sailbench.harness.units import mb_per_s
 
 PASSED, FAILED, NOT_APPLICABLE, UNAVAILABLE, SKIPPED, NOT_RUN = (
@@ -306,6 +307,7 @@ def run_bringup(lab: Lab, name: str, progress: Callable[[str], None] = print,
     stages = [s for s in STAGES if full or s not in FULL_ONLY]
     with hold_board(lab, name, progress, wait_s=lock_wait_s, reload=True) as held:
         runner = _Bringup(config, progress, held.strategy, clock_tolerance=lab.judgement.clock_tolerance)
+        hold = HoldCheck(held.lock, every_s=0.0) if held.lock is not None else None   # re-checked per stage
         report.records = runner.records
         by_name = {"tool present": runner.tool_present, "cable detects": runner.cable_detects, "load": runner.load,
                    "identifier": runner.identifier, "scratch": runner.scratch, "DRAM leveling": runner.dram_leveling,
@@ -313,6 +315,8 @@ def run_bringup(lab: Lab, name: str, progress: Callable[[str], None] = print,
                    "Ethernet link": runner.ethernet, "SerDes lock": runner.serdes}
         for i, stage_name in enumerate(stages, 1):
             progress(f"[{i}/{len(stages)}] {stage_name} ...")
+            if hold is not None:
+                hold.record_added(None, {})       # a labgrid place lost: PlaceLostError, before the stage
             stage = _run_stage(stage_name, by_name[stage_name])
             report.stages.append(stage)
             progress(f"      {stage.status}: {stage.detail}")
