@@ -17,6 +17,8 @@ from sailbench.harness.cli import main
 from sailbench.harness.config import load_lab
 from sailbench.harness.sim.xvc_ecp5 import XvcEcp5Server
 
+pytestmark = pytest.mark.timeout(3600)     # when this test is the one whose fixture builds the bitstream (cold)
+
 DEBIAN_LOADER = Path("/usr/bin/openFPGALoader")
 LOADERS = [pytest.param(None, id="pinned-1.1.1")] + (
     [pytest.param(str(DEBIAN_LOADER), id="debian")] if DEBIAN_LOADER.is_file() else [])
