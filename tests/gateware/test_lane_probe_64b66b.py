@@ -162,3 +162,103 @@ def test_block_lock_slips_on_each_bad_header_while_unlocked():
     out = []
     run_simulation(dut, _drive_headers(dut, [0b11, 0b00, HEADER_CTRL, 0b11], out))
     assert [lk for lk, _ in out] == [0, 0, 0, 0]
+
+
+# The lane probe in 64b/66b: two probes on the link model ------------------------------------
+
+from test_lane_probe import LanePair, latched, run, start_frames, strobe, wait_sent, wait_up  # noqa: E402
+
+from sailbench.gateware.cores.lane_probe import LinkState, Stage  # noqa: E402
+from sailbench.gateware.lane_rates import LineRate  # noqa: E402
+
+UP_LIMIT_66 = 2500        # words: block lock hunts over up to 66 boundaries, then 64 good headers
+FRAME_COUNTERS = ("tx_frames", "tx_bytes", "rx_frames", "rx_bytes", "rx_gaps", "rx_late", "rx_bad_frames",
+                  "rx_first_cycle", "rx_last_cycle", "rx_last_seq", "code_errors", "disparity_errors")
+
+
+def test_probe_64b66b_trains_and_carries_frames_at_64_66():
+    """Up through block lock, then frames both ways: payload >= 0.97 of the 64b/66b ceiling
+    (1.25 Gb/s x 64/66 = 151.5 MB/s: 20 x 64/66 / 8 = 2.424 bytes per word cycle)."""
+    dut = LanePair(13, coding="64b66b")          # the far end finds the block boundary itself
+    payload_words, count = 512, 2                 # 128 data blocks + start, terminate, idle: 0.977
+    out = {}
+
+    def body():
+        yield from wait_up(dut, UP_LIMIT_66)
+        yield from start_frames(dut.a, payload_words, count)
+        yield from start_frames(dut.b, payload_words, count)
+        yield
+        limit = int(count * (payload_words / 4 + 3) * 3.4) + 100
+        yield from wait_sent(dut.a, limit)
+        yield from wait_sent(dut.b, limit)
+        for _ in range(40):
+            yield
+        out["a"] = yield from latched(dut.a, *FRAME_COUNTERS)
+        out["b"] = yield from latched(dut.b, *FRAME_COUNTERS)
+
+    run(dut, body())
+    per_word = LineRate(1.25, "64b66b").ceiling_bytes_per_s / LineRate(1.25, "64b66b").word_clk_hz
+    for sender, receiver in (("a", "b"), ("b", "a")):
+        tx, rx = out[sender], out[receiver]
+        assert tx["tx_frames"] == rx["rx_frames"] == count
+        assert tx["tx_bytes"] == rx["rx_bytes"] == count * payload_words * 2
+        assert rx["rx_gaps"] == rx["rx_late"] == rx["rx_bad_frames"] == rx["code_errors"] == 0
+        assert rx["rx_last_seq"] == count - 1
+        cycles = rx["rx_last_cycle"] - rx["rx_first_cycle"] + 1
+        efficiency = rx["rx_bytes"] / cycles / per_word
+        print(f"{sender}->{receiver} 64b/66b: {rx['rx_bytes']} B in {cycles} word cycles: {efficiency:.4f} of "
+              f"the 64/66 ceiling = {efficiency * 151.515:.1f} MB/s per lane at 1.25 Gb/s")
+        assert 0.97 <= efficiency <= 1.0
+
+
+def test_probe_64b66b_line_errors_damage_frames_not_the_count():
+    """Bit errors on the line while frames flow: the damaged frames are counted bad (CRC or header),
+    the rest good, and the lane stays Up (a few errors are under the error threshold)."""
+    dut = LanePair(0, coding="64b66b")
+    out = {}
+
+    def body():
+        yield from wait_up(dut, UP_LIMIT_66)
+        yield dut.b.error_threshold.storage.eq(0)           # count, never drop the link
+        yield from start_frames(dut.a, 64, 12)
+        yield
+        words = yield dut.link.a_to_b.words
+        for at in (words + 150, words + 400):                # two single-bit errors, frames 2-3 and 5-6
+            yield dut.link.a_to_b.error_at.eq(at)
+            yield dut.link.a_to_b.error_at_enable.eq(1)
+            while (yield dut.link.a_to_b.words) <= at:
+                yield
+            yield dut.link.a_to_b.error_at_enable.eq(0)
+        yield from wait_sent(dut.a, 2000)
+        for _ in range(40):
+            yield
+        out["b"] = yield from latched(dut.b, *FRAME_COUNTERS)
+        out["state"] = LinkState((yield dut.b.status.fields.state))
+
+    run(dut, body())
+    rx = out["b"]
+    assert 1 <= rx["rx_bad_frames"] <= 2 and rx["rx_frames"] + rx["rx_bad_frames"] == 12, rx
+    assert out["state"] is LinkState.UP
+
+
+def test_probe_64b66b_prbs_still_raw():
+    """PRBS replaces the line code on the wire in 64b/66b as in 8b/10b: the checker locks, 0 errors."""
+    dut = LanePair(0, coding="64b66b")
+    out = {}
+
+    def body():
+        for p in (dut.a, dut.b):
+            yield p.control.fields.tx_prbs.eq(3)
+            yield p.control.fields.rx_prbs.eq(3)
+        for _ in range(100):
+            yield
+        yield from strobe(dut.b.clear)
+        for _ in range(200):
+            yield
+        out["b"] = yield from latched(dut.b, "prbs_bits", "prbs_errors")
+        out["stage"] = Stage((yield dut.b.status.fields.stage))
+        out["locked"] = (yield dut.b.status.fields.prbs_locked)
+
+    run(dut, body())
+    assert out["locked"] and out["stage"] is Stage.PRBS
+    assert out["b"]["prbs_bits"] >= 150 * 20 and out["b"]["prbs_errors"] == 0
