@@ -99,6 +99,8 @@ class PairConfig:
     lanes: tuple[int, ...] = (0, 1, 2, 3)
     tags: list[str] = field(default_factory=list)
     place: str | None = None             # a labgrid pair place: both boards acquired all or nothing
+    line_rate: float = 1.25              # lane line rate, Gb/s (gateware/lane_rates.py)
+    coding: str = "8b10b"                # lane line code: 8b10b or 64b66b
 
     @property
     def boards(self) -> tuple[str, str]:
@@ -449,7 +451,7 @@ class _Reader:
 
 _TOP_KEYS = ("boards", "default_board", "judgement", "scheduler", "results", "history", "locks", "pairs",
              "labgrid")
-_PAIR_KEYS = ("kind", "profile", "upstream", "downstream", "lanes", "tags", "place")
+_PAIR_KEYS = ("kind", "profile", "upstream", "downstream", "lanes", "tags", "place", "line_rate", "coding")
 _BOARD_KEYS = ("kind", "profile", "serial", "baudrate", "etherbone", "timeout_s", "tags")
 _KIND_KEYS = {"sim": _BOARD_KEYS + ("sim", "labgrid"),    # a sim board in a place: served elsewhere
               "hardware": _BOARD_KEYS + ("cable", "cable_serial", "allow_timing_fail", "labgrid")}
@@ -559,6 +561,27 @@ def _lanes(value: Any) -> tuple[int, ...]:
     return tuple(sorted(value))
 
 
+def _coding(value: Any) -> str:
+    from sailbench.gateware.lane_rates import CODINGS
+    if value not in CODINGS:
+        raise _Invalid(f"a lane line code ({', '.join(CODINGS)})")
+    return value
+
+
+def _line_rate(profile: str) -> Callable[[Any], float]:
+    """A line rate in Gb/s the lane probe supports; 5 only on an ECP5-5G part (LFE5UM5G)."""
+    def parse(value: Any) -> float:
+        from sailbench.gateware.lane_rates import FIVE_G_ONLY_GBPS, LINE_RATES_GBPS
+        from sailbench.gateware.profiles import get_profile
+        five_g = "UM5G" in get_profile(profile).fpga.upper()
+        allowed = [r for r in LINE_RATES_GBPS if five_g or r not in FIVE_G_ONLY_GBPS]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or float(value) not in allowed:
+            more = "" if five_g else f" (5 Gb/s needs an ECP5-5G part; profile {profile} is not one)"
+            raise _Invalid(f"a line rate in Gb/s: one of {', '.join(f'{r:g}' for r in allowed)}{more}")
+        return float(value)
+    return parse
+
+
 def _pair(r: _Reader, name: str, value: Any, line: int, boards: dict[str, BoardConfig]) -> PairConfig:
     key = f"pairs.{name}"
     if not isinstance(value, _Map):
@@ -573,6 +596,8 @@ def _pair(r: _Reader, name: str, value: Any, line: int, boards: dict[str, BoardC
         lanes=r.get(m, key, "lanes", _lanes, (0, 1, 2, 3)),
         tags=r.get(m, key, "tags", _tags, []),
         place=r.get(m, key, "place", lambda v: _name(v, "a labgrid pair place name"), None))
+    pair = dataclasses.replace(pair, line_rate=r.get(m, key, "line_rate", _line_rate(pair.profile), 1.25),
+                               coding=r.get(m, key, "coding", _coding, "8b10b"))
     if pair.upstream == pair.downstream:
         raise r.error(f"upstream and downstream are both '{pair.upstream}'; a pair is two different boards",
                       f"{key}.downstream", m.lines.get("downstream", line))
