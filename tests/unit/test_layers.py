@@ -49,6 +49,7 @@ LITEX_FREE_GATEWARE = frozenset({
     "sailbench.gateware.sim_pair_options",
     "sailbench.gateware.ecp5_options",
     "sailbench.gateware.pnr_report",
+    "sailbench.gateware.lane_rates",
 })
 LITEX_PACKAGES = frozenset({"migen", "litex", "litedram", "liteeth", "liteiclink", "litex_boards"})
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from sailbench.gateware.lane_rates import LineRate
 from sailbench.harness.board.place_lock import HoldCheck
 from sailbench.harness.config.lab import Lab
 from sailbench.harness.judge.constants import INTERCARD, load_constants
@@ -27,7 +28,7 @@ from sailbench.harness.judge.verdict import withhold
 from sailbench.harness.errors import (PairBusyError, PairCancelled, PairError, PairPendingError, PairRunFailed, PhaseError,
                             SailbenchError)
 from sailbench.harness.judge.pair import (DIRECTIONS, BitErrorRatio, DirectionJudgement, GroupWindow, LaneRate,
-                                          counted_clock_hz, judge_direction, lane_ceiling_bytes_per_s)
+                                          counted_clock_hz, judge_direction)
 from sailbench.harness.run.pair.phase import Phase, PhaseMachine
 from sailbench.harness.run.pair.reservation import Busy
 from sailbench.harness.run.pair.session import Cancel, PairSession, open_pair_session
@@ -93,6 +94,7 @@ class PairResult:
     steps: dict[str, Any]
     simulated: bool = False
     word_clocks: list[dict[str, Any]] = field(default_factory=list)   # measured per lane, role and side
+    line_rate: LineRate = LineRate()      # the pair's lane line rate and code (lab.yaml line_rate / coding)
 
     @property
     def all_hold(self) -> bool:
@@ -332,7 +334,8 @@ class PairRun:
             for direction in DIRECTIONS:
                 j = withhold_on_timing(judge_direction(direction, rates, constants[INTERCARD],
                                                        self.lab.judgement.tolerance, self.lab.judgement.slack,
-                                                       windows.get(direction)),
+                                                       windows.get(direction), self.line_rate(session),
+                                                       _five_g(session.pair.profile)),
                                        [p.hello or {} for p in session.pods])
                 judgements.append(j)
                 total = self.results.add_record({"probe": "pair", "quantity": "pair total", **j.to_dict()})
@@ -345,11 +348,19 @@ class PairRun:
                             pair=session.pair.name, phase=self.phase.value)
         self.result = PairResult(self.run_id, self.results.path, session.to_dict(), session.placement_text(), link,
                                  rates, bers, judgements, self.ranks, steps, simulated=session.pair.kind == "sim",
-                                 word_clocks=self.word_clocks)
+                                 word_clocks=self.word_clocks, line_rate=self.line_rate(session))
         if link.status == TIMEOUT:
             self.results.add_error(f"link-ready wait timed out: {link.reason}; nothing was measured")
         status = self.results.judged_status()
         self._finish(Phase.SUCCEEDED, "measured" if judgements else f"no lane measured ({link.reason})", status)
+
+    @staticmethod
+    def line_rate(session: PairSession) -> LineRate:
+        """The lanes' line rate and code: the simulated pair's build says (its manifest), else lab.yaml."""
+        lane = getattr(getattr(getattr(session, "sim", None), "manifest", None), "lane", None)
+        if lane is not None:
+            return LineRate(lane.line_rate_baud / 1e9, lane.coding)
+        return LineRate(session.pair.line_rate, session.pair.coding)
 
     def _both(self, session: PairSession, op: str, args: dict[str, Any] | None = None,
               timeout_s: float | None = None) -> dict[str, Any]:
@@ -440,7 +451,7 @@ class PairRun:
                 self._word_clock(role, "tx", lane, nominal, v["tx_cycles"] - v0["tx_cycles"], d_sys, sys_hz[role])
                 self.lane_clock[(role, lane)] = clock
                 r = LaneRate(lane, direction, v["rx_frames"], v["rx_bytes"], v["rx_first_cycle"], v["rx_last_cycle"],
-                             clock, v["rx_gaps"], lane_ceiling_bytes_per_s(),
+                             clock, v["rx_gaps"], self.line_rate(session).ceiling_bytes_per_s,
                              latch_cycle=v["rx_cycles"] if grouped else None)
                 out.append(r)
                 self.results.add_record({"probe": "lane", "quantity": "payload",
@@ -478,6 +489,11 @@ class PairRun:
                 self.results.add_record({"probe": "lane", "quantity": "prbs", "lock_losses": v["prbs_lock_losses"],
                                          "injected_bit_errors": injected.get((role, lane), 0), **b.to_dict()})
         return out
+
+
+def _five_g(profile: str) -> bool:
+    from sailbench.gateware.profiles import get_profile
+    return "UM5G" in get_profile(profile).fpga.upper()
 
 
 def run_pair(lab: Lab, pair: str, settings: PairSettings, progress: Callable[[str], None] = print) -> PairRun:
