@@ -8,6 +8,7 @@
     sailbench build --board versa-ecp5   build a board's bitstream (or simulation) and print its timing report
     sailbench load --board versa-ecp5    load it with openFPGALoader (SRAM; --flash) and check the identifier
     sailbench sweep ddr --board sim --clocks 50M,75M,100M   DDR rate and timing verdict per sys clock
+    sailbench sweep lanes --pair sim-pair --rates 1.25,2.5,3.125   payload per lane per line rate
     sailbench propose-constants          a diff of bandwidth.rs with the measured figures (history or --results)
 
 Exit status of `bench`: 0 every verdict held, 1 a verdict or invariant did not
@@ -196,11 +197,16 @@ def _parser() -> argparse.ArgumentParser:
     ld.add_argument("--flash", action="store_true", help="write the SPI flash (survives power-off) instead of SRAM")
     ld.add_argument("--allow-timing-fail", action="store_true",
                     help="load a bitstream whose clocks fail timing")
-    sw = sub.add_parser("sweep", help="the DDR probe at several sys clocks (DDR clock = ratio x sys): rate, "
-                                      "efficiency and the real-board timing verdict per clock")
-    sw.add_argument("what", choices=["ddr"], help="what to sweep (ddr)")
+    sw = sub.add_parser("sweep", help="the DDR probe at several sys clocks (DDR clock = ratio x sys), or a simulated "
+                                      "pair's lanes at several line rates: rate, efficiency and the real-board "
+                                      "timing verdict per point")
+    sw.add_argument("what", choices=["ddr", "lanes"], help="what to sweep (ddr: --clocks; lanes: --pair, --rates)")
     sw.add_argument("--board", help="board name from lab.yaml (default: lab.yaml default_board)")
-    sw.add_argument("--clocks", required=True, type=_clock_list, help="sys clocks, comma list: 50M,75M,100M")
+    sw.add_argument("--clocks", type=_clock_list, help="sys clocks, comma list: 50M,75M,100M (sweep ddr)")
+    sw.add_argument("--pair", help="simulated pair from lab.yaml pairs (sweep lanes)")
+    sw.add_argument("--rates", type=_rate_list, default="1.25,2.5,3.125",
+                    help="line rates in Gb/s, comma list (sweep lanes; default 1.25,2.5,3.125)")
+    sw.add_argument("--coding", choices=("8b10b", "64b66b"), help="lane line code (sweep lanes; default: the pair's)")
     sw.add_argument("--ddr-length", type=_ddr_length, default=1 << 20, help="bytes per DDR pass, power of two (default 1M)")
     sw.add_argument("--bitstreams", action="store_true",
                     help="also build the real-board bitstream at each clock for the timing column (minutes each)")
@@ -225,6 +231,10 @@ def _parser() -> argparse.ArgumentParser:
                                     "2 the run could not run or stayed Pending (pair busy) or Failed, 130 "
                                     "interrupted (Cancelled).")
     pr.add_argument("--pair", required=True, help="pair name from lab.yaml pairs")
+    pr.add_argument("--line-rate", type=float, choices=(1.25, 2.5, 3.125, 5.0),
+                    help="lane line rate in Gb/s (default: the pair's line_rate in lab.yaml, else 1.25)")
+    pr.add_argument("--coding", choices=("8b10b", "64b66b"),
+                    help="lane line code (default: the pair's coding in lab.yaml, else 8b10b)")
     pr.add_argument("--placement", default="preferred", choices=("preferred", "strict"),
                     help="preferred (default: the pair if free, else another free pair of the same kind, profile "
                          "and lanes, and the result says so) or strict (only this pair; Pending while busy)")
@@ -400,6 +410,8 @@ def _cmd_pair(args, lab) -> int:
     from sailbench.harness.run.pair.table import exit_code, render_pair
     from sailbench.harness.run.pair.placement import check_placement
     check_placement(args.placement)                  # rejected before anything starts
+    from sailbench.harness.run.sweep_lanes import with_lane_rate
+    lab = with_lane_rate(lab, args.line_rate, args.coding)
     settings = PairSettings(placement=args.placement, timeout_s=args.timeout, link_timeout_s=args.link_timeout,
                             payload_frames=args.frames, payload_length=args.frame_bytes, prbs_pattern=args.prbs,
                             prbs_seconds=args.prbs_seconds, results_dir=args.results_dir,
@@ -429,11 +441,43 @@ def _cmd_pair(args, lab) -> int:
     return exit_code(result)
 
 
+def _rate_list(text: str) -> list[float]:
+    from sailbench.harness.run.sweep_lanes import parse_rates
+    try:
+        return parse_rates(text)
+    except ConfigError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def _cmd_sweep_lanes(args, lab) -> int:
+    from contextlib import nullcontext
+    from sailbench.harness.record.history import History
+    from sailbench.harness.record.history_sink import HistorySink
+    from sailbench.harness.run.sweep_lanes import render_lane_sweep, run_lane_sweep
+    if not args.pair:
+        raise ConfigError("sweep lanes: give --pair, a simulated pair from lab.yaml pairs")
+    rates = args.rates if isinstance(args.rates, list) else _rate_list(args.rates)
+    with (nullcontext() if args.no_history else History(lab.history_path)) as history:
+        sinks = [] if history is None else [HistorySink(history, lab.history, _progress)]
+        outcome = run_lane_sweep(lab, args.pair, rates, coding=args.coding, results_dir=args.results_dir,
+                                 progress=_progress, sinks=sinks)
+    print()
+    print(render_lane_sweep(outcome))
+    for path in outcome.artifacts:
+        print(f"plot: {path}")
+    print(f"results: {outcome.results.path}")
+    return 0 if all(not p.error for p in outcome.points) else 1
+
+
 def _cmd_sweep(args, lab) -> int:
     from contextlib import nullcontext
     from sailbench.harness.record.history import History
     from sailbench.harness.record.history_sink import HistorySink
     from sailbench.harness.run.sweep import render_sweep, run_ddr_sweep
+    if args.what == "lanes":
+        return _cmd_sweep_lanes(args, lab)
+    if not args.clocks:
+        raise ConfigError("sweep ddr: give --clocks, e.g. --clocks 50M,75M,100M")
     clocks = args.clocks
     with (nullcontext() if args.no_history else History(lab.history_path)) as history:
         sinks = [] if history is None else [HistorySink(history, lab.history, _progress)]
