@@ -95,3 +95,29 @@ def test_with_lane_rate_allows_5g_only_on_an_ecp5_5g(tmp_path):
     if plain is not None:
         with pytest.raises(ConfigError, match="not an ECP5-5G"):
             with_lane_rate(_lab(tmp_path, "", plain), 5.0, None)
+
+
+def test_lane_timing_from_a_cached_bitstream_against_the_rate(tmp_path, monkeypatch):
+    """The sweep's timing column: the lane clocks' Fmax of a real build against rate / 20."""
+    from types import SimpleNamespace
+
+    from sailbench.gateware.manifest import ClockSummary, ReportSummary
+    import sailbench.harness.build.bitstream as bitstream
+    import sailbench.harness.build.manifest as manifest
+    from sailbench.harness.run.sweep_lanes import lane_timing
+    path = tmp_path / "lab.yaml"
+    path.write_text("boards:\n  versa: {kind: hardware, profile: versa-ecp5, serial: /dev/ttyUSB0}\n")
+    lab = load_lab(path)
+    assert lane_timing(lab, "ecpix-5", LineRate(2.5)) == (None, "no build")
+    built = tmp_path / "bitstream"
+    built.mkdir()
+    (built / "sailbench.json").write_text("{}")
+    clocks = {"sys": ClockSummary(92.2, 75.0, True), "lane0_rx": ClockSummary(99.8, 62.5, True),
+              "lane0_tx": ClockSummary(149.3, 62.5, True)}
+    report = ReportSummary("r.json", "r.txt", True, True, (), clocks, {})
+    monkeypatch.setattr(bitstream, "bitstream_dir", lambda config, hz=None: built)
+    monkeypatch.setattr(manifest, "read_build_manifest", lambda out: SimpleNamespace(report=report))
+    closes, text = lane_timing(lab, "versa-ecp5", LineRate(1.25))
+    assert closes is True and "62.5 MHz needed: closes" in text
+    closes, text = lane_timing(lab, "versa-ecp5", LineRate(2.5))
+    assert closes is False and "lane0_rx 99.8, lane0_tx 149.3 MHz Fmax vs 125 MHz needed: lane0_rx FAILS" in text
