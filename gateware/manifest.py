@@ -191,6 +191,7 @@ class LaneInfo:
     faults: str | None = None              # the simulated pair: where the fault knobs are
     clock_meter: str | None = None         # laneN_clock CSRs (cores/clock_meter.py)
     channels: tuple[LaneChannel, ...] | None = None   # bitstreams: one per lane built
+    coding: str = "8b10b"                  # the line code in fabric (gateware/lane_rates.py)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,10 @@ DESCRIPTION = ("Place and reserve a bench pair from lab.yaml `pairs` (both board
 
 def arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pair", required=True, help="pair name from lab.yaml pairs")
+    p.add_argument("--line-rate", type=float, choices=(1.25, 2.5, 3.125, 5.0),
+                   help="lane line rate in Gb/s (default: the pair's line_rate in lab.yaml, else 1.25)")
+    p.add_argument("--coding", choices=("8b10b", "64b66b"),
+                   help="lane line code (default: the pair's coding in lab.yaml, else 8b10b)")
     p.add_argument("--placement", default="preferred", choices=("preferred", "strict"),
                    help="preferred (default: the pair if free, else another free pair of the same kind, profile "
                         "and lanes, and the result says so) or strict (only this pair; Pending while busy)")
@@ -55,6 +59,8 @@ def run(args: argparse.Namespace, lab) -> int:
     from sailbench.harness.errors import PairCancelled, PairError, PairPendingError
     from sailbench.harness.run.pair.runner import PairRun, PairSettings, run_pair_to_end
     from sailbench.harness.run.pair.table import exit_code, render_pair
+    from sailbench.harness.run.sweep_lanes import with_lane_rate
+    lab = with_lane_rate(lab, args.line_rate, args.coding)
     settings = PairSettings(placement=args.placement, timeout_s=args.timeout, link_timeout_s=args.link_timeout,
                             payload_frames=args.frames, payload_length=args.frame_bytes, prbs_pattern=args.prbs,
                             prbs_seconds=args.prbs_seconds, results_dir=args.results_dir, faults=args.fault,

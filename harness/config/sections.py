@@ -3,9 +3,10 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from sailbench.harness.config.loading import PositionedMap
 from sailbench.harness.config.records import (BoardConfig, EtherboneConfig, HistoryConfig, JudgementConfig,
@@ -22,7 +23,7 @@ DEFAULT_SIM_PROFILE = "versa-ecp5"
 
 TOP_KEYS = ("boards", "default_board", "judgement", "scheduler", "results", "history", "locks", "pairs",
              "labgrid", "loader")
-_PAIR_KEYS = ("kind", "profile", "upstream", "downstream", "lanes", "tags", "place")
+_PAIR_KEYS = ("kind", "profile", "upstream", "downstream", "lanes", "tags", "place", "line_rate", "coding")
 _BOARD_KEYS = ("kind", "profile", "serial", "baudrate", "etherbone", "timeout_s", "tags")
 _KIND_KEYS = {"sim": _BOARD_KEYS + ("sim", "labgrid"),    # a sim board in a place: served elsewhere
               "hardware": _BOARD_KEYS + ("cable", "cable_serial", "cable_address", "allow_timing_fail",
@@ -138,6 +139,27 @@ def check_lanes(value: Any) -> tuple[int, ...]:
     return tuple(sorted(value))
 
 
+def check_coding(value: Any) -> str:
+    from sailbench.gateware.lane_rates import CODINGS
+    if value not in CODINGS:
+        raise Invalid(f"a lane line code ({', '.join(CODINGS)})")
+    return value
+
+
+def check_line_rate(profile: str) -> Callable[[Any], float]:
+    """A line rate in Gb/s the lane probe supports; 5 only on an ECP5-5G part (LFE5UM5G)."""
+    def parse(value: Any) -> float:
+        from sailbench.gateware.lane_rates import FIVE_G_ONLY_GBPS, LINE_RATES_GBPS
+        from sailbench.gateware.profiles import get_profile
+        five_g = "UM5G" in get_profile(profile).fpga.upper()
+        allowed = [r for r in LINE_RATES_GBPS if five_g or r not in FIVE_G_ONLY_GBPS]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or float(value) not in allowed:
+            more = "" if five_g else f" (5 Gb/s needs an ECP5-5G part; profile {profile} is not one)"
+            raise Invalid(f"a line rate in Gb/s: one of {', '.join(f'{r:g}' for r in allowed)}{more}")
+        return float(value)
+    return parse
+
+
 def pair_section(r: SectionReader, name: str, value: Any, line: int, boards: dict[str, BoardConfig]) -> PairConfig:
     key = f"pairs.{name}"
     if not isinstance(value, PositionedMap):
@@ -152,6 +174,8 @@ def pair_section(r: SectionReader, name: str, value: Any, line: int, boards: dic
         lanes=r.get(m, key, "lanes", check_lanes, (0, 1, 2, 3)),
         tags=r.get(m, key, "tags", check_tags, []),
         place=r.get(m, key, "place", lambda v: check_name(v, "a labgrid pair place name"), None))
+    pair = dataclasses.replace(pair, line_rate=r.get(m, key, "line_rate", check_line_rate(pair.profile), 1.25),
+                               coding=r.get(m, key, "coding", check_coding, "8b10b"))
     if pair.upstream == pair.downstream:
         raise r.error(f"upstream and downstream are both '{pair.upstream}'; a pair is two different boards",
                       f"{key}.downstream", m.lines.get("downstream", line))

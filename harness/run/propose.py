@@ -164,15 +164,19 @@ def hostlink_figure(run: Run) -> Figure | None:
 
 def intercard_figure(run: Run) -> Figure | None:
     totals = {}
+    code = ""
     for r in run.records:
         if r.get("probe") == "pair" and r.get("quantity") == "pair total":
             if r.get("lane_count") != ALL_LANES or not isinstance(r.get("total_bytes_per_s"), (int, float)):
                 return None                                  # not all lanes: never proposed
             totals[r.get("direction")] = r["total_bytes_per_s"]
+            # runs from before line rates were selectable ran 1.25 Gb/s 8b/10b, the only choice then
+            code = f"{r.get('line_rate_gbps', 1.25):g} Gb/s {r.get('coding', '8b10b')}"
     if len(totals) < 2:
         return None
     low = min(totals, key=totals.get)
-    return Figure(INTERCARD, totals[low], f"pair total {low} over {ALL_LANES} lanes (the lower direction)", run)
+    return Figure(INTERCARD, totals[low], f"pair total {low} over {ALL_LANES} lanes at {code} (the lower direction)",
+                  run)
 
 
 _FIGURES = {LOCAL_DDR: ddr_figure, HOST_LINK: hostlink_figure, INTERCARD: intercard_figure}

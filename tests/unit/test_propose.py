@@ -124,3 +124,13 @@ def test_from_the_history(tmp_path):
     assert prop.figures[LOCAL_DDR].bytes_per_s == 530e6 and prop.figures[HOST_LINK].bytes_per_s == 110e6
     assert "+pub const LOCAL_DDR_BW_BYTES_PER_SEC: u64 = 530_000_000;" in prop.diff
     assert "build feedbeef0001" in prop.diff and "2026-12-01" in prop.diff
+
+
+def test_intercard_figure_names_its_line_rate_and_code(tmp_path):
+    from sailbench.harness.run.propose import intercard_figure
+    recs = [{**r, "line_rate_gbps": 1.25, "coding": "64b66b"} for r in _pair_records(600e6, 601e6)]
+    (run,) = runs_from_results([_results(tmp_path / "p.json", "pair-66", "versa-pair", recs)])
+    assert "over 4 lanes at 1.25 Gb/s 64b66b" in intercard_figure(run).what
+    (old,) = runs_from_results([_results(tmp_path / "o.json", "pair-old", "versa-pair",
+                                         _pair_records(496e6, 495e6))])
+    assert "at 1.25 Gb/s 8b10b" in intercard_figure(old).what       # recorded before the rate was a choice
