@@ -67,6 +67,7 @@ class SerDesRefClk:
     hz: float
     loc: str = "EXTREF0"
     enables: tuple[str, ...] = ()
+    rterm: bool = True             # EXTREFB's 100 ohm termination on (False: terminated on the board)
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class BoardProfile:
     lanes: tuple[SerDesChannel, ...] = ()         # SerDes channels carrying inter-card lanes (lane 0, 1, ...)
     sgmii_channel: SerDesChannel | None = None   # where an SGMII host link goes (build option on RGMII boards)
     serdes_refclk: SerDesRefClk | None = None     # the reference clock of lanes and SGMII (1.25 Gbaud)
+    serdes_refclk_dcu1: SerDesRefClk | None = None   # DCU1's own reference clock (None: serdes_refclk feeds it)
     buildable: bool = True
     not_buildable_reason: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -160,6 +162,11 @@ ECPIX5 = BoardProfile(
     platform_device="85F",
     rgmii_tx_delay_ns=2.0,         # litex-boards: FPGA delays TX, the PHY delays RX
     rgmii_rx_delay_ns=0.0,
+    # The SATA connector is the board's one SerDes lane (litex-boards resource `sata`: DCU1 CH0),
+    # from its 100 MHz reference clock (EXTREF1, terminated on the board), as liteiclink's
+    # bench/serdes/ecpix5.py runs it at 1.25 Gb/s.
+    lanes=(SerDesChannel(tx_pads="sata:tx", rx_pads="sata:rx", dual=1, channel=0),),
+    serdes_refclk=SerDesRefClk(pads="sata:clk", index=0, hz=100e6, loc="EXTREF1", rterm=False),
 )
 
 SAIL_REVA = BoardProfile(
@@ -176,7 +183,25 @@ SAIL_REVA = BoardProfile(
     not_buildable_reason="no pin map yet for InnerJib7EA rev-A; add a platform file and set buildable",
 )
 
-PROFILES: dict[str, BoardProfile] = {p.name: p for p in (VERSA_ECP5, ECPIX5, SAIL_REVA)}
+SAIL_LANES = BoardProfile(
+    name="sail-lanes",
+    description="The sail card's FPGA (LFE5UM5G-85F) with its 4 inter-card lanes only: both channels of both "
+                "DCUs, no DRAM, no host link (a timing build; SerDes pins are dedicated, no board pin map needed)",
+    fpga="LFE5UM5G-85F-8BG381C",
+    package="CABGA381",
+    sys_clk_hz=75_000_000,
+    dram=None,
+    host_phy=None,
+    serdes_channels=4,
+    platform="sailbench.gateware.ecp5_lanes_platform",
+    lanes=tuple(SerDesChannel(tx_pads=f"dcu{d}_ch{c}_tx", rx_pads=f"dcu{d}_ch{c}_rx", dual=d, channel=c)
+                for d in (0, 1) for c in (0, 1)),
+    # 156.25 MHz as on the Versa (x8 -> 1.25 GHz); each DCU from its own REFCLK pads.
+    serdes_refclk=SerDesRefClk(pads="refclk", index=0, hz=156.25e6, loc="EXTREF0"),
+    serdes_refclk_dcu1=SerDesRefClk(pads="refclk", index=1, hz=156.25e6, loc="EXTREF1"),
+)
+
+PROFILES: dict[str, BoardProfile] = {p.name: p for p in (VERSA_ECP5, ECPIX5, SAIL_REVA, SAIL_LANES)}
 
 
 def get_profile(name: str) -> BoardProfile:
@@ -233,10 +258,6 @@ def validate_profile(p: BoardProfile) -> None:
             raise bad("lanes", f"{c.name} is not one of the board's {p.serdes_channels} SerDes channels")
     if len({(c.dual, c.channel) for c in p.lanes}) != len(p.lanes):
         raise bad("lanes", "two lanes on one SerDes channel")
-    duals = [c.dual for c in p.lanes]
-    if len(set(duals)) != len(duals):
-        # liteiclink's SerDesECP5 instantiates a whole DCUA for its one channel.
-        raise bad("lanes", "two lanes on one DCU: SerDesECP5 drives one channel per DCU")
     if used and p.serdes_refclk is None:
         raise bad("serdes_refclk", "lanes or an SGMII channel need a SerDes reference clock")
 
