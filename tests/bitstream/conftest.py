@@ -54,3 +54,25 @@ def sgmii_bitstream(versa_config):
         return Bitstream(versa_config.name, out, read_build_manifest(out))
     except SailbenchError as e:
         pytest.fail(f"sailbench: {e}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def lanes_85f_bitstream():
+    """The `sail-lanes` build: the sail card's LFE5UM5G-85F with its 4 inter-card lanes only (both
+    channels of both DCUs, no DRAM, no host link; gateware/ecp5_lanes_platform.py), built once per
+    change of the gateware like the Versa's."""
+    from sailbench.gateware.ecp5_options import Ecp5Options, ecp5_build_dir
+    from sailbench.gateware.profiles import buildable_profile
+    from sailbench.harness.build.bitstream import Bitstream
+    from sailbench.harness.build.cache import build_in_child, build_root
+    from sailbench.harness.build.manifest import read_build_manifest
+    from sailbench.harness.errors import SailbenchError
+    options = Ecp5Options()
+    out, _ = ecp5_build_dir(build_root(), buildable_profile("sail-lanes"), options)
+    args = ["--profile", "sail-lanes", "--build-root", str(build_root()), "--seed", str(options.seed)]
+    try:
+        build_in_child("sailbench.gateware.ecp5", args, out, "the 4-lane LFE5UM5G-85F bitstream (sail-lanes)",
+                       "bitstream", lambda m: print(m, flush=True), 3000, relay_prefix="[ecp5 build]")
+        return Bitstream("sail-lanes", out, read_build_manifest(out))
+    except SailbenchError as e:
+        pytest.fail(f"sailbench: {e}", pytrace=False)

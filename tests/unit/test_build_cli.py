@@ -27,7 +27,7 @@ def test_build_refuses_sail_reva_clearly(tmp_path, capsys):
 def test_build_names_an_unknown_profile(tmp_path, capsys):
     rc, err = run(tmp_path, capsys, "versa5", "build")
     assert rc == 2 and len(err) == 1
-    assert ("lab.yaml: boards.sail.profile: expected a known board profile (ecpix5, sail-reva, versa-ecp5), "
+    assert ("lab.yaml: boards.sail.profile: expected a known board profile (ecpix5, sail-lanes, sail-reva, versa-ecp5), "
             "found string 'versa5' (line 4)") in err[0]
 
 
