@@ -130,3 +130,13 @@ def test_one_channel_dcu_keeps_liteiclink_placement_and_polarity_is_a_parameter(
     assert 'CHAN = "CH1"' in attrs and 'LOC = "DCU0"' in attrs
     assert port(inst, "CH1_INVERT_TX") == '"0b1"' and port(inst, "CH1_INVERT_RX") == '"0b0"'
     assert "CH0_" not in inst
+
+
+def test_lane_pads_name_their_balls():
+    """Bring-up names a lane by its balls: a p/n resource, or a pair inside litex-boards' ECPIX-5
+    `sata` resource ("sata:tx" is its tx_p/tx_n)."""
+    from sailbench.gateware.ecp5_serdes import pad_balls
+    assert pad_balls("litex_boards.platforms.lambdaconcept_ecpix5", "sata:tx") == "AD16/AD17"
+    assert pad_balls("litex_boards.platforms.lambdaconcept_ecpix5", "sata:rx") == "AF15/AF16"
+    assert pad_balls("sailbench.gateware.ecp5_lanes_platform", "dcu1_ch1_tx") == "W17/W18"
+    assert pad_balls("litex_boards.platforms.lattice_versa_ecp5", "sma_rx") == "Y7/Y8"
