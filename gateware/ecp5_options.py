@@ -53,7 +53,7 @@ def ecp5_inputs(profile: BoardProfile, options: Ecp5Options) -> dict:
 
 # What a bitstream is built from (see build_info.build_hash): not the simulation's files.
 ECP5_SOURCES = ("__init__.py", "build_info.py", "manifest.py", "csr_export.py", "profiles.py", "soc.py", "dram_info.py", "dram_settings.py", "dram_jedec.py", "dram_pins.py",
-                "ecp5.py", "ecp5_options.py", "ecp5_serdes.py", "ethcore.py", "pnr_report.py", "yowasp.py", "cores/*.py",
+                "ecp5.py", "ecp5_options.py", "ecp5_serdes.py", "ecp5_lanes_platform.py", "ethcore.py", "pnr_report.py", "yowasp.py", "cores/*.py",
                 "cores/*/*.py", "phy/*.py", "platforms/*.py")
 
 
