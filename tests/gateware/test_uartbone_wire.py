@@ -27,11 +27,14 @@ class _Pads:
 
 
 class _DUT(Module):
-    def __init__(self):
+    """RS232PHY and a bridge (`bridge(phy, clk_freq)`, LiteX's UARTBone by default) on a 64-word SRAM."""
+
+    def __init__(self, bridge=UARTBone):
         self.pads = _Pads()
         self.submodules.phy = RS232PHY(self.pads, SYS_HZ, BAUD)
-        self.submodules.bone = UARTBone(self.phy, SYS_HZ)
+        self.submodules.bone = bridge(self.phy, SYS_HZ)
         self.submodules.ram = wishbone.SRAM(64)
+        self.watch, self.seen = [], []
         self.comb += self.bone.wishbone.connect(self.ram.bus)
 
 
@@ -43,10 +46,11 @@ def _read(addr_word: int, count: int) -> bytes:
     return struct.pack(">BBI", 0x02, count, addr_word)
 
 
-def _run(segments: list[tuple[bytes, int]], expect: int, limit: int = 40_000) -> tuple[list[int], list[int]]:
+def _run(segments: list[tuple[bytes, int]], expect: int, limit: int = 40_000,
+         dut: _DUT | None = None, words: int = 4) -> tuple[list[int], list[int]]:
     """Send each segment's bytes back to back after waiting until `wait` answer bytes are in;
-    return (bytes received on tx, the SRAM's words)."""
-    dut = _DUT()
+    return (bytes received on tx, the SRAM's first `words` words)."""
+    dut = dut or _DUT()
     got: list[int] = []
     ram: list[int] = []
     done = []
@@ -69,8 +73,10 @@ def _run(segments: list[tuple[bytes, int]], expect: int, limit: int = 40_000) ->
             yield
         for _ in range(20 * BIT):                      # let a write behind the last answer land
             yield
-        for i in range(4):
+        for i in range(words):
             ram.append((yield dut.ram.mem[i]))
+        for signal in dut.watch:                       # other values at the end, in dut.seen
+            dut.seen.append((yield signal))
         done.append(True)
 
     def host_rx():
