@@ -49,21 +49,22 @@ class MdioBus:
     with the probe SoC's receive FIFO the frame goes out in one window, one round trip (two at
     most, at 115200 baud with a 1 KiB FIFO); a write is one either way."""
 
-    def __init__(self, csr):
+    def __init__(self, csr, w_csr: str = W_CSR, r_csr: str = R_CSR):
         self.csr = csr
         self.batch = batch_for(csr)
+        self.w_csr, self.r_csr = w_csr, r_csr      # other registers: the same traffic on a board without MDIO
         self._queued: list[int] = []
 
     def _w(self, bits: int) -> None:
         self._queued.append(bits)
 
     def _send_queued(self) -> None:
-        self.batch.write_repeated(W_CSR, self._queued)
+        self.batch.write_repeated(self.w_csr, self._queued)
         self._queued = []
 
     def _queue_bit_read(self):
         self._send_queued()
-        return self.batch.read(R_CSR)
+        return self.batch.read(self.r_csr)
 
     def _end_frame(self) -> None:
         self._send_queued()
