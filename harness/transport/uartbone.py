@@ -134,6 +134,8 @@ class UartBone:
         words of each ReadOp. With the bridge's receive FIFO (`rx_fifo_bytes`), reads do not
         wait either: uartbone_pipeline.py."""
         if self.rx_fifo_bytes:
+            for op in ops:
+                _check_addr(op.addr)
             return uartbone_pipeline.transact(self, ops, confirm=confirm)
         out = bytearray()
         results: list[list[int]] = []

@@ -7,7 +7,8 @@ driven bit by bit on its rx pad.
 - The fact the harness's batching rests on (harness/transport/batch.py): the bridge reads its
   command bytes straight off the receiver, so bytes arriving while it sends a read's answer are
   lost (a write sent right behind a read does not land), while writes may follow each other back
-  to back. So a batch may not put anything after a read before the answer is in."""
+  to back. So a batch may not put anything after a read before the answer is in, on LiteX's own
+  bridge; the probe SoC's has a receive FIFO in front (test_uartbone_fifo.py)."""
 from __future__ import annotations
 
 import struct

@@ -107,3 +107,13 @@ def test_the_fifo_size_comes_from_the_build_manifest():
 def test_a_fifo_too_small_for_a_command_and_its_fence_is_refused():
     with pytest.raises(ValueError, match="rx_fifo_bytes"):
         UartBone("loop://", rx_fifo_bytes=16)
+
+
+def test_a_bad_address_is_refused_before_anything_is_sent():
+    with UartBoneTarget(REGMAP, Registers(), fifo=True) as target:
+        csr = _client(target)
+        with pytest.raises(ValueError, match="aligned"):
+            csr.transport.transact([WriteOp(0x10, (1,)), WriteOp(0x13, (2,))])
+        trips = csr.transport.counter.total
+        csr.close()
+    assert trips.round_trips == 0 and trips.writes == 0
