@@ -117,3 +117,25 @@ def test_a_bad_address_is_refused_before_anything_is_sent():
         trips = csr.transport.counter.total
         csr.close()
     assert trips.round_trips == 0 and trips.writes == 0
+
+
+@pytest.mark.parametrize("uart, fifo", [(None, 0), (UartInfo(kind="rs232", baudrate=115200), 0),
+                                        (UartInfo(kind="rs232", baudrate=115200, rx_fifo_bytes=1024), 1024)])
+def test_a_hardware_board_pipelines_only_when_its_build_has_the_fifo(tmp_path, uart, fifo):
+    """connect_hardware reads the FIFO from the build's manifest: an older bitstream's manifest has
+    none, so its link keeps one read at a time."""
+    import shutil
+
+    from csr_target import VERSA_CSR
+    from sailbench.harness.board.board import connect_hardware
+    from sailbench.harness.config.lab import BoardConfig
+
+    shutil.copy(VERSA_CSR, tmp_path / "csr.json")
+    manifest = SimpleNamespace(csr_json="csr.json", uart=uart)
+    with UartBoneTarget(REGMAP, Registers(), fifo=bool(fifo)) as target:
+        config = BoardConfig(name="v", kind="hardware", profile="versa-ecp5", serial=target.url)
+        board = connect_hardware(config, tmp_path, manifest)
+        try:
+            assert board.csr.transport.rx_fifo_bytes == fifo
+        finally:
+            board.csr.close()
