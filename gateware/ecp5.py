@@ -183,7 +183,7 @@ def host_manifest(soc: Ecp5ProbeSoC, profile: BoardProfile, options: Ecp5Options
         "csr_json": "csr.json",
         "bitstream": f"{BUILD_NAME}.bit",
         "report": {"json": "report.json", "text": "report.txt", **report.summary()},
-        "uart": {"kind": "rs232", "baudrate": options.uart_baudrate},
+        "uart": {"kind": "rs232", "baudrate": options.uart_baudrate, "rx_fifo_bytes": soc.uartbone_rx_fifo_bytes},
         "etherbone": None,
         "dram": None,
         "clocks_mhz": soc.clock_domains_mhz(),

@@ -133,6 +133,7 @@ class HostLinkInfo:
 class UartInfo:
     kind: str                     # "serial2tcp" (sim) or "rs232"
     baudrate: int | None = None
+    rx_fifo_bytes: int | None = None   # UARTBone's receive FIFO (cores/uartbone_fifo.py); None: none, one read at a time
 
 
 @dataclass(frozen=True)
