@@ -69,6 +69,7 @@ def ecp5_options(config: BoardConfig):
     kwargs = {"uart_baudrate": config.baudrate}
     if config.etherbone is not None:
         kwargs["eth_ip"] = config.etherbone.ip
+        kwargs["mac"] = config.etherbone.mac
     return Ecp5Options(**kwargs)
 
 
