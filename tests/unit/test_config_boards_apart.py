@@ -124,3 +124,17 @@ def test_unknown_revision_refused(tmp_path):
     path.write_text("boards:\n" + ecpix5("revision: R09"))
     err = refused(path)
     assert err.key == "boards.e5.revision" and "R02, R03" in str(err)
+
+
+def test_the_build_child_builds_where_the_harness_looks():
+    """The child build gets the board's MAC: `ecp5 --print-dir` with the harness's arguments is bitstream_dir."""
+    import subprocess
+    import sys
+    from sailbench.harness.build import bitstream
+    config = load_lab(REPO_LAB).board("ecpix5")
+    args = bitstream._args(config, ecp5_options(config))
+    assert args[args.index("--mac") + 1] == board_mac("ecpix5")
+    out = subprocess.run([sys.executable, "-m", "sailbench.gateware.ecp5", *args, "--print-dir"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str(bitstream.bitstream_dir(config))
