@@ -60,6 +60,11 @@ def test_default_build_mac_is_the_profiles():
     assert Ecp5Options().to_dict()["mac"] is None and DEFAULT_MAC
 
 
+def test_unquoted_all_digit_mac_asks_for_quotes(tmp_path):
+    err = refused(lab_file(tmp_path, board("a", "192.168.1.50", "mac: 02:10:20:30:40:50")))
+    assert err.key == "boards.a.etherbone.mac" and "in quotes" in str(err)
+
+
 def test_multicast_mac_refused(tmp_path):
     err = refused(lab_file(tmp_path, board("a", "192.168.1.50", "mac: 01:00:5e:00:00:01")))
     assert err.key == "boards.a.etherbone.mac" and "unicast" in str(err)
