@@ -61,7 +61,7 @@ def test_default_build_mac_is_the_profiles():
 
 
 def test_unquoted_all_digit_mac_asks_for_quotes(tmp_path):
-    err = refused(lab_file(tmp_path, board("a", "192.168.1.50", "mac: 02:10:20:30:40:50")))
+    err = refused(lab_file(tmp_path, board("a", "192.168.1.50", "mac: 12:34:56:10:20:30")))
     assert err.key == "boards.a.etherbone.mac" and "in quotes" in str(err)
 
 
