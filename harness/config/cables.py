@@ -5,9 +5,13 @@ vendor:product and the USB interface of its UART (ECPIX-5 R02: `ecpix5-debug`, 0
 `ft4232`, 0403:6011). lab.yaml's `revision` picks one; a board's `cable` must be one its
 profile (its revision, when given) lists, unless `cable_override: true` says the other cable is
 meant. A network cable (`cable_address`: xvc-client, remote-bitbang) reaches whatever answers at
-that address and is not checked against the board's USB debugger.
+that address and is not checked against the board's USB debugger. `revision` alone sets the cable
+(a board outside labgrid), and a `/dev/serial/by-id/...-ifNN-port0` serial path must be the
+cable's UART interface.
 """
 from __future__ import annotations
+
+import re
 
 from sailbench.gateware.profiles import Cable, get_profile
 from sailbench.harness.config.validation import Invalid
@@ -53,3 +57,13 @@ def board_cable(profile: str, revision: str | None, cable: str | None = None) ->
         if named is not None:
             return named
     return cables[0] if cables else None
+
+
+def serial_interface_problem(serial: str, cable: Cable) -> str | None:
+    """Why a /dev/serial/by-id/...-ifNN-portM path is not the cable's UART interface, else None."""
+    m = re.search(r"-if(\d{2})-port\d+$", serial)
+    if m is None or int(m.group(1)) == cable.uart_interface:
+        return None
+    jtag = " (the JTAG side)" if int(m.group(1)) == cable.jtag_interface else ""
+    return (f"{serial} is USB interface {int(m.group(1))}{jtag}; the UART of {describe(cable)} is on interface "
+            f"{cable.uart_interface}: use the ...-if{cable.uart_interface:02d}-port0 path")

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sailbench.harness.config.cables import cable_problem, check_revision
+from sailbench.harness.config.cables import board_cable, cable_problem, check_revision, serial_interface_problem
 from sailbench.harness.config.collisions import check_no_collisions
 from sailbench.harness.config.loading import PositionedMap
 from sailbench.harness.config.records import (BoardConfig, EtherboneConfig, HistoryConfig, JudgementConfig,
@@ -85,7 +85,7 @@ def board_section(r: SectionReader, name: str, value: Any, line: int) -> BoardCo
                         serial_latency_ms=r.get(s, sk, "serial_latency_ms",
                                                 check_number(0, 255, what="milliseconds (the FTDI latency timer)"),
                                                 0.0))
-    revision, cable, cable_address, cable_override = _cable_keys(r, m, key, profile)
+    revision, cable, cable_address, cable_override = _cable_keys(r, m, key, profile, labgrid is not None)
     return BoardConfig(
         name=name, kind=kind, profile=profile, serial=serial,
         baudrate=r.get(m, key, "baudrate", check_int(1, what="a baud rate"), 115200),
@@ -99,8 +99,9 @@ def board_section(r: SectionReader, name: str, value: Any, line: int) -> BoardCo
         sim=sim, labgrid=labgrid)
 
 
-def _cable_keys(r: SectionReader, m: PositionedMap, key: str, profile: str):
-    """(revision, cable, cable_address, cable_override), the cable one its profile allows (cables.py)."""
+def _cable_keys(r: SectionReader, m: PositionedMap, key: str, profile: str, in_place: bool):
+    """(revision, cable, cable_address, cable_override), the cable one its profile allows (cables.py);
+    a board outside labgrid with a revision and no cable gets the revision's."""
     revision = r.get(m, key, "revision", lambda v: check_revision(profile, check_name(v, "a board revision")), None)
     cable = r.get(m, key, "cable", check_name, None)
     cable_address = r.get(m, key, "cable_address", check_cable_address, None)
@@ -109,6 +110,13 @@ def _cable_keys(r: SectionReader, m: PositionedMap, key: str, profile: str):
         why = cable_problem(profile, cable, revision)
         if why:
             raise r.error(why, f"{key}.cable", m.lines["cable"])
+    usb = board_cable(profile, revision, cable) if cable_address is None and not cable_override else None
+    if cable is None and revision is not None and not in_place and usb is not None:
+        cable = usb.openfpgaloader
+    serial = m.get("serial")
+    why = serial_interface_problem(serial, usb) if usb is not None and isinstance(serial, str) else None
+    if why:
+        raise r.error(why, f"{key}.serial", m.lines["serial"])
     return revision, cable, cable_address, cable_override
 
 

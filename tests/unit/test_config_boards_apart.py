@@ -143,3 +143,24 @@ def test_the_build_child_builds_where_the_harness_looks():
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == str(bitstream.bitstream_dir(config))
+
+
+def test_revision_alone_sets_the_cable(tmp_path):
+    path = tmp_path / "lab.yaml"
+    path.write_text("boards:\n" + ecpix5("revision: R03"))
+    assert load_lab(path).board("e5").cable == "ft4232"
+
+
+@pytest.mark.parametrize("serial, ok", [
+    ("/dev/serial/by-id/usb-FTDI_Quad_RS232-HS_FT4R03-if01-port0", True),
+    ("/dev/serial/by-id/usb-FTDI_Quad_RS232-HS_FT4R03-if00-port0", False),
+    ("/dev/ttyUSB0", True),                   # a plain tty says nothing about its interface
+])
+def test_serial_path_must_be_the_uart_interface(tmp_path, serial, ok):
+    path = tmp_path / "lab.yaml"
+    path.write_text("boards:\n" + ecpix5("revision: R03").replace("/dev/ttyUSB1", serial))
+    if ok:
+        load_lab(path)
+        return
+    err = refused(path)
+    assert err.key == "boards.e5.serial" and "interface 0 (the JTAG side)" in str(err) and "-if01-port0" in str(err)
