@@ -149,7 +149,8 @@ class Ecp5ProbeSoC(ProbeSoC):
                 raise ProfileError(f"profile '{profile.name}': no sgmii_channel/serdes_refclk for an SGMII host link")
             self.ethphy = add_sgmii_phy(self, profile)
         if self.host_phy is not None:
-            self.add_probe_etherbone(self.ethphy, ip_address=options.eth_ip, mac_address=mac_int(options.mac_address(profile)))
+            self.add_probe_etherbone(self.ethphy, ip_address=options.eth_ip,
+                                     mac_address=mac_int(options.mac_address(profile)))
             self.add_probe_hostlink(self.ethphy)
         self.lanes = add_lanes(self, profile, lane_channels(profile, self.host_phy)) if options.with_lanes else []
 

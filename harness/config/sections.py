@@ -14,8 +14,8 @@ from sailbench.harness.config.records import (BoardConfig, EtherboneConfig, Hist
                                               LabgridPlace, LocksConfig, PairConfig, SimConfig)
 from sailbench.harness.config.validation import (FRACTION, MISSING, Invalid, SectionReader, check_bool,
                                                  check_boards, check_ifname, check_int, check_ipv4, check_kind,
-                                                 check_cable_address, check_mac, check_name, check_number, check_profile,
-                                                 check_serial_url,
+                                                 check_cable_address, check_mac, check_name, check_number,
+                                                 check_profile, check_serial_url,
                                                  check_sim_host_link, check_tags, check_text, found)
 
 from sailbench.gateware.ecp5_options import board_mac
