@@ -93,6 +93,7 @@ class EtherboneInfo:
     soc_ip: str
     port: int
     host_ip: str | None = None    # simulated boards: the TAP's address inside the netns
+    mac: str | None = None        # bitstreams: the board's MAC address (its build option)
 
 
 @dataclass(frozen=True)

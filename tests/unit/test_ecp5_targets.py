@@ -57,7 +57,7 @@ def test_a_profile_that_cannot_be_built_is_refused_with_its_reason(tmp_path):
 
 
 def test_versa_has_a_lane_probe_and_clock_meter_on_the_sma_channel(tmp_path):
-    out = generated(generate("versa-ecp5", tmp_path))
+    out = generated(generate("versa-ecp5", tmp_path, "--mac", "02:53:8d:46:a4:7b"))
     regs = json.loads((out / "csr.json").read_text())["csr_registers"]
     for name in ("lane0_status", "lane0_word_clk_hz", "lane0_latch", "lane0_tx_cycles", "lane0_clock_window",
                  "lane0_clock_start", "lane0_clock_done", "lane0_clock_start_cycle", "lane0_clock_tx_cycles",
@@ -67,6 +67,7 @@ def test_versa_has_a_lane_probe_and_clock_meter_on_the_sma_channel(tmp_path):
     v = (out / "gateware" / "top.v").read_text()
     assert '(* CHAN = "CH1", LOC = "DCU0" *)' in v and '(* LOC = "EXTREF0" *)' in v
     assert ".CH1_FF_TXI_CLK         (lane0_tx_clk)" in v
+    assert f"'d{0x02538d46a47b};" in v                                  # the board's MAC (--mac) in ARP/IP
     lpf = (out / "gateware" / "top.lpf").read_text()
     assert "62.5 MHz" in lpf                                           # the lane word clocks are constrained
 
