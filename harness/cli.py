@@ -290,13 +290,13 @@ def _progress(message: str) -> None:
 def _cmd_bench(args, lab) -> int:
     from contextlib import nullcontext
     from sailbench.harness.run.bench import render_outcome, report_measured_invariants, run_bench
-    from sailbench.harness.record.history import History
+    from sailbench.harness.record.history import open_history
     from sailbench.harness.record.history_sink import HistorySink
     from sailbench.harness.report.model import RunReport, board_report
     from sailbench.harness.report.write import write_reports
     settings = _bench_settings(args)
     t0 = time.monotonic()
-    with (nullcontext() if args.no_history else History(lab.history_path)) as history:
+    with (nullcontext() if args.no_history else open_history(lab)) as history:
         sinks = [] if history is None else [HistorySink(history, lab.history, _progress)]
         outcome = run_bench(lab, args.board or lab.default_board, settings, progress=_progress, sinks=sinks)
         results = outcome.results
@@ -431,11 +431,11 @@ def _cmd_pair(args, lab) -> int:
 
 def _cmd_sweep(args, lab) -> int:
     from contextlib import nullcontext
-    from sailbench.harness.record.history import History
+    from sailbench.harness.record.history import open_history
     from sailbench.harness.record.history_sink import HistorySink
     from sailbench.harness.run.sweep import render_sweep, run_ddr_sweep
     clocks = args.clocks
-    with (nullcontext() if args.no_history else History(lab.history_path)) as history:
+    with (nullcontext() if args.no_history else open_history(lab)) as history:
         sinks = [] if history is None else [HistorySink(history, lab.history, _progress)]
         outcome = run_ddr_sweep(lab, args.board or lab.default_board, clocks, length=args.ddr_length,
                                 bitstreams=args.bitstreams, results_dir=args.results_dir, progress=_progress, sinks=sinks)

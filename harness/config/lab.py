@@ -23,6 +23,7 @@ import yaml
 
 from sailbench.harness.paths import REPO_ROOT
 from sailbench.harness.errors import ConfigError, UnknownBoardError, UnknownPairError
+from sailbench.harness.config.history_url import url_problem
 
 KINDS = ("sim", "hardware")
 MAX_LANES = 16
@@ -121,6 +122,7 @@ class JudgementConfig:
 @dataclass(frozen=True)
 class HistoryConfig:
     path: Path | None = None       # None: <results.dir>/history.sqlite
+    url: str | None = None         # postgresql://USER@HOST/DB: the lab's shared history instead of the file
     baseline_runs: int = 5         # baseline = median of the last N runs with the same build hash
     drop_threshold: float = 0.10   # a figure more than this fraction below its baseline is a regression
     quarantine_after: int = 3      # consecutive failed nightly health checks before a board is quarantined
@@ -527,10 +529,14 @@ def _judgement(r: _Reader, value: Any, line: int) -> JudgementConfig:
 
 def _history(r: _Reader, value: Any, line: int, base: Path) -> HistoryConfig:
     k = "history"
-    m = r.mapping(value, k, ("path", "baseline_runs", "drop_threshold", "quarantine_after"), line)
+    m = r.mapping(value, k, ("path", "url", "baseline_runs", "drop_threshold", "quarantine_after"), line)
     path = r.get(m, k, "path", _text, None)
+    url = m.get("url")
+    if "url" in m and (problem := url_problem(url)):       # never echoes the URL: it may hold a password
+        raise r.error(problem, f"{k}.url", m.lines.get("url", 0))
     return HistoryConfig(
         path=_relative(base, path) if path is not None else None,
+        url=url.strip() if url else None,
         baseline_runs=r.get(m, k, "baseline_runs", _int(1, what="a number of runs"), 5),
         drop_threshold=r.get(m, k, "drop_threshold",
                              _number(0, 1, _FRACTION, hi_open=True, lo_open=True), 0.10),

@@ -26,7 +26,7 @@ from sailbench.harness.config.lab import BoardConfig, JudgementConfig, Lab
 from sailbench.harness.errors import (BoardBusyError, BoardGarbageError, ConfigError, BoardSilentError, BuildError,
                             IdentifierMismatchError, ProbeError, SailbenchError, SimulatorError, ToolError)
 from sailbench.harness.board.health import scratch_round_trip
-from sailbench.harness.record.history import History
+from sailbench.harness.record.history import open_history
 from sailbench.harness.board.place_lock import lock_for_board
 from sailbench.harness.units import mb_per_s
 
@@ -368,7 +368,7 @@ def run_bringup(lab: Lab, name: str, progress: Callable[[str], None] = print,
         finally:
             if runner.board is not None:
                 runner.board.close()
-    with History(lab.history_path) as history:
+    with open_history(lab) as history:
         failed = report.failed
         history.add_health(name, source="bringup", passed=failed is None, stage=failed.name if failed else None,
                            category=None if failed is None else "bringup",
