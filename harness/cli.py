@@ -9,6 +9,7 @@
     sailbench load --board versa-ecp5    load it with openFPGALoader (SRAM; --flash) and check the identifier
     sailbench sweep ddr --board sim --clocks 50M,75M,100M   DDR rate and timing verdict per sys clock
     sailbench propose-constants          a diff of bandwidth.rs with the measured figures (history or --results)
+    sailbench history import FILE.sqlite copy a bench PC's history into the lab's (history.url), no duplicates
 
 Exit status of `bench`: 0 every verdict held, 1 a verdict or invariant did not
 hold or the checker found errors, 2 the bench could not run (board, config,
@@ -237,6 +238,13 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--prbs-seconds", type=_seconds, default=0.5, help="seconds of PRBS checking (default 0.5)")
     pr.add_argument("--constants", type=Path, help="Spanker bandwidth.rs (default: lab.yaml, else pinned values)")
     pr.add_argument("--results-dir", type=Path, help="where results/<run-id>.json go (default: lab.yaml results.dir)")
+    hi = sub.add_parser("history", help="the history database: where it is and what it holds; import a bench "
+                                        "PC's SQLite history into the lab's (lab.yaml history.url)")
+    hs = hi.add_subparsers(dest="history_action", metavar="ACTION", required=True)
+    hs.add_parser("info", help="where the history is, its schema, its complete runs and their hosts")
+    hs.add_parser("import", help="copy FILE.sqlite's runs, records and health checks in, without duplicates "
+                                 "(running it twice adds nothing)").add_argument("file", type=Path, metavar="FILE.sqlite")
+
     lg = sub.add_parser("labgrid", help="a lab on several hosts: create/update the labgrid places lab.yaml implies",
                         description="`sailbench labgrid sync` creates or updates, on lab.yaml's labgrid coordinator, "
                                     "the place of every board with `labgrid: {place: ...}` and of every pair with "
@@ -460,6 +468,11 @@ def _cmd_propose(args, lab) -> int:
     return 0
 
 
+def _cmd_history(args, lab) -> int:
+    from sailbench.harness.run.history_import import history_command
+    return history_command(lab, args.history_action, getattr(args, "file", None), progress=_progress)
+
+
 def _cmd_labgrid(args, lab) -> int:
     from sailbench.harness.run.labgrid_sync import exporter_config, sync_places
     if args.exporter_config:
@@ -509,7 +522,7 @@ def main(argv: list[str] | None = None) -> int:
         return {"bench": _cmd_bench, "pair": _cmd_pair, "boards": _cmd_boards, "ident": _cmd_ident, "sim": _cmd_sim,
                 "build": _cmd_build, "load": _cmd_load,
                 "nightly": _cmd_nightly, "bringup": _cmd_bringup, "labgrid": _cmd_labgrid, "sweep": _cmd_sweep,
-                "propose-constants": _cmd_propose}[args.command](args, lab)
+                "propose-constants": _cmd_propose, "history": _cmd_history}[args.command](args, lab)
     except SailbenchError as e:
         print(f"sailbench: error: {e}", file=sys.stderr)
         return EXIT_ERROR

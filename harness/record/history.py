@@ -39,6 +39,8 @@ _RUN_COLUMNS = ("run_id", "board", "kind", "night_id", "profile", "build_hash", 
 _RECORD_COLUMNS = ("run_id", "board", "probe", "direction", "pattern", "size_bytes", "build_hash", "time",
                    "time_iso", "figure", "rate_bytes_per_s", "data", "simulated", "record_key")
 
+_HEALTH_COLUMNS = ("board", "time", "time_iso", "source", "passed", "stage", "category", "message", "run_id", "host")
+
 
 def _flag(value: Any) -> int | None:
     return int(value) if isinstance(value, bool) else None
@@ -185,6 +187,10 @@ class History:
         one transaction; rows already there are kept. The number of records added."""
         added = 0
         with self.transaction("import a run"):
+            rows = self.backend.query("SELECT host FROM runs WHERE run_id = ?", (run["run_id"],))
+            if rows and rows[0]["host"] != run.get("host"):
+                raise HistoryError(f"{self.backend.where}: run id {run['run_id']} is already recorded by host "
+                                   f"'{rows[0]['host']}', not '{run.get('host')}'; run ids must be unique")
             self.backend.execute(INSERT_RUN, tuple(run.get(c) for c in _RUN_COLUMNS))
             if run.get("complete"):
                 self.backend.execute("UPDATE runs SET complete = 1 WHERE run_id = ? AND complete = 0",
@@ -262,6 +268,21 @@ class History:
             """INSERT INTO health (board, time, time_iso, source, passed, stage, category, message, run_id, host)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (board, t, _iso(t), source, int(passed), stage, category, message, run_id, socket.gethostname()))])
+
+    def all_health(self) -> list[dict[str, Any]]:
+        return self._query(f"SELECT {', '.join(_HEALTH_COLUMNS)} FROM health ORDER BY id")
+
+    def insert_health(self, rows: list[dict[str, Any]]) -> int:
+        """Copy health checks from another history, each once (known by board, time and source)."""
+        added = 0
+        with self.transaction("import health checks"):
+            for row in rows:
+                if not self.backend.query("SELECT 1 AS x FROM health WHERE board = ? AND time = ? AND source = ?",
+                                          (row["board"], row["time"], row["source"])):
+                    added += self.backend.execute(
+                        f"INSERT INTO health ({', '.join(_HEALTH_COLUMNS)}) VALUES "
+                        f"({', '.join('?' * len(_HEALTH_COLUMNS))})", tuple(row.get(c) for c in _HEALTH_COLUMNS))
+        return added
 
     def health(self, board: str, limit: int = 20) -> list[dict[str, Any]]:
         """The board's latest health checks, newest first."""
