@@ -164,6 +164,9 @@ def _parser() -> argparse.ArgumentParser:
                                    "(a verdict did not hold), 4 (a measurement failed or regressed) and 8 "
                                    "(a board could not be measured); 2 if it could not run at all.")
     n.add_argument("--tag", help="only the boards with this tag in lab.yaml")
+    n.add_argument("--report-only", action="store_true",
+                   help="measure nothing: draw the lab's latest night (every host's boards and pairs, trends per "
+                        "figure, which host measured what) from the shared history (lab.yaml history.url)")
     _bench_options(n)
 
     u = sub.add_parser("bringup", help="staged bring-up checks of one board, stopping at the first failure",
@@ -324,6 +327,10 @@ def _cmd_bench(args, lab) -> int:
 
 
 def _cmd_nightly(args, lab) -> int:
+    if args.report_only:
+        from sailbench.harness.run.lab_report import write_lab_report
+        print(write_lab_report(lab, getattr(args, "results_dir", None), progress=_progress).text())
+        return 0
     from sailbench.harness.run.nightly import NightlySettings, render_summary, run_nightly
     outcome = run_nightly(lab, NightlySettings(tag=args.tag, bench=_bench_settings(args)), progress=_progress)
     print(render_summary(outcome))

@@ -242,15 +242,35 @@ class History:
         rows = self._key_rows(key, exclude_run, "AND r.build_hash IS NOT ?", (build_hash,))
         return rows[0]["build_hash"] if rows else None
 
-    def trend(self, board: str, runs: int = 30) -> list[dict[str, Any]]:
-        """Figures of the board's last `runs` complete runs, oldest first: the history plot's points."""
+    def trend(self, board: str, runs: int = 30, host: str | None = None) -> list[dict[str, Any]]:
+        """Figures of the board's last `runs` complete runs (on `host`, or any), oldest first: the
+        history plot's points."""
+        on_host = "AND host = ?" if host is not None else ""
         return self._query(
-            """SELECT r.run_id, r.time_iso, r.build_hash, r.probe, r.direction, r.pattern, r.size_bytes,
-                      r.rate_bytes_per_s, r.simulated FROM records r
-               WHERE r.figure = 1 AND r.board = ? AND r.run_id IN
-                 (SELECT run_id FROM runs WHERE board = ? AND complete = 1 ORDER BY started DESC, updated DESC
-                  LIMIT ?)
-               ORDER BY r.time, r.id""", (board, board, runs))
+            f"""SELECT r.run_id, r.time_iso, r.build_hash, r.probe, r.direction, r.pattern, r.size_bytes,
+                       r.rate_bytes_per_s, r.simulated FROM records r
+                WHERE r.figure = 1 AND r.board = ? AND r.run_id IN
+                  (SELECT run_id FROM runs WHERE board = ? AND complete = 1 {on_host}
+                   ORDER BY started DESC, updated DESC LIMIT ?)
+                ORDER BY r.time, r.id""", (board, board, *((host,) if host is not None else ()), runs))
+
+    def latest_nights(self) -> list[dict[str, Any]]:
+        """Per host, its latest night (the nightly's id) with a complete run: host, night_id, started."""
+        rows = self._query(
+            """SELECT host, night_id, MAX(started) AS started FROM runs
+               WHERE complete = 1 AND night_id IS NOT NULL GROUP BY host, night_id
+               ORDER BY host, MAX(started) DESC, night_id DESC""")
+        latest: dict[Any, dict[str, Any]] = {}
+        for row in rows:
+            latest.setdefault(row["host"], row)
+        return list(latest.values())
+
+    def night_runs(self, night_id: str) -> list[dict[str, Any]]:
+        """Every run of one night, complete or not, in the order they started."""
+        return self._query("SELECT * FROM runs WHERE night_id = ? ORDER BY started, updated, run_id", (night_id,))
+
+    def quarantines(self) -> list[dict[str, Any]]:
+        return self._query("SELECT * FROM quarantine ORDER BY board")
 
     def profile_rows(self, profile: str, simulated: bool, probe: str) -> list[dict[str, Any]]:
         """Records of `probe` from complete runs of `profile`, newest first (with their run's host)."""
