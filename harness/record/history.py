@@ -255,19 +255,27 @@ class History:
                 ORDER BY r.time, r.id""", (board, board, *((host,) if host is not None else ()), runs))
 
     def latest_nights(self) -> list[dict[str, Any]]:
-        """Per host, its latest night (the nightly's id) with a complete run: host, night_id, started."""
+        """Per host, its latest night: the nightly's id of its newest complete run or failed nightly
+        health check (host, night_id, started), by host."""
         rows = self._query(
             """SELECT host, night_id, MAX(started) AS started FROM runs
-               WHERE complete = 1 AND night_id IS NOT NULL GROUP BY host, night_id
-               ORDER BY host, MAX(started) DESC, night_id DESC""")
+               WHERE complete = 1 AND night_id IS NOT NULL GROUP BY host, night_id""")
+        rows += self._query(
+            """SELECT host, run_id AS night_id, MAX(time_iso) AS started FROM health
+               WHERE source = 'nightly' AND passed = 0 AND run_id IS NOT NULL GROUP BY host, run_id""")
         latest: dict[Any, dict[str, Any]] = {}
-        for row in rows:
-            latest.setdefault(row["host"], row)
-        return list(latest.values())
+        for row in sorted(rows, key=lambda r: (r["started"] or "", r["night_id"])):
+            latest[row["host"]] = row
+        return [latest[h] for h in sorted(latest, key=lambda h: h or "")]
 
     def night_runs(self, night_id: str) -> list[dict[str, Any]]:
         """Every run of one night, complete or not, in the order they started."""
         return self._query("SELECT * FROM runs WHERE night_id = ? ORDER BY started, updated, run_id", (night_id,))
+
+    def night_health_failures(self, night_id: str) -> list[dict[str, Any]]:
+        """The nightly health checks that failed in one night (their boards were not measured)."""
+        return self._query("SELECT * FROM health WHERE run_id = ? AND source = 'nightly' AND passed = 0 ORDER BY id",
+                           (night_id,))
 
     def quarantines(self) -> list[dict[str, Any]]:
         return self._query("SELECT * FROM quarantine ORDER BY board")
@@ -282,12 +290,14 @@ class History:
 
     # -- health and quarantine -----------------------------------------------------------------
     def add_health(self, board: str, *, source: str, passed: bool, stage: str | None = None,
-                   category: str | None = None, message: str = "", run_id: str | None = None) -> None:
+                   category: str | None = None, message: str = "", run_id: str | None = None,
+                   host: str | None = None) -> None:
+        """Record a health check made on `host` (default: this one)."""
         t = time.time()
         self._write("record a health check", [(
             """INSERT INTO health (board, time, time_iso, source, passed, stage, category, message, run_id, host)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (board, t, _iso(t), source, int(passed), stage, category, message, run_id, socket.gethostname()))])
+            (board, t, _iso(t), source, int(passed), stage, category, message, run_id, host or socket.gethostname()))])
 
     def all_health(self) -> list[dict[str, Any]]:
         return self._query(f"SELECT {', '.join(_HEALTH_COLUMNS)} FROM health ORDER BY id")

@@ -3,7 +3,8 @@
 Each host runs its own nightly (docs/labgrid.md), each with its own night id. The lab's latest night
 is, per host, that host's latest night with a complete run: every board and pair run of it (a run
 whose writer never finished is listed as incomplete, its figures not shown), their figures, each
-board's trend over its last complete runs on that host, and the boards in quarantine.
+board's trend over its last complete runs on that host, the boards whose health check failed that
+night (not measured) and the boards in quarantine.
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ class LabNight:
     nights: dict[str, str]                     # host -> its latest night id
     runs: list[LabRun]
     quarantined: list[dict[str, Any]] = field(default_factory=list)
+    health_failures: list[dict[str, Any]] = field(default_factory=list)   # boards not measured that night
 
     @property
     def hosts(self) -> list[str]:
@@ -50,7 +52,9 @@ def _figures(history: History, run_id: str, board: str) -> list[dict[str, Any]]:
 def latest_lab_night(history: History, trend_runs: int = 30) -> LabNight:
     nights = {row["host"] or "?": row["night_id"] for row in history.latest_nights()}
     runs: list[LabRun] = []
+    failures: list[dict[str, Any]] = []
     for host, night_id in nights.items():
+        failures += [row | {"host": row["host"] or host} for row in history.night_health_failures(night_id)]
         for row in history.night_runs(night_id):
             complete = bool(row["complete"])
             run = LabRun(host, row["board"], row["kind"], row["run_id"], night_id, row["status"], complete,
@@ -59,12 +63,12 @@ def latest_lab_night(history: History, trend_runs: int = 30) -> LabNight:
                 run.figures = _figures(history, row["run_id"], row["board"])
                 run.trend = history.trend(row["board"], trend_runs, host=row["host"])
             runs.append(run)
-    return LabNight(nights, runs, history.quarantines())
+    return LabNight(nights, runs, history.quarantines(), failures)
 
 
 def night_to_dict(night: LabNight) -> dict[str, Any]:
     """The same, as JSON-ready data (the page's companion file)."""
-    return {"nights": night.nights, "quarantined": night.quarantined,
+    return {"nights": night.nights, "quarantined": night.quarantined, "health_failures": night.health_failures,
             "runs": [{k: v for k, v in vars(r).items() if k != "trend"} for r in night.runs]}
 
 

@@ -63,7 +63,11 @@ def _run_section(run: LabRun) -> str:
 def render_lab_page(night: LabNight, where: str, generated: str) -> str:
     """The whole page; `where` names the history (its URL or file), `generated` when it was drawn."""
     title = "sailbench lab: the latest night of every host"
-    if not night.runs:
+    failed = "".join(
+        f"<tr><td>{escape(f['host'] or '?')}</td><td>{escape(f['board'])}</td><td>nightly</td>"
+        f"<td>{_badge(INFRASTRUCTURE, 'health check failed')}</td><td class=\"num\">0</td><td></td>"
+        f"<td>{escape(f['message'] or '')}</td></tr>" for f in night.health_failures)
+    if not night.runs and not failed:
         body = ('<p class="muted">The history holds no complete nightly run yet: run <code>sailbench '
                 "nightly</code> on the lab's hosts with lab.yaml <code>history.url</code> set.</p>")
     else:
@@ -71,9 +75,9 @@ def render_lab_page(night: LabNight, where: str, generated: str) -> str:
             f'<tr><td>{escape(r.host)}</td><td><a href="#{_anchor(r)}">{escape(r.board)}</a></td>'
             f"<td>{escape(r.kind)}</td><td>{_status(r)}</td><td class=\"num\">{len(r.figures)}</td>"
             f"<td><code>{escape(r.build_hash or '?')}</code></td><td><code>{escape(r.run_id)}</code></td></tr>"
-            for r in night.runs)
+            for r in night.runs) + failed
         body = ("<table class=\"summary\"><tr><th>host</th><th>board or pair</th><th>kind</th><th>status</th>"
-                f"<th>figures</th><th>build</th><th>run</th></tr>{rows}</table>"
+                f"<th>figures</th><th>build</th><th>run, or why it was not measured</th></tr>{rows}</table>"
                 + "\n".join(_run_section(r) for r in night.runs))
     nights = ", ".join(f"{escape(h)}: <code>{escape(n)}</code>" for h, n in night.nights.items()) or "-"
     quarantine = "".join(f"<li>{_badge(QUARANTINED, 'quarantined')} {escape(q['board'])} since "

@@ -35,6 +35,8 @@ with History(url=url) as h:
                 "records": records(rate)}
         store_finished_run(h, HistoryConfig(), data, "x.json", kind="nightly", night_id=night)
     if host == "pc-b":
+        h.add_health("ecpix5-b", source="nightly", passed=False, message="board silent on /dev/ttyUSB3",
+                     run_id=f"20261206-nightly-{host}", host=host)
         h.upsert_run("20261206-nightly-pc-b-dead", "ecpix5", kind="nightly", night_id=f"20261206-nightly-{host}",
                      host=host, started="20261206", status="running")
 """
@@ -76,6 +78,8 @@ def test_one_page_shows_every_hosts_boards(pg_url, tmp_path):
     assert "versa-a on pc-a" in page and "versa-b on pc-b" in page
     assert "ecpix5 on pc-b" in page and "incomplete (its writer stopped)" in page
     assert page.count("<svg") >= 4, "a trend chart per probe and board"
+    assert re.search(r"<td>pc-b</td><td>ecpix5-b</td><td>nightly</td><td>.*health check failed.*"
+                     r"board silent on /dev/ttyUSB3", page)
     data = json.loads(Path(re.search(r"^JSON: (\S+)$", done.stdout, re.M).group(1)).read_text())
     assert data["nights"] == {"pc-a": "20261206-nightly-pc-a", "pc-b": "20261206-nightly-pc-b"}
 
