@@ -70,19 +70,16 @@ class History:
         self.path = Path(path) if path is not None else None
         self.url = url
         where = f"history database {shown_url(url) if url else self.path}"
+        from sailbench.harness.record import history_postgres, history_sqlite
         try:
             if url is not None:
-                from sailbench.harness.record.history_postgres import PostgresBackend
-                self.backend: Any = PostgresBackend(url, shown_url(url))
+                self.backend: Any = history_postgres.PostgresBackend(url, shown_url(url))
             else:
-                from sailbench.harness.record.history_sqlite import SqliteBackend
-                self.backend = SqliteBackend(self.path, busy_timeout_s)
+                self.backend = history_sqlite.SqliteBackend(self.path, busy_timeout_s)
         except HistoryError:
             raise
         except Exception as e:       # noqa: BLE001 - the driver's errors (OSError, sqlite3, psycopg), named
-            hint = ("check history.url in lab.yaml, that the server answers, and the role's password "
-                    "(PGPASSWORD, ~/.pgpass or a libpq service file)" if url else
-                    "check history.path in lab.yaml (a writable file on a local disk)")
+            hint = history_postgres.HINT if url else history_sqlite.HINT
             detail = (getattr(e, "strerror", None) or str(e)).strip().splitlines()
             raise HistoryError(f"{where}: cannot open: {detail[0] if detail else type(e).__name__}; {hint}") from e
         with self._guard("cannot open"):

@@ -22,6 +22,10 @@ from sailbench.harness.record.history_schema import SCHEMA_VERSION, newer_schema
 CONNECT_TIMEOUT_S = 10
 LOCK_TIMEOUT_MS = 30_000          # a writer waits this long for a row another writer holds
 _MIGRATION_LOCK = 0x5a11_be7c      # pg_advisory_xact_lock key: one migrating process at a time
+# A server or network that goes silent mid-query is noticed within about a minute (TCP keepalives and
+# an unacknowledged-data timeout), instead of a nightly waiting forever.
+NEVER_HANG = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3,
+              "tcp_user_timeout": 60_000}
 
 # Index i holds the statements that take the schema from version i to i + 1 (as history_sqlite.MIGRATIONS).
 MIGRATIONS: list[list[str]] = [
@@ -67,6 +71,9 @@ MIGRATIONS: list[list[str]] = [
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
+HINT = ("check history.url in lab.yaml, that the server answers, and the role's password "
+        "(PGPASSWORD, ~/.pgpass or a libpq service file)")
+
 _IS_NOT = re.compile(r"\bIS NOT \?")
 _IS = re.compile(r"\bIS \?")
 
@@ -91,10 +98,9 @@ class PostgresBackend:
                                "install sailbench with its dependencies (scripts/setup.sh)") from None
         self.errors: tuple[type[BaseException], ...] = (psycopg.Error,)
         self.where = f"history database {shown}"
-        self.hint = ("check history.url in lab.yaml, that the server answers, and the role's password "
-                     "(PGPASSWORD, ~/.pgpass or a libpq service file)")
+        self.hint = HINT
         self.db = psycopg.connect(url, autocommit=True, row_factory=dict_row, connect_timeout=CONNECT_TIMEOUT_S,
-                                  application_name="sailbench")
+                                  application_name="sailbench", **NEVER_HANG)
         self.db.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
 
     def query(self, sql: str, args: tuple = ()) -> list[dict[str, Any]]:

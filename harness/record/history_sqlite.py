@@ -59,6 +59,8 @@ MIGRATIONS: list[list[str]] = [
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
+HINT = "check history.path in lab.yaml (a writable file on a local disk)"
+
 
 class SqliteBackend:
     """One connection to a history file. SQL is written with `?` placeholders and `IS ?`."""
@@ -69,7 +71,7 @@ class SqliteBackend:
     def __init__(self, path: Path | str, busy_timeout_s: float = 30.0):
         self.path = Path(path)
         self.where = f"history database {self.path}"
-        self.hint = "check history.path in lab.yaml (a writable file on a local disk)"
+        self.hint = HINT
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, timeout=busy_timeout_s, isolation_level=None)
         self.db.row_factory = sqlite3.Row
