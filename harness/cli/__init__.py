@@ -16,6 +16,7 @@ are the runners' (harness/run/).
     sailbench labgrid sync               the labgrid places lab.yaml implies
     sailbench board check FILE           check a board profile (pins, banks, DQS groups, SerDes budget, pack)
     sailbench board new --from-lpf LPF   scaffold a board profile from a Lattice LPF (docs/boards.md)
+    sailbench history import FILE.sqlite copy a bench PC's history into the lab's (history.url), no duplicates
     sailbench -v COMMAND                 also log each step and its duration to stderr (--log-file PATH: to a file)
 
 Exit status: harness/exit_codes.py (each command's --help says its own).
@@ -28,8 +29,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from sailbench.harness.cli import (bench, board, boards, bringup, build, ident, labgrid, load, nightly, pair,
-                                   propose, sim, sweep)
+from sailbench.harness.cli import (bench, board, boards, bringup, build, history, ident, labgrid, load, nightly,
+                                   pair, propose, sim, sweep)
 from sailbench.harness.cli.options import check_together
 from sailbench.harness.cli.steplog import start_step_log, stop_step_log
 from sailbench.harness.errors import SailbenchError
@@ -37,7 +38,7 @@ from sailbench.harness.exit_codes import EXIT_ERROR, EXIT_INTERRUPTED
 
 # in --help order
 COMMANDS: dict[str, ModuleType] = {m.NAME: m for m in (bench, boards, ident, sim, nightly, bringup, build, load,
-                                                         sweep, propose, pair, labgrid, board)}
+                                                         sweep, propose, pair, labgrid, board, history)}
 
 
 def parser() -> argparse.ArgumentParser:

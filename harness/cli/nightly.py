@@ -18,10 +18,17 @@ DESCRIPTION = ("For each board in lab.yaml (or those with --tag): skip it if qua
 
 def arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tag", help="only the boards and pairs with this tag in lab.yaml")
+    p.add_argument("--report-only", action="store_true",
+                   help="measure nothing: draw the lab's latest night (every host's boards and pairs, trends per "
+                        "figure, which host measured what) from the shared history (lab.yaml history.url)")
     bench_options(p)
 
 
 def run(args: argparse.Namespace, lab) -> int:
+    if args.report_only:
+        from sailbench.harness.run.lab_report import write_lab_report
+        print(write_lab_report(lab, getattr(args, "results_dir", None), progress=options.progress).text())
+        return 0
     from sailbench.harness.run.nightly import NightlySettings, render_summary, run_nightly
     outcome = run_nightly(lab, NightlySettings(tag=args.tag, bench=bench_settings(args)), progress=options.progress)
     print(render_summary(outcome))

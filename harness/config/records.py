@@ -109,6 +109,7 @@ class JudgementConfig:
 @dataclass(frozen=True)
 class HistoryConfig:
     path: Path | None = None       # None: <results.dir>/history.sqlite
+    url: str | None = None         # postgresql://USER@HOST/DB: the lab's shared history instead of the file
     baseline_runs: int = 5         # baseline = median of the last N runs with the same build hash
     drop_threshold: float = 0.10   # a figure more than this fraction below its baseline is a regression
     quarantine_after: int = 3      # consecutive failed nightly health checks before a board is quarantined

@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 from sailbench.harness.config.cables import board_cable, cable_problem, check_revision, serial_interface_problem
 from sailbench.harness.config.collisions import check_no_collisions
+from sailbench.harness.config.history_url import url_problem
 from sailbench.harness.config.loading import PositionedMap
 from sailbench.harness.config.records import (BoardConfig, EtherboneConfig, HistoryConfig, JudgementConfig,
                                               LabgridPlace, LocksConfig, PairConfig, SimConfig)
@@ -134,10 +135,14 @@ def judgement_section(r: SectionReader, value: Any, line: int) -> JudgementConfi
 
 def history_section(r: SectionReader, value: Any, line: int, base: Path) -> HistoryConfig:
     k = "history"
-    m = r.mapping(value, k, ("path", "baseline_runs", "drop_threshold", "quarantine_after"), line)
+    m = r.mapping(value, k, ("path", "url", "baseline_runs", "drop_threshold", "quarantine_after"), line)
     path = r.get(m, k, "path", check_text, None)
+    url = m.get("url")
+    if "url" in m and (problem := url_problem(url)):       # never echoes the URL: it may hold a password
+        raise r.error(problem, f"{k}.url", m.lines.get("url", 0))
     return HistoryConfig(
         path=relative_path(base, path) if path is not None else None,
+        url=url.strip() if url else None,
         baseline_runs=r.get(m, k, "baseline_runs", check_int(1, what="a number of runs"), 5),
         drop_threshold=r.get(m, k, "drop_threshold",
                              check_number(0, 1, FRACTION, hi_open=True, lo_open=True), 0.10),

@@ -30,7 +30,7 @@ from sailbench.harness.board.lifecycle import BoardState, BoardStrategy, strateg
 from sailbench.harness.config import BoardConfig, JudgementConfig, Lab
 from sailbench.harness.errors import (BoardBusyError, BoardGarbageError, ConfigError, LevelingError, SailbenchError,
                                       StageFailed, ToolError)
-from sailbench.harness.record.history import History
+from sailbench.harness.record.history import open_history
 from sailbench.harness.board.place_lock import HoldCheck
 from sailbench.harness.units import mb_per_s
 
@@ -324,7 +324,7 @@ def run_bringup(lab: Lab, name: str, progress: Callable[[str], None] = print,
                 progress(f"      next: {stage.next_step}")
                 report.stages += [Stage(n) for n in stages[i:]]
                 break
-    with History(lab.history_path) as history:
+    with open_history(lab) as history:
         failed = report.failed
         history.add_health(name, source="bringup", passed=failed is None, stage=failed.name if failed else None,
                            category=None if failed is None else "bringup",

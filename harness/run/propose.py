@@ -48,6 +48,7 @@ class Run:
     date: str
     simulated: bool
     records: list[dict[str, Any]]
+    host: str | None = None         # the bench PC that measured it (a lab-wide history has several)
 
 
 @dataclass
@@ -60,7 +61,8 @@ class Figure:
     def comment(self) -> str:
         sim = ", simulated" if self.run.simulated else ""
         return (f"// sailbench: {self.what} = {mb_per_s(self.bytes_per_s)} MB/s; run {self.run.run_id}, build "
-                f"{self.run.build_hash or '-'}, board {self.run.board}, profile {self.run.profile or '-'}, "
+                f"{self.run.build_hash or '-'}, board {self.run.board}{f' on host {self.run.host}' if self.run.host else ''}, "
+                f"profile {self.run.profile or '-'}, "
                 f"{self.run.date}{sim}")
 
 
@@ -77,7 +79,8 @@ class Proposal:
     def summary(self) -> str:
         lines = []
         for name, f in self.figures.items():
-            lines.append(f"proposed {name} = {int(round(f.bytes_per_s)):_} ({f.what}, run {f.run.run_id}"
+            lines.append(f"proposed {name} = {int(round(f.bytes_per_s)):_} ({f.what}, board {f.run.board}"
+                         f"{f' on host {f.run.host}' if f.run.host else ''}, run {f.run.run_id}"
                          f"{', simulated' if f.run.simulated else ''})")
         for name in self.unchanged:
             lines.append(f"unchanged {name}: no measured figure" +
@@ -111,12 +114,12 @@ def runs_from_results(paths: Iterable[Path], sim_names: set[str] = frozenset()) 
         prov = data.get("provenance", {})
         runs.append(Run(data.get("run_id") or Path(path).stem, prov.get("board") or "-", prov.get("profile"),
                         prov.get("gateware_hash"), (data.get("started") or prov.get("time") or "")[:10],
-                        _simulated(prov, sim_names), data.get("records", [])))
+                        _simulated(prov, sim_names), data.get("records", []), prov.get("host")))
     return runs
 
 
 def runs_from_history(history, sim_names: set[str] = frozenset()) -> list[Run]:
-    rows = history._query("SELECT * FROM runs ORDER BY started, updated")
+    rows = history.runs()           # complete runs only, oldest first
     runs = []
     for row in rows:
         row = dict(row)
@@ -124,7 +127,7 @@ def runs_from_history(history, sim_names: set[str] = frozenset()) -> list[Run]:
         prov = {"board": row["board"], "build_dir": row.get("results_path") or ""}
         runs.append(Run(row["run_id"], row["board"], row.get("profile"), row.get("build_hash"),
                         (row.get("started") or "")[:10], _simulated(prov, sim_names) or row["board"] in sim_names,
-                        records))
+                        records, row.get("host")))
     return runs
 
 
@@ -259,7 +262,7 @@ def propose_from_lab(lab, profile: str | None = None, results: list[Path] | None
     if results:
         runs = runs_from_results(results, sim_names)
     else:
-        from sailbench.harness.record.history import History
-        with History(lab.history_path) as history:
+        from sailbench.harness.record.history import open_history
+        with open_history(lab) as history:
             runs = runs_from_history(history, sim_names)
     return propose(text, source, runs, profile, allow_simulated, name)

@@ -116,7 +116,7 @@ def test_simulated_figures_need_the_flag_and_say_so(tmp_path):
 def test_from_the_history(tmp_path):
     with History(tmp_path / "h.sqlite") as h:
         h.upsert_run("versa-1", "versa-ecp5", profile="versa-ecp5", build_hash="feedbeef0001",
-                     started="2026-12-01T09:00:00")
+                     started="2026-12-01T09:00:00", complete=True)
         for rec in _bench_records("versa-ecp5", 540e6, 530e6, 110e6, 111e6):
             h.add_record("versa-1", "versa-ecp5", "feedbeef0001", rec)
         runs = runs_from_history(h)

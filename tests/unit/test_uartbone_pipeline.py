@@ -128,7 +128,7 @@ def test_a_hardware_board_pipelines_only_when_its_build_has_the_fifo(tmp_path, u
 
     from csr_target import VERSA_CSR
     from sailbench.harness.board.board import connect_hardware
-    from sailbench.harness.config.lab import BoardConfig
+    from sailbench.harness.config import BoardConfig
 
     shutil.copy(VERSA_CSR, tmp_path / "csr.json")
     manifest = SimpleNamespace(csr_json="csr.json", uart=uart)
