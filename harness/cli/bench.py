@@ -6,6 +6,7 @@ import argparse
 from sailbench.harness.cli import options
 
 NAME = "bench"
+KEEPS_RESULTS = True   # writes results/<run-id>.json as it measures (kept on Ctrl-C)
 HELP = "measure a board and judge the scheduler's constants"
 DESCRIPTION = ("Open the board (building/starting the simulated one if needed), measure its sys clock, DDR "
                "throughput (BIST write then read, sequential and random, repeated) and host link, print one "
@@ -51,8 +52,12 @@ def arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, lab) -> int:
+    from sailbench.harness.cli.ddr_region import check_ddr_region
     from sailbench.harness.run.bench_command import bench_with_reports
-    done = bench_with_reports(lab, args.board or lab.default_board, bench_settings(args),
+    board = args.board or lab.default_board
+    lab.board(board)                                   # an unknown board before the region check
+    check_ddr_region(lab, [board], args.ddr_length, args.ddr_base)
+    done = bench_with_reports(lab, board, bench_settings(args),
                               history=not args.no_history, progress=options.progress)
     print(done.text())
     return done.exit_code

@@ -8,6 +8,7 @@ from sailbench.harness.cli import options
 from sailbench.harness.exit_codes import EXIT_ERROR
 
 NAME = "pair"
+KEEPS_RESULTS = True   # writes results/<run-id>.json as it measures (kept on Ctrl-C)
 HELP = "measure a bench pair's inter-card lanes (one bench pod per board) and judge INTERCARD"
 DESCRIPTION = ("Place and reserve a bench pair from lab.yaml `pairs` (both boards or neither), start one bench pod "
                "per board (rank 0 upstream, rank 1 downstream), wait for the lanes to come up (ready / degraded / "

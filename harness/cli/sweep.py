@@ -6,6 +6,7 @@ import argparse
 from sailbench.harness.cli import options
 
 NAME = "sweep"
+KEEPS_RESULTS = True   # writes results/<run-id>.json as it measures (kept on Ctrl-C)
 HELP = ("the DDR probe at several sys clocks (DDR clock = ratio x sys): rate, efficiency and the real-board "
         "timing verdict per clock")
 DESCRIPTION = ("At each sys clock in turn: a simulated board is built at that clock and its DDR measured "
