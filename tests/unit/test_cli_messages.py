@@ -93,3 +93,14 @@ def test_ctrl_c_mentions_the_results_file_only_for_commands_that_write_one(comma
     assert main(["--lab", str(ROOT / "lab.yaml"), command]) == EXIT_INTERRUPTED
     line = one_error_line(capsys)
     assert ("results file" in line) == kept, line
+
+
+def test_a_simulated_bringup_says_not_applicable_once_per_stage():
+    from sailbench.harness.run.bringup import NOT_APPLICABLE, BringupReport, Stage, _Bringup, render_bringup
+    lab = load_lab(find_lab(str(ROOT / "lab.yaml")))
+    runner = _Bringup(lab.board("sim"), progress=lambda _: None)
+    stages = [Stage(name, *getattr(runner, method)()) for name, method in (("cable detects", "cable_detects"),
+                                                                           ("load", "load"))]
+    assert [s.status for s in stages] == [NOT_APPLICABLE, NOT_APPLICABLE]
+    text = render_bringup(BringupReport("sim", "sim", stages))
+    assert text.count("not applicable") == 2 and "not applicable: the simulated board has no cable" in text, text
