@@ -74,5 +74,5 @@ def run(args: argparse.Namespace, lab) -> int:
     if not args.no_history and run.results is not None:
         record_in_history(lab, run.results.path)
     print()
-    print(render_pair(result))
+    print(render_pair(result, header=False))            # placement and link wait: said as progress
     return exit_code(result)

@@ -104,3 +104,56 @@ def test_a_simulated_bringup_says_not_applicable_once_per_stage():
     assert [s.status for s in stages] == [NOT_APPLICABLE, NOT_APPLICABLE]
     text = render_bringup(BringupReport("sim", "sim", stages))
     assert text.count("not applicable") == 2 and "not applicable: the simulated board has no cable" in text, text
+
+
+def test_sailbench_pair_says_its_placement_and_link_wait_once(monkeypatch, tmp_path, capsys):
+    """The progress lines say the placement and the link wait; the table after them does not repeat them."""
+    import sailbench.harness.run.pair.runner as runner
+    import sailbench.harness.run.pair.table as table
+    from sailbench.harness.run.pair.lane_measurement import LinkWait
+
+    class FakeRun:
+        results = None
+
+        def __init__(self, lab, pair, settings, progress):
+            self.progress = progress
+
+    def to_end(run):
+        run.progress("measured pair 'sim-pair' as requested (placement preferred)")
+        run.progress("link-ready wait: ready (all 4 lanes up)")
+        return runner.PairResult("r", tmp_path / "r.json", {}, "measured pair 'sim-pair' as requested (placement "
+                                 "preferred)", LinkWait("ready", [0, 1, 2, 3], [0, 1, 2, 3], 0.1, "all 4 lanes up"),
+                                 [], [], [], [], {}, simulated=True)
+    monkeypatch.setattr(runner, "PairRun", FakeRun)
+    monkeypatch.setattr(runner, "run_pair_to_end", to_end)
+    monkeypatch.setattr(table, "exit_code", lambda result: 0)
+    assert main(["--lab", str(ROOT / "lab.yaml"), "pair", "--pair", "sim-pair", "--no-history"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("measured pair 'sim-pair'") == 1 and out.count("link-ready wait") == 1, out
+
+
+def _subparsers(parser, path=()):
+    import argparse
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield (*path, name), sub
+                yield from _subparsers(sub, (*path, name))
+
+
+def test_every_command_and_subcommand_has_a_description_in_its_help(capsys):
+    from sailbench.harness.cli import parser
+    found = list(_subparsers(parser()))
+    assert {p[0] for p, _ in found} == set(COMMANDS) and ("board", "check") in {p for p, _ in found}
+    for path, sub in found:
+        assert sub.description and len(sub.description) > 40, f"sailbench {' '.join(path)} has no description"
+        with pytest.raises(SystemExit):
+            main([*path, "--help"] if path != ("board", "new") else ["board", "new", "--help"])
+        out = capsys.readouterr().out
+        assert sub.description.split()[0] in out.split("options:")[0], path
+
+
+def test_boards_lists_the_pairs_too(capsys):
+    assert main(["--lab", str(ROOT / "lab.yaml"), "boards"]) == 0
+    out = capsys.readouterr().out
+    assert "pairs in" in out and "sim-pair " in out and "sim-pair-up -> sim-pair-down" in out and "lanes=0,1,2,3" in out

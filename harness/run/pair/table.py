@@ -11,7 +11,9 @@ from sailbench.harness.report.table import TableRow, render_table
 SHORT = {UPSTREAM_TO_DOWNSTREAM: "up->down", DOWNSTREAM_TO_UPSTREAM: "down->up"}
 
 
-def render_pair(result: PairResult) -> str:
+def render_pair(result: PairResult, *, header: bool = True) -> str:
+    """The pair's table and the lines under it; `header=False` leaves out the placement and link-wait
+    lines (for a caller whose progress lines said them already)."""
     rows: list[TableRow] = []
     for r in sorted(result.lane_rates, key=lambda r: (r.direction, r.lane)):
         rows.append(TableRow(f"lane {r.lane} {SHORT[r.direction]} payload", r.rate_bytes_per_s, r.ceiling_bytes_per_s,
@@ -29,15 +31,15 @@ def render_pair(result: PairResult) -> str:
         if j.projection_bytes_per_s is not None:
             rows.append(TableRow(f"pair {SHORT[j.direction]} {DESIGN_LANES}-lane PROJECTION (not measured)",
                                  j.projection_bytes_per_s, DESIGN_LANES * lane_ceiling_bytes_per_s()))
-    lines = [result.placement_text]
-    if result.link_wait is not None:
+    lines = [result.placement_text] if header else []
+    if result.link_wait is not None and header:
         lines.append(f"link-ready wait: {result.link_wait.status}: {result.link_wait.reason} "
                      f"({result.link_wait.waited_s:.2f} s)")
         down = [i for i in result.link_wait.lanes if i not in result.link_wait.lanes_up]
         if down:
             lines.append("link fault: " + ", ".join(f"lane {i} down" for i in down))
     if rows:
-        lines += ["", render_table(rows)]
+        lines += ["", render_table(rows)] if lines else [render_table(rows)]
     for c in result.word_clocks:
         if c.get("side") != "rx":
             continue
