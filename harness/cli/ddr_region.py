@@ -1,10 +1,16 @@
 """--ddr-length / --ddr-base against the boards' DRAM, checked before any board opens.
 
-A board's DRAM size follows from its profile: the part's geometry in litedram.modules (banks x rows
-x columns) times the DQ bits the board wires, the same size LiteX gives main_ram. A region past
-the end is refused here, naming the option, instead of by the DDR probe once the board is open.
+A board's DRAM size follows from its profile: a Micron-style part name MT41K<depth>M<width> says
+<depth> Mi words of <width> bits per chip, and the board wires `data_width` DQ bits, so the DRAM
+holds depth x 2^20 x data_width / 8 bytes: the size LiteX gives main_ram (banks x rows x columns
+from litedram.modules times the data width; tests/unit/test_cli_messages.py checks both agree for
+every shipped profile, without the harness importing LiteDRAM). A region past the end is refused
+here, naming the option, instead of by the DDR probe once the board is open. A part named otherwise
+is left to the probe.
 """
 from __future__ import annotations
+
+import re
 
 from sailbench.harness.config import Lab
 from sailbench.harness.errors import ConfigError
@@ -14,15 +20,17 @@ def dram_bytes(profile_name: str) -> int | None:
     """The DRAM bytes of a board with this profile; None when it has no DRAM or the size is unknown
     (an unknown profile or part is reported by the open itself, with its file and key)."""
     try:
-        from litedram import modules
         from sailbench.gateware.profiles import get_profile
         dram = get_profile(profile_name).dram
     except Exception:                  # noqa: BLE001 - the board's own open names the profile problem
         return None
-    part = getattr(modules, dram.module, None) if dram is not None else None
-    if part is None or not all(hasattr(part, a) for a in ("nbanks", "nrows", "ncols")):
+    m = PART_DEPTH_WIDTH.fullmatch(dram.module) if dram is not None else None
+    if m is None:
         return None
-    return part.nbanks * part.nrows * part.ncols * dram.data_width // 8
+    return int(m.group(1)) * (1 << 20) * dram.data_width // 8
+
+
+PART_DEPTH_WIDTH = re.compile(r"MT4[01][A-Z](\d+)M(\d+)")     # MT41K64M16: 64 Mi words x 16 bits
 
 
 def _mib(n: int) -> str:

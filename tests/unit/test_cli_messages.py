@@ -157,3 +157,18 @@ def test_boards_lists_the_pairs_too(capsys):
     assert main(["--lab", str(ROOT / "lab.yaml"), "boards"]) == 0
     out = capsys.readouterr().out
     assert "pairs in" in out and "sim-pair " in out and "sim-pair-up -> sim-pair-down" in out and "lanes=0,1,2,3" in out
+
+
+def test_the_dram_size_from_the_part_name_is_litedrams_for_every_shipped_profile():
+    from litedram import modules
+
+    from sailbench.gateware.profiles import profiles
+    from sailbench.harness.cli.ddr_region import dram_bytes
+    checked = 0
+    for name, profile in profiles().items():
+        if profile.dram is None:
+            continue
+        part = getattr(modules, profile.dram.module)
+        assert dram_bytes(name) == part.nbanks * part.nrows * part.ncols * profile.dram.data_width // 8, name
+        checked += 1
+    assert checked >= 3
