@@ -54,10 +54,14 @@ def arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, lab) -> int:
     from sailbench.harness.cli.ddr_region import check_ddr_region
     from sailbench.harness.run.bench_command import bench_with_reports
+    from sailbench.harness.run.stopped import RunStopped, report_stopped_run
     board = args.board or lab.default_board
     lab.board(board)                                   # an unknown board before the region check
     check_ddr_region(lab, [board], args.ddr_length, args.ddr_base)
-    done = bench_with_reports(lab, board, bench_settings(args),
-                              history=not args.no_history, progress=options.progress)
+    try:
+        done = bench_with_reports(lab, board, bench_settings(args),
+                                  history=not args.no_history, progress=options.progress)
+    except RunStopped as stop:
+        return report_stopped_run("bench", stop.error, stop.results_path, stop.seconds)
     print(done.text())
     return done.exit_code

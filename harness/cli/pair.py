@@ -34,6 +34,9 @@ def arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--prbs", default="prbs31", choices=("prbs7", "prbs15", "prbs31"),
                    help="PRBS pattern: prbs7, prbs15 or prbs31 (default prbs31)")
     p.add_argument("--prbs-seconds", type=options.seconds, default=0.5, help="seconds of PRBS checking (default 0.5)")
+    p.add_argument("--fault", action="append", type=_fault, default=[], metavar="ROLE:LANE:KNOB=N",
+                   help="simulated pair: set a fault knob of a lane's receiver before the link-ready wait, e.g. "
+                        "downstream:1:cut=1 (a dead lane); repeatable")
     options.constants(p)
     options.results_dir(p)
     options.no_history(p)
@@ -53,20 +56,38 @@ def record_in_history(lab, results_path) -> None:
     options.progress(f"recorded in the history {lab.history_path}")
 
 
+def _fault(text: str) -> dict:
+    """ROLE:LANE:KNOB=N -> a PairSettings fault ({"role", "lane", "knobs"})."""
+    try:
+        role, lane, knob = text.split(":")
+        name, value = knob.split("=")
+        if role not in ("upstream", "downstream"):
+            raise ValueError
+        return {"role": role, "lane": int(lane), "knobs": {name: int(value, 0)}}
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not ROLE:LANE:KNOB=N (e.g. downstream:1:cut=1)") from None
+
+
 def run(args: argparse.Namespace, lab) -> int:
     from sailbench.harness.errors import PairCancelled, PairError, PairPendingError
     from sailbench.harness.run.pair.runner import PairRun, PairSettings, run_pair_to_end
     from sailbench.harness.run.pair.table import exit_code, render_pair
     settings = PairSettings(placement=args.placement, timeout_s=args.timeout, link_timeout_s=args.link_timeout,
                             payload_frames=args.frames, payload_length=args.frame_bytes, prbs_pattern=args.prbs,
-                            prbs_seconds=args.prbs_seconds, results_dir=args.results_dir,
+                            prbs_seconds=args.prbs_seconds, results_dir=args.results_dir, faults=args.fault,
                             constants_path=args.constants)
     run = PairRun(lab, args.pair, settings, progress=options.progress)     # checks the placement first
+    from sailbench.harness.report.run_files import write_run_reports
+    from sailbench.harness.run.stopped import report_stopped_run
     try:
         result = run_pair_to_end(run)
-    except PairCancelled:
+    except (KeyboardInterrupt, PairCancelled):
+        if run.results is not None:
+            return report_stopped_run("pair", KeyboardInterrupt(), run.results.path, 0.0)
         raise KeyboardInterrupt from None
     except PairError as e:
+        if not isinstance(e, PairPendingError) and run.results is not None and run.results.data.get("records"):
+            return report_stopped_run("pair", e, run.results.path, 0.0)
         why = f"Pending: {e.reason}" if isinstance(e, PairPendingError) else f"error: {e}"
         print(f"sailbench: {why}", file=sys.stderr)
         print(f"results: {run.results.path if run.results else '-'}")
@@ -75,4 +96,6 @@ def run(args: argparse.Namespace, lab) -> int:
         record_in_history(lab, run.results.path)
     print()
     print(render_pair(result, header=False))            # placement and link wait: said as progress
+    files = write_run_reports("pair", result.results_path).files
+    print(f"report: {files.html} (JUnit XML: {files.junit})")
     return exit_code(result)

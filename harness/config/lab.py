@@ -50,6 +50,11 @@ def load_lab(path: Path | str) -> Lab:
         boards = {name: b if b.labgrid is None else dataclasses.replace(
                       b, labgrid=dataclasses.replace(b.labgrid, coordinator=labgrid.coordinator))
                   for name, b in boards.items()}
+    if "loader" in top:
+        lo = r.mapping(top["loader"], "loader", ("openfpgaloader",), top.lines["loader"])
+        exe = r.get(lo, "loader", "openfpgaloader", check_text, None)
+        exe = str(relative_path(base, exe)) if exe is not None and "/" in exe else exe
+        boards = {name: dataclasses.replace(b, openfpgaloader=exe) for name, b in boards.items()}
     pairs = pairs_section(r, top["pairs"], top.lines["pairs"], boards) if "pairs" in top else {}
     pair_places_are_their_own(r, top, boards, pairs)
     return Lab(path=path, boards=boards, judgement=judgement,

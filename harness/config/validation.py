@@ -144,6 +144,13 @@ def check_ipv4(value: Any) -> str:
         raise Invalid("an IPv4 address like 192.168.1.50") from None
 
 
+def check_cable_address(value: Any) -> str:
+    try:
+        return check_coordinator(value)
+    except Invalid:
+        raise Invalid("HOST:PORT of a network JTAG cable, e.g. 127.0.0.1:2542") from None
+
+
 def check_coordinator(value: Any) -> str:
     what = "HOST:PORT of the labgrid coordinator, e.g. labhost:20408"
     if not isinstance(value, str):

@@ -12,7 +12,8 @@
   hardware window (the lane group starts every lane and latches every lane in
   the same sys cycle: total bytes over the common window from the first frame's
   start on any lane to the last frame's end on any lane, every stamp mapped to
-  the sys cycle counter through that latch). With fewer lanes (by lab.yaml or a
+  the sys cycle counter through that latch). A lane that delivered no frame does not count (it is a
+  failed measurement, judge/lane_faults.py); more than 4 lanes are judged per 4 lanes. With fewer lanes (by lab.yaml or a
   lane down) the verdict is "not judged: 3 of 4 lanes"; the per-lane figure is
   reported against the constant's per-lane share, and the 4-lane projection
   stays labelled a projection. A build without a lane group (each lane started
@@ -204,16 +205,24 @@ class DirectionJudgement:
 
 def _not_judged(verdict: Verdict, reason: str, why: str) -> Verdict:
     message = (f"{verdict.constant} {NOT_JUDGED}: {reason} ({why}); measured {mb_per_s(verdict.measured_bytes_per_s)} "
-               f"MB/s, the constant {mb_per_s(verdict.constant_bytes_per_s)} MB/s")
+               f"MB/s, the constant {mb_per_s(verdict.constant_bytes_per_s)} MB/s; {ASSUMED}")
     return dataclasses.replace(verdict, verdict=NOT_JUDGED, reason=reason, message=message)
+
+
+ASSUMED = (f"{INTERCARD} assumes {DESIGN_LANES} lanes x {LANE_BAUD / 1e9:g} Gb/s x 8b/10b = "
+           f"{mb_per_s(DESIGN_LANES * lane_ceiling_bytes_per_s())} MB/s per direction")
 
 
 def judge_direction(direction: str, rates: Sequence[LaneRate], constant: float, tolerance: float,
                     slack: float, window: GroupWindow | None = None) -> DirectionJudgement:
-    """One direction against INTERCARD: judged only on all 4 lanes measured at once in one window (`window`,
-    the receiving board's lane group latch); otherwise "not judged" with the reason, the per-lane figure
-    against the constant's per-lane share and, under 4 lanes, the 4-lane projection."""
-    mine = sorted((r for r in rates if r.direction == direction), key=lambda r: r.lane)
+    """One direction against INTERCARD, on the lane count and rate the constant assumes (ASSUMED, stated in
+    the verdict): judged only on all 4 lanes measured at once in one window (`window`, the receiving board's
+    lane group latch). A lane that delivered no frame is not measured (record/outcome.py fails the run
+    naming it). Fewer lanes: "not judged" with the reason, the per-lane figure against the constant's
+    per-lane share and the 4-lane projection. More lanes: the per-4-lane figure (total x 4 / n) is judged,
+    never the bigger total."""
+    mine = sorted((r for r in rates if r.direction == direction and r.frames >= 1), key=lambda r: r.lane)
+    silent = sorted(r.lane for r in rates if r.direction == direction and r.frames < 1)
     lanes = tuple(r.lane for r in mine)
     n = len(lanes)
     seconds = None
@@ -221,11 +230,18 @@ def judge_direction(direction: str, rates: Sequence[LaneRate], constant: float, 
         total, seconds = one_window_aggregate(mine, window)
     else:
         total = sum(r.rate_bytes_per_s for r in mine)
-    verdict = judge(INTERCARD, constant, total, tolerance, slack)
+    judged_figure = total * DESIGN_LANES / n if n > DESIGN_LANES else total
+    verdict = judge(INTERCARD, constant, judged_figure, tolerance, slack)
+    verdict = dataclasses.replace(verdict, message=f"{verdict.message}; {ASSUMED}")
     how = (f"one window of {seconds * 1e3:.3f} ms, all lanes started and latched together" if seconds is not None
            else "sum of per-lane windows")
     what = f"{direction}: {n} lane{'s' if n != 1 else ''} measured ({', '.join(map(str, lanes)) or 'none'}; {how})"
+    if silent:
+        what += f"; lane{'s' if len(silent) != 1 else ''} {', '.join(map(str, silent))} received no frame"
     projection = per_lane = share = None
+    if n > DESIGN_LANES:
+        what += (f"; {n} lanes total {mb_per_s(total)} MB/s, judged PER {DESIGN_LANES} LANES: "
+                 f"{mb_per_s(judged_figure)} MB/s")
     if n < DESIGN_LANES:
         verdict = _not_judged(verdict, f"{n} of {DESIGN_LANES} lanes",
                               f"the constant is per direction over all {DESIGN_LANES} lanes")

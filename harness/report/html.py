@@ -193,6 +193,8 @@ def _trend_section(board: BoardReport) -> str:
     by_probe: dict[str, dict[str, list[tuple[float, float, str]]]] = defaultdict(lambda: defaultdict(list))
     for row in board.trend:
         label = " ".join(p for p in (row["direction"], row["pattern"], size_text(row["size_bytes"])) if p)
+        if row.get("simulated"):          # a simulated figure says so, in the legend and the point's title
+            label = f"{label or row['probe']} (sim)"
         by_probe[row["probe"]][label or row["probe"]].append(
             (float(index[row["run_id"]]), row["rate_bytes_per_s"],
              f"{row['run_id']} ({row['build_hash']}): {label} {mb_per_s(row['rate_bytes_per_s'])} MB/s"))
@@ -201,7 +203,8 @@ def _trend_section(board: BoardReport) -> str:
              "dotted lines mark a new build hash (a new baseline).</p>"]
     for probe, series in sorted(by_probe.items()):
         name = probe.upper() if probe == "ddr" else probe
-        chart = LineChart(f"'{board.board}': {name} history", "run (oldest to newest)",
+        sim = " (sim)" if any(r.get("simulated") for r in board.trend if r["probe"] == probe) else ""
+        chart = LineChart(f"'{board.board}': {name} history{sim}", "run (oldest to newest)",
                           [Series(label, pts) for label, pts in sorted(series.items())], x_ticks=x_ticks,
                           markers=markers)
         parts.append(line_charts(chart))                  # small multiples past PALETTE's colours

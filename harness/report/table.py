@@ -60,8 +60,8 @@ def _cells(row: TableRow) -> list[str]:
     if row.verdict:
         plain = row.verdict == "holds" or row.verdict.startswith("not judged")
         verdict = row.verdict if plain else row.verdict.upper()
-        if row.simulated:
-            verdict += " (sim)"
+    if row.simulated:                     # a simulated figure says so, with a verdict or without one
+        verdict = f"{verdict} (sim)" if row.verdict else "(sim)"
     return [row.quantity, measured, peak, efficiency, constant, ratio, verdict]
 
 

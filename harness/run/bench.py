@@ -19,6 +19,7 @@ from sailbench.harness.probes.clock import measure_sys_clk
 from sailbench.harness.probes.ddr import DdrProbe, DdrResult
 from sailbench.harness.run.bench_hostlink import bench_hostlink
 from sailbench.harness.record.outcome import run_outcome
+from sailbench.harness.record.promises import expected_section
 from sailbench.harness.record.history import History
 from sailbench.harness.record.measured import MeasuredInvariants, measured_invariants
 from sailbench.harness.record.results import ResultsFile, ResultsSink, new_run_id, provenance
@@ -94,6 +95,8 @@ def run_bench(lab: Lab, board_name: str, settings: BenchSettings | None = None,
                               provenance(board_name, config.profile, None, constants_source=constants.source,
                                          simulated=config.kind.simulated),
                               sinks=sinks)
+        results.set_section("expected", expected_section(config, skip=() if settings.hostlink_count > 0
+                                                         else ("hostlink",)))
         outcome = BenchOutcome(results)
         progress(f"run {results.run_id}: results -> {results.path}")
         with results:
@@ -259,9 +262,7 @@ def render_outcome(outcome: BenchOutcome) -> str:
         lines.append(f"MEASUREMENT ERROR: {e}")
     for c in outcome.results.regressions:
         lines.append(c["message"])
-    held = outcome.exit_code == EXIT_OK
     unjudged = [q for q, v in outcome.judged if v.verdict == NOT_JUDGED]
-    verdict_line = "NOT every verdict held" if not held else (
-        f"every judged verdict held; {len(unjudged)} not judged" if unjudged else "every verdict held")
+    verdict_line = run_outcome(outcome.results.data).headline(len(unjudged))
     lines.append(f"{verdict_line}; results: {outcome.results.path}")
     return "\n".join(lines)

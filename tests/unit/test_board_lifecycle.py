@@ -81,7 +81,8 @@ def bench(monkeypatch, tmp_path):
     monkeypatch.setattr(sailbench.harness.build.bitstream, "ensure_bitstream", ensure_bitstream)
     monkeypatch.setattr(lifecycle, "connect_hardware", connect)
     monkeypatch.setattr(loader, "load_bitstream", load_bitstream)
-    monkeypatch.setattr(loader, "executable", lambda: "openFPGALoader")
+    monkeypatch.setattr(loader, "executable", lambda configured=None: "openFPGALoader")
+    monkeypatch.setattr(loader, "tool_version", lambda cable: (1, 1, 1))   # prints the whole IDCODE
     monkeypatch.setattr(loader, "run", lambda cable, args, timeout_s: state["detect"])
     return SimpleNamespace(state=state, bitstream=bitstream)
 

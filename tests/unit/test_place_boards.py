@@ -78,7 +78,7 @@ def test_remote_openfpgaloader_command_copies_the_bitstream_first(tmp_path):
 
 
 def test_local_debugger_runs_here(monkeypatch):
-    monkeypatch.setattr(loader.shutil, "which", lambda exe: "/usr/bin/openFPGALoader")
+    monkeypatch.setenv("SAILBENCH_OPENFPGALOADER", "/usr/bin/openFPGALoader")
     assert Cable("va", "ft2232", busdev="1:4").command(["--detect"]) == [
         "/usr/bin/openFPGALoader", "-c", "ft2232", "--busdev-num", "1:4", "--detect"]
 
