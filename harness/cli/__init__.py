@@ -31,7 +31,7 @@ from types import ModuleType
 
 from sailbench.harness.cli import (bench, board, boards, bringup, build, history, ident, labgrid, load, nightly,
                                    pair, propose, sim, sweep)
-from sailbench.harness.cli.options import check_together
+from sailbench.harness.cli.options import apply_results_dir, check_together
 from sailbench.harness.cli.steplog import start_step_log, stop_step_log
 from sailbench.harness.errors import SailbenchError
 from sailbench.harness.exit_codes import EXIT_ERROR, EXIT_INTERRUPTED
@@ -76,13 +76,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         handlers = start_step_log(args.verbose, args.log_file)
         from sailbench.harness.config import find_lab, load_lab
-        lab = load_lab(find_lab(args.lab))
+        lab = apply_results_dir(args, load_lab(find_lab(args.lab)))
         return COMMANDS[args.command].run(args, lab)
     except SailbenchError as e:
         print(f"sailbench: error: {e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("sailbench: interrupted; what was measured is kept in the results file", file=sys.stderr)
+        kept = "; what was measured is kept in the results file" \
+            if getattr(COMMANDS.get(args.command), "KEEPS_RESULTS", False) else ""
+        print(f"sailbench: interrupted{kept}", file=sys.stderr)
         return EXIT_INTERRUPTED
     finally:
         stop_step_log(handlers)

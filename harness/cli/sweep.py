@@ -8,6 +8,7 @@ from sailbench.harness.errors import ConfigError
 from sailbench.harness.exit_codes import EXIT_FAILED, EXIT_OK
 
 NAME = "sweep"
+KEEPS_RESULTS = True   # writes results/<run-id>.json as it measures (kept on Ctrl-C)
 HELP = ("the DDR probe at several sys clocks (DDR clock = ratio x sys), or a simulated pair's lanes at several "
         "line rates: rate, efficiency and the real-board timing verdict per point")
 DESCRIPTION = ("sweep ddr: at each sys clock in turn, a simulated board is built at that clock and its DDR "

@@ -14,6 +14,7 @@ from typing import Callable
 from sailbench.harness.board.labgrid_place import coordinator
 from sailbench.harness.config import BoardConfig, Lab
 from sailbench.harness.config.cables import board_cable
+from sailbench.harness.errors import ConfigError
 
 DEFAULT_USB_ID = "0403:6010"          # a profile without cable data: the FT2232H of the Versa-ECP5
 
@@ -39,7 +40,14 @@ def wanted_places(lab: Lab) -> dict[str, tuple[set[str], dict[str, str]]]:
 
 
 def sync_places(lab: Lab, progress: Callable[[str], None] = print) -> list[str]:
-    """Create/update the places; returns (and says) one line per change."""
+    """Create/update the places; returns (and says) one line per change. A lab.yaml with no place is
+    a ConfigError saying so (before the coordinator is asked for)."""
+    wanted = wanted_places(lab)
+    if not wanted:
+        raise ConfigError("no labgrid places to sync: no board has `labgrid: {place: P}` and no pair has "
+                          "`place: Q`", path=str(lab.path),
+                          hint="add a place to the boards (or pairs) a labgrid coordinator should hand out "
+                               "(docs/labgrid.md)")
     from labgrid.remote.generated import labgrid_coordinator_pb2 as pb
     c = coordinator(lab.coordinator)
     changes: list[str] = []
@@ -49,7 +57,7 @@ def sync_places(lab: Lab, progress: Callable[[str], None] = print) -> list[str]:
         progress(text)
 
     existing = c.places()
-    for place, (matches, tags) in wanted_places(lab).items():
+    for place, (matches, tags) in wanted.items():
         if place not in existing:
             c.call("AddPlace", pb.AddPlaceRequest(name=place))
             change(f"created place '{place}'")
@@ -64,7 +72,7 @@ def sync_places(lab: Lab, progress: Callable[[str], None] = print) -> list[str]:
             c.call("SetPlaceTags", pb.SetPlaceTagsRequest(placename=place, tags=tags))
             change(f"place '{place}': tags " + " ".join(f"{k}={v}" for k, v in sorted(tags.items())))
     if not changes:
-        progress(f"places on {lab.coordinator} already match lab.yaml ({len(wanted_places(lab))} places)")
+        progress(f"places on {lab.coordinator} already match lab.yaml ({len(wanted)} places)")
     return changes
 
 

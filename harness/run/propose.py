@@ -74,6 +74,7 @@ class Proposal:
     invariant_lines: list[str] = field(default_factory=list)
     broken: list[str] = field(default_factory=list)
     skipped_simulated: list[str] = field(default_factory=list)
+    source: str = ""          # where the figures were looked for: "the history PATH", "--results files"
 
     @property
     def summary(self) -> str:
@@ -83,9 +84,14 @@ class Proposal:
                          f"{f' on host {f.run.host}' if f.run.host else ''}, run {f.run.run_id}"
                          f"{', simulated' if f.run.simulated else ''})")
         for name in self.unchanged:
-            lines.append(f"unchanged {name}: no measured figure" +
-                         (" (only simulated ones; --allow-simulated proposes them)" if name in self.skipped_simulated
-                          else ""))
+            if name in self.skipped_simulated:
+                why = " (only simulated ones; --allow-simulated proposes them)"
+            elif self.source.startswith("the history"):
+                why = (f" in {self.source} (a results file of a run not in it: "
+                       "--results results/RUN-ID.json, repeatable)")
+            else:
+                why = f" in {self.source}" if self.source else ""
+            lines.append(f"unchanged {name}: no measured figure{why}")
         lines.append("invariants on the proposed values:")
         lines += [f"  {line}" for line in self.invariant_lines]
         if self.broken:
@@ -105,12 +111,18 @@ def _simulated(prov: dict[str, Any], sim_names: set[str]) -> bool:
 
 
 def runs_from_results(paths: Iterable[Path], sim_names: set[str] = frozenset()) -> list[Run]:
+    """Runs from results files; a file that is not JSON, or JSON that is not a sailbench results
+    file (an object with run_id, provenance and a records list), is a ResultsError naming it."""
     runs = []
     for path in paths:
         try:
             data = json.loads(Path(path).read_text())
         except (OSError, ValueError) as e:
             raise ResultsError(f"{path}: cannot read a results file: {e}") from None
+        if not (isinstance(data, dict) and isinstance(data.get("records"), list)
+                and isinstance(data.get("provenance"), dict) and data.get("run_id")):
+            raise ResultsError(f"{path}: not a sailbench results file (no run_id, provenance and records list)",
+                               hint="give a results/<run-id>.json a bench, pair, sweep or nightly run wrote")
         prov = data.get("provenance", {})
         runs.append(Run(data.get("run_id") or Path(path).stem, prov.get("board") or "-", prov.get("profile"),
                         prov.get("gateware_hash"), (data.get("started") or prov.get("time") or "")[:10],
@@ -224,7 +236,7 @@ def proposed_text(text: str, figures: dict[str, Figure], source: str) -> str:
 
 
 def propose(text: str, source: str, runs: list[Run], profile: str | None = None,
-            allow_simulated: bool = False, name: str = "bandwidth.rs") -> Proposal:
+            allow_simulated: bool = False, name: str = "bandwidth.rs", runs_source: str = "") -> Proposal:
     from sailbench.harness.judge.constants import parse_bandwidth_rs
     current = parse_bandwidth_rs(text, source)
     figures, sim_only = latest_figures(runs, profile, allow_simulated)
@@ -238,7 +250,7 @@ def propose(text: str, source: str, runs: list[Run], profile: str | None = None,
         elif c in current:
             values[c] = (float(current[c]), False)
     unchanged = [c for c in CONSTANT_NAMES if c not in figures]
-    prop = Proposal(diff, figures, unchanged, skipped_simulated=sim_only)
+    prop = Proposal(diff, figures, unchanged, skipped_simulated=sim_only, source=runs_source)
     if len(values) == len(CONSTANT_NAMES):
         inv = judge_invariants(values)
         prop.invariant_lines = [v.message.replace("(measured)", "(proposed)") for v in inv]
@@ -260,9 +272,11 @@ def propose_from_lab(lab, profile: str | None = None, results: list[Path] | None
     sim_names = {n for n, b in lab.boards.items() if b.kind.simulated}
     sim_names |= {n for n, p in getattr(lab, "pairs", {}).items() if p.kind.simulated}
     if results:
-        runs = runs_from_results(results, sim_names)
+        runs, runs_source = runs_from_results(results, sim_names), "the --results files"
+    elif not lab.history.url and not Path(lab.history_path).exists():   # read only: no empty database is created
+        runs, runs_source = [], f"the history {lab.history_path} (there is none yet)"
     else:
-        from sailbench.harness.record.history import open_history
+        from sailbench.harness.record.history import history_location, open_history
         with open_history(lab) as history:
-            runs = runs_from_history(history, sim_names)
-    return propose(text, source, runs, profile, allow_simulated, name)
+            runs, runs_source = runs_from_history(history, sim_names), f"the history {history_location(lab)}"
+    return propose(text, source, runs, profile, allow_simulated, name, runs_source=runs_source)

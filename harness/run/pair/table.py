@@ -10,7 +10,9 @@ from sailbench.harness.report.table import TableRow, render_table
 SHORT = {UPSTREAM_TO_DOWNSTREAM: "up->down", DOWNSTREAM_TO_UPSTREAM: "down->up"}
 
 
-def render_pair(result: PairResult) -> str:
+def render_pair(result: PairResult, *, header: bool = True) -> str:
+    """The pair's table and the lines under it; `header=False` leaves out the placement and link-wait
+    lines (for a caller whose progress lines said them already)."""
     rows: list[TableRow] = []
     ceiling = result.line_rate.ceiling_bytes_per_s
     ceiling = result.line_rate.ceiling_bytes_per_s
@@ -31,15 +33,15 @@ def render_pair(result: PairResult) -> str:
             rows.append(TableRow(f"pair {SHORT[j.direction]} {DESIGN_LANES}-lane PROJECTION (not measured)",
                                  j.projection_bytes_per_s, DESIGN_LANES * ceiling))
     lines = [result.placement_text, f"lanes at {result.line_rate.label}: ceiling {ceiling / 1e6:.1f} MB/s per lane "
-             "and direction"]
-    if result.link_wait is not None:
+             "and direction"] if header else []
+    if result.link_wait is not None and header:
         lines.append(f"link-ready wait: {result.link_wait.status}: {result.link_wait.reason} "
                      f"({result.link_wait.waited_s:.2f} s)")
         down = [i for i in result.link_wait.lanes if i not in result.link_wait.lanes_up]
         if down:
             lines.append("link fault: " + ", ".join(f"lane {i} down" for i in down))
     if rows:
-        lines += ["", render_table(rows)]
+        lines += ["", render_table(rows)] if lines else [render_table(rows)]
     for c in result.word_clocks:
         if c.get("side") != "rx":
             continue
