@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 VENV="${SAILBENCH_VENV:-$ROOT/.venv}"
-APT_PACKAGES="verilator libevent-dev libjson-c-dev iproute2 nftables build-essential openfpgaloader chromium"
+APT_PACKAGES="verilator libevent-dev libjson-c-dev iproute2 nftables build-essential openfpgaloader chromium iperf iperf3"
 
 say() { printf '[setup] %s\n' "$*"; }
 
