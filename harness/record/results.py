@@ -156,7 +156,7 @@ class ResultsFile:
                                f"{e.strerror or e}; check results.dir in lab.yaml") from e
         if self.path.exists():
             raise ResultsError(f"{self.path} already exists; run ids must be unique")
-        mark_stale_runs(self.directory, self.sinks)
+        self.marked_stale = mark_stale_runs(self.directory, self.sinks)   # earlier runs found interrupted
         self._write()
         self._run_updated()
 
@@ -290,7 +290,7 @@ def reopen(path: Path, sinks: Iterable[ResultsSink] = ()) -> ResultsFile:
     if not isinstance(data, dict) or "run_id" not in data:
         raise ResultsError(f"{path} is not a results file (no run_id)")
     results = ResultsFile.__new__(ResultsFile)
-    results.run_id, results.sinks, results.data = data["run_id"], list(sinks), data
+    results.run_id, results.sinks, results.data, results.marked_stale = data["run_id"], list(sinks), data, []
     results.directory, results.path = Path(path).parent, Path(path)
     return results
 

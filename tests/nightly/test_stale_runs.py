@@ -41,6 +41,7 @@ def test_a_sigkilled_bench_reads_interrupted_after_the_next_bench(tmp_path):
     assert load_json(killed)["status"] == "running"           # it could not record how it ended
     second = sailbench(lab, "bench", "--board", "sim", *SMALL)
     assert second.returncode == 1, second.stdout + second.stderr      # measured; LOCAL_DDR does not hold
+    assert f"earlier run {killed.stem}: interrupted (process gone)" in second.stdout
     data = load_json(killed)
     assert status_text(data) == "interrupted (process gone)", data["status"]
     assert f"pid {first.pid}" in data["errors"][-1]["message"] and data["records"]

@@ -52,8 +52,8 @@ def test_a_killed_runs_file_reads_interrupted_and_the_next_run_writes_it(tmp_pat
     assert status_text(seen) == "interrupted (process gone)"
     assert "process gone" in seen["errors"][-1]["message"] and "SIGKILL" in seen["errors"][-1]["message"]
     sink = Sink()
-    with ResultsFile("next-run", tmp_path, {"board": "sim"}, sinks=[sink]):
-        pass
+    with ResultsFile("next-run", tmp_path, {"board": "sim"}, sinks=[sink]) as following:
+        assert following.marked_stale == [tmp_path / "killed-run.json"]
     after = json.loads(open(path).read())
     assert after["status"] == "interrupted" and after["status_detail"] == "process gone" and after["finished"]
     assert after["records"] == data["records"]                            # what was measured is kept
