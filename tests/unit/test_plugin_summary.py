@@ -91,3 +91,11 @@ def test_no_table_when_nothing_was_judged(pytester):
     pytester.makepyfile(test_plain="def test_plain():\n    pass\n")
     out = pytester.runpytest_subprocess("--lab", "lab.yaml", "-q").stdout.str()
     assert "sailbench judgement" not in out
+
+
+def test_a_check_without_its_own_simulated_flag_is_labelled_by_the_session():
+    from sailbench.fixtures.judgement_table import JudgedRow, cells
+    link = JudgedRow("link[all lanes up]", True, {"status": "ready", "lanes": "[0, 1, 2, 3]"})
+    assert cells(link, simulated=True)[-1] == "holds (sim)" and cells(link)[-1] == "holds"
+    down = JudgedRow("link[all lanes up]", False, {"status": "timeout"})
+    assert cells(down, simulated=True)[1:] == ["-", "-", "-", "FAILED (sim)"]
