@@ -131,7 +131,7 @@ def test_preferred_placement_with_every_pair_busy_stays_pending_naming_the_pairs
 
 
 def test_run_pair_to_end_cancels_a_run_still_pending_at_its_deadline_and_joins_it(lab):
-    held = BoardLock(lab.lock_dir, "p1-down", wait_s=0, command="another bench").acquire()
+    held = BoardLock(lab.lock_dir, "p1-down", wait_s=0, command="another bench", scope=checkout_scope(True)).acquire()
     try:
         run = PairRun(lab, "p1", PairSettings(placement="strict", timeout_s=600), progress=lambda m: None)
         with pytest.raises(PairPendingError, match="still Pending after 0.3 s"):
@@ -148,7 +148,7 @@ def test_run_pair_to_end_waits_the_pending_time_and_then_the_run():
 
 
 def test_run_pair_to_end_cancels_on_ctrl_c_and_lets_it_through(lab):
-    held = BoardLock(lab.lock_dir, "p1-down", wait_s=0, command="another bench").acquire()
+    held = BoardLock(lab.lock_dir, "p1-down", wait_s=0, command="another bench", scope=checkout_scope(True)).acquire()
     try:
         run = PairRun(lab, "p1", PairSettings(placement="strict", timeout_s=600), progress=lambda m: None)
 
