@@ -154,7 +154,7 @@ def test_dram_init_over_etherbone_is_one_round_trip_per_seed():
     counter = REGMAP.register("etherbone_writes_count").addr
     with FakeEtherbone(write_counter=counter) as fake:
         fake.memory = RegisterMemory(RegisterBus(REGMAP, model), counter)
-        link = EtherboneLink(fake.ip, fake.port, sock=fake.client_sock, timeout_s=0.5, board="model",
+        link = EtherboneLink(fake.ip, fake.port, sock=fake.client_sock, timeout_s=5.0, board="model",
                              write_counter_addr=counter)
 
         class Board:
