@@ -89,7 +89,7 @@ def test_a_client_without_transact_gets_each_call_at_once():
 
 
 def _etherbone(fake, **kw) -> EtherboneLink:
-    return EtherboneLink(fake.ip, fake.port, sock=fake.client_sock, timeout_s=0.2, board="sim",
+    return EtherboneLink(fake.ip, fake.port, sock=fake.client_sock, timeout_s=2.0, board="sim",
                          write_counter_addr=0xC0, **kw)
 
 
