@@ -18,7 +18,7 @@ through LiteDRAM's DFII CSRs (`sdram_dfii_*`):
 `read_leveling` (harness/board/read_leveling.py) is pure over a small
 `LevelingTarget` interface so it can be tested against a model of the window.
 DFII accesses are batched (harness/transport/batch.py): DRAM init with leveling
-is 268 round trips over UARTBone, 203 over Etherbone (tests/unit/test_round_trips.py).
+is 268 round trips over UARTBone, 203 over Etherbone (tests/unit/board/test_dram_init_round_trips.py).
 """
 from __future__ import annotations
 

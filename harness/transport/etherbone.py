@@ -6,7 +6,7 @@ what this link relies on:
 - One record per UDP packet (module docstring, "1 record per frame"); a
   record holds up to 255 writes and 255 reads (8-bit wcount/rcount in the
   record header). Packets are encoded and decoded here in the layout of LiteX's
-  own classes (litex/tools/remote/etherbone.py; tests/unit/test_csr_fakeboards.py
+  own classes (litex/tools/remote/etherbone.py; tests/unit/fakes/csr_boards.py
   checks the bytes against them), big-endian, 32-bit addresses; host code does
   not import LiteX at run time.
 - Addresses are *byte* addresses: the gateware drops bits [1:0]
@@ -25,7 +25,7 @@ what this link relies on:
   Cause: `LiteEthEtherboneRecordReceiver`'s RECEIVE_BASE_RET_ADDR state
   latches base_ret_addr without popping it from the FIFO, so the tag is
   used as the first read address and the last address stays queued,
-  shifting every later packet (test_csr_gateware.py). So a confirmed write
+  shifting every later packet (tests/unit/transport/test_client_gateware.py). So a confirmed write
   is a write packet followed by a read packet.
 - A record may hold at most `buffer_depth` reads or writes (the
   `buffer_depth` given to `SoC.add_etherbone`: LiteX default 16, the
@@ -33,7 +33,7 @@ what this link relies on:
   `PacketFIFO` of `buffer_depth` words holding the base address word plus
   the data/address words; a longer record locks the Etherbone core up
   (checked in simulation: 16 reads pass at depth 16, 17 stall;
-  tests/unit/test_csr_gateware.py). `EtherboneLink(buffer_depth=...)` must
+  tests/unit/transport/test_client_gateware.py). `EtherboneLink(buffer_depth=...)` must
   match the gateware; bursts are cut into records of `max_words`.
 - Replies go to UDP port `udp_port` (1234) on the requester's IP, not to
   the requester's source port (`LiteEthEtherbonePacketTX`: src_port and

@@ -1,14 +1,14 @@
 """Round-trip counts of the hardware steps, through the real UartBone against fake CSR targets
-(tests/unit/csr_target.py): DRAM init with ECP5 read leveling against a model of the PHY, an
+(tests/unit/fakes/csr_target.py): DRAM init with ECP5 read leveling against a model of the PHY, an
 MDIO register read against a model of a clause-22 PHY. Counts are deterministic: asserted exactly."""
 from __future__ import annotations
 
 import pytest
 from litedram.modules import MT41K64M16
 
-from csr_target import Ecp5PhyModel, UartBoneTarget, versa_regmap
-from test_dram_init_steps import PHY, _dram
-from test_phy_mdio import LINK_UP, FakePhyCsr
+from unit.fakes.csr_target import Ecp5PhyModel, UartBoneTarget, versa_regmap
+from unit.board.test_dram_init import PHY, _dram
+from unit.probes.test_phy_mdio import LINK_UP, FakePhyCsr
 from sailbench.gateware.dram_info import init_sequence
 from sailbench.gateware.sim import ecp5ddrphy_like_settings
 from sailbench.harness.board.dram_init import init_dram
@@ -84,9 +84,9 @@ def test_counts_go_to_the_step_they_were_made_in():
 
 def test_dram_init_over_etherbone_is_one_round_trip_per_seed():
     """With the SoC's write counter the posted writes are checked in each pattern's read record
-    (the model behind test_csr_fakeboards.FakeEtherbone)."""
-    from csr_target import RegisterBus, RegisterMemory
-    from test_csr_fakeboards import FakeEtherbone
+    (the model behind csr_boards.FakeEtherbone)."""
+    from unit.fakes.csr_target import RegisterBus, RegisterMemory
+    from unit.fakes.csr_boards import FakeEtherbone
     from sailbench.harness.board.dram_init import dram_init_link
     from sailbench.harness.transport.etherbone import EtherboneLink
 

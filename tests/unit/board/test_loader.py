@@ -14,8 +14,8 @@ from sailbench.harness.cli import main
 from sailbench.harness.config import BoardConfig, load_lab
 from sailbench.harness.errors import BoardError, ConfigError, ToolError
 
-REPO = Path(__file__).resolve().parents[2]
-DETECT_DATA = Path(__file__).parent / "data" / "openfpgaloader"
+REPO = Path(__file__).resolve().parents[3]
+DETECT_DATA = Path(__file__).resolve().parents[1] / "data" / "openfpgaloader"
 VERSA = BoardConfig(name="versa-ecp5", kind="hardware", profile="versa-ecp5", serial="/dev/ttyUSB1",
                     cable="ft2232")
 

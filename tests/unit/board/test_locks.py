@@ -21,7 +21,7 @@ time.sleep(float(sys.argv[2]))
 
 def hold_in_child(directory, seconds):
     p = subprocess.Popen([sys.executable, "-c", HOLD, str(directory), str(seconds)], stdout=subprocess.PIPE,
-                         text=True, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+                         text=True, cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__)))))
     assert p.stdout.readline().strip() == "held"
     return p
 

@@ -6,7 +6,7 @@ incrementing or fixed address) and hands each register access, by name from a
 register map, to a model (ctrl_scratch it keeps itself): `model.write(name, value)` when the register's last word
 is written, `model.read(name)` for each word read. The harness's real UartBone talks
 to it, so the round trips it counts are the ones it would make to a board.
-`RegisterMemory` puts the same model behind test_csr_fakeboards.FakeEtherbone.
+`RegisterMemory` puts the same model behind csr_boards.FakeEtherbone.
 
 `Ecp5PhyModel` is a small host-side model of LiteDRAM's DFII and ECP5DDRPHY read
 leveling: each byte lane reads back right only at one bitslip and a window of read
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sailbench.harness.transport.regmap import RegisterMap
 
-VERSA_CSR = Path(__file__).parent / "data" / "versa_ecp5_csr_subset.json"
+VERSA_CSR = Path(__file__).resolve().parents[1] / "data" / "versa_ecp5_csr_subset.json"
 SCRATCH = "ctrl_scratch"          # kept by the target itself (the fence reads it), not the model
 CMD_WRITE, CMD_READ, CMD_WRITE_FIXED, CMD_READ_FIXED = 0x01, 0x02, 0x03, 0x04
 
@@ -56,7 +56,7 @@ class RegisterBus:
 
 
 class RegisterMemory:
-    """The `memory` of test_csr_fakeboards.FakeEtherbone, backed by a RegisterBus; the write
+    """The `memory` of csr_boards.FakeEtherbone, backed by a RegisterBus; the write
     counter's address keeps its own count."""
 
     def __init__(self, bus: RegisterBus, counter_addr: int):

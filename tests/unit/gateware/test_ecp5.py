@@ -9,7 +9,7 @@ import pytest
 
 from sailbench.gateware.profiles import BOARDS_DIR, profiles
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def generate(profile: str, root: Path, *extra: str) -> subprocess.CompletedProcess:

@@ -12,7 +12,7 @@ from sailbench.harness.report.model import board_report
 from sailbench.harness.report.run_files import write_run_reports
 from sailbench.harness.run.nightly import EXIT_INFRASTRUCTURE, EXIT_MEASUREMENT, EXIT_VERDICTS, summarise
 
-from test_outcome import CASES
+from unit.record.test_outcome import CASES
 
 NIGHTLY_BITS = {PASSED: 0, VERDICTS: EXIT_VERDICTS, MEASUREMENT: EXIT_MEASUREMENT, NOT_RUN: EXIT_INFRASTRUCTURE,
                 INTERRUPTED: EXIT_MEASUREMENT}

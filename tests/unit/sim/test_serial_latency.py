@@ -11,10 +11,7 @@ from sailbench.harness.errors import ConfigError
 from sailbench.harness.sim.serial_latency import PACKET_BYTES, SerialLatencyAdapter
 from sailbench.harness.transport.uartbone import UartBone
 
-try:
-    from test_csr_fakeboards import FakeUartBone
-except ImportError:  # tests/unit became a package
-    from .test_csr_fakeboards import FakeUartBone
+from unit.fakes.csr_boards import FakeUartBone
 
 
 def _recv_exactly(sock: socket.socket, n: int) -> bytes:

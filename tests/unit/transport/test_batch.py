@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from litex.soc.cores import uart as litex_uart
 
-from csr_target import UartBoneTarget, versa_regmap
+from unit.fakes.csr_target import UartBoneTarget, versa_regmap
 from sailbench.harness.errors import BoardSilentError
 from sailbench.harness.transport import uartbone
 from sailbench.harness.transport.batch import CsrBatch, ImmediateBatch, ReadOp, WriteOp, batch_for
@@ -13,10 +13,7 @@ from sailbench.harness.transport.client import CsrClient
 from sailbench.harness.transport.etherbone import EtherboneLink
 from sailbench.harness.transport.uartbone import UartBone
 
-try:
-    from test_csr_fakeboards import FakeEtherbone
-except ImportError:  # tests/unit became a package
-    from .test_csr_fakeboards import FakeEtherbone
+from unit.fakes.csr_boards import FakeEtherbone
 
 REGMAP = versa_regmap()
 

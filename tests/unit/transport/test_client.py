@@ -8,12 +8,8 @@ from sailbench.harness.transport.etherbone import EtherboneLink
 from sailbench.harness.transport.regmap import RegisterMap
 from sailbench.harness.transport.uartbone import UartBone
 
-try:
-    from test_csr_fakeboards import CMD_READ, CMD_WRITE, FakeEtherbone, FakeUartBone
-    from test_csr_regmap import CSR_JSON
-except ImportError:  # tests/unit became a package
-    from .test_csr_fakeboards import CMD_READ, CMD_WRITE, FakeEtherbone, FakeUartBone
-    from .test_csr_regmap import CSR_JSON
+from unit.fakes.csr_boards import CMD_READ, CMD_WRITE, FakeEtherbone, FakeUartBone
+from unit.transport.test_regmap import CSR_JSON
 
 REGMAP = RegisterMap.from_dict(CSR_JSON, path="csr.json")
 

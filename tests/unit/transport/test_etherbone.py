@@ -9,10 +9,7 @@ import pytest
 from sailbench.harness.transport.etherbone import EtherboneLink
 from sailbench.harness.errors import BoardError, BoardGarbageError, BoardSilentError
 
-try:
-    from test_csr_fakeboards import FakeEtherbone
-except ImportError:  # tests/unit became a package
-    from .test_csr_fakeboards import FakeEtherbone
+from unit.fakes.csr_boards import FakeEtherbone
 
 
 def link_to(fake: FakeEtherbone, **kwargs) -> EtherboneLink:
@@ -187,7 +184,7 @@ def test_unresolvable_address_is_a_board_error():
 
 def test_bursts_are_cut_to_the_gateware_buffer_depth():
     """A record longer than the SoC's Etherbone buffer_depth locks LiteEth up
-    (test_csr_gateware.py), so bursts are cut to it: LiteX's default is 16."""
+    (test_client_gateware.py), so bursts are cut to it: LiteX's default is 16."""
     with FakeEtherbone() as fake:
         fake.memory.update({4 * i: i for i in range(40)})
         link = link_to(fake, buffer_depth=16)

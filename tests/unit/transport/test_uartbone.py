@@ -10,10 +10,7 @@ import pytest
 from sailbench.harness.transport.uartbone import UartBone, burst_words_for
 from sailbench.harness.errors import BoardError, BoardGarbageError, BoardSilentError
 
-try:
-    from test_csr_fakeboards import CMD_READ, CMD_WRITE, FakeUartBone
-except ImportError:  # tests/unit became a package
-    from .test_csr_fakeboards import CMD_READ, CMD_WRITE, FakeUartBone
+from unit.fakes.csr_boards import CMD_READ, CMD_WRITE, FakeUartBone
 
 
 @pytest.fixture
