@@ -15,6 +15,7 @@ HARNESS = TESTS.parent / "harness"
 
 # Harness modules whose test is elsewhere, with where and why.
 COVERED_ELSEWHERE = {
+    "probes/dram_wiring.py": "tests/unit/probes/test_dram_lines.py (the line tests name faults with it)",
     "board/board.py": "tests/unit/board/test_lifecycle.py",
     "board/health.py": "tests/unit/run/test_nightly.py, tests/unit/test_errors_classes.py",
     "board/loader_binary.py": "tests/unit/board/test_loader.py, tests/bitstream/test_versa_load_xvc.py",

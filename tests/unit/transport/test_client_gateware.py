@@ -21,7 +21,7 @@ from liteeth.frontend.etherbone import (  # noqa: E402
     LiteEthEtherboneRecord, LiteEthEtherboneWishboneMaster,
 )
 
-from sailbench.harness.transport.etherbone import _encode  # noqa: E402
+from sailbench.harness.transport.etherbone_codec import encode  # noqa: E402
 from sailbench.harness.transport.uartbone import UartBone  # noqa: E402
 
 STALL_CYCLES = 200
@@ -138,8 +138,8 @@ def _eb_run(packets: list[bytes], buffer_depth: int = 16, replies: int = 1):
 
 
 def test_etherbone_read_reply_echoes_the_tag_as_write_base_addr():
-    write = _encode([0x100 + i for i in range(16)], 0x40, None, 0)
-    read = _encode(None, 0, [0x40 + 4 * i for i in range(16)], 0xC0FFEE01)
+    write = encode([0x100 + i for i in range(16)], 0x40, None, 0)
+    read = encode(None, 0, [0x40 + 4 * i for i in range(16)], 0xC0FFEE01)
     replies, stalled = _eb_run([write, read])
     assert not stalled
     (reply,) = replies
@@ -150,20 +150,20 @@ def test_etherbone_read_reply_echoes_the_tag_as_write_base_addr():
 
 
 def test_etherbone_posted_write_gets_no_reply():
-    replies, stalled = _eb_run([_encode([1, 2, 3], 0x0, None, 0)], replies=1)
+    replies, stalled = _eb_run([encode([1, 2, 3], 0x0, None, 0)], replies=1)
     assert not stalled and replies == []
 
 
 def test_etherbone_record_holds_at_most_buffer_depth_reads():
-    ok, stalled = _eb_run([_encode(None, 0, [4 * i for i in range(16)], 1)], buffer_depth=16)
+    ok, stalled = _eb_run([encode(None, 0, [4 * i for i in range(16)], 1)], buffer_depth=16)
     assert not stalled and len(ok[0]) == 2 + 16
-    _, stalled = _eb_run([_encode(None, 0, [4 * i for i in range(17)], 1)], buffer_depth=16)
+    _, stalled = _eb_run([encode(None, 0, [4 * i for i in range(17)], 1)], buffer_depth=16)
     assert stalled  # 17 reads + base_ret_addr do not fit: the receiver's PacketFIFO locks up
 
 
 def test_etherbone_record_with_writes_and_reads_is_misparsed():
     """RECEIVE_BASE_RET_ADDR does not pop the FIFO, so the tag is read as the first
     read address (tag 4 -> word at 0x4) and the real address is left behind."""
-    mixed = _encode([0x111, 0x222, 0x333], 0x0, [0x8], 0x4)
+    mixed = encode([0x111, 0x222, 0x333], 0x0, [0x8], 0x4)
     replies, _ = _eb_run([mixed])
     assert replies[0][1:] == [0x4, 0x222]  # not 0x333, the word at 0x8

@@ -6,11 +6,11 @@ from unit.fakes.csr_boards import CMD_READ, CMD_WRITE, FakeUartBone
 
 
 def test_etherbone_request_bytes_match_litex_layout():
-    from sailbench.harness.transport.etherbone import _encode
+    from sailbench.harness.transport.etherbone_codec import encode
     # magic 4e6f, version 1, addr/port size 4; record: be=0xf, wcount, rcount
-    assert _encode(None, 0, [0x1000], 0x12345678) == bytes.fromhex(
+    assert encode(None, 0, [0x1000], 0x12345678) == bytes.fromhex(
         "4e6f1044 00000000 000f0001 12345678 00001000")
-    assert _encode([0xDEADBEEF], 0x2000, [0x4], 1) == bytes.fromhex(
+    assert encode([0xDEADBEEF], 0x2000, [0x4], 1) == bytes.fromhex(
         "4e6f1044 00000000 000f0101 00002000 deadbeef 00000001 00000004")
 
 
@@ -21,7 +21,7 @@ def test_etherbone_codec_matches_litex_both_ways():
     from litex.tools.remote.etherbone import (EtherbonePacket, EtherboneReads, EtherboneRecord,
                                               EtherboneWrites)
 
-    from sailbench.harness.transport.etherbone import _decode_reply, _encode, _packet_header
+    from sailbench.harness.transport.etherbone_codec import decode_reply, encode, packet_header
 
     rng = random.Random(9)
     for _ in range(50):
@@ -36,21 +36,21 @@ def test_etherbone_codec_matches_litex_both_ways():
         packet = EtherbonePacket(addr_width=32)
         packet.records = [record]
         packet.encode()
-        assert _encode(writes, base, reads, tag) == bytes(packet.bytes)
+        assert encode(writes, base, reads, tag) == bytes(packet.bytes)
         # A reply as the gateware sends it (LiteX-encoded), decoded here.
         reply = EtherboneRecord(addr_size=4)
         reply.writes = EtherboneWrites(addr_size=4, base_addr=tag, datas=writes or [1])
         answer = EtherbonePacket(addr_width=32)
         answer.records = [reply]
         answer.encode()
-        assert _decode_reply(bytes(answer.bytes), {tag}, len(writes or [1]), False) == (writes or [1])
-        assert _decode_reply(bytes(answer.bytes), {tag ^ 1}, len(writes or [1]), False) is None
-        assert _decode_reply(bytes(answer.bytes)[:-2], {tag}, len(writes or [1]), False) == \
+        assert decode_reply(bytes(answer.bytes), {tag}, len(writes or [1]), False) == (writes or [1])
+        assert decode_reply(bytes(answer.bytes), {tag ^ 1}, len(writes or [1]), False) is None
+        assert decode_reply(bytes(answer.bytes)[:-2], {tag}, len(writes or [1]), False) == \
             "undecodable Etherbone packet"
     probe = EtherbonePacket(32)
     probe.pf = 1
     probe.encode()
-    assert _packet_header(probe_flag=True) == bytes(probe.bytes)
+    assert packet_header(probe_flag=True) == bytes(probe.bytes)
 
 
 def test_fake_uartbone_speaks_word_addresses():
