@@ -83,7 +83,6 @@ NO_TEST_YET = {
     "run/bench_command.py",
     "run/board_check.py",
     "run/build_command.py",
-    "run/pair/session.py",
     "run/stopped.py",
     "timestamps.py",
     "units.py",
