@@ -146,3 +146,19 @@ def test_helpers_that_are_not_tests_live_in_fakes():
                if not p.name.startswith("test_") and p.name not in ("conftest.py", "__init__.py")
                and p.parent != UNIT / "fakes"]
     assert [str(p.relative_to(TESTS)) for p in helpers] == []
+
+
+# Gateware cores tested in a module named otherwise, with where.
+CORES_TESTED_ELSEWHERE = {
+    "window_timer": "tests/gateware/test_dfi_accounting.py (the DRAM bench's measurement window, dram_bench.py)",
+}
+
+
+def test_every_gateware_core_has_a_simulation_test():
+    """gateware/cores/<core>.py (or the package <core>/) is simulated in tests/gateware/test_<core>.py."""
+    cores = TESTS.parent / "gateware" / "cores"
+    names = sorted({p.stem for p in cores.glob("*.py") if p.name != "__init__.py"}
+                   | {d.name for d in cores.iterdir() if _is_package_dir(d)})
+    missing = [n for n in names if not (TESTS / "gateware" / f"test_{n}.py").exists()
+               and n not in CORES_TESTED_ELSEWHERE]
+    assert missing == []
