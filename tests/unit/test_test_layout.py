@@ -77,7 +77,6 @@ NO_TEST_YET = {
     "cli/nightly.py",
     "cli/propose.py",
     "cli/sim.py",
-    "cli/steplog.py",
     "cli/sweep.py",
     "run/bench_command.py",
     "run/board_check.py",
