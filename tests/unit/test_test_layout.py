@@ -81,7 +81,6 @@ NO_TEST_YET = {
     "run/bench_command.py",
     "run/board_check.py",
     "run/build_command.py",
-    "run/stopped.py",
 }
 
 
