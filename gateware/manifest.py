@@ -93,6 +93,7 @@ class EtherboneInfo:
     soc_ip: str
     port: int
     host_ip: str | None = None    # simulated boards: the TAP's address inside the netns
+    mac: str | None = None        # bitstreams: the board's MAC address (its build option)
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ class HostLinkInfo:
 class UartInfo:
     kind: str                     # "serial2tcp" (sim) or "rs232"
     baudrate: int | None = None
+    rx_fifo_bytes: int | None = None   # UARTBone's receive FIFO (cores/uartbone_fifo.py); None: none, one read at a time
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,7 @@ class LaneInfo:
     faults: str | None = None              # the simulated pair: where the fault knobs are
     clock_meter: str | None = None         # laneN_clock CSRs (cores/clock_meter.py)
     channels: tuple[LaneChannel, ...] | None = None   # bitstreams: one per lane built
+    coding: str = "8b10b"                  # the line code in fabric (gateware/lane_rates.py)
 
 
 @dataclass(frozen=True)

@@ -271,7 +271,7 @@ def host_manifest(soc: ProbeSoC, profile: BoardProfile, options: SimOptions, h: 
     return BuildManifest(
         target=TARGET, profile=profile.name, hash=h, identifier=soc.ident, version=project_version(),
         packages=package_versions(), sys_clk_hz=soc.sys_clk_hz, options=options.to_dict(),
-        csr_json="csr.json", vsim=VSIM, modules_dir=MODULES_DIR, uart=UartInfo(kind="serial2tcp"),
+        csr_json="csr.json", vsim=VSIM, modules_dir=MODULES_DIR, uart=UartInfo(kind="serial2tcp", rx_fifo_bytes=soc.uartbone_rx_fifo_bytes),
         dram=dram_manifest(soc, profile, soc.sys_clk_hz) if getattr(soc, "sdrphy", None) is not None else None,
         etherbone=EtherboneInfo(soc_ip=SOC_IP, host_ip=HOST_IP, port=ETHERBONE_PORT) if eth else None,
         host_link=HostLinkInfo(**host_link_wire(options.host_link), gen_port=HOSTLINK_GEN_PORT, sink_port=HOSTLINK_SINK_PORT) if eth else None,

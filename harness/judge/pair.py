@@ -26,7 +26,9 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any, Sequence
 
+from sailbench.gateware.lane_rates import LineRate
 from sailbench.harness.judge.constants import INTERCARD
+from sailbench.harness.judge.lane_options import options_text
 from sailbench.harness.units import mb_per_s
 from sailbench.harness.judge.verdict import NOT_JUDGED, Verdict, judge
 
@@ -39,9 +41,9 @@ DIRECTIONS = (UPSTREAM_TO_DOWNSTREAM, DOWNSTREAM_TO_UPSTREAM)
 RECEIVED_BY = {"downstream": UPSTREAM_TO_DOWNSTREAM, "upstream": DOWNSTREAM_TO_UPSTREAM}   # role -> what it receives
 
 
-def lane_ceiling_bytes_per_s(baud: float = LANE_BAUD) -> float:
-    """Payload ceiling of one 8b/10b lane: 1.25 Gbaud -> 125 MB/s."""
-    return baud * LINE_CODE_EFFICIENCY / 8
+def lane_ceiling_bytes_per_s(baud: float = LANE_BAUD, coding: str = "8b10b") -> float:
+    """Payload ceiling of one lane: 1.25 Gbaud 8b/10b -> 125 MB/s, 64b/66b -> 151.5 MB/s (gateware/lane_rates.py)."""
+    return LineRate(baud / 1e9, coding).ceiling_bytes_per_s
 
 
 def counted_clock_hz(cycles: int, sys_cycles: int, sys_hz: float) -> float | None:
@@ -179,6 +181,8 @@ class DirectionJudgement:
     window_s: float | None = None
     per_lane_bytes_per_s: float | None = None           # with fewer lanes: total / lanes
     per_lane_share_bytes_per_s: float | None = None     # the constant's per-lane share (constant / 4)
+    line_rate: LineRate = LineRate()                    # the lanes' line rate and code
+    options: str = ""                                   # which lane count and rate would make the constant hold
 
     @property
     def per_lane_text(self) -> str | None:
@@ -200,7 +204,9 @@ class DirectionJudgement:
                 "projection_lanes": DESIGN_LANES if self.projection_bytes_per_s is not None else None,
                 "per_lane_bytes_per_s": self.per_lane_bytes_per_s,
                 "per_lane_share_bytes_per_s": self.per_lane_share_bytes_per_s,
-                "per_lane_text": self.per_lane_text, "message": self.message}
+                "per_lane_text": self.per_lane_text, "message": self.message,
+                "line_rate_gbps": self.line_rate.line_rate_gbps, "coding": self.line_rate.coding,
+                "lane_ceiling_bytes_per_s": self.line_rate.ceiling_bytes_per_s, "lane_options": self.options}
 
 
 def _not_judged(verdict: Verdict, reason: str, why: str) -> Verdict:
@@ -214,13 +220,16 @@ ASSUMED = (f"{INTERCARD} assumes {DESIGN_LANES} lanes x {LANE_BAUD / 1e9:g} Gb/s
 
 
 def judge_direction(direction: str, rates: Sequence[LaneRate], constant: float, tolerance: float,
-                    slack: float, window: GroupWindow | None = None) -> DirectionJudgement:
+                    slack: float, window: GroupWindow | None = None, line_rate: LineRate = LineRate(),
+                    five_g: bool = True) -> DirectionJudgement:
     """One direction against INTERCARD, on the lane count and rate the constant assumes (ASSUMED, stated in
     the verdict): judged only on all 4 lanes measured at once in one window (`window`, the receiving board's
     lane group latch). A lane that delivered no frame is not measured (record/outcome.py fails the run
     naming it). Fewer lanes: "not judged" with the reason, the per-lane figure against the constant's
     per-lane share and the 4-lane projection. More lanes: the per-4-lane figure (total x 4 / n) is judged,
-    never the bigger total."""
+    never the bigger total. Whatever the verdict, the message ends with the lane counts and line rates that
+    would make the constant hold, projected from the measured per-lane efficiency at `line_rate` (`five_g`:
+    the part runs 5 Gb/s)."""
     mine = sorted((r for r in rates if r.direction == direction and r.frames >= 1), key=lambda r: r.lane)
     silent = sorted(r.lane for r in rates if r.direction == direction and r.frames < 1)
     lanes = tuple(r.lane for r in mine)
@@ -252,7 +261,10 @@ def judge_direction(direction: str, rates: Sequence[LaneRate], constant: float, 
     elif window is None:
         verdict = _not_judged(verdict, "lanes not measured at once",
                               "this build has no lane group: each lane started and read in its own window")
+    efficiency = total / n / line_rate.ceiling_bytes_per_s if n else 0.0
+    options = options_text(INTERCARD, constant, tolerance, slack, efficiency, line_rate.coding, five_g)
+    what = what.replace(f"{direction}: ", f"{direction} ({line_rate.label}): ", 1)
     j = DirectionJudgement(direction, lanes, total, verdict, projection, "", window is not None and bool(mine),
-                           seconds, per_lane, share)
-    message = f"{what}; {verdict.message}" + (f"; {j.per_lane_text}" if j.per_lane_text else "")
+                           seconds, per_lane, share, line_rate, options)
+    message = f"{what}; {verdict.message}" + (f"; {j.per_lane_text}" if j.per_lane_text else "") + f"; {options}"
     return dataclasses.replace(j, message=message)

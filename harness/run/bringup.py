@@ -30,7 +30,7 @@ from sailbench.harness.board.lifecycle import BoardState, BoardStrategy, strateg
 from sailbench.harness.config import BoardConfig, JudgementConfig, Lab
 from sailbench.harness.errors import (BoardBusyError, BoardGarbageError, ConfigError, LevelingError, SailbenchError,
                                       StageFailed, ToolError)
-from sailbench.harness.record.history import History
+from sailbench.harness.record.history import open_history
 from sailbench.harness.board.place_lock import HoldCheck
 from sailbench.harness.units import mb_per_s
 
@@ -108,13 +108,13 @@ class _Bringup:
 
     def cable_detects(self) -> tuple[str, str]:
         if self.sim:
-            return NOT_APPLICABLE, "not applicable (simulated): the simulated board has no cable"
+            return NOT_APPLICABLE, "the simulated board has no cable"
         self.strategy.transition(BoardState.CABLE_FOUND)
         return PASSED, self.strategy.detected or "no cable in lab.yaml: the board must already run its build"
 
     def load(self) -> tuple[str, str]:
         if self.sim:
-            return NOT_APPLICABLE, ("not applicable (simulated): nothing to load, the simulator runs the build "
+            return NOT_APPLICABLE, ("the simulated board has nothing to load: the simulator runs the build "
                                     "directly (built in the identifier stage if needed)")
         board = self.strategy.transition(BoardState.LOADED)
         record = board.load.to_record() if board and board.load else None
@@ -155,7 +155,7 @@ class _Bringup:
         if self.board.dram_init is None or not self.board.dram_init.leveling:
             why = ("the simulated DRAM model needs no read leveling" if self.sim
                    else f"the {phy.phytype} has no host read leveling")
-            return NOT_APPLICABLE, f"not applicable{' (simulated)' if self.sim else ''}: {why}"
+            return NOT_APPLICABLE, why
         init = self.board.dram_init
         self.records.append(init.to_record(self.config.name))
         return PASSED, "; ".join(lane_diagnosis(m) for m in init.leveling)
@@ -324,7 +324,7 @@ def run_bringup(lab: Lab, name: str, progress: Callable[[str], None] = print,
                 progress(f"      next: {stage.next_step}")
                 report.stages += [Stage(n) for n in stages[i:]]
                 break
-    with History(lab.history_path) as history:
+    with open_history(lab) as history:
         failed = report.failed
         history.add_health(name, source="bringup", passed=failed is None, stage=failed.name if failed else None,
                            category=None if failed is None else "bringup",

@@ -33,7 +33,7 @@ from sailbench.harness.board.factory import hold_board
 from sailbench.harness.config import Lab
 from sailbench.harness.errors import ConfigError
 from sailbench.harness.board.health import check_health, classify
-from sailbench.harness.record.history import History
+from sailbench.harness.record.history import History, history_location, open_history
 from sailbench.harness.record.measured import MeasuredInvariants, measured_invariants
 from sailbench.harness.record.history_sink import HistorySink, store_finished_run
 from sailbench.harness.board.place_lock import HoldCheck
@@ -239,8 +239,8 @@ def run_nightly(lab: Lab, settings: NightlySettings | None = None,
     outcome = NightlyOutcome(report)
     progress(f"nightly {night_id}: {len(names)} board{'s' if len(names) != 1 else ''} ({', '.join(names) or '-'}), "
         f"{len(pairs)} pair{'s' if len(pairs) != 1 else ''} ({', '.join(pairs) or '-'}); "
-        f"history {lab.history_path}")
-    with History(lab.history_path) as history:
+        f"history {history_location(lab)}")
+    with open_history(lab) as history:
         night = _Night(lab, settings, history, night_id, progress)
         try:
             total = len(names) + len(pairs)

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from sailbench.harness.config import Lab
-from sailbench.harness.record.history import History
+from sailbench.harness.record.history import History, open_history
 from sailbench.harness.record.history_sink import HistorySink
 
 
@@ -16,5 +16,5 @@ def recording(lab: Lab, enabled: bool, progress: Callable[[str], None]) -> Itera
     if not enabled:
         yield None, []
         return
-    with History(lab.history_path) as history:
+    with open_history(lab) as history:
         yield history, [HistorySink(history, lab.history, progress)]

@@ -34,6 +34,7 @@ LAB = """boards:
     etherbone:
       ip: {ip}
       port: {eb_port}
+      mac: "{mac}"
     timeout_s: 1.0
 results:
   dir: results
@@ -56,7 +57,7 @@ def test_sailbench_load_over_xvc(versa_config, versa_bitstream, tmp_path, capsys
         lab = tmp_path / "lab.yaml"
         lab.write_text(LAB.format(profile=versa_config.profile, uart=closed_port(), baudrate=versa_config.baudrate,
                                   port=server.port, ip=versa_config.etherbone.ip,
-                                  eb_port=versa_config.etherbone.port))
+                                  eb_port=versa_config.etherbone.port, mac=versa_config.etherbone.mac))
         board = load_lab(lab).board("versa-xvc")
         assert bitstream_dir(board) == versa_bitstream.build_dir, "the same build inputs: no second build"
         rc = main(["--lab", str(lab), "load", "--board", "versa-xvc", "--allow-timing-fail"])

@@ -53,6 +53,7 @@ LITEX_FREE_GATEWARE = frozenset({
     "sailbench.gateware.pin_map",
     "sailbench.gateware.ecp5_package",
     "sailbench.gateware.dram_jedec",
+    "sailbench.gateware.lane_rates",
 })
 LITEX_PACKAGES = frozenset({"migen", "litex", "litedram", "liteeth", "liteiclink", "litex_boards"})
 

@@ -21,7 +21,7 @@ def pair_total(total, lanes=(0, 1, 2, 3), direction="upstream->downstream", one_
 
 
 def store(history, run_id, board, build, simulated, records, profile="versa-ecp5"):
-    history.upsert_run(run_id, board, profile=profile, build_hash=build)
+    history.upsert_run(run_id, board, profile=profile, build_hash=build, complete=True)
     for rec in records:
         history.add_record(run_id, board, build, rec | {"board": board, "simulated": simulated})
 

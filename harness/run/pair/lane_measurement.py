@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from sailbench.harness.judge.pair import (RECEIVED_BY, BitErrorRatio, GroupWindow, LaneRate, counted_clock_hz,
-                                          lane_ceiling_bytes_per_s)
+from sailbench.harness.judge.pair import RECEIVED_BY, BitErrorRatio, GroupWindow, LaneRate, counted_clock_hz
+from sailbench.gateware.lane_rates import LineRate
 from sailbench.harness.record.results import ResultsFile
 from sailbench.harness.run.pair.pod_client import call_both
 from sailbench.harness.run.pair.session import PairSession
@@ -70,6 +70,15 @@ def wait_link_ready(session: PairSession, lanes: list[int], timeout_s: float, st
         return LinkWait(DEGRADED, lanes, up, waited, f"only lanes {up} up at the {timeout_s:g} s deadline "
                         f"(lanes {down} not); measuring those{last}", states)
     return LinkWait(TIMEOUT, lanes, up, waited, problem or f"no lane up after {timeout_s:g} s", states)
+
+
+def line_rate_of(session: PairSession) -> LineRate:
+    """The lanes' line rate and code: the simulated pair's build says (its manifest), else lab.yaml."""
+    sim = getattr(session, "sim", None)
+    lane = sim.manifest.lane if sim is not None and getattr(sim, "manifest", None) is not None else None
+    if lane is not None:
+        return LineRate(lane.line_rate_baud / 1e9, lane.coding)
+    return LineRate(session.pair.line_rate, session.pair.coding)
 
 
 class LaneMeasurement:
@@ -176,7 +185,7 @@ class LaneMeasurement:
                 self._word_clock(role, "tx", lane, nominal, v["tx_cycles"] - v0["tx_cycles"], d_sys, sys_hz[role])
                 self.lane_clock[(role, lane)] = clock
                 r = LaneRate(lane, direction, v["rx_frames"], v["rx_bytes"], v["rx_first_cycle"], v["rx_last_cycle"],
-                             clock, v["rx_gaps"], lane_ceiling_bytes_per_s(),
+                             clock, v["rx_gaps"], line_rate_of(self.session).ceiling_bytes_per_s,
                              latch_cycle=v["rx_cycles"] if grouped else None)
                 out.append(r)
                 self.results.add_record({"probe": "lane", "quantity": "payload",

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from sailbench.gateware.lane_rates import LineRate
 from sailbench.harness.board.place_lock import HoldCheck
 from sailbench.harness.config import Lab
 from sailbench.harness.errors import (PairBusyError, PairCancelled, PairError, PairPendingError, PairRunFailed,
@@ -27,7 +28,7 @@ from sailbench.harness.judge.timing import timing_reason
 from sailbench.harness.judge.verdict import withhold
 from sailbench.harness.record.outcome import run_outcome
 from sailbench.harness.record.results import ResultsFile, new_run_id, provenance
-from sailbench.harness.run.pair.lane_measurement import SKIPPED, TIMEOUT, LaneMeasurement, LinkWait
+from sailbench.harness.run.pair.lane_measurement import SKIPPED, TIMEOUT, LaneMeasurement, LinkWait, line_rate_of
 from sailbench.harness.run.pair.phase import Phase, PhaseMachine
 from sailbench.harness.run.pair.placement import candidates, check_placement
 from sailbench.harness.run.pair.pod_client import PodStepError, RankExit, call_both
@@ -82,6 +83,8 @@ class PairResult:
     steps: dict[str, Any]
     simulated: bool = False
     word_clocks: list[dict[str, Any]] = field(default_factory=list)   # measured per lane, role and side
+    line_rate: LineRate = LineRate()      # the pair's lane line rate and code (lab.yaml line_rate / coding)
+    line_rate: LineRate = LineRate()      # the pair's lane line rate and code (lab.yaml line_rate / coding)
 
     @property
     def all_hold(self) -> bool:
@@ -280,7 +283,7 @@ class PairRun:
                             pair=session.pair.name, phase=self.phase.value)
         self.result = PairResult(self.run_id, self.results.path, session.to_dict(), session.placement_text(), link,
                                  rates, bers, judgements, self.ranks, steps, simulated=session.pair.kind.simulated,
-                                 word_clocks=lanes.word_clocks)
+                                 word_clocks=lanes.word_clocks, line_rate=line_rate_of(session))
         if link.status == TIMEOUT:
             self.results.add_error(f"link-ready wait timed out: {link.reason}; nothing was measured")
         status = self.results.judged_status()
@@ -310,7 +313,8 @@ class PairRun:
                session: PairSession) -> DirectionJudgement:
         """One direction's pair total against INTERCARD, recorded with its verdict."""
         j = withhold_on_timing(judge_direction(direction, rates, constants[INTERCARD], self.lab.judgement.tolerance,
-                                               self.lab.judgement.slack, window),
+                                               self.lab.judgement.slack, window, line_rate_of(session),
+                                               _five_g(session.pair.profile)),
                                [p.hello or {} for p in session.pods])
         total = self.results.add_record({"probe": "pair", "quantity": "pair total", **j.to_dict()})
         self.results.add_verdict(j.verdict, quantity=direction, record=total)
@@ -324,6 +328,11 @@ class PairRun:
             out[op] = call_both(session.pods, op, args, timeout)
             self.results.add_record({"probe": "pod", "step": op, "results": out[op]})
         return out
+
+
+def _five_g(profile: str) -> bool:
+    from sailbench.gateware.profiles import get_profile
+    return "UM5G" in get_profile(profile).fpga.upper()
 
 
 def run_pair_to_end(run: PairRun, timeout_s: float | None = None) -> PairResult:

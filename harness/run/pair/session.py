@@ -108,7 +108,8 @@ def open_pair_session(lab: Lab, name: str, placement: str = "preferred", timeout
             p = session.pair
             session.sim = open_sim_pair(p.name, p.profile, p.lane_count, {"upstream": p.upstream,
                                                                          "downstream": p.downstream},
-                                        progress=progress, connect=False)
+                                        progress=progress, connect=False, line_rate_gbps=p.line_rate,
+                                        coding=p.coding)
         session.start_pods(lab, hello_timeout_s)
     except BaseException:
         session.close("could not start the pair", {})

@@ -30,6 +30,8 @@ def test_help_explains_the_bench(capsys):
 BAD_OPTIONS = [
     ("bench", ["--patterns", "zigzag"], "zigzag"),
     ("bench", ["--patterns", ","], "pattern"),
+    ("bench", ["--patterns", "sequential,sequential"], "'sequential' given twice"),
+    ("nightly", ["--patterns", "random,sequential,random"], "'random' given twice"),
     ("bench", ["--repeats", "-3"], "-3"),
     ("bench", ["--repeats", "0"], "0"),
     ("bench", ["--repeats", "two"], "two"),
