@@ -10,7 +10,7 @@ from sailbench.harness.cli.options import apply_results_dir
 from sailbench.harness.config import find_lab, load_lab
 from sailbench.harness.exit_codes import EXIT_ERROR, EXIT_INTERRUPTED
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
