@@ -95,14 +95,17 @@ class FakeUartBone:
                     for i, w in enumerate(struct.unpack(f">{length}I", buf[6:need])):
                         self.memory[addr + 4 * i] = w
                     del buf[:need]
+                    self.commands.append((cmd, length, addr))
                 elif cmd == CMD_READ:
                     del buf[:6]
                     words = [self.memory.get(addr + 4 * i, 0) for i in range(length)]
                     reply = struct.pack(f">{length}I", *words)
+                    # recorded before the answer: the host reads `commands` as soon as it has it
+                    self.commands.append((cmd, length, addr))
                     conn.sendall(reply[:2] if self.mode == "short" else reply)
                 else:
                     del buf[:6]  # the bridge drops an unknown command after its address
-                self.commands.append((cmd, length, addr))
+                    self.commands.append((cmd, length, addr))
 
 
 class FakeEtherbone:

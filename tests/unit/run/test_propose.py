@@ -142,7 +142,7 @@ def _lab(tmp_path):
     from pathlib import Path
 
     from sailbench.harness.config import find_lab, load_lab
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     return dataclasses.replace(load_lab(find_lab(str(root / "lab.yaml"))), results_dir=tmp_path / "results")
 
 
@@ -177,7 +177,7 @@ def test_a_json_file_that_is_not_a_results_file_is_refused_in_one_line(tmp_path,
     from sailbench.harness.cli import main
     other = tmp_path / "other.json"
     other.write_text(content)
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     assert main(["--lab", str(root / "lab.yaml"), "propose-constants", "--results", str(other)]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""

@@ -86,9 +86,9 @@ def test_sweep_lanes_rates_parse():
 
 
 def test_with_lane_rate_allows_5g_only_on_an_ecp5_5g(tmp_path):
-    from sailbench.gateware.profiles import PROFILES
+    from sailbench.gateware.profiles import profiles
     from sailbench.harness.run.sweep_lanes import with_lane_rate
-    plain = next((n for n, p in PROFILES.items() if "UM5G" not in p.fpga.upper()), None)
+    plain = next((n for n, p in profiles().items() if "UM5G" not in p.fpga.upper()), None)
     lab = _lab(tmp_path, "")
     assert with_lane_rate(lab, 2.5, "64b66b").pair("p").line_rate == 2.5
     assert with_lane_rate(lab, 5.0, None).pair("p").line_rate == 5.0       # versa-ecp5: an LFE5UM5G
