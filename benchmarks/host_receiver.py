@@ -2,13 +2,14 @@
 network namespaces this script creates (and removes).
 
     apt-get install iperf iperf3      # once
-    .venv/bin/python benchmarks/host_receiver.py [--seconds 3] [--rate 1000M]
+    .venv/bin/python benchmarks/host_receiver.py [--seconds 3] [--rate 1000M] [--short]
 
 1. iperf3 client -> iperf3 server: packets the server received / the client sent.
 2. iperf (v2) client -> the harness's UdpReceiver (harness/udp_host.py), same
    offered rate and size: packets received / the client sent. (iperf3's client
    needs an iperf3 server on the other end, so the sender here is iperf2, which
    sends UDP without one.)
+`--short` (the test suite: tests/board/test_benchmarks.py): 1 s at 100 Mb/s.
 Prints figures, asserts nothing. Traffic stays inside the two namespaces.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -33,10 +35,17 @@ def sh(*args: str, **kw) -> subprocess.CompletedProcess:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--seconds", type=int, default=3)
-    ap.add_argument("--rate", default="1000M")
+    ap.add_argument("--seconds", type=int, default=None, help="default 3 (1 with --short)")
+    ap.add_argument("--rate", default=None, help="default 1000M (100M with --short)")
     ap.add_argument("--size", type=int, default=1472)
+    ap.add_argument("--short", action="store_true", help="1 s at 100 Mb/s (for the test suite)")
     a = ap.parse_args()
+    a.seconds = a.seconds or (1 if a.short else 3)
+    a.rate = a.rate or ("100M" if a.short else "1000M")
+    missing = [tool for tool in ("iperf", "iperf3") if shutil.which(tool) is None]
+    if missing:
+        print(f"{' and '.join(missing)} not found: apt-get install iperf iperf3 (scripts/setup.sh installs them)")
+        return 2
     with NetNamespace() as na, NetNamespace() as nb:
         sh("ip", "link", "add", "sbva", "netns", na.name, "type", "veth", "peer", "name", "sbvb", "netns", nb.name)
         sh("ip", "-n", na.name, "addr", "add", f"{A_IP}/24", "dev", "sbva")

@@ -3,7 +3,9 @@ FTDI adapter (harness/sim/serial_latency.py) at 16 ms (Linux's default) and at 1
 hardware steps that run over its UART: the open (simulator start, identifier read), DRAM init (the init sequence; the simulated DRAM needs no
 leveling) and bring-up's DRAM line tests. Prints time and round trips per step.
 
-    .venv/bin/python benchmarks/open_latency.py [--board sim] [--latency 16 1]
+    .venv/bin/python benchmarks/open_latency.py [--board sim] [--latency 16 1] [--short]
+
+`--short` (the test suite: tests/board/test_benchmarks.py): 1 ms only, and no DRAM line tests.
 
 The figures are from a simulated board (its UART answers at once; the adapter adds the delay).
 The simulator itself is slow (its UART and bus run at simulation speed, ~0.6 M cycles/s), so a
@@ -31,7 +33,7 @@ NO_FIFO_ROUND_TRIPS = 268        # the same on a bitstream whose UARTBone has no
 BEFORE_ROUND_TRIPS = 4840        # the same with a read confirming every write (before batching)
 
 
-def one(config, latency_ms: float) -> list[str]:
+def one(config, latency_ms: float, line_tests: bool = True) -> list[str]:
     config = replace(config, sim=replace(config.sim or SimConfig(), serial_latency_ms=latency_ms))
     t0 = time.monotonic()
     with counted_step("open"):
@@ -43,9 +45,10 @@ def one(config, latency_ms: float) -> list[str]:
             t = time.monotonic()
             init_dram(board.name, board.csr, board.manifest.dram, progress=lambda m: None)
             times["DRAM init"] = time.monotonic() - t
-            t = time.monotonic()
-            run_line_tests(board.csr, DramWiring.from_build(board.build_dir, board.manifest.dram))
-            times["DRAM line tests"] = time.monotonic() - t
+            if line_tests:
+                t = time.monotonic()
+                run_line_tests(board.csr, DramWiring.from_build(board.build_dir, board.manifest.dram))
+                times["DRAM line tests"] = time.monotonic() - t
     finally:
         board.close()
     out = [f"serial latency {latency_ms:g} ms (simulated board '{config.name}', emulated FTDI adapter):"]
@@ -63,14 +66,16 @@ def one(config, latency_ms: float) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--board", default="sim")
-    ap.add_argument("--latency", type=float, nargs="+", default=[16, 1], help="latency timers in ms")
+    ap.add_argument("--latency", type=float, nargs="+", default=None, help="latency timers in ms (default 16 1)")
+    ap.add_argument("--short", action="store_true", help="1 ms only, no DRAM line tests (for the test suite)")
     a = ap.parse_args()
+    latencies = a.latency or ([1.0] if a.short else [16.0, 1.0])
     config = load_lab(find_lab(None)).board(a.board)
     if not config.kind.simulated:
         print(f"board '{a.board}' is kind {config.kind}: this benchmark emulates the adapter of a simulated board")
         return 2
-    for latency in a.latency:
-        print("\n".join(one(config, latency)))
+    for latency in latencies:
+        print("\n".join(one(config, latency, line_tests=not a.short)))
     return 0
 
 

@@ -1,9 +1,8 @@
 """YAML reading for board profiles: duplicate keys refused, every key's line remembered.
 
 A profile file's problems name the file, the dotted key and its line, as lab.yaml's
-do (harness/config/lab.py). The gateware layer does not import the harness, so
-this is the profile side's own small loader: a mapping is a `LineMap` (a dict with
-`line`, the mapping's first line, and `lines`, each key's line), and `Fields`
+do: both are read with gateware/positioned_yaml.py. A mapping is a `LineMap` (a dict
+with `line`, the mapping's first line, and `lines`, each key's line), and `Fields`
 reads typed values out of one, raising `ProfileError` with file, key and line.
 """
 from __future__ import annotations
@@ -13,6 +12,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 import yaml
+
+from sailbench.gateware.positioned_yaml import PositionedMap, parse_positioned
 
 
 class ProfileError(Exception):
@@ -28,39 +29,7 @@ class ProfileError(Exception):
         self.path, self.key, self.line = path, key, line
 
 
-class LineMap(dict):
-    """A YAML mapping that remembers its own line and the line (1-based) of each key."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.line = 0
-        self.lines: dict[Any, int] = {}
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-def _construct_map(loader: _Loader, node: yaml.MappingNode) -> LineMap:
-    loader.flatten_mapping(node)
-    out = LineMap()
-    out.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(None, None, "a mapping key must be a plain value",
-                                                    key_node.start_mark) from None
-        if key in out:
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r} (first at line "
-                                                    f"{out.lines[key]})", key_node.start_mark)
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.lines[key] = key_node.start_mark.line + 1
-    return out
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+LineMap = PositionedMap     # a profile file's mapping: `line`, and `lines` for each key
 
 
 def load_profile_yaml(path: Path) -> LineMap:
@@ -72,7 +41,7 @@ def load_profile_yaml(path: Path) -> LineMap:
     except (OSError, UnicodeDecodeError) as e:
         raise ProfileError(f"cannot read: {e}", path=str(path)) from None
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+        data = parse_positioned(text)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         raise ProfileError(f"YAML error: {e.problem or e.context or 'malformed YAML'}", path=str(path),

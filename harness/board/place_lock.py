@@ -33,14 +33,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 from sailbench.harness.board.labgrid_place import Coordinator, coordinator, identity
-from sailbench.harness.board.locks import BoardLock, holder_text
+from sailbench.harness.board.locks import BoardLock, WaitNotice, checkout_scope, holder_text
 from sailbench.harness.config import Lab
 from sailbench.harness.errors import BoardBusyError, LabgridError, PlaceLostError
 from sailbench.harness.timestamps import now_iso
 
 BACKOFF_START_S = 0.05
 BACKOFF_MAX_S = 1.0
-SAY_EVERY_S = 10.0
 SERIAL_CLASS = "NetworkSerialPort"
 
 
@@ -120,7 +119,8 @@ class PlaceLock:
         try:
             c = self.coordinator
             me = identity()
-            backoff, last_said = BACKOFF_START_S, None
+            backoff = BACKOFF_START_S
+            notice = WaitNotice(f"place '{self.place}'", self.wait_s, self.progress)
             while True:
                 place = c.place(self.place)
                 if place.acquired == me and not live_local_holder(read_comment(place)):
@@ -143,10 +143,7 @@ class PlaceLock:
                         f"labgrid place '{self.place}' is held by {place_holder_text(holder)}; waited {waited:.0f} s "
                         f"(locks.wait_s); try again when it finishes, or raise --lock-wait "
                         f"(coordinator {self.address})", board=self.board, holder=holder)
-                if last_said is None or time.monotonic() - last_said >= SAY_EVERY_S:
-                    self.progress(f"place '{self.place}' is held by {place_holder_text(holder)}; waiting "
-                             f"(up to {self.wait_s:.0f} s)")
-                    last_said = time.monotonic()
+                notice.tick(place_holder_text(holder), waited)
                 time.sleep(min(backoff * (0.5 + random.random()), max(0.0, self.wait_s - waited) + 0.01))
                 backoff = min(backoff * 2, BACKOFF_MAX_S)
             self._held = True
@@ -224,7 +221,7 @@ def lock_for_board(lab: Lab, name: str, progress: Callable[[str], None] = print,
     config = lab.board(name)
     wait = lab.locks.wait_s if wait_s is None else wait_s
     if config.labgrid is None:
-        return BoardLock(lab.lock_dir, name, wait, progress, command)
+        return BoardLock(lab.lock_dir, name, wait, progress, command, scope=checkout_scope(config.kind.simulated))
     return PlaceLock(lab.coordinator, config.labgrid.place, lab.lock_dir, flock_name=name, boards=1,
                      wait_s=wait, progress=progress, command=command, label=name)
 

@@ -4,6 +4,12 @@ The file exists from the moment the run starts and is rewritten atomically
 (temporary file + os.replace) after every record, verdict, error and status
 change, so a crash or Ctrl-C leaves valid JSON holding everything measured
 until then. Rates are in bytes/s.
+
+A run killed outright (SIGKILL, power loss) cannot record how it ended: its
+file says "running". The file names its process (`process`, record/liveness.py),
+so a reader on the same host sees it as "interrupted (process gone)" (`settled`),
+and the next run in the same results directory writes that into the file and
+the history (`mark_stale_runs`).
 """
 from __future__ import annotations
 
@@ -20,6 +26,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Protocol
 
+from sailbench.harness.record.liveness import gone_text, process_gone, this_process
 from sailbench.harness.record.outcome import run_outcome
 from sailbench.harness.paths import REPO_ROOT
 from sailbench.harness.timestamps import now_iso
@@ -29,6 +36,8 @@ from sailbench.harness.judge.verdict import InvariantVerdict, Verdict
 
 SCHEMA_VERSION = 1
 STATUSES = ("running", "passed", "failed", "error", "interrupted")
+PROCESS_GONE = "process gone"        # `status_detail` of a run found interrupted by a later reader
+_RUNNING_HEAD = re.compile(r'"status":\s*"running"')
 REPO = REPO_ROOT
 PACKAGES = ("litex", "litedram", "liteeth", "liteiclink", "migen")
 
@@ -138,6 +147,7 @@ class ResultsFile:
             "invariants": [],
             "errors": [],
             "comparisons": [],
+            "process": this_process(),
         }
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -146,6 +156,7 @@ class ResultsFile:
                                f"{e.strerror or e}; check results.dir in lab.yaml") from e
         if self.path.exists():
             raise ResultsError(f"{self.path} already exists; run ids must be unique")
+        self.marked_stale = mark_stale_runs(self.directory, self.sinks)   # earlier runs found interrupted
         self._write()
         self._run_updated()
 
@@ -204,7 +215,7 @@ class ResultsFile:
     def set_section(self, name: str, value: Any) -> None:
         """A top-level section of its own (e.g. a pair run's `pair`, `phase`, `link_wait`, `ranks`)."""
         if name in ("schema", "run_id", "started", "finished", "status", "provenance", "records", "verdicts",
-                    "invariants", "errors", "comparisons"):
+                    "invariants", "errors", "comparisons", "process", "status_detail"):
             raise ValueError(f"section {name!r} is managed by ResultsFile itself")
         self.data[name] = _plain(value)
         self._write()
@@ -253,3 +264,59 @@ class ResultsFile:
             replace_file(self.path, text, fsync=True)
         except OSError as e:
             raise ResultsError(f"cannot write {self.path}: {e.strerror or e}") from e
+
+
+def settled(data: dict[str, Any]) -> dict[str, Any]:
+    """The results as a reader on this host should see them: a "running" run whose process is gone is
+    "interrupted" with status_detail "process gone" and the error saying so (a copy; `data` is unchanged)."""
+    if data.get("status") != "running" or process_gone(data.get("process")) is not True:
+        return data
+    return {**data, "status": "interrupted", "status_detail": PROCESS_GONE,
+            "errors": [*data.get("errors", []), {"type": "ProcessGone", "message": gone_text(data["process"])}]}
+
+
+def status_text(data: dict[str, Any]) -> str:
+    """`passed`, `running`, ... or `interrupted (process gone)`."""
+    detail = data.get("status_detail")
+    return f"{data.get('status')} ({detail})" if detail else str(data.get("status"))
+
+
+def reopen(path: Path, sinks: Iterable[ResultsSink] = ()) -> ResultsFile:
+    """An existing results file as a ResultsFile (to record how it ended); ResultsError if unreadable."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ResultsError(f"cannot read results file {path}: {e}") from e
+    if not isinstance(data, dict) or "run_id" not in data:
+        raise ResultsError(f"{path} is not a results file (no run_id)")
+    results = ResultsFile.__new__(ResultsFile)
+    results.run_id, results.sinks, results.data, results.marked_stale = data["run_id"], list(sinks), data, []
+    results.directory, results.path = Path(path).parent, Path(path)
+    return results
+
+
+def mark_stale_runs(directory: Path, sinks: Iterable[ResultsSink] = ()) -> list[Path]:
+    """Write "interrupted (process gone)" into every results file in `directory` that says "running" while
+    its process (on this host) is gone, and tell `sinks` (the history); the paths marked. A file that cannot
+    be read or written, or a sink that fails, is left for the next run: this never stops the caller's run."""
+    marked = []
+    for path in sorted(Path(directory).glob("*.json")):
+        try:
+            with open(path, encoding="utf-8") as f:
+                head = f.read(1024)                  # "status" comes before the records
+        except OSError:
+            continue
+        if not _RUNNING_HEAD.search(head):
+            continue
+        try:
+            stale = reopen(path, sinks)
+            found = settled(stale.data)
+            if found is stale.data:
+                continue
+            stale.data["status_detail"] = PROCESS_GONE
+            stale.data["errors"] = found["errors"]
+            stale.set_status("interrupted")
+        except (ResultsError, SinkError):
+            continue
+        marked.append(path)
+    return marked

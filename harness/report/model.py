@@ -13,6 +13,7 @@ from typing import Any
 from sailbench.harness.atomic_file import replace_file
 from sailbench.harness.errors import ResultsError
 from sailbench.harness.record import outcome
+from sailbench.harness.record.results import settled
 
 # A board's outcome, worst last. "verdicts": measured fine, but a scheduler constant or invariant
 # did not hold (the bench's finding, not a fault of the board).
@@ -85,8 +86,9 @@ class RunReport:
 
 
 def load_results(path: Path | str) -> dict[str, Any]:
+    """A results file as readers show it: a run whose process is gone reads "interrupted" (record/results.py)."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        return settled(json.loads(Path(path).read_text(encoding="utf-8")))
     except (OSError, ValueError) as e:
         raise ResultsError(f"cannot read results file {path}: {e}") from e
 

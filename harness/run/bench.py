@@ -99,6 +99,8 @@ def run_bench(lab: Lab, board_name: str, settings: BenchSettings | None = None,
                                                          else ("hostlink",)))
         outcome = BenchOutcome(results)
         progress(f"run {results.run_id}: results -> {results.path}")
+        for stale in results.marked_stale:
+            progress(f"earlier run {stale.stem}: interrupted (process gone); its results file now says so")
         with results:
             if held is not None:
                 board = held.open()

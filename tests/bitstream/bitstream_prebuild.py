@@ -10,10 +10,15 @@ fixture's own call meets the same failure and reports it on its test.
 """
 from __future__ import annotations
 
+import os
 import threading
 import traceback
 from pathlib import Path
 from typing import Callable
+
+# The simulation tests keep their timing (simulators, sockets, pair deadlines) while nextpnr takes
+# whatever CPU they leave; a bitstream test waiting for its build has the machine to itself by then.
+NICENESS = 10
 
 Builder = Callable[[Callable[[str], None]], object]
 
@@ -28,6 +33,7 @@ def start(builders: list[tuple[str, Builder]], log_path: Path) -> None:
     log_path.parent.mkdir(parents=True, exist_ok=True)
 
     def run() -> None:
+        os.nice(NICENESS)   # Linux: this thread only, and the tool processes it starts inherit it
         with open(log_path, "a", buffering=1) as log:
             for name, builder in builders:
                 log.write(f"prebuild {name}: start\n")

@@ -1,14 +1,18 @@
 """The SGMII host link (the sail card rev-A's: 88E1512 in SGMII over an ECP5 SerDes channel)
 built into the probe SoC on the LFE5UM5G-45F with the open toolchain, as a build option of the
 ECP5 target (`--host-link sgmii`). Rev-A then needs only its pins: this proves the PHY, the
-PCS, the 32-bit sys-side UDP/IP stack and its clocking place, route and close timing."""
+PCS, the 32-bit sys-side UDP/IP stack and its clocking place, route and close timing.
+
+Run by name (`pytest tests/bitstream/test_sgmii_bitstream.py`), not by plain `pytest`: the developer
+suite's 25-minute budget on 2 cores holds the Versa probe and the 4-lane LFE5UM5G-85F bitstreams, and
+this variant's place and route (about 8 minutes alone) does not fit beside them."""
 import json
 
 import pytest
 
 from sailbench.gateware.pnr_report import BuildReport
 
-pytestmark = pytest.mark.timeout(3600)
+pytestmark = [pytest.mark.named_only, pytest.mark.timeout(3600)]
 
 
 def test_sgmii_build_has_the_pcs_and_the_host_link_probes(sgmii_bitstream):

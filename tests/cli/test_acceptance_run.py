@@ -2,7 +2,8 @@
 
 Runs a child pytest on the simulated board (its own simulator, namespace and results) and reads its
 JUnit XML: on the pinned rev-A constants LOCAL_DDR honestly fails with the OPTIMISTIC message, the
-host link holds, and every judged test carries its figure, ratio and verdict as properties.
+host link holds, and every judged test carries its figure, ratio and verdict as properties (JUnit
+xunit1, no warning); the judgement table ends the run's output without -v.
 """
 import subprocess
 import sys
@@ -23,6 +24,11 @@ def test_board_acceptance_run_on_the_simulated_board(tmp_path):
                            "no:cacheprovider", f"--junitxml={junit}", "-q", "tests/acceptance"],
                           cwd=REPO, capture_output=True, text=True, timeout=900)
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "PytestWarning" not in done.stdout, done.stdout[-3000:]        # JUnit family xunit1 (the plugin)
+    table = done.stdout.split("sailbench judgement")[1]                   # printed without -v
+    for row in ("LOCAL_DDR[write sequential]", "LOCAL_DDR[read sequential]", "HOST_LINK[board->host 1472 B]",
+                "HOST_LINK[host->board 1472 B]", "invariant[HOST < INTERCARD]"):
+        assert row in table and " (sim)" in table.split(row)[1].splitlines()[0], table
     cases = {c.get("name"): c for c in ET.parse(junit).getroot().iter("testcase")}
     failed = {n for n, c in cases.items() if c.find("failure") is not None or c.find("error") is not None}
     ddr = {n for n in cases if "LOCAL_DDR_BW_BYTES_PER_SEC" in n and n.startswith("test_constant")}

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from sailbench.harness.record.history import History
-from sailbench.harness.board.locks import BoardLock, read_holder
+from sailbench.harness.board.locks import BoardLock, checkout_scope, lock_path, read_holder
 from helpers import SMALL, load_json, sailbench, sailbench_popen, write_lab
 
 SIM = """\
@@ -25,7 +25,7 @@ NO_DRAM = """\
 def test_two_concurrent_runs_on_one_board_serialise(tmp_path):
     lab = write_lab(tmp_path, SIM)
     first = sailbench_popen(lab, "bench", "--board", "sim", "--no-history", *SMALL)
-    lock_file = tmp_path / "locks" / "sim.lock"
+    lock_file = lock_path(tmp_path / "locks", "sim", checkout_scope(True))     # this checkout's simulated board
     deadline = time.monotonic() + 120
     while read_holder(lock_file).get("pid") != first.pid:      # the first run holds the board
         assert time.monotonic() < deadline and first.poll() is None, first.communicate()
@@ -42,7 +42,7 @@ def test_two_concurrent_runs_on_one_board_serialise(tmp_path):
 
 def test_a_held_board_fails_after_the_wait_naming_the_holder(tmp_path):
     lab = write_lab(tmp_path, SIM)
-    with BoardLock(tmp_path / "locks", "sim", command="pytest holding sim"):
+    with BoardLock(tmp_path / "locks", "sim", command="pytest holding sim", scope=checkout_scope(True)):
         t0 = time.monotonic()
         r = sailbench(lab, "bench", "--board", "sim", "--lock-wait", "0.5", *SMALL, timeout=60)
         assert time.monotonic() - t0 < 30

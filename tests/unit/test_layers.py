@@ -54,6 +54,7 @@ LITEX_FREE_GATEWARE = frozenset({
     "sailbench.gateware.ecp5_package",
     "sailbench.gateware.dram_jedec",
     "sailbench.gateware.lane_rates",
+    "sailbench.gateware.positioned_yaml",
 })
 LITEX_PACKAGES = frozenset({"migen", "litex", "litedram", "liteeth", "liteiclink", "litex_boards"})
 

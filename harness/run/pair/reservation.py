@@ -22,7 +22,7 @@ from typing import Callable, Sequence
 
 from sailbench.harness.config import Lab, PairConfig
 from sailbench.harness.errors import BoardBusyError, PairBusyError
-from sailbench.harness.board.locks import BoardLock, holder_text
+from sailbench.harness.board.locks import BoardLock, checkout_scope, holder_text
 from sailbench.harness.board.place_lock import PlaceLock, lock_for_board, lock_for_pair_place
 
 BACKOFF_START_S = 0.05
@@ -79,7 +79,8 @@ def try_reserve(lock_dir: Path | str, pair: PairConfig, command: str | None = No
         for board in sorted(pair.boards):
             lock = (lock_for_board(lab, board, quiet, wait_s=0.0, command=command)
                     if lab is not None and board in lab.boards      # a simulated pair's roles are not lab boards
-                    else BoardLock(lock_dir, board, wait_s=0.0, progress=quiet, command=command))
+                    else BoardLock(lock_dir, board, wait_s=0.0, progress=quiet, command=command,
+                                   scope=checkout_scope(pair.kind.simulated)))
             try:
                 lock.acquire()
             except BoardBusyError as e:

@@ -5,7 +5,7 @@ import pytest
 import sailbench.harness.board.factory as factory
 from sailbench.harness.board.factory import LockPolicy, hold_board, open_locked_board
 from sailbench.harness.board.lifecycle import BoardState
-from sailbench.harness.board.locks import BoardLock
+from sailbench.harness.board.locks import BoardLock, checkout_scope
 from sailbench.harness.config import load_lab
 from sailbench.harness.errors import BoardBusyError, CableError
 
@@ -37,7 +37,7 @@ def lab(tmp_path, monkeypatch):
 
 
 def _free(lab, name):
-    with BoardLock(lab.lock_dir, name, wait_s=0):
+    with BoardLock(lab.lock_dir, name, wait_s=0, scope=checkout_scope(lab.board(name).kind.simulated)):
         return True
 
 
@@ -45,7 +45,7 @@ def test_open_locked_board_holds_the_lock_while_open_and_releases_it(lab):
     with open_locked_board(lab, "sim", progress=lambda m: None) as held:
         assert held.board == "board sim" and held.state == BoardState.DRAM_READY and held.lock.held
         with pytest.raises(BoardBusyError):
-            BoardLock(lab.lock_dir, "sim", wait_s=0).acquire()
+            BoardLock(lab.lock_dir, "sim", wait_s=0, scope=checkout_scope(True)).acquire()
     assert Strategy.made[0].closed == 1 and _free(lab, "sim")
 
 

@@ -8,7 +8,10 @@ import time
 import pytest
 
 from sailbench.harness.errors import BoardBusyError
-from sailbench.harness.board.locks import BoardLock, lock_path, read_holder
+from sailbench.harness.board.locks import BoardLock, WaitNotice, checkout_scope, lock_path, read_holder
+from sailbench.harness.board.place_lock import lock_for_board
+from sailbench.harness.config import load_lab
+from sailbench.harness.paths import REPO_ROOT
 
 HOLD = """
 import sys, time
@@ -68,3 +71,34 @@ def test_released_when_the_holder_is_killed(tmp_path):
     child.wait()
     with BoardLock(tmp_path, "sim", wait_s=2) as lock:   # the kernel dropped the flock
         assert lock.waited_s < 1.5
+
+
+def test_a_simulated_boards_lock_is_scoped_to_its_checkout_and_a_hardware_boards_is_not(tmp_path):
+    """Two checkouts' simulated boards never wait for each other; one checkout's runs take turns."""
+    lab_file = tmp_path / "lab.yaml"
+    lab_file.write_text("default_board: sim\nboards:\n  sim: {kind: sim}\n"
+                        "  versa: {kind: hardware, profile: versa-ecp5, serial: /dev/ttyUSB1, cable: ft2232}\n"
+                        f"locks: {{dir: {tmp_path / 'locks'}, wait_s: 0}}\n")
+    lab = load_lab(lab_file)
+    assert lock_for_board(lab, "versa").path == tmp_path / "locks" / "versa.lock"
+    here = lock_for_board(lab, "sim")
+    assert here.path != tmp_path / "locks" / "sim.lock" and here.path.name.startswith("sim@")
+    with here:
+        assert read_holder(here.path)["checkout"] == str(REPO_ROOT.resolve())
+        other = tmp_path / "other-checkout"
+        with BoardLock(lab.lock_dir, "sim", wait_s=0, scope=checkout_scope(True, other)) as theirs:
+            assert theirs.held                          # another checkout's simulator: no wait
+        with pytest.raises(BoardBusyError):             # this checkout's second run waits its turn
+            lock_for_board(lab, "sim", wait_s=0).acquire()
+
+
+def test_a_waiting_run_names_the_holder_once_then_counts_down_once_a_minute():
+    said = []
+    notice = WaitNotice("board 'sim'", 600, said.append)
+    for tenth in range(0, 1300):                        # 130 s of polls, every 0.1 s
+        notice.tick("pid 7 on bench (sailbench nightly) since 01:00", tenth / 10)
+    assert said == ["board 'sim' is held by pid 7 on bench (sailbench nightly) since 01:00; waiting (up to 600 s)",
+                    "still waiting for board 'sim': 60 s waited, 540 s left",
+                    "still waiting for board 'sim': 120 s waited, 480 s left"]
+    notice.tick("pid 8 on bench (pytest) since 01:02", 130.5)       # a new holder is named at once
+    assert said[-1].startswith("board 'sim' is held by pid 8")

@@ -153,6 +153,8 @@ def test_a_standalone_pair_run_recorded_by_sailbench_pair_is_proposed(tmp_path):
     lab.results_dir.mkdir()
     pair = _results(lab.results_dir / "pair-9.json", "pair-9", "versa-pair",
                     _pair_records(496_600_000.0, 495_900_000.0))
+    finished = {**json.loads(pair.read_text()), "finished": "2026-12-02T10:05:00+00:00", "status": "passed"}
+    pair.write_text(json.dumps(finished))          # a finished run: only complete runs are proposed
     record_in_history(lab, pair)
     prop = propose_from_lab(lab)
     assert prop.figures[INTERCARD].bytes_per_s == 495_900_000.0 and prop.figures[INTERCARD].run.run_id == "pair-9"

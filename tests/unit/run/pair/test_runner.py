@@ -7,7 +7,7 @@ import pytest
 
 import sailbench.harness.run.pair.lane_measurement as lane_measurement
 import sailbench.harness.run.pair.pod_client as pod_client
-from sailbench.harness.board.locks import BoardLock
+from sailbench.harness.board.locks import BoardLock, checkout_scope
 from sailbench.harness.config import load_lab
 from sailbench.harness.errors import PairPendingError, PairRunFailed
 from sailbench.harness.run.pair.phase import Phase
@@ -113,7 +113,7 @@ def test_a_run_that_failed_in_the_last_poll_raises_with_its_ranks_exits(lab):
 
 
 def test_preferred_placement_with_every_pair_busy_stays_pending_naming_the_pairs_it_tried(lab):
-    held = [BoardLock(lab.lock_dir, board, wait_s=0, command="another bench").acquire()
+    held = [BoardLock(lab.lock_dir, board, wait_s=0, command="another bench", scope=checkout_scope(True)).acquire()
             for board in ("p1-down", "p2-down")]
     try:
         run = PairRun(lab, "p1", PairSettings(placement="preferred", timeout_s=0.3), progress=lambda m: None)
