@@ -15,6 +15,7 @@ HARNESS = TESTS.parent / "harness"
 
 # Harness modules whose test is elsewhere, with where and why.
 COVERED_ELSEWHERE = {
+    "record/liveness.py": "tests/unit/record/test_results_stale.py (a stale running results file)",
     "cli/ddr_region.py": "tests/unit/run/test_bench_command_messages.py (the --region checks)",
     "judge/lane_options.py": "tests/unit/run/test_sweep_lanes.py",
     "record/history_sqlite.py": "tests/unit/judge/test_verdict_labels.py, tests/unit/record/test_history*.py through open_history",
