@@ -11,7 +11,7 @@ The figures are from a simulated board (its UART answers at once; the adapter ad
 The simulator itself is slow (its UART and bus run at simulation speed, ~0.6 M cycles/s), so a
 round trip there is tens of ms with or without the adapter; the difference between the two
 latencies is the adapter's. The open's time is mostly the simulator starting. A real board's open adds read leveling: 70 round trips
-with the UARTBone receive FIFO (tests/unit/test_round_trips.py; 268 on a bitstream without it, 4,840
+with the UARTBone receive FIFO (tests/unit/board/test_dram_init_round_trips.py; 268 on a bitstream without it, 4,840
 before batching), shown as count x latency timer. Root needed (the
 simulated board's network namespace). Prints figures, asserts nothing.
 """
@@ -28,7 +28,7 @@ from sailbench.harness.config import SimConfig, find_lab, load_lab
 from sailbench.harness.probes.dram_lines import DramWiring, run_line_tests
 from sailbench.harness.transport.counting import counted_step, counter_of
 
-LEVELING_ROUND_TRIPS = 70        # DRAM init with ECP5 read leveling, tests/unit/test_round_trips.py
+LEVELING_ROUND_TRIPS = 70        # DRAM init with ECP5 read leveling, tests/unit/board/test_dram_init_round_trips.py
 NO_FIFO_ROUND_TRIPS = 268        # the same on a bitstream whose UARTBone has no receive FIFO
 BEFORE_ROUND_TRIPS = 4840        # the same with a read confirming every write (before batching)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from sailbench.gateware.profile_yaml import ProfileError
 
 __all__ = ["ProfileError", "DramProfile", "SerDesChannel", "SerDesRefClk", "Cable", "BoardProfile", "get_profile",
-           "buildable_profile", "validate_profile", "with_sys_clk", "profiles", "profile_names", "PROFILES",
+           "buildable_profile", "validate_profile", "with_sys_clk", "profiles", "profile_names",
            "BOARDS_DIR", "ecp5_idcode", "serdes_channels_of", "channel_budget_error"]
 
 BOARDS_DIR = Path(__file__).resolve().parent / "boards"
@@ -235,12 +235,6 @@ def profiles() -> dict[str, BoardProfile]:
 
 def profile_names() -> list[str]:
     return sorted(profiles())
-
-
-def __getattr__(name: str):
-    if name == "PROFILES":            # the registry as it is now (kept for callers of the old constant)
-        return profiles()
-    raise AttributeError(name)
 
 
 def is_profile_path(name: str) -> bool:

@@ -19,7 +19,7 @@ through LiteDRAM's DFII CSRs (`sdram_dfii_*`):
 `LevelingTarget` interface so it can be tested against a model of the window.
 DFII accesses are batched (harness/transport/batch.py): DRAM init with leveling
 is 70 round trips over UARTBone with the bridge's receive FIFO (268 without it), 203 over
-Etherbone (tests/unit/test_round_trips.py).
+Etherbone (tests/unit/board/test_dram_init_round_trips.py).
 """
 from __future__ import annotations
 

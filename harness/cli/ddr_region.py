@@ -3,7 +3,7 @@
 A board's DRAM size follows from its profile: a Micron-style part name MT41K<depth>M<width> says
 <depth> Mi words of <width> bits per chip, and the board wires `data_width` DQ bits, so the DRAM
 holds depth x 2^20 x data_width / 8 bytes: the size LiteX gives main_ram (banks x rows x columns
-from litedram.modules times the data width; tests/unit/test_cli_messages.py checks both agree for
+from litedram.modules times the data width; tests/unit/run/test_bench_command_messages.py checks both agree for
 every shipped profile, without the harness importing LiteDRAM). A region past the end is refused
 here, naming the option, instead of by the DDR probe once the board is open. A part named otherwise
 is left to the probe.

@@ -6,7 +6,7 @@ what this link relies on:
 - One record per UDP packet (module docstring, "1 record per frame"); a
   record holds up to 255 writes and 255 reads (8-bit wcount/rcount in the
   record header). Packets are encoded and decoded here in the layout of LiteX's
-  own classes (litex/tools/remote/etherbone.py; tests/unit/test_csr_fakeboards.py
+  own classes (litex/tools/remote/etherbone.py; tests/unit/fakes/csr_boards.py
   checks the bytes against them), big-endian, 32-bit addresses; host code does
   not import LiteX at run time.
 - Addresses are *byte* addresses: the gateware drops bits [1:0]
@@ -25,7 +25,7 @@ what this link relies on:
   Cause: `LiteEthEtherboneRecordReceiver`'s RECEIVE_BASE_RET_ADDR state
   latches base_ret_addr without popping it from the FIFO, so the tag is
   used as the first read address and the last address stays queued,
-  shifting every later packet (test_csr_gateware.py). So a confirmed write
+  shifting every later packet (tests/unit/transport/test_client_gateware.py). So a confirmed write
   is a write packet followed by a read packet.
 - A record may hold at most `buffer_depth` reads or writes (the
   `buffer_depth` given to `SoC.add_etherbone`: LiteX default 16, the
@@ -33,7 +33,7 @@ what this link relies on:
   `PacketFIFO` of `buffer_depth` words holding the base address word plus
   the data/address words; a longer record locks the Etherbone core up
   (checked in simulation: 16 reads pass at depth 16, 17 stall;
-  tests/unit/test_csr_gateware.py). `EtherboneLink(buffer_depth=...)` must
+  tests/unit/transport/test_client_gateware.py). `EtherboneLink(buffer_depth=...)` must
   match the gateware; bursts are cut into records of `max_words`.
 - Replies go to UDP port `udp_port` (1234) on the requester's IP, not to
   the requester's source port (`LiteEthEtherbonePacketTX`: src_port and
@@ -63,7 +63,6 @@ from __future__ import annotations
 
 import random
 import socket
-import struct
 import time
 from typing import Callable
 
@@ -71,10 +70,11 @@ from sailbench.harness.errors import BoardError, BoardGarbageError, BoardSilentE
 from sailbench.harness.steps import layer_logger
 from sailbench.harness.transport.batch import ReadOp, WriteOp, run_sequentially
 from sailbench.harness.transport.counting import LinkCounter
+from sailbench.harness.transport.etherbone_codec import (MAX_RECORD_WORDS, check_addr, decode_reply, encode,
+                                                         packet_header)
 
 log = layer_logger("transport")
 
-MAX_RECORD_WORDS = 255
 _DRAIN_LIMIT = 1000
 
 
@@ -114,7 +114,7 @@ class EtherboneLink:
 
     def read(self, addr: int, count: int = 1) -> list[int]:
         """Burst-read `count` words from byte address `addr`, one packet per `max_words`."""
-        _check_addr(addr)
+        check_addr(addr)
         if count < 1:
             raise ValueError(f"count must be >= 1, got {count}")
         words: list[int] = []
@@ -124,26 +124,26 @@ class EtherboneLink:
             addrs = [base + 4 * i for i in range(n)]
 
             def build(tag: int, addrs=addrs) -> bytes:
-                return _encode(None, 0, addrs, tag)
+                return encode(None, 0, addrs, tag)
             words.extend(self._transact(build, n, f"a {n}-word read at 0x{base:08x}"))
         return words
 
     def write(self, addr: int, data: list[int], *, confirm: bool = True) -> None:
         """Burst-write `data` from byte address `addr`; confirmed and resent if lost."""
-        _check_addr(addr)
+        check_addr(addr)
         for start in range(0, len(data), self.max_words):
             chunk = list(data[start:start + self.max_words])
             base = addr + 4 * start
             what = f"a {len(chunk)}-word write at 0x{base:08x}"
             self.counter.write()
             if not confirm:
-                self._send(_encode(chunk, base, None, 0), what)
+                self._send(encode(chunk, base, None, 0), what)
                 continue
             if self.write_counter_addr is not None:
                 self._counted_write(chunk, base, what)
                 continue
             ack = self.ack_addr if self.ack_addr is not None else base
-            write_packet = _encode(chunk, base, None, 0)
+            write_packet = encode(chunk, base, None, 0)
 
             def build(tag: int, write_packet=write_packet, ack=ack) -> bytes:
                 # LiteEth's Etherbone master mishandles a record carrying both writes and
@@ -151,7 +151,7 @@ class EtherboneLink:
                 # So the write goes alone and the confirming read follows in its own packet,
                 # resent together on silence.
                 self._send(write_packet, what)
-                return _encode(None, 0, [ack], tag)
+                return encode(None, 0, [ack], tag)
             self._transact(build, 1, what)
 
     def transact(self, ops: list[WriteOp | ReadOp], *, confirm: bool = True) -> list[list[int]]:
@@ -164,11 +164,11 @@ class EtherboneLink:
 
     def read_records(self, addrs: list[int], what: str) -> list[int]:
         """Words at `addrs` (any addresses, at most max_words) in one read record."""
-        return self._transact(lambda tag: _encode(None, 0, addrs, tag), len(addrs), what)
+        return self._transact(lambda tag: encode(None, 0, addrs, tag), len(addrs), what)
 
     def _read_write_counter(self, what: str) -> int:
         addr = self.write_counter_addr
-        return self._transact(lambda tag: _encode(None, 0, [addr], tag), 1,
+        return self._transact(lambda tag: encode(None, 0, [addr], tag), 1,
                               f"the write counter read confirming {what}")[0]
 
     def _counted_write(self, chunk: list[int], base: int, what: str) -> None:
@@ -181,7 +181,7 @@ class EtherboneLink:
             self._writes_seen = self._read_write_counter(what)
         before = self._writes_seen
         want = (before + len(chunk)) & 0xFFFF_FFFF
-        packet = _encode(chunk, base, None, 0)
+        packet = encode(chunk, base, None, 0)
         for attempt in range(1 + self.retries):
             if attempt:
                 self.retries_used += 1
@@ -204,7 +204,7 @@ class EtherboneLink:
 
     def probe(self) -> None:
         """Etherbone probe (pf=1): the SoC answers pr=1 without touching the bus."""
-        request = _packet_header(probe_flag=True) + bytes(4)  # padding payload, as CommUDP sends
+        request = packet_header(probe_flag=True) + bytes(4)  # padding payload, as CommUDP sends
         self._transact(lambda tag: request, 0, "an Etherbone probe", probe=True)
 
     def close(self) -> None:
@@ -316,7 +316,7 @@ class EtherboneLink:
                     continue
                 if src[0] != self._peer:
                     continue
-                got = _decode_reply(data, tags, words, probe)
+                got = decode_reply(data, tags, words, probe)
                 if got is None:
                     continue  # a stale reply to an earlier request
                 if isinstance(got, str):
@@ -349,91 +349,3 @@ def bind_to_interface(sock: socket.socket, interface: str) -> None:
         raise BoardError(f"cannot bind the socket to network interface '{interface}' (lab.yaml "
                          f"etherbone.interface): {e.strerror or e}; check `ip link` for its name "
                          "(binding needs CAP_NET_RAW on kernels before 5.7)") from e
-
-
-ETHERBONE_MAGIC = 0x4e6f
-_VERSION = 1
-_PACKET_HEADER = 8          # magic, version and flags, address and port sizes, 4 bytes of padding
-_RECORD_HEADER = 4          # flags, byte enable, wcount, rcount
-_BYTE_ENABLE = 0xF
-_SIZES = (4 << 4) | 4       # 32-bit addresses, 32-bit ports
-
-
-def _packet_header(probe_flag: bool = False) -> bytes:
-    flags = (_VERSION << 4) | (1 if probe_flag else 0)
-    return struct.pack(">HBB4x", ETHERBONE_MAGIC, flags, _SIZES)
-
-
-def _encode(writes: list[int] | None, base: int, reads: list[int] | None, tag: int) -> bytes:
-    """One packet with one record: `writes` from byte address `base`, and/or `reads` whose reply
-    carries `tag` as its write base address."""
-    writes, reads = list(writes or []), list(reads or [])
-    if len(writes) > MAX_RECORD_WORDS or len(reads) > MAX_RECORD_WORDS:
-        raise ValueError(f"an Etherbone record holds at most {MAX_RECORD_WORDS} writes and reads")
-    try:
-        out = _packet_header() + struct.pack(">BBBB", 0, _BYTE_ENABLE, len(writes), len(reads))
-        if writes:
-            out += struct.pack(f">{1 + len(writes)}I", base, *writes)
-        if reads:
-            out += struct.pack(f">{1 + len(reads)}I", tag, *reads)
-    except struct.error as e:
-        raise ValueError(f"Etherbone words and addresses must be 32-bit unsigned: {e}") from None
-    return out
-
-
-def _decode_records(data: bytes) -> list[tuple[int, int, int | None, list[int]]]:
-    """The records of a packet: (wcount, rcount, write base address, write data). ValueError when
-    a record is cut short."""
-    records = []
-    offset = _PACKET_HEADER
-    while len(data) > offset:
-        if len(data) < offset + _RECORD_HEADER:
-            raise ValueError("truncated record header")
-        wcount, rcount = data[offset + 2], data[offset + 3]
-        offset += _RECORD_HEADER
-        base, datas = None, []
-        if wcount:
-            chunk = data[offset:offset + 4 * (wcount + 1)]
-            if not chunk or len(chunk) % 4:
-                raise ValueError("truncated writes")
-            base, *datas = struct.unpack(f">{len(chunk) // 4}I", chunk)
-            offset += 4 * (wcount + 1)
-        if rcount:
-            chunk = data[offset:offset + 4 * (rcount + 1)]
-            if not chunk or len(chunk) % 4:
-                raise ValueError("truncated reads")
-            offset += 4 * (rcount + 1)
-        records.append((wcount, rcount, base, datas))
-    return records
-
-
-def _decode_reply(data: bytes, tags: set[int], words: int, probe: bool):
-    """The reply's words; None for a stale reply; a string describing garbage
-    (starting with "!" when it matches our request but is malformed)."""
-    if len(data) < _PACKET_HEADER or int.from_bytes(data[:2], "big") != ETHERBONE_MAGIC:
-        return "not an Etherbone packet"
-    pr = data[2] & 0x2
-    if probe:
-        return [] if pr else None
-    if pr:
-        return None  # a late probe reply
-    try:
-        records = _decode_records(data)
-    except ValueError:
-        return "undecodable Etherbone packet"
-    if len(records) != 1:
-        return f"{len(records)} records, LiteX answers with one"
-    wcount, rcount, base, got = records[0]
-    if wcount == 0 or rcount != 0 or base is None:
-        return "a record without read data"
-    if base not in tags:
-        return None
-    if len(got) != words or wcount != words:
-        return f"!{len(got)} words in the reply, expected {words}"
-    return got
-
-
-def _check_addr(addr: int) -> None:
-    if addr < 0 or addr % 4 or addr >> 32:
-        raise ValueError(f"address 0x{addr:x} must be a 4-byte aligned byte address "
-                         "below 2**32 (32-bit SoC bus)")

@@ -274,6 +274,16 @@ def test_host_code_never_imports_migen_or_litex():
     assert not bad, "host code importing migen/LiteX:\n" + "\n".join(dict.fromkeys(bad))
 
 
+def test_gateware_never_imports_the_harness_or_the_fixtures():
+    """gateware/ is the bottom: the harness reads its LiteX-free modules, never the other way, so a
+    build runs without the harness's dependencies (module- and function-level imports both count)."""
+    edges = _edges(GATEWARE, "gateware")
+    assert edges, "the import graph saw no gateware module"
+    bad = [f"{e.where()}: imports {e.target}" for e in edges
+           if e.target.startswith((f"{ROOT}.harness", f"{ROOT}.fixtures"))]
+    assert not bad, "gateware importing host code:\n" + "\n".join(bad)
+
+
 def test_gateware_whitelist_is_litex_free():
     """Import the whitelisted gateware modules and every harness module in a fresh Python:
     none of them may pull in migen or LiteX."""
