@@ -15,7 +15,7 @@ import tempfile
 import time
 
 from sailbench.harness.board.lifecycle import open_board
-from sailbench.harness.config.lab import find_lab, load_lab
+from sailbench.harness.config import find_lab, load_lab
 
 SHORT_BENCH = ["--ddr-length", "64K", "--patterns", "sequential", "--repeats", "2", "--clock-seconds", "0.2"]
 

@@ -16,7 +16,7 @@ import time
 
 from sailbench.harness.board.board import Board
 from sailbench.harness.board.lifecycle import open_board
-from sailbench.harness.config.lab import find_lab, load_lab
+from sailbench.harness.config import find_lab, load_lab
 from sailbench.harness.transport.counting import counter_of
 
 CLIENT = r"""

@@ -92,9 +92,9 @@ def serdes_resources(data: LineMap) -> set[str]:
     out: set[str] = set()
     if not isinstance(serdes, LineMap):
         return out
-    refclk = serdes.get("refclk")
-    if isinstance(refclk, LineMap) and isinstance(refclk.get("pads"), str):
-        out.add(refclk["pads"].split(":")[0])
+    for refclk in (serdes.get("refclk"), serdes.get("refclk_dcu1")):
+        if isinstance(refclk, LineMap) and isinstance(refclk.get("pads"), str):
+            out.add(refclk["pads"].split(":")[0])
     chans = serdes.get("channels")
     for c in chans.values() if isinstance(chans, LineMap) else ():
         if isinstance(c, LineMap):

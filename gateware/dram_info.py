@@ -1,7 +1,7 @@
 """What the host needs to know about a build's DRAM, exported into the manifest.
 
 With no CPU there is no BIOS: the host brings the DDR3 up itself through
-LiteDRAM's DFII CSRs (harness/dram_init.py). This exports, at build time,
+LiteDRAM's DFII CSRs (harness/board/dram_init.py). This exports, at build time,
 the same data the BIOS is compiled from (litedram/init.py,
 `get_sdram_phy_c_header`): the PHY settings (phases, read/write phase,
 leveling capabilities, delays, bitslips) and the JEDEC init sequence with

@@ -24,7 +24,6 @@ from pathlib import Path
 from sailbench.gateware.profiles import BoardProfile
 
 PINS_NAME = "dram_pins.json"
-SUBSIGNALS = ("dq", "dm", "dqs_p", "a", "ba", "ras_n", "cas_n", "we_n", "cs_n", "clk_p", "cke", "odt", "reset_n")
 
 
 def dram_pin_table(platform_module: str, resource: str = "ddram") -> dict[str, list[str]]:

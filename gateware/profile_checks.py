@@ -86,4 +86,15 @@ def _serdes(p: BoardProfile) -> tuple[str, str] | None:
         return "sgmii_channel", "an SGMII host link needs the SerDes channel it uses"
     if (used or p.optional_lanes) and p.serdes_refclk is None:
         return "serdes_refclk", "lanes or an SGMII channel need a SerDes reference clock"
+    return _refclks(p, used + list(p.optional_lanes))
+
+
+def _refclks(p: BoardProfile, channels: list) -> tuple[str, str] | None:
+    """EXTREFB terminates on chip at 100 ohm or not at all; DCU1's own clock needs a DCU1 channel."""
+    for name, r in (("serdes_refclk", p.serdes_refclk), ("serdes_refclk_dcu1", p.serdes_refclk_dcu1)):
+        if r is not None and r.termination_ohm not in (None, 100):
+            return name, (f"termination_ohm {r.termination_ohm}: the EXTREF input terminates on chip at 100 ohm "
+                          "or not at all (leave it out when the board terminates the clock)")
+    if p.serdes_refclk_dcu1 is not None and not any(c.dual == 1 for c in channels):
+        return "serdes_refclk_dcu1", "a reference clock for DCU1 but no channel of DCU1 uses it"
     return None

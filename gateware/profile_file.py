@@ -1,4 +1,4 @@
-"""One board profile file (gateware/boards/NAME.yaml) -> a checked BoardProfile.
+"""One board profile file (in gateware/boards/, named after the profile) -> a checked BoardProfile.
 
 The file's name is the profile's name. Every key is read with its line; a problem
 is a ProfileError naming the file, the dotted key and the line, like lab.yaml's.
@@ -25,6 +25,7 @@ _CHANNEL_RE = re.compile(r"DCU(\d) CH(\d)")
 FIELD_KEYS = {"name": "", "sys_clk_hz": "sys_clk_hz", "host_phy": "host_link.phy", "fpga": "fpga",
               "platform": "pins", "not_buildable_reason": "not_buildable", "mac_address": "host_link.mac",
               "lanes": "serdes.channels", "sgmii_channel": "serdes", "serdes_refclk": "serdes.refclk",
+              "serdes_refclk_dcu1": "serdes.refclk_dcu1",
               "serdes_channels": "serdes.channels"}
 
 
@@ -85,15 +86,19 @@ def _channel(s: Fields, name: str) -> tuple[int, int, Fields]:
     return int(m.group(1)), int(m.group(2)), c
 
 
+def _read_refclk(s: Fields, key: str, loc: str) -> SerDesRefClk | None:
+    if not s.has(key):
+        return None
+    r = s.sub(key, ("pads", "index", "hz", "loc", "enables", "termination_ohm"))
+    return SerDesRefClk(pads=r.get("pads", text), index=r.get("index", integer(0, 7), 0),
+                        hz=r.get("hz", number(1e6, "a clock in Hz")), loc=r.get("loc", text, loc),
+                        enables=r.get("enables", names, ()),
+                        termination_ohm=r.get("termination_ohm", integer(0, 200, "ohms"), None))
+
+
 def _read_serdes(f: Fields, part: str, host_phy: str | None):
-    s = f.sub("serdes", ("refclk", "channels", "sgmii_option"))
-    refclk = None
-    if s.has("refclk"):
-        r = s.sub("refclk", ("pads", "index", "hz", "loc", "enables", "termination_ohm"))
-        refclk = SerDesRefClk(pads=r.get("pads", text), index=r.get("index", integer(0, 7), 0),
-                              hz=r.get("hz", number(1e6, "a clock in Hz")), loc=r.get("loc", text, "EXTREF0"),
-                              enables=r.get("enables", names, ()),
-                              termination_ohm=r.get("termination_ohm", integer(0, 200, "ohms"), None))
+    s = f.sub("serdes", ("refclk", "refclk_dcu1", "channels", "sgmii_option"))
+    refclk, refclk_dcu1 = _read_refclk(s, "refclk", "EXTREF0"), _read_refclk(s, "refclk_dcu1", "EXTREF1")
     have = serdes_channels_of(part)
     m = s.m.get("channels", LineMap())
     if not isinstance(m, LineMap):
@@ -134,7 +139,7 @@ def _read_serdes(f: Fields, part: str, host_phy: str | None):
     if host_phy == "sgmii" and (sgmii is None or sgmii.optional):
         raise s.error("host_link.phy is sgmii: mark the channel it uses 'use: sgmii'", "serdes.channels",
                       s.line("channels"))
-    return tuple(lanes), tuple(optional), tuple(free), sgmii, refclk, have
+    return tuple(lanes), tuple(optional), tuple(free), sgmii, (refclk, refclk_dcu1), have
 
 
 def _read_cables(f: Fields) -> tuple[Cable, ...]:
@@ -189,16 +194,17 @@ def read_profile(path: Path) -> BoardProfile:
         eth_phy, mac = h.get("eth_phy", integer(0, 3), 0), h.get("mac", _mac, None)
         txd = h.get("rgmii_tx_delay_ns", number(0, "ns"), 2.0)
         rxd = h.get("rgmii_rx_delay_ns", number(0, "ns"), 2.0)
-    lanes, optional, free, sgmii, refclk, have = (), (), (), None, None, serdes_channels_of(part)
+    lanes, optional, free, sgmii, refclks, have = (), (), (), None, (None, None), serdes_channels_of(part)
     if f.has("serdes"):
-        lanes, optional, free, sgmii, refclk, have = _read_serdes(f, part, host_phy)
+        lanes, optional, free, sgmii, refclks, have = _read_serdes(f, part, host_phy)
     reason = f.get("not_buildable", text, "")
     profile = BoardProfile(
         name=path.stem, description=f.get("description", text), fpga=device, package=package,
         sys_clk_hz=f.get("sys_clk_hz", integer(1, what="a clock in Hz")),
         dram=_read_dram(f) if f.has("dram") else None, host_phy=host_phy, serdes_channels=have,
         platform=platform, platform_device=device_arg, clk_in=f.get("clk_in", text, "clk100"), eth_phy=eth_phy,
-        rgmii_tx_delay_ns=txd, rgmii_rx_delay_ns=rxd, lanes=lanes, sgmii_channel=sgmii, serdes_refclk=refclk,
+        rgmii_tx_delay_ns=txd, rgmii_rx_delay_ns=rxd, lanes=lanes, sgmii_channel=sgmii, serdes_refclk=refclks[0],
+        serdes_refclk_dcu1=refclks[1],
         buildable=not reason, not_buildable_reason=reason, notes=f.get("notes", names, ()), part=part,
         speed_grade=speed, optional_lanes=optional, free_channels=free, mac_address=mac,
         cables=_read_cables(f) if f.has("cable") else (), pins_file=pins_file, pin_table=pin_table,

@@ -86,7 +86,9 @@ class SerDesRefClk:
     hz: float
     loc: str = "EXTREF0"
     enables: tuple[str, ...] = ()
-    termination_ohm: int | None = None   # EXTREF input termination (differential), None: the board terminates
+    # EXTREFB's on-chip termination: 100 (ohm, differential, REFCK_RTERM on) or None (off: the board
+    # terminates the reference, as the ECPIX-5 does)
+    termination_ohm: int | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ class BoardProfile:
     lanes: tuple[SerDesChannel, ...] = ()         # SerDes channels carrying inter-card lanes (lane 0, 1, ...)
     sgmii_channel: SerDesChannel | None = None   # where an SGMII host link goes (build option on RGMII boards)
     serdes_refclk: SerDesRefClk | None = None     # the reference clock of lanes and SGMII (1.25 Gbaud)
+    serdes_refclk_dcu1: SerDesRefClk | None = None   # DCU1's own reference clock (None: serdes_refclk feeds it)
     buildable: bool = True
     not_buildable_reason: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)

@@ -18,6 +18,7 @@ import os
 import shutil
 import sys
 import time
+from dataclasses import asdict, replace
 from math import gcd
 from pathlib import Path
 
@@ -41,11 +42,12 @@ from sailbench.gateware.cores.dfi_faults import DfiFaultInjector
 from sailbench.gateware.dram_info import dram_manifest
 from sailbench.gateware.dram_pins import write_dram_pins
 from sailbench.gateware.dram_settings import dram_module
-from sailbench.gateware.manifest import BuildManifest, EtherboneInfo, HostLinkInfo, UartInfo, manifest_exists, write_manifest
+from sailbench.gateware.manifest import (GBE, BuildManifest, EtherboneInfo, HostLinkInfo, UartInfo, manifest_exists,
+                                         write_manifest)
 from sailbench.gateware.profiles import BoardProfile, get_profile
 from sailbench.gateware.sim_options import HOST_LINKS, TARGET, SimOptions, sim_build_dir
 from sailbench.gateware.sim_sgmii import SimSGMIIPHY
-from sailbench.gateware.soc import ProbeSoC
+from sailbench.gateware.soc import HOSTLINK_GEN_PORT, HOSTLINK_SINK_PORT, ProbeSoC
 from sailbench.gateware.verilator import MODULES_DIR, VSIM, compile_vsim
 
 # Two clocks, in the board's ratio: the SoC's sys clock (75 MHz nominal on the
@@ -255,13 +257,11 @@ def host_link_wire(host_link: str) -> dict:
         # framing on the wire: preamble (/S/ + 7), FCS, a 12-byte gap each way (the MAC's gap
         # on transmit, the PHY-side feed's gap towards the board; gateware/sim_sgmii.py).
         return dict(phy="sgmii (liteeth PCS, SerDes word model, SGMII PHY-side model; TAP)",
-                    line_rate_bytes_per_s=IO_CLK_NOMINAL_HZ, preamble_bytes=8, fcs_bytes=4, header_bytes=42,
-                    min_frame_bytes=60, tx_gap_bytes=12, rx_gap_bytes=12)
+                    **asdict(replace(GBE, line_rate_bytes_per_s=IO_CLK_NOMINAL_HZ)))
     # The TAP carries frames without preamble and FCS; LiteEth's MAC still pads to 60 bytes
     # and inserts a 12-byte gap on transmit; the sim feeds received frames with a 1-cycle gap.
-    return dict(phy="sim (TAP)", line_rate_bytes_per_s=IO_CLK_NOMINAL_HZ,   # one byte per I/O cycle
-                preamble_bytes=0, fcs_bytes=0, header_bytes=42, min_frame_bytes=60,
-                tx_gap_bytes=12, rx_gap_bytes=1)
+    return dict(phy="sim (TAP)", **asdict(replace(GBE, line_rate_bytes_per_s=IO_CLK_NOMINAL_HZ,  # a byte a cycle
+                                                  preamble_bytes=0, fcs_bytes=0, rx_gap_bytes=1)))
 
 
 def host_manifest(soc: ProbeSoC, profile: BoardProfile, options: SimOptions, h: str,
@@ -271,10 +271,10 @@ def host_manifest(soc: ProbeSoC, profile: BoardProfile, options: SimOptions, h: 
     return BuildManifest(
         target=TARGET, profile=profile.name, hash=h, identifier=soc.ident, version=project_version(),
         packages=package_versions(), sys_clk_hz=soc.sys_clk_hz, options=options.to_dict(),
-        csr_json="csr.json", vsim=VSIM, modules_dir=MODULES_DIR, uart=UartInfo(kind="serial2tcp"),
+        csr_json="csr.json", vsim=VSIM, modules_dir=MODULES_DIR, uart=UartInfo(kind="serial2tcp", rx_fifo_bytes=soc.uartbone_rx_fifo_bytes),
         dram=dram_manifest(soc, profile, soc.sys_clk_hz) if getattr(soc, "sdrphy", None) is not None else None,
         etherbone=EtherboneInfo(soc_ip=SOC_IP, host_ip=HOST_IP, port=ETHERBONE_PORT) if eth else None,
-        host_link=HostLinkInfo(**host_link_wire(options.host_link), gen_port=6000, sink_port=6001) if eth else None,
+        host_link=HostLinkInfo(**host_link_wire(options.host_link), gen_port=HOSTLINK_GEN_PORT, sink_port=HOSTLINK_SINK_PORT) if eth else None,
         csr_fields=lane_csr_fields(getattr(soc, "lane_probes", [])),
         build_seconds=build_seconds,
     )

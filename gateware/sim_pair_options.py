@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sailbench.gateware.build_info import build_hash, verilator_version
+from sailbench.gateware.lane_rates import DEFAULT_CODING, DEFAULT_LINE_RATE_GBPS, LineRate
 from sailbench.gateware.profiles import BoardProfile
 
 TARGET = "simpair"
@@ -16,13 +17,18 @@ ROLES = ("upstream", "downstream")
 # What the simulated pair is built from (see build_info.build_hash).
 PAIR_SOURCES = ("sim_modules/*/*.c", "__init__.py", "build_info.py", "manifest.py", "csr_export.py", "verilator.py",
                 "profiles.py", "soc.py", "ethcore.py", "sim.py", "sim_options.py", "sim_pair.py", "sim_pair_options.py",
-                "cores/*.py", "cores/*/*.py", "sim_models/*.py")
+                "cores/*.py", "cores/*/*.py", "sim_models/*.py", "lane_rates.py")
+
+DEFAULT_RATE = LineRate(DEFAULT_LINE_RATE_GBPS, DEFAULT_CODING)
 
 
-def pair_inputs(profile: BoardProfile, lanes: int) -> dict:
-    return {"target": TARGET, "profile": profile.to_dict(), "lanes": lanes, "verilator": verilator_version()}
+def pair_inputs(profile: BoardProfile, lanes: int, rate: LineRate = DEFAULT_RATE) -> dict:
+    return {"target": TARGET, "profile": profile.to_dict(), "lanes": lanes, "verilator": verilator_version(),
+            "line_rate_gbps": rate.line_rate_gbps, "coding": rate.coding}
 
 
-def pair_build_dir(build_root: Path, profile: BoardProfile, lanes: int) -> tuple[Path, str]:
-    h = build_hash(pair_inputs(profile, lanes), PAIR_SOURCES)
-    return build_root / f"{TARGET}-{profile.name}-{lanes}l-{h}", h
+def pair_build_dir(build_root: Path, profile: BoardProfile, lanes: int,
+                   rate: LineRate = DEFAULT_RATE) -> tuple[Path, str]:
+    """The build directory of the simulated pair: profile, lane count, line rate and code in its name."""
+    h = build_hash(pair_inputs(profile, lanes, rate), PAIR_SOURCES)
+    return build_root / f"{TARGET}-{profile.name}-{lanes}l-{rate.line_rate_gbps:g}g-{rate.coding}-{h}", h

@@ -8,9 +8,9 @@ engines and the hardware counters, and exports what the host needs.
 from __future__ import annotations
 
 from litex.soc.integration.soc_core import SoCCore
-from litex.soc.cores import uart
 
 from sailbench.gateware.cores.cycle_counter import CycleCounter
+from sailbench.gateware.cores.uartbone_fifo import BufferedUARTBone
 from sailbench.gateware.cores.window_timer import WindowTimer
 from sailbench.gateware.cores.dfi_accounting import ControllerTaps, DfiAccounting, burst_cycles
 from sailbench.gateware.dram_settings import controller_settings
@@ -56,10 +56,12 @@ class ProbeSoC(SoCCore):
     # Host bridges ---------------------------------------------------------------------------------
     def add_probe_uartbone(self, phy, cd: str = "sys") -> None:
         """UARTBone on an already created UART PHY (RS232PHY on boards, RS232PHYModel in sim),
-        clocked in `cd` (crossed into sys by UARTBone when it is another domain)."""
-        self.uartbone_phy = phy
-        self.uartbone = uart.UARTBone(phy=phy, clk_freq=self.sys_clk_freq, cd=cd,
-                                      address_width=self.bus.address_width)
+        clocked in `cd` (crossed into sys when it is another domain), behind a receive FIFO
+        (gateware/cores/uartbone_fifo.py): the host may send a batch of commands, reads among
+        them, without waiting for each answer. The manifest says so (`uart.rx_fifo_bytes`)."""
+        self.uartbone = BufferedUARTBone(phy, clk_freq=self.sys_clk_freq, cd=cd,
+                                         address_width=self.bus.address_width)
+        self.uartbone_rx_fifo_bytes = self.uartbone.rx_fifo_bytes
         self.bus.add_master(name="uartbone", master=self.uartbone.wishbone)
 
     def add_probe_etherbone(self, phy, ip_address: str, mac_address: int):

@@ -1,6 +1,6 @@
 """The one Verilator compile step of the simulated targets (sim, simpair).
 
-LiteX writes `gateware/build_sim.sh` (run=False); this runs it with its
+LiteX writes build_sim.sh into the build's gateware directory (run=False); this runs it with its
 output in `verilator.log` beside the build and checks that `Vsim` exists.
 """
 from __future__ import annotations

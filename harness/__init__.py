@@ -13,9 +13,9 @@ Layers, each a subpackage, each importing only the layers named in its own docst
     record     results files, provenance, history
     report     what people read: text tables, HTML, JUnit, SVG
     run        runners: bench, nightly, bring-up, build command, bench pairs
-    cli.py     the `sailbench` command on top
+    cli        the `sailbench` command on top
 
-Roots any layer may import: errors, units, timestamps, paths, atomic_file, steps (they import
+Roots any layer may import: errors, exit_codes, units, timestamps, paths, atomic_file, steps (they import
 nothing from harness but errors). Any layer may import the LiteX-free modules of gateware
 (profiles, options, build_info, pnr_report), never one that imports migen or LiteX.
 """

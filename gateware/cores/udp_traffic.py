@@ -21,7 +21,6 @@ from litex.gen import LiteXModule
 from litex.soc.interconnect.csr import CSR, CSRStatus, CSRStorage
 
 MAGIC = 0x5342484C  # "SBHL"
-HEADER_WORDS = 4
 
 
 def _wire(word):

@@ -73,13 +73,6 @@ SGMII_SPEED_MBPS = {0b00: 10, 0b01: 100, 0b10: 1000}
 SPEED_CODE = {mbps: code for code, mbps in SGMII_SPEED_MBPS.items()}
 
 
-def sgmii_config(link: bool = True, full_duplex: bool = True, speed_mbps: int = 1000,
-                 ack: bool = False) -> int:
-    """The 16-bit config register the PHY side sends (bit 0 set = SGMII)."""
-    return (1 | SPEED_CODE[speed_mbps] << 10 | int(full_duplex) << 12 | int(ack) << 14
-            | int(link) << 15)
-
-
 @dataclass(frozen=True)
 class SGMIIConfig:
     """A received config register, decoded as SGMII (bit 0) or 1000BASE-X."""
@@ -145,8 +138,6 @@ class MDIOOp:
     note: str
 
 
-MARVELL_PAGE_REG = 22                  # page select register on all pages
-M88E1512_PHY_ID = (0x0141, 0x0DD0)     # registers 2, 3 (mask 0xFFF0 on reg 3: revision nibble)
 M88E1512_SGMII_INIT = (
     # Linux drivers/net/phy/marvell.c, m88e1510_config_init() for PHY_INTERFACE_MODE_SGMII:
     # page 18 register 20 (MII_88E1510_GEN_CTRL_REG_1) MODE[2:0] = 1, then its reset bit.
@@ -232,14 +223,14 @@ class SGMIIWordPHY(LiteXModule):
 
 class SerDesECP5RefClk(LiteXModule):
     """The DCU reference clock from a dedicated EXTREF pad pair (EXTREFB)."""
-    def __init__(self, pads, loc: str = "EXTREF0"):
+    def __init__(self, pads, loc: str = "EXTREF0", rterm: bool = True):
         self.refclk = Signal()
         self.specials.extref = extref = Instance("EXTREFB",
             i_REFCLKP=pads.p,
             i_REFCLKN=pads.n,
             o_REFCLKO=self.refclk,
             p_REFCK_PWDNB="0b1",
-            p_REFCK_RTERM="0b1",   # 100 ohm
+            p_REFCK_RTERM="0b1" if rterm else "0b0",   # 100 ohm on chip, or on the board
         )
         extref.attr.add(("LOC", loc))
 

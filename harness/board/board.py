@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sailbench.harness.build.manifest import BuildManifest
-from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.config import BoardConfig
 from sailbench.harness.errors import BoardError, IdentifierMismatchError
 from sailbench.harness.sim.simulator import SimBoard
 from sailbench.harness.transport.client import CsrClient
 from sailbench.harness.transport.etherbone import EtherboneLink
 from sailbench.harness.transport.regmap import RegisterMap
-from sailbench.harness.transport.uartbone import UartBone
+from sailbench.harness.transport.uartbone import UartBone, rx_fifo_bytes_of
 from sailbench.harness.sim.serial_latency import sim_uart_url
 
 if TYPE_CHECKING:
@@ -124,7 +124,8 @@ def connect_sim(config: BoardConfig, build_dir: Path, manifest: BuildManifest, s
     scratch = regmap.register("ctrl_scratch").addr
     url = sim_uart_url(sim, config)
     uart = sim.netns.run_inside(lambda: UartBone(url, timeout_s=config.timeout_s, board=config.name,
-                                                 ack_addr=scratch, max_burst=SIM_UART_BURST))
+                                                 ack_addr=scratch, max_burst=SIM_UART_BURST,
+                                                 rx_fifo_bytes=rx_fifo_bytes_of(manifest)))
     board = Board(config.name, config, build_dir, manifest, regmap, CsrClient(uart, regmap, config.name), sim=sim)
     eb = manifest.etherbone
     if eb:
@@ -143,7 +144,7 @@ def connect_uart(config: BoardConfig, url: str, build_dir: Path, manifest: Build
     """UARTBone on `url` only (a simulated board another process serves through its labgrid place)."""
     regmap = RegisterMap.from_json(build_dir / manifest.csr_json)
     uart = UartBone(url, timeout_s=config.timeout_s, board=config.name, ack_addr=regmap.register("ctrl_scratch").addr,
-                    max_burst=SIM_UART_BURST)
+                    max_burst=SIM_UART_BURST, rx_fifo_bytes=rx_fifo_bytes_of(manifest))
     return Board(config.name, config, build_dir, manifest, regmap, CsrClient(uart, regmap, config.name))
 
 
@@ -154,7 +155,8 @@ def connect_hardware(config: BoardConfig, build_dir: Path, manifest: BuildManife
     uart = ether = None
     if config.serial:
         uart = CsrClient(UartBone(config.serial, baudrate=config.baudrate, timeout_s=config.timeout_s,
-                                  board=config.name, ack_addr=scratch), regmap, config.name)
+                                  board=config.name, ack_addr=scratch, rx_fifo_bytes=rx_fifo_bytes_of(manifest)),
+                         regmap, config.name)
     if config.etherbone:
         e = config.etherbone
         try:

@@ -18,7 +18,8 @@ through LiteDRAM's DFII CSRs (`sdram_dfii_*`):
 `read_leveling` (harness/board/read_leveling.py) is pure over a small
 `LevelingTarget` interface so it can be tested against a model of the window.
 DFII accesses are batched (harness/transport/batch.py): DRAM init with leveling
-is 268 round trips over UARTBone, 203 over Etherbone (tests/unit/test_round_trips.py).
+is 70 round trips over UARTBone with the bridge's receive FIFO (268 without it), 203 over
+Etherbone (tests/unit/test_round_trips.py).
 """
 from __future__ import annotations
 
@@ -230,21 +231,22 @@ class Ecp5ReadLeveling:
         self._action(module, "rdly_dq_bitslip")
 
     def errors(self, module: int) -> int:
-        """The three seeds' bit errors plus the burst detector's: one round trip per seed and one
-        for the detector on UARTBone (on Etherbone the detector is read in the last seed's record). The BIOS clears and reads the detector around each seed's read; here it
+        """The three seeds' bit errors plus the burst detector's, queued as one batch (each seed's
+        read data is read before the next seed's commands overwrite it): one round trip per seed
+        and one for the detector over LiteX's UARTBone bridge, one in all with the probe SoC's
+        receive FIFO, one per seed on Etherbone (the detector read in the last seed's record).
+        The BIOS clears and reads the detector around each seed's read; here it
         is cleared before the first and read after the last (it is sticky), and a lane whose
         DQSBUFM saw none of the three bursts counts one error per seed, as in the BIOS. (A lane
         seeing some but not all of them counts none here: it reads wrong data anyway.)"""
         dfii = self.dfii
         dfii.batch.write(f"{self.p}_burstdet_clr", 1)
-        errors = 0
-        for i, seed in enumerate(SEEDS):
-            data = queue_pattern(dfii, seed)
-            got = dfii.queue_read_data()
-            last = i == len(SEEDS) - 1
-            seen = dfii.batch.read(f"{self.p}_burstdet_seen") if last else None   # same record on Etherbone
-            dfii.flush()
-            errors += sum(lane_errors(row, got[p](), module) for p, row in enumerate(data))
+        patterns = []
+        for seed in SEEDS:
+            patterns.append((queue_pattern(dfii, seed), dfii.queue_read_data()))
+        seen = dfii.batch.read(f"{self.p}_burstdet_seen")      # same record as the last seed's on Etherbone
+        dfii.flush()
+        errors = sum(lane_errors(row, got[p](), module) for data, got in patterns for p, row in enumerate(data))
         if not (seen.value >> module) & 1:
             errors += len(SEEDS)
         return errors

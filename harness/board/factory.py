@@ -27,7 +27,7 @@ from sailbench.harness.board.board import Board
 from sailbench.harness.board.lifecycle import BoardState, BoardStrategy, strategy_for
 from sailbench.harness.board.locks import BoardLock
 from sailbench.harness.board.place_lock import PlaceLock, lock_for_board
-from sailbench.harness.config.lab import Lab
+from sailbench.harness.config import Lab
 
 
 class LockPolicy(Enum):

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Callable
 
 from sailbench.harness.board.board import Board, connect_hardware, connect_sim, connect_uart, wait_identifier
 from sailbench.harness.build.manifest import BuildManifest, read_build_manifest
-from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.config import BoardConfig
 from sailbench.harness.errors import (BoardError, BoardSilentError, CableError, LabgridError, LoadError,
                                       SailbenchError, SimulatorError)
 from sailbench.harness.sim.simulator import SimBoard
@@ -208,14 +208,15 @@ class HardwareStrategy(BoardStrategy):
         from sailbench.harness.board import loader
         cable = loader.cable_for(self.config)
         try:
-            idcode, model = loader.detect_fpga(cable, *loader.expected_fpga(self.config))
+            match = loader.detect_fpga(cable, *loader.expected_fpga(self.config))
         except BoardError as e:
             if isinstance(e, (CableError, LabgridError)):
                 raise
             raise CableError(e.detail, board=e.board or self.config.name, port=e.port,
                              hint=f"check the USB cable and power, and boards.{self.config.name}.cable in lab.yaml; "
                                   f"{cable.detect_hint}") from e
-        self.detected = f"{model} (IDCODE 0x{idcode:08x}) on {cable.label}"
+        family = " (family and size: this openFPGALoader masks the version nibble)" if match.family_only else ""
+        self.detected = f"{match.model} (IDCODE 0x{match.idcode:08x}){family} on {cable.label}"
 
     def _built(self) -> None:
         from sailbench.harness.build.bitstream import ensure_bitstream, judge_timing

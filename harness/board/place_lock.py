@@ -34,7 +34,7 @@ from typing import Any, Callable
 
 from sailbench.harness.board.labgrid_place import Coordinator, coordinator, identity
 from sailbench.harness.board.locks import BoardLock, WaitNotice, checkout_scope, holder_text
-from sailbench.harness.config.lab import Lab
+from sailbench.harness.config import Lab
 from sailbench.harness.errors import BoardBusyError, LabgridError, PlaceLostError
 from sailbench.harness.timestamps import now_iso
 

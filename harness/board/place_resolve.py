@@ -3,9 +3,11 @@
 - Serial: the place's `NetworkSerialPort` (ser2net on the exporter host, started while the place
   is held, on a new port each time) becomes `rfc2217://HOST:PORT?ign_set_control` (raw protocol:
   `socket://HOST:PORT`).
-- JTAG: the place's `NetworkUSBDebugger{host, busnum, devnum}` says where openFPGALoader runs:
+- JTAG: the place's `NetworkUSBDebugger{host, busnum, devnum}` (or `NetworkUSBFlashableDevice` for a
+  debugger labgrid's USBDebugger does not take, e.g. the ECPIX-5 R03's FT4232H) says where openFPGALoader runs:
   on that host over ssh, the bitstream copied there first (labgrid's own pattern for OpenOCD);
-  locally when the debugger is on this host. See `loader.Cable`.
+  locally when the debugger is on this host, with the cable of the board's profile and revision
+  (`place_cable`). See `loader.Cable`.
 - Ethernet: probes that need the board's NIC (host link, Etherbone) can only run on the host that
   has it (tunnelling would measure the tunnel): from any other host, one error naming that host.
 """
@@ -16,9 +18,20 @@ import socket
 from dataclasses import dataclass
 
 from sailbench.harness.board.labgrid_place import LabgridError, Resource, coordinator, identity
-from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.config import BoardConfig
+from sailbench.harness.config.cables import board_cable
 
-PLACE_CABLE = "ft2232"          # openFPGALoader's cable type for the Versa's FT2232H (the USBDebugger)
+PLACE_CABLE = "ft2232"          # a profile without cable data: the Versa's FT2232H
+# The place's JTAG resource: a NetworkUSBDebugger, or a NetworkUSBFlashableDevice where labgrid's
+# USBDebugger does not take the debugger's USB ID (ECPIX-5 R03's FT4232H; harness/run/labgrid_sync.py).
+DEBUGGER_CLASSES = ("NetworkUSBDebugger", "NetworkUSBFlashableDevice")
+
+
+def place_cable(config: BoardConfig) -> str:
+    """openFPGALoader's cable for a board in a place: its profile's cable for its revision
+    (ECPIX-5 R02 `ecpix5-debug`, R03 `ft4232`), else the profile's default, else ft2232."""
+    cable = board_cable(config.profile, config.revision, config.cable)
+    return cable.openfpgaloader if cable is not None else PLACE_CABLE
 
 
 def serial_url(resource: Resource) -> str:
@@ -72,8 +85,8 @@ def view(config: BoardConfig, address: str) -> PlaceView:
     c = coordinator(address)
     place = c.place(config.labgrid.place)
     resources = c.acquired_resources(place) if place.acquired == identity() else c.matched(place)
-    pick = lambda cls: [r for r in resources if r.cls == cls and r.avail]   # noqa: E731
-    return PlaceView(config.labgrid.place, pick("NetworkSerialPort"), pick("NetworkUSBDebugger"),
+    pick = lambda *classes: [r for r in resources if r.cls in classes and r.avail]   # noqa: E731
+    return PlaceView(config.labgrid.place, pick("NetworkSerialPort"), pick(*DEBUGGER_CLASSES),
                      pick("RemoteNetworkInterface"))
 
 
@@ -109,8 +122,8 @@ def debugger(config: BoardConfig, address: str) -> tuple[str | None, str | None]
     """(host to run openFPGALoader on, None if this one; 'BUS:DEV' of the debugger, None if unknown)."""
     v = view(config, address)
     if not v.debuggers:
-        raise LabgridError(f"place '{v.place}' exports no JTAG debugger (NetworkUSBDebugger) now: its "
-                           "exporter is offline or lacks a USBDebugger resource (sailbench labgrid sync "
+        raise LabgridError(f"place '{v.place}' exports no JTAG debugger ({' or '.join(DEBUGGER_CLASSES)}) now: "
+                           "its exporter is offline or lacks the debugger's resource (sailbench labgrid sync "
                            "--exporter-config HOST)", board=config.name)
     d = v.debuggers[0]
     busdev = (f"{int(d.params['busnum'])}:{int(d.params['devnum'])}"

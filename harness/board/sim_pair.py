@@ -17,7 +17,7 @@ from sailbench.harness.board.board import SIM_UART_BURST, Board
 from sailbench.harness.config.kind import BoardKind
 from sailbench.harness.build.cache import ensure_pair_build
 from sailbench.harness.build.manifest import BuildManifest, read_build_manifest
-from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.config import BoardConfig
 from sailbench.harness.transport.client import CsrClient
 from sailbench.harness.transport.regmap import RegisterMap
 from sailbench.harness.transport.uartbone import UartBone
@@ -77,8 +77,9 @@ def connect_role(pair_build: Path, manifest: BuildManifest, role: str, url: str,
 
 
 def open_sim_pair(name: str, profile: str, lanes: int, board_names: dict[str, str] | None = None,
-                  progress: Callable[[str], None] = print, connect: bool = True) -> SimPair:
-    build_dir = ensure_pair_build(profile, lanes, progress=progress)
+                  progress: Callable[[str], None] = print, connect: bool = True,
+                  line_rate_gbps: float = 1.25, coding: str = "8b10b") -> SimPair:
+    build_dir = ensure_pair_build(profile, lanes, progress=progress, line_rate_gbps=line_rate_gbps, coding=coding)
     manifest = read_build_manifest(build_dir)
     sim = SimBoard(build_dir, manifest, board=name, uarts=len(ROLES)).start()
     pair = SimPair(name, build_dir, manifest, sim)

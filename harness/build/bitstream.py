@@ -17,7 +17,7 @@ from typing import Callable
 
 from sailbench.harness.build.cache import build_in_child, build_root
 from sailbench.harness.build.manifest import BuildManifest, ReportSummary, read_build_manifest
-from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.config import BoardConfig
 from sailbench.harness.errors import BuildError, TimingFailedError
 
 BUILD_TIMEOUT_S = 3600.0
@@ -69,12 +69,14 @@ def ecp5_options(config: BoardConfig):
     kwargs = {"uart_baudrate": config.baudrate}
     if config.etherbone is not None:
         kwargs["eth_ip"] = config.etherbone.ip
+        kwargs["mac"] = config.etherbone.mac
     return Ecp5Options(**kwargs)
 
 
 def _args(config: BoardConfig, options, sys_clk_hz: int | None = None) -> list[str]:
     args = ["--profile", config.profile, "--build-root", str(build_root()), "--eth-ip", options.eth_ip,
             "--uart-baudrate", str(options.uart_baudrate), "--seed", str(options.seed)]
+    args += ["--mac", options.mac] if options.mac else []
     return args + (["--sys-clk-hz", str(sys_clk_hz)] if sys_clk_hz else [])
 
 

@@ -20,7 +20,7 @@ from sailbench.gateware.manifest import MANIFEST_NAME
 from sailbench.harness.paths import REPO_ROOT
 
 if TYPE_CHECKING:
-    from sailbench.harness.config.lab import BoardConfig
+    from sailbench.harness.config import BoardConfig
 from sailbench.harness.errors import BuildError, ToolError
 from sailbench.harness.steps import layer_logger, step
 
@@ -92,18 +92,23 @@ def ensure_sim_build(profile: str, with_dram: bool = True, with_ethernet: bool =
 
 
 def ensure_pair_build(profile: str, lanes: int, progress: Callable[[str], None] = print,
-                      timeout_s: float = 1800) -> Path:
-    """The simulated bench pair (two probe SoCs in one Verilator simulation), built if needed."""
+                      timeout_s: float = 1800, line_rate_gbps: float = 1.25, coding: str = "8b10b") -> Path:
+    """The simulated bench pair (two probe SoCs in one Verilator simulation) at a lane line rate
+    and line code, built if needed."""
+    from sailbench.gateware.lane_rates import LineRate
     from sailbench.gateware.profiles import ProfileError, get_profile
     from sailbench.gateware.sim_pair_options import pair_build_dir
     try:
         prof = get_profile(profile)
-    except ProfileError as e:
+        rate = LineRate(line_rate_gbps, coding)
+    except (ProfileError, ValueError) as e:
         raise BuildError(str(e)) from None
-    out = pair_build_dir(build_root(), prof, lanes)[0]
+    out = pair_build_dir(build_root(), prof, lanes, rate)[0]
     return build_in_child("sailbench.gateware.sim_pair", ["--profile", profile, "--lanes", str(lanes),
+                                                "--line-rate", f"{rate.line_rate_gbps:g}", "--coding", rate.coding,
                                                 "--build-root", str(build_root())], out,
-                          f"simulated pair '{profile}' x{lanes} lanes (Verilator)", "simulation", progress, timeout_s)
+                          f"simulated pair '{profile}' x{lanes} lanes at {rate.label} (Verilator)", "simulation",
+                          progress, timeout_s)
 
 
 def build_in_child(module: str, args: list[str], out: Path, what: str, kind: str,

@@ -8,8 +8,9 @@ TAP carries no preamble or FCS (its manifest says so), so its ceiling differs.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
+
+from sailbench.gateware.manifest import GBE as GBE_FRAME_COST
 
 
 class Wire(Protocol):
@@ -23,27 +24,17 @@ class Wire(Protocol):
     rx_gap_bytes: int
 
 
-@dataclass(frozen=True)
-class WireCost:
-    line_rate_bytes_per_s: int
-    preamble_bytes: int
-    fcs_bytes: int
-    header_bytes: int
-    min_frame_bytes: int
-    tx_gap_bytes: int
-    rx_gap_bytes: int
-
-
-GBE = WireCost(line_rate_bytes_per_s=125_000_000, preamble_bytes=8, fcs_bytes=4, header_bytes=42,
-               min_frame_bytes=60, tx_gap_bytes=12, rx_gap_bytes=12)
+BOARD_TO_HOST, HOST_TO_BOARD = "board_to_host", "host_to_board"      # the host link's two directions
+HOST_LINK_DIRECTIONS = (BOARD_TO_HOST, HOST_TO_BOARD)
+GBE = GBE_FRAME_COST     # real GbE (gateware/manifest.py holds the numbers; a board's manifest carries its own)
 
 
 def frame_bytes_on_wire(payload: int, link: Wire, direction: str) -> int:
-    gap = link.tx_gap_bytes if direction == "board_to_host" else link.rx_gap_bytes
+    gap = link.tx_gap_bytes if direction == BOARD_TO_HOST else link.rx_gap_bytes
     body = max(link.min_frame_bytes, link.header_bytes + payload)
     return link.preamble_bytes + body + link.fcs_bytes + gap
 
 
-def udp_ceiling_bytes_per_s(payload: int, link: Wire | None = None, direction: str = "board_to_host") -> float:
+def udp_ceiling_bytes_per_s(payload: int, link: Wire | None = None, direction: str = BOARD_TO_HOST) -> float:
     link = link or GBE
     return payload / frame_bytes_on_wire(payload, link, direction) * link.line_rate_bytes_per_s

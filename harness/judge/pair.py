@@ -12,7 +12,8 @@
   hardware window (the lane group starts every lane and latches every lane in
   the same sys cycle: total bytes over the common window from the first frame's
   start on any lane to the last frame's end on any lane, every stamp mapped to
-  the sys cycle counter through that latch). With fewer lanes (by lab.yaml or a
+  the sys cycle counter through that latch). A lane that delivered no frame does not count (it is a
+  failed measurement, judge/lane_faults.py); more than 4 lanes are judged per 4 lanes. With fewer lanes (by lab.yaml or a
   lane down) the verdict is "not judged: 3 of 4 lanes"; the per-lane figure is
   reported against the constant's per-lane share, and the 4-lane projection
   stays labelled a projection. A build without a lane group (each lane started
@@ -25,19 +26,24 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any, Sequence
 
+from sailbench.gateware.lane_rates import LineRate
 from sailbench.harness.judge.constants import INTERCARD
+from sailbench.harness.judge.lane_options import options_text
 from sailbench.harness.units import mb_per_s
 from sailbench.harness.judge.verdict import NOT_JUDGED, Verdict, judge
 
 DESIGN_LANES = 4                 # INTERCARD = 4 lanes x 1.25 Gb/s x 8b/10b per direction
 LANE_BAUD = 1_250_000_000        # inter-card lane line rate (baud)
 LINE_CODE_EFFICIENCY = 0.8       # 8b/10b
-DIRECTIONS = ("upstream->downstream", "downstream->upstream")
+UPSTREAM_TO_DOWNSTREAM = "upstream->downstream"
+DOWNSTREAM_TO_UPSTREAM = "downstream->upstream"
+DIRECTIONS = (UPSTREAM_TO_DOWNSTREAM, DOWNSTREAM_TO_UPSTREAM)
+RECEIVED_BY = {"downstream": UPSTREAM_TO_DOWNSTREAM, "upstream": DOWNSTREAM_TO_UPSTREAM}   # role -> what it receives
 
 
-def lane_ceiling_bytes_per_s(baud: float = LANE_BAUD) -> float:
-    """Payload ceiling of one 8b/10b lane: 1.25 Gbaud -> 125 MB/s."""
-    return baud * LINE_CODE_EFFICIENCY / 8
+def lane_ceiling_bytes_per_s(baud: float = LANE_BAUD, coding: str = "8b10b") -> float:
+    """Payload ceiling of one lane: 1.25 Gbaud 8b/10b -> 125 MB/s, 64b/66b -> 151.5 MB/s (gateware/lane_rates.py)."""
+    return LineRate(baud / 1e9, coding).ceiling_bytes_per_s
 
 
 def counted_clock_hz(cycles: int, sys_cycles: int, sys_hz: float) -> float | None:
@@ -175,6 +181,8 @@ class DirectionJudgement:
     window_s: float | None = None
     per_lane_bytes_per_s: float | None = None           # with fewer lanes: total / lanes
     per_lane_share_bytes_per_s: float | None = None     # the constant's per-lane share (constant / 4)
+    line_rate: LineRate = LineRate()                    # the lanes' line rate and code
+    options: str = ""                                   # which lane count and rate would make the constant hold
 
     @property
     def per_lane_text(self) -> str | None:
@@ -196,21 +204,34 @@ class DirectionJudgement:
                 "projection_lanes": DESIGN_LANES if self.projection_bytes_per_s is not None else None,
                 "per_lane_bytes_per_s": self.per_lane_bytes_per_s,
                 "per_lane_share_bytes_per_s": self.per_lane_share_bytes_per_s,
-                "per_lane_text": self.per_lane_text, "message": self.message}
+                "per_lane_text": self.per_lane_text, "message": self.message,
+                "line_rate_gbps": self.line_rate.line_rate_gbps, "coding": self.line_rate.coding,
+                "lane_ceiling_bytes_per_s": self.line_rate.ceiling_bytes_per_s, "lane_options": self.options}
 
 
 def _not_judged(verdict: Verdict, reason: str, why: str) -> Verdict:
     message = (f"{verdict.constant} {NOT_JUDGED}: {reason} ({why}); measured {mb_per_s(verdict.measured_bytes_per_s)} "
-               f"MB/s, the constant {mb_per_s(verdict.constant_bytes_per_s)} MB/s")
+               f"MB/s, the constant {mb_per_s(verdict.constant_bytes_per_s)} MB/s; {ASSUMED}")
     return dataclasses.replace(verdict, verdict=NOT_JUDGED, reason=reason, message=message)
 
 
+ASSUMED = (f"{INTERCARD} assumes {DESIGN_LANES} lanes x {LANE_BAUD / 1e9:g} Gb/s x 8b/10b = "
+           f"{mb_per_s(DESIGN_LANES * lane_ceiling_bytes_per_s())} MB/s per direction")
+
+
 def judge_direction(direction: str, rates: Sequence[LaneRate], constant: float, tolerance: float,
-                    slack: float, window: GroupWindow | None = None) -> DirectionJudgement:
-    """One direction against INTERCARD: judged only on all 4 lanes measured at once in one window (`window`,
-    the receiving board's lane group latch); otherwise "not judged" with the reason, the per-lane figure
-    against the constant's per-lane share and, under 4 lanes, the 4-lane projection."""
-    mine = sorted((r for r in rates if r.direction == direction), key=lambda r: r.lane)
+                    slack: float, window: GroupWindow | None = None, line_rate: LineRate = LineRate(),
+                    five_g: bool = True) -> DirectionJudgement:
+    """One direction against INTERCARD, on the lane count and rate the constant assumes (ASSUMED, stated in
+    the verdict): judged only on all 4 lanes measured at once in one window (`window`, the receiving board's
+    lane group latch). A lane that delivered no frame is not measured (record/outcome.py fails the run
+    naming it). Fewer lanes: "not judged" with the reason, the per-lane figure against the constant's
+    per-lane share and the 4-lane projection. More lanes: the per-4-lane figure (total x 4 / n) is judged,
+    never the bigger total. Whatever the verdict, the message ends with the lane counts and line rates that
+    would make the constant hold, projected from the measured per-lane efficiency at `line_rate` (`five_g`:
+    the part runs 5 Gb/s)."""
+    mine = sorted((r for r in rates if r.direction == direction and r.frames >= 1), key=lambda r: r.lane)
+    silent = sorted(r.lane for r in rates if r.direction == direction and r.frames < 1)
     lanes = tuple(r.lane for r in mine)
     n = len(lanes)
     seconds = None
@@ -218,11 +239,18 @@ def judge_direction(direction: str, rates: Sequence[LaneRate], constant: float, 
         total, seconds = one_window_aggregate(mine, window)
     else:
         total = sum(r.rate_bytes_per_s for r in mine)
-    verdict = judge(INTERCARD, constant, total, tolerance, slack)
+    judged_figure = total * DESIGN_LANES / n if n > DESIGN_LANES else total
+    verdict = judge(INTERCARD, constant, judged_figure, tolerance, slack)
+    verdict = dataclasses.replace(verdict, message=f"{verdict.message}; {ASSUMED}")
     how = (f"one window of {seconds * 1e3:.3f} ms, all lanes started and latched together" if seconds is not None
            else "sum of per-lane windows")
     what = f"{direction}: {n} lane{'s' if n != 1 else ''} measured ({', '.join(map(str, lanes)) or 'none'}; {how})"
+    if silent:
+        what += f"; lane{'s' if len(silent) != 1 else ''} {', '.join(map(str, silent))} received no frame"
     projection = per_lane = share = None
+    if n > DESIGN_LANES:
+        what += (f"; {n} lanes total {mb_per_s(total)} MB/s, judged PER {DESIGN_LANES} LANES: "
+                 f"{mb_per_s(judged_figure)} MB/s")
     if n < DESIGN_LANES:
         verdict = _not_judged(verdict, f"{n} of {DESIGN_LANES} lanes",
                               f"the constant is per direction over all {DESIGN_LANES} lanes")
@@ -233,7 +261,10 @@ def judge_direction(direction: str, rates: Sequence[LaneRate], constant: float, 
     elif window is None:
         verdict = _not_judged(verdict, "lanes not measured at once",
                               "this build has no lane group: each lane started and read in its own window")
+    efficiency = total / n / line_rate.ceiling_bytes_per_s if n else 0.0
+    options = options_text(INTERCARD, constant, tolerance, slack, efficiency, line_rate.coding, five_g)
+    what = what.replace(f"{direction}: ", f"{direction} ({line_rate.label}): ", 1)
     j = DirectionJudgement(direction, lanes, total, verdict, projection, "", window is not None and bool(mine),
-                           seconds, per_lane, share)
-    message = f"{what}; {verdict.message}" + (f"; {j.per_lane_text}" if j.per_lane_text else "")
+                           seconds, per_lane, share, line_rate, options)
+    message = f"{what}; {verdict.message}" + (f"; {j.per_lane_text}" if j.per_lane_text else "") + f"; {options}"
     return dataclasses.replace(j, message=message)

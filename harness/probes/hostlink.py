@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 
 from sailbench.harness.board.board import Board
 from sailbench.harness.errors import ConfigError, ProbeError
-from sailbench.harness.judge.ceilings import udp_ceiling_bytes_per_s
+from sailbench.harness.judge.ceilings import BOARD_TO_HOST, HOST_TO_BOARD, udp_ceiling_bytes_per_s
 from sailbench.harness.transport.etherbone import bind_to_interface
 from sailbench.harness.transport.udp_host import UdpReceiver, send_sequence
 from sailbench.harness.steps import layer_logger, step
@@ -23,14 +23,13 @@ logger = layer_logger("probes")
 
 HOST_RX_PORT = 6100
 PAYLOAD_MIN, PAYLOAD_MAX = 64, 1472
-SWEEP = (64, 256, 512, 1024, 1472)
 
 
 @dataclass
 class HostLinkResult:
     board: str
     probe: str
-    direction: str              # "board_to_host" or "host_to_board"
+    direction: str              # BOARD_TO_HOST or HOST_TO_BOARD (judge/ceilings.py)
     payload_bytes: int
     packets_offered: int        # what the sender sent
     packets_received: int       # what the receiver counted
@@ -119,7 +118,7 @@ class HostLinkProbe:
             sock.close()
         sent = v["hostlink_tx_sent"]
         cycles = v["hostlink_tx_last_cycle"] - v["hostlink_tx_first_cycle"]
-        return self._result("board_to_host", payload, sent, got.packets, got.gaps, got.late,
+        return self._result(BOARD_TO_HOST, payload, sent, got.packets, got.gaps, got.late,
                             got.bytes - 0, cycles, (got.packets - 1) * payload / got.wall_s if got.wall_s else None)
 
     @step(logger, "host-link probe host->board")
@@ -147,7 +146,7 @@ class HostLinkProbe:
             elif time.monotonic() - since > 2.0:
                 break
         cycles = v["hostlink_rx_last_cycle"] - v["hostlink_rx_first_cycle"]
-        return self._result("host_to_board", payload, sent, v["hostlink_rx_packets"], v["hostlink_rx_gaps"],
+        return self._result(HOST_TO_BOARD, payload, sent, v["hostlink_rx_packets"], v["hostlink_rx_gaps"],
                             v["hostlink_rx_late"], v["hostlink_rx_bytes"], cycles,
                             sent * payload / wall if wall else None)
 

@@ -7,7 +7,7 @@ register and field name used is in the tables below; the fields' positions in
 the packed `control` and `status` registers come from the build manifest
 (`csr_fields["lane"]`, exported from LaneProbe's CSRs at build time), never
 from a copy here. Nothing here judges:
-harness/pair_judgement.py turns the counts into rates and bit error ratios.
+harness/judge/pair.py turns the counts into rates and bit error ratios.
 Values are plain dicts so a bench pod can send them as JSON.
 """
 from __future__ import annotations

@@ -10,8 +10,10 @@ CPU, so the host bit-bangs the MDIO frames over the bus, the way LiteX's
 libliteeth/mdio.c does from a BIOS: 32 ones of preamble, start 01, op
 (10 read, 01 write), PHY address, register, turnaround, 16 data bits, each
 bit one CSR write with MDC low, one with MDC high, one low again. A register
-read is about 200 CSR writes and 16 reads, batched into 17 round trips
-(`MdioBus`); the Ethernet link itself is not needed, the UART is enough.
+read is about 180 CSR writes and 16 reads, queued as one batch (`MdioBus`): 17
+round trips on LiteX's UARTBone bridge (it takes no command while it answers a
+read), 1 on the probe SoC's bridge with its receive FIFO; the Ethernet link
+itself is not needed, the UART is enough.
 
 The decoder knows IEEE 802.3 clause 22 registers (0, 1, 4, 5, 9, 10) and the
 Marvell 88E1512's page-0 copper registers (the Versa-ECP5's PHY): 17 copper
@@ -39,29 +41,30 @@ M88E151X_ID2 = 0x0DD0          # model 0x1D, revision in the low 4 bits
 class MdioBus:
     """Clause-22 MDIO bit-banged through LiteEth's ethphy_mdio_{w,r} CSRs.
 
-    The writes of a frame are queued and sent as fixed-address bursts without a confirming
-    read each (harness/transport/batch.py); they go out when a data bit must be read and at
-    the end of the frame (one check). Each of a read's 16 data bits is a CSR read between
-    clock edges, and the UARTBone bridge takes no command while it answers one, so a register
-    read is 17 round trips (16 bits and the frame's end) and a write one."""
+    A whole frame is one batch (harness/transport/batch.py): the writes go as fixed-address
+    bursts without a confirming read each, each of a read's 16 data bits is a CSR read queued
+    between two clock writes (nothing waits on a bit's value), and the frame ends with one
+    check. The transport decides the waits: LiteX's UARTBone bridge takes no command while it
+    answers a read, so there a register read is 17 round trips (16 bits and the frame's end);
+    with the probe SoC's receive FIFO the frame goes out in one window, one round trip (two at
+    most, at 115200 baud with a 1 KiB FIFO); a write is one either way."""
 
-    def __init__(self, csr):
+    def __init__(self, csr, w_csr: str = W_CSR, r_csr: str = R_CSR):
         self.csr = csr
         self.batch = batch_for(csr)
+        self.w_csr, self.r_csr = w_csr, r_csr      # other registers: the same traffic on a board without MDIO
         self._queued: list[int] = []
 
     def _w(self, bits: int) -> None:
         self._queued.append(bits)
 
     def _send_queued(self) -> None:
-        self.batch.write_repeated(W_CSR, self._queued)
+        self.batch.write_repeated(self.w_csr, self._queued)
         self._queued = []
 
-    def _read_bit(self) -> int:
+    def _queue_bit_read(self):
         self._send_queued()
-        bit = self.batch.read(R_CSR)
-        self.batch.run()
-        return bit.value & 1
+        return self.batch.read(self.r_csr)
 
     def _end_frame(self) -> None:
         self._send_queued()
@@ -90,13 +93,16 @@ class MdioBus:
     def read(self, phy: int, reg: int) -> int:
         self._header(OP_READ, phy, reg)
         self._turnaround()
-        word = 0
+        bits = []
         for _ in range(16):
-            word = word << 1 | self._read_bit()
+            bits.append(self._queue_bit_read())
             self._w(MDIO_CLK)
             self._w(0)
         self._turnaround()
         self._end_frame()
+        word = 0
+        for bit in bits:
+            word = word << 1 | (bit.value & 1)
         return word
 
     def write(self, phy: int, reg: int, value: int) -> None:

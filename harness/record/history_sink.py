@@ -1,24 +1,25 @@
 """Follow a results file into the history database, and sound regression alarms.
 
-`HistorySink` is a `ResultsSink` (harness/results.py): every record the bench
+`HistorySink` is a `ResultsSink` (harness/record/results.py): every record the bench
 writes to results/<run-id>.json is also written to the history database the
 moment it is measured. Each figure is compared with the board's recent
-history on the same build hash (harness/regression.py) before it is stored;
+history on the same build hash (harness/judge/regression.py) before it is stored;
 the comparison goes into the results file (`comparisons`) and regressions
-are said at once.
+are said at once. The run counts for readers once its results file has its final status
+(history.py: complete runs only).
 """
 from __future__ import annotations
 
 from typing import Any, Callable
 
-from sailbench.harness.config.lab import HistoryConfig
+from sailbench.harness.config import HistoryConfig
 from sailbench.harness.record.history import History
 from sailbench.harness.judge.regression import BASELINE, REGRESSED, Comparison, compare, figure_key
 from sailbench.harness.record.results import ResultsFile
 
 
 def store_record(history: History, config: HistoryConfig, run_id: str, board: str, build: str | None,
-                 record: dict[str, Any]) -> Comparison | None:
+                 record: dict[str, Any], key: str | None = None) -> Comparison | None:
     """Compare a record with its baseline if it is a figure, then store it; the comparison or None."""
     key = figure_key(record, board)
     comparison = None
@@ -26,7 +27,7 @@ def store_record(history: History, config: HistoryConfig, run_id: str, board: st
         runs = history.baseline(key, build, run_id, config.baseline_runs)
         previous = None if runs else history.previous_build(key, build, run_id)
         comparison = compare(key, build, float(record["rate_bytes_per_s"]), runs, config.drop_threshold, previous)
-    history.add_record(run_id, board, build, record)
+    history.add_record(run_id, board, build, record, key=record.get("id") or key)
     return comparison
 
 
@@ -36,14 +37,19 @@ def store_finished_run(history: History, config: HistoryConfig, data: dict[str, 
     comparisons are returned (the file itself is not changed)."""
     prov = data.get("provenance", {})
     board, build = prov.get("board") or "?", prov.get("gateware_hash")
-    history.upsert_run(data["run_id"], board, kind=kind, night_id=night_id, profile=prov.get("profile"),
-                       build_hash=build, started=data.get("started"), finished=data.get("finished"),
-                       status=data.get("status"), git=prov.get("git"), host=prov.get("host"), results_path=path)
     out = []
-    for record in data.get("records", []):
-        comparison = store_record(history, config, data["run_id"], board, build, record)
-        if comparison is not None:
-            out.append(comparison)
+    with history.transaction("record a finished run"):      # the run and all its records, or nothing
+        history.upsert_run(data["run_id"], board, kind=kind, night_id=night_id, profile=prov.get("profile"),
+                           build_hash=build, started=data.get("started"), finished=None, status="running",
+                           git=prov.get("git"), host=prov.get("host"), results_path=path)
+        for i, record in enumerate(data.get("records", []), 1):
+            comparison = store_record(history, config, data["run_id"], board, build, record, key=f"#{i}")
+            if comparison is not None:
+                out.append(comparison)
+        history.upsert_run(data["run_id"], board, kind=kind, night_id=night_id, profile=prov.get("profile"),
+                           build_hash=build, started=data.get("started"), finished=data.get("finished"),
+                           status=data.get("status"), git=prov.get("git"), host=prov.get("host"),
+                           results_path=path)
     return out
 
 

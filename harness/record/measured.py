@@ -71,11 +71,8 @@ class MeasuredInvariants:
 
 
 def _rows(history: History, profile: str, simulated: bool, probe: str) -> list[dict[str, Any]]:
-    rows = history.db.execute(
-        """SELECT r.run_id, r.build_hash, r.time, r.time_iso, r.data FROM records r JOIN runs u USING (run_id)
-           WHERE u.profile = ? AND r.probe = ? AND r.simulated IS ? ORDER BY r.time DESC, r.id DESC""",
-        (profile, probe, int(simulated))).fetchall()
-    return [dict(r) | {"record": json.loads(r["data"])} for r in rows]
+    rows = history.profile_rows(profile, simulated, probe)      # complete runs only
+    return [r | {"record": json.loads(r["data"])} for r in rows]
 
 
 def _latest(rows: list[dict[str, Any]], value, constant: str, what: str) -> MeasuredFigure | None:

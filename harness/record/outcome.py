@@ -8,9 +8,11 @@ Outcomes, worst last:
     verdicts not held   measured cleanly, but a scheduler constant or invariant did not hold
                         (the bench's finding about the constants, not a fault of the board)
     measurement failed  a number cannot be trusted or is missing: checker or bit errors, a PRBS
-                        that tested no bits, a lane that did not come up, a probe missing from a
-                        build that lab.yaml says has it, lost packets, a regression, an error
-                        after measuring started, a run that never finished
+                        that tested no bits, a lane that did not come up or received no frames,
+                        lane faults beyond the BER target (judge/lane_faults.py), a probe the
+                        board promises (lab.yaml, the run's `expected` section) that measured
+                        nothing, a run that judged no constant, lost packets, a regression, an
+                        error after measuring started, a run that never finished
     could not run       nothing was measured: configuration, tool, build, lock, silent board
     interrupted         stopped by Ctrl-C or a signal; the file keeps what was measured
 Each finding carries its own one-line message.
@@ -20,13 +22,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sailbench.harness.exit_codes import EXIT_ERROR, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
+from sailbench.harness.judge.lane_faults import payload_faults, prbs_faults
+
 PASSED, VERDICTS, MEASUREMENT, NOT_RUN, INTERRUPTED = (
     "passed", "verdicts not held", "measurement failed", "could not run", "interrupted")
 ORDER = (PASSED, VERDICTS, MEASUREMENT, NOT_RUN, INTERRUPTED)
 MEASURING_PROBES = ("clock", "ddr", "hostlink", "lane", "pair")
 NOT_JUDGED = "not judged"
+SWEEP_JUDGES_NOTHING = {"constants": False, "why": "a sweep reports rates against clocks; it judges no constant"}
+FINISHED = ("passed", "failed")          # statuses of a run that ended by itself (judged_status)
 
-EXIT_CODES = {PASSED: 0, VERDICTS: 1, MEASUREMENT: 1, NOT_RUN: 2, INTERRUPTED: 130}
+EXIT_CODES = {PASSED: EXIT_OK, VERDICTS: EXIT_FAILED, MEASUREMENT: EXIT_FAILED, NOT_RUN: EXIT_ERROR,
+              INTERRUPTED: EXIT_INTERRUPTED}
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,14 @@ class RunOutcome:
         rest = [f.message for f in self.findings if f.outcome != self.outcome]
         return "; ".join(worst + rest)
 
+    def headline(self, not_judged: int = 0) -> str:
+        """The last line of a printed run: what every reader says (exit code, JUnit, HTML, nightly)."""
+        if self.outcome == PASSED:
+            return f"every judged verdict held; {not_judged} not judged" if not_judged else "every verdict held"
+        if self.outcome == VERDICTS:
+            return "NOT every verdict held"
+        return f"{self.outcome.upper()}: " + "; ".join(self.messages(self.outcome))
+
     def messages(self, outcome: str) -> list[str]:
         return [f.message for f in self.findings if f.outcome == outcome]
 
@@ -83,11 +99,9 @@ def _record_findings(doc: dict[str, Any]) -> list[Finding]:
     out = []
     for r in doc.get("records", []):
         if r.get("probe") == "lane" and r.get("quantity") == "prbs":
-            where = f"lane {r.get('lane')} {r.get('direction')}"
-            if (r.get("bits") or 0) <= 0:
-                out.append(Finding(MEASUREMENT, f"{where}: PRBS tested no bits (the checker never locked)"))
-            elif r.get("errors"):
-                out.append(Finding(MEASUREMENT, f"{where}: {r['errors']} PRBS bit errors in {r['bits']:.3g} bits"))
+            out += [Finding(MEASUREMENT, m) for m in prbs_faults(r)]
+        elif r.get("probe") == "lane" and r.get("quantity") == "payload":
+            out += [Finding(MEASUREMENT, m) for m in payload_faults(r)]
     link = doc.get("link_wait")
     if isinstance(link, dict):
         down = [x for x in link.get("lanes", []) if x not in link.get("lanes_up", [])]
@@ -108,7 +122,28 @@ def _record_findings(doc: dict[str, Any]) -> list[Finding]:
     for c in doc.get("comparisons", []):
         if c.get("status") == "regressed":
             out.append(Finding(MEASUREMENT, c.get("message") or f"regression: {c.get('key')}"))
+    judges = (doc.get("judgement") or {}).get("constants", True)
+    if doc.get("status") in FINISHED and judges and not _judged(doc):
+        out.append(Finding(MEASUREMENT, "no scheduler constant was judged: " + _why_nothing_judged(doc)))
     return out
+
+
+def _judged(doc: dict[str, Any]) -> bool:
+    """A constant judged on a measured figure: a verdict, or an invariant with a measured input (an invariant
+    on the scheduler's constants alone judges nothing the bench measured)."""
+    return (any(v.get("verdict") not in (None, NOT_JUDGED) for v in doc.get("verdicts", []))
+            or any(not i.get("not_judged") and any(x.get("measured") for x in (i.get("inputs") or {}).values())
+                   for i in doc.get("invariants", [])))
+
+
+def _why_nothing_judged(doc: dict[str, Any]) -> str:
+    withheld = [v.get("reason") or v.get("message") or "?" for v in doc.get("verdicts", [])
+                if v.get("verdict") == NOT_JUDGED]
+    if withheld:
+        return "every verdict was withheld (" + "; ".join(dict.fromkeys(withheld)) + ")"
+    probes = sorted({str(r.get("probe")) for r in doc.get("records", []) if r.get("probe") in MEASURING_PROBES})
+    return (f"the run measured only {', '.join(probes) or 'nothing'}; a run that judged nothing does not pass "
+            "(is the board's build missing its DRAM, host link or lanes?)")
 
 
 def _verdict_findings(doc: dict[str, Any]) -> list[Finding]:

@@ -191,7 +191,7 @@ class ResultsFile:
         return plain["id"]
 
     def add_comparison(self, comparison: dict[str, Any]) -> None:
-        """A figure compared with its history (baseline, ok, regressed); see harness/regression.py."""
+        """A figure compared with its history (baseline, ok, regressed); see harness/judge/regression.py."""
         self.data.setdefault("comparisons", []).append(_plain(comparison))
         self._write()
 

@@ -10,6 +10,8 @@ test can check the rendered page against the results file.
 """
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections import defaultdict
 from html import escape
 from pathlib import Path
@@ -18,7 +20,7 @@ from typing import Any
 from sailbench.harness.judge.regression import figure_key, size_text
 from sailbench.harness.report.model import BoardReport, RunReport
 from sailbench.harness.report.leveling import CSS as EYE_CSS, leveling_for_results
-from sailbench.harness.report.svg import Bar, LineChart, Series, bar_chart, line_chart
+from sailbench.harness.report.svg import Bar, LineChart, Series, bar_chart, line_chart, line_charts
 from sailbench.harness.report.sweep import sweep_chart, sweep_points
 from sailbench.harness.units import mb_per_s, percent, ratio_text
 
@@ -107,8 +109,10 @@ def _figures_table(data: dict[str, Any]) -> str:
         if rec.get("min_rate_bytes_per_s") is not None and rec.get("max_rate_bytes_per_s") is not None:
             spread = (f'<span class="muted"> ({mb_per_s(rec["min_rate_bytes_per_s"])}&ndash;'
                       f'{mb_per_s(rec["max_rate_bytes_per_s"])}, {rec.get("repeats", "?")} repeats)</span>')
+        simulated = bool(rec.get("simulated") or key.simulated)
+        label = dataclasses.replace(key, simulated=None).label       # "(simulated)" once, muted, below
         cells = [
-            escape(key.label) + (' <span class="muted">(simulated)</span>' if rec.get("simulated") else ""),
+            escape(label) + (' <span class="muted">(simulated)</span>' if simulated else ""),
             f'<span class="rate" data-figure="{escape(figure_id(key))}" data-bytes-per-s="{rate!r}">'
             f'{mb_per_s(rate)}</span>{spread}',
             mb_per_s(ceiling) if ceiling else "-",
@@ -189,6 +193,8 @@ def _trend_section(board: BoardReport) -> str:
     by_probe: dict[str, dict[str, list[tuple[float, float, str]]]] = defaultdict(lambda: defaultdict(list))
     for row in board.trend:
         label = " ".join(p for p in (row["direction"], row["pattern"], size_text(row["size_bytes"])) if p)
+        if row.get("simulated"):          # a simulated figure says so, in the legend and the point's title
+            label = f"{label or row['probe']} (sim)"
         by_probe[row["probe"]][label or row["probe"]].append(
             (float(index[row["run_id"]]), row["rate_bytes_per_s"],
              f"{row['run_id']} ({row['build_hash']}): {label} {mb_per_s(row['rate_bytes_per_s'])} MB/s"))
@@ -197,10 +203,11 @@ def _trend_section(board: BoardReport) -> str:
              "dotted lines mark a new build hash (a new baseline).</p>"]
     for probe, series in sorted(by_probe.items()):
         name = probe.upper() if probe == "ddr" else probe
-        chart = LineChart(f"'{board.board}': {name} history", "run (oldest to newest)",
+        sim = " (sim)" if any(r.get("simulated") for r in board.trend if r["probe"] == probe) else ""
+        chart = LineChart(f"'{board.board}': {name} history{sim}", "run (oldest to newest)",
                           [Series(label, pts) for label, pts in sorted(series.items())], x_ticks=x_ticks,
                           markers=markers)
-        parts.append(line_chart(chart))
+        parts.append(line_charts(chart))                  # small multiples past PALETTE's colours
     return "".join(parts)
 
 
@@ -283,6 +290,42 @@ def _board_section(board: BoardReport, report_dir: Path | None) -> str:
     return "\n".join(p for p in parts if p)
 
 
+CROSS_RUN_HEAD = "invariants on measured values across runs"
+_STATE_CLASS = (("holds", "good"), ("BROKEN", "bad"), ("not judged", "muted"))
+
+
+def _notes(notes: list[str]) -> str:
+    """The run's notes under the summary table. The nightly's cross-run invariants (record/measured.py
+    lines(): a head line, then its figures and one `holds`/`BROKEN` line per invariant) become a list
+    coloured by state; other notes stay paragraphs."""
+    parts: list[str] = []
+    items: list[str] | None = None
+
+    def close() -> None:
+        if items is not None:
+            parts.append(f'<ul class="messages cross-run">{"".join(items)}</ul>')
+
+    for note in notes:
+        if note.startswith(CROSS_RUN_HEAD):
+            close()
+            parts.append(f"<h3>{escape(note[0].upper() + note[1:].rstrip(':'))}</h3>")
+            items = []
+        elif items is not None and note.startswith("  "):
+            text = note.strip()
+            cls = next((c for state, c in _STATE_CLASS if text.startswith(state)), "muted")
+            state = next((state for state, _ in _STATE_CLASS if text.startswith(state)), "")
+            body = text[len(state):].strip().removeprefix(": ") if state else text
+            body = re.sub(r"^(.*?) (?:holds|is BROKEN): ", r"\1: ", body)     # the state once, in front
+            badge = f'<b class="{cls}">{escape(state)}</b> ' if state else ""
+            items.append(f'<li class="{cls}" data-state="{escape(state or "source")}">{badge}{escape(body)}</li>')
+        else:
+            close()
+            items = None
+            parts.append(f"<p>{escape(note)}</p>")
+    close()
+    return "".join(parts)
+
+
 def render_html(report: RunReport, report_dir: Path | None = None) -> str:
     """The whole page. `report_dir` makes links to results files relative to where the page is written."""
     summary_rows = "".join(
@@ -294,7 +337,7 @@ def render_html(report: RunReport, report_dir: Path | None = None) -> str:
     if report.exit_code is not None:
         exit_line = (f"<p>Exit status <b>{report.exit_code}</b>"
                      f"{': ' + escape(report.exit_meaning) if report.exit_meaning else ''}.</p>")
-    notes = "".join(f"<p>{escape(n)}</p>" for n in report.notes)
+    notes = _notes(report.notes)
     body = "\n".join(_board_section(b, report_dir) for b in report.boards)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -305,8 +348,9 @@ def render_html(report: RunReport, report_dir: Path | None = None) -> str:
 <h1>{escape(report.title)}</h1>
 <p class="muted">{escape(report.kind)} run <code>{escape(report.run_id)}</code>, started {escape(report.started)}
 {(", finished " + escape(report.finished)) if report.finished else ""}. Rates in MB/s (10^6 bytes/s).</p>
-{exit_line}{notes}
+{exit_line}
 <table class="summary"><tr><th>board</th><th>outcome</th><th>why</th><th>took</th></tr>{summary_rows}</table>
+{notes}
 {body}
 </body></html>
 """

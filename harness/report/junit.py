@@ -3,7 +3,9 @@
 Mapping: a board that could not be measured (infrastructure, harness bug) is
 an <error>; a number that is wrong (a verdict, invariant or regression, a
 checker error, a failed probe) is a <failure>; a quarantined board is
-<skipped> with the reason. Test cases per board: health, each verdict, each
+<skipped> with the reason, and so is a verdict or invariant withheld because its figure cannot be trusted
+(the run fails only if that leaves nothing judged, record/outcome.py). A simulated board's suite, class
+and test names end in " (sim)" and carry the property simulated=true. Test cases per board: health, each verdict, each
 invariant, each history comparison, measurement errors.
 """
 from __future__ import annotations
@@ -31,15 +33,19 @@ def _unique(seen: dict[str, int], name: str) -> str:
 
 
 def _board_suite(root: ET.Element, board: BoardReport, prefix: str) -> None:
-    suite = ET.SubElement(root, "testsuite", name=f"{prefix}.{board.board}")
-    cls = f"{prefix}.{board.board}"
     data: dict[str, Any] = board.results or {}
     prov = data.get("provenance", {})
+    simulated = prov.get("simulated") is True
+    sim = " (sim)" if simulated else ""            # a simulated figure says so wherever it appears
+    suite = ET.SubElement(root, "testsuite", name=f"{prefix}.{board.board}{sim}")
+    cls = f"{prefix}.{board.board}{sim}"
     props = ET.SubElement(suite, "properties")
     for name, value in (("outcome", board.outcome), ("results", board.results_path),
                         ("gateware_hash", prov.get("gateware_hash")), ("git", prov.get("git"))):
         if value:
             ET.SubElement(props, "property", name=name, value=str(value))
+    if isinstance(prov.get("simulated"), bool):
+        ET.SubElement(props, "property", name="simulated", value=str(simulated).lower())
     if board.outcome == QUARANTINED:
         _case(suite, cls, "health", skipped=board.message, kind="quarantined")
     elif board.outcome in (INFRASTRUCTURE, HARNESS) and not data.get("records"):
@@ -48,8 +54,8 @@ def _board_suite(root: ET.Element, board: BoardReport, prefix: str) -> None:
         _case(suite, cls, "health")
     names: dict[str, int] = {}
     for v in data.get("verdicts", []):
-        name = _unique(names, f"{v.get('constant', '?')}[{v['quantity']}]" if v.get("quantity")
-                       else v.get("constant", "?"))
+        name = _unique(names, (f"{v.get('constant', '?')}[{v['quantity']}]" if v.get("quantity")
+                               else v.get("constant", "?")) + sim)
         if v.get("verdict") == outcome.NOT_JUDGED:
             _case(suite, f"{cls}.verdicts", name, skipped=v.get("message", "not judged"), kind="not judged")
             continue
@@ -57,7 +63,11 @@ def _board_suite(root: ET.Element, board: BoardReport, prefix: str) -> None:
         _case(suite, f"{cls}.verdicts", name, failure=None if held else v.get("message"),
               kind=v.get("verdict", ""))
     for inv in data.get("invariants", []):
-        _case(suite, f"{cls}.invariants", inv.get("name", "?"),
+        if inv.get("not_judged"):          # withheld (an input cannot be trusted): not a verdict either way
+            _case(suite, f"{cls}.invariants", inv.get("name", "?") + sim, skipped=inv.get("message", "not judged"),
+                  kind="not judged")
+            continue
+        _case(suite, f"{cls}.invariants", inv.get("name", "?") + sim,
               failure=None if inv.get("holds") else inv.get("message"), kind="invariant")
     for c in data.get("comparisons", []):
         _case(suite, f"{cls}.history", c.get("label", "?"),

@@ -12,7 +12,9 @@ from html import escape
 
 from sailbench.harness.units import MB, mb_per_s
 
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
+# Eight colours told apart on screen and in print (Okabe-Ito's colour-blind safe set, yellow darkened);
+# a chart never gets more series than this: line_charts() splits them into small multiples.
+PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#56b4e9", "#b8860b", "#000000", "#8c564b")
 CEILING_COLOR = "#444444"
 CONSTANT_COLOR = "#d62728"
 FONT = 'font-family="sans-serif" font-size="12"'
@@ -113,11 +115,31 @@ class LineChart:
     hlines: list[tuple[float, str]] = field(default_factory=list)    # horizontal lines (bytes/s, label)
 
 
+def marker_rows(markers: list[tuple[float, str]], px, gap: float = 8) -> list[int]:
+    """The label row of each vertical marker (0 first), so labels side by side never overlap: a label
+    goes in the first row whose last label ends left of it."""
+    ends: list[float] = []
+    rows = []
+    for x, label in markers:
+        start = px(x) + 3                                      # 10 px labels, starting at the marker
+        row = next((i for i, end in enumerate(ends) if end + gap <= start), len(ends))
+        if row == len(ends):
+            ends.append(0.0)
+        ends[row] = start + CHAR_W * len(label) * 0.75
+        rows.append(row)
+    return rows
+
+
+MARKER_ROW_H = 13
+
+
 def line_chart(chart: LineChart) -> str:
+    """Lines on a MB/s axis. Vertical markers are labelled above the plot, in as many rows as it takes
+    for no two labels to overlap (and none to cross a line); series colours are PALETTE's, so at most
+    len(PALETTE) series (line_charts splits more)."""
     left, plot_w, plot_h, top, bottom = 70, 560, 220, 34, 50
     legend_w = max(120, CHAR_W * max((len(s.name) for s in chart.series), default=0) + 40)
     width = left + plot_w + 20 + legend_w
-    height = max(top + plot_h + bottom, top + 18 * len(chart.series) + 20)
     xs = [p[0] for s in chart.series for p in s.points] + [x for x, _ in chart.x_ticks]
     ys = [p[1] for s in chart.series for p in s.points] + [y for y, _ in chart.hlines]
     if not xs:
@@ -125,11 +147,15 @@ def line_chart(chart: LineChart) -> str:
     x0, x1 = min(xs), max(xs)
     if x1 == x0:
         x0, x1 = x0 - 1, x1 + 1
-    yticks = nice_ticks(max(ys + [1.0]) * 1.05 / MB)
-    ytop = yticks[-1] * MB
 
     def px(x: float) -> float:
         return left + (x - x0) / (x1 - x0) * plot_w
+
+    rows = marker_rows(chart.markers, px)
+    top += MARKER_ROW_H * (max(rows) + 1) if rows else 0
+    height = max(top + plot_h + bottom, top + 18 * len(chart.series) + 20)
+    yticks = nice_ticks(max(ys + [1.0]) * 1.05 / MB)
+    ytop = yticks[-1] * MB
 
     def py(y: float) -> float:
         return top + plot_h - y / ytop * plot_h
@@ -148,16 +174,17 @@ def line_chart(chart: LineChart) -> str:
         out.append(_text(px(x), top + plot_h + 16, label, "middle"))
     out.append(_text(left + plot_w / 2, top + plot_h + 36, chart.x_label, "middle"))
     out.append(f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#999"/>')
-    for x, label in chart.markers:
-        out.append(f'<line x1="{px(x):.1f}" y1="{top}" x2="{px(x):.1f}" y2="{top + plot_h}" stroke="#888" '
-                   f'stroke-dasharray="2 3"><title>{escape(label)}</title></line>')
-        out.append(_text(px(x) + 3, top + 12, label, extra='fill="#666" font-size="10"'))
+    for (x, label), row in zip(chart.markers, rows):
+        label_y = top - 4 - MARKER_ROW_H * (max(rows) - row)
+        out.append(f'<line x1="{px(x):.1f}" y1="{label_y + 2:.1f}" x2="{px(x):.1f}" y2="{top + plot_h}" '
+                   f'stroke="#888" stroke-dasharray="2 3"><title>{escape(label)}</title></line>')
+        out.append(_text(px(x) + 3, label_y, label, extra='class="marker" fill="#666" font-size="10"'))
     for y, label in chart.hlines:
         out.append(f'<line x1="{left}" y1="{py(y):.1f}" x2="{left + plot_w}" y2="{py(y):.1f}" '
                    f'stroke="{CONSTANT_COLOR}" stroke-dasharray="6 3"><title>{escape(label)}</title></line>')
         out.append(_text(left + plot_w - 4, py(y) - 4, label, "end", f'fill="{CONSTANT_COLOR}" font-size="10"'))
     for i, s in enumerate(chart.series):
-        color = s.color or PALETTE[i % len(PALETTE)]
+        color = s.color or PALETTE[i % len(PALETTE)]          # line_charts keeps i < len(PALETTE)
         pts = sorted(s.points)
         path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y, _ in pts)
         dash = ' stroke-dasharray="6 4"' if s.dashed else ""
@@ -170,6 +197,34 @@ def line_chart(chart: LineChart) -> str:
         out.append(f'<line x1="{lx}" y1="{ly}" x2="{lx + 18}" y2="{ly}" stroke="{color}" stroke-width="2"{dash}/>')
         out.append(_text(lx + 24, ly + 4, s.name))
     out.append("</svg>")
+    return "\n".join(out)
+
+
+def split_series(series: list[Series], size: int = len(PALETTE)) -> list[list[Series]]:
+    """Series in groups of at most `size` (one chart each, so no two lines share a colour): grouped by
+    their name's first word (a direction) when that gives groups small enough, else in runs of `size`."""
+    if len(series) <= size:
+        return [series]
+    by_first: dict[str, list[Series]] = {}
+    for s in series:
+        by_first.setdefault(s.name.split(" ")[0], []).append(s)
+    if 1 < len(by_first) and all(len(g) <= size for g in by_first.values()):
+        return list(by_first.values())
+    return [series[i:i + size] for i in range(0, len(series), size)]
+
+
+def line_charts(chart: LineChart) -> str:
+    """The chart, or small multiples of it (same axes' kind, markers and lines) when it has more series
+    than PALETTE has colours."""
+    groups = split_series(chart.series)
+    if len(groups) == 1:
+        return line_chart(chart)
+    out = []
+    for group in groups:
+        first = group[0].name.split(" ")[0]
+        part = first if all(s.name.split(" ")[0] == first for s in group) else f"{len(group)} series"
+        out.append(line_chart(LineChart(f"{chart.title}: {part}", chart.x_label, group, chart.x_ticks,
+                                        chart.markers, chart.hlines)))
     return "\n".join(out)
 
 

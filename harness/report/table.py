@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sailbench.harness.units import mb_per_s, percent, ratio_text
-from sailbench.harness.judge.verdict import InvariantVerdict
+from sailbench.harness.judge.verdict import NOT_JUDGED, InvariantVerdict
 
 EMPTY = "-"
 
@@ -60,8 +60,8 @@ def _cells(row: TableRow) -> list[str]:
     if row.verdict:
         plain = row.verdict == "holds" or row.verdict.startswith("not judged")
         verdict = row.verdict if plain else row.verdict.upper()
-        if row.simulated:
-            verdict += " (sim)"
+    if row.simulated:                     # a simulated figure says so, with a verdict or without one
+        verdict = f"{verdict} (sim)" if row.verdict else "(sim)"
     return [row.quantity, measured, peak, efficiency, constant, ratio, verdict]
 
 
@@ -88,5 +88,18 @@ def render_invariants(invariants: list[InvariantVerdict], simulated: bool = Fals
     for inv in invariants:
         state = "not judged" if inv.not_judged else "holds" if inv.holds else "BROKEN"
         state += " (sim)" if simulated else ""
-        out.append(f"  {state:<6}  {inv.message}")
+        out.append(f"  {state:<6}  {invariant_body(inv)}")
     return "\n".join(out)
+
+
+def invariant_body(inv: InvariantVerdict) -> str:
+    """The invariant's message without its state, for a line or cell that shows the state first:
+    "HOST < INTERCARD: HOST 118.2 MB/s (measured) < ..." (why it was not judged at the end)."""
+    text, why = inv.message, ""
+    withheld = f"{inv.name} {NOT_JUDGED} ({inv.not_judged}): "
+    if inv.not_judged and text.startswith(withheld):
+        text, why = text[len(withheld):], f" ({inv.not_judged})"
+    for state in ("holds", "is BROKEN"):
+        if text.startswith(f"{inv.name} {state}: "):
+            text = f"{inv.name}: " + text[len(f"{inv.name} {state}: "):]
+    return text + why

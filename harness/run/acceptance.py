@@ -10,11 +10,17 @@ reason, never a test that silently disappears.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
-from sailbench.harness.config.lab import Lab
+from sailbench.harness.config import Lab
 from sailbench.harness.judge.constants import HOST_LINK, INTERCARD, LOCAL_DDR
+from sailbench.harness.judge.ceilings import HOST_LINK_DIRECTIONS
+from sailbench.harness.judge.pair import DIRECTIONS
+from sailbench.harness.run.bench_hostlink import LABEL, QUANTITY
+from sailbench.harness.judge.lane_faults import payload_faults, prbs_faults
 from sailbench.harness.judge.verdict import InvariantVerdict, Verdict
 from sailbench.harness.units import mb_per_s
 
@@ -23,12 +29,10 @@ INVARIANT_NAMES = ("HOST < INTERCARD", "INTERCARD < LOCAL_DDR", "LOCAL_DDR >= 4 
 BOARD_CONSTANTS = (
     (f"{LOCAL_DDR}[write sequential]", "DDR write sequential"),
     (f"{LOCAL_DDR}[read sequential]", "DDR read sequential"),
-    (f"{HOST_LINK}[board->host 1472 B]", "host link board->host"),
-    (f"{HOST_LINK}[host->board 1472 B]", "host link host->board"),
+    *((f"{HOST_LINK}[{QUANTITY[d]} 1472 B]", LABEL[d]) for d in HOST_LINK_DIRECTIONS),
 )
-PAIR_DIRECTIONS = ("upstream->downstream", "downstream->upstream")
-PAIR_CONSTANTS = tuple(f"{INTERCARD}[{d}]" for d in PAIR_DIRECTIONS)
-PAIR_LINK_CHECKS = ("link[all lanes up]", "link[PRBS bit errors]")
+PAIR_CONSTANTS = tuple(f"{INTERCARD}[{d}]" for d in DIRECTIONS)
+PAIR_LINK_CHECKS = ("link[all lanes up]", "link[PRBS bit errors]", "link[lane faults]")
 
 
 @dataclass(frozen=True)
@@ -68,12 +72,15 @@ def _invariant_check(inv: InvariantVerdict, simulated: bool, run_id: str) -> Che
                  {"holds": inv.holds, **inputs, "simulated": simulated, "run_id": run_id})
 
 
-def judge_board(lab: Lab, board_name: str, board, progress: Callable[[str], None] = print) -> Judgement:
+def judge_board(lab: Lab, board_name: str, board, progress: Callable[[str], None] = print,
+                lock: Any = None) -> Judgement:
     """Run the bench's judged measurements on an open board (sequential DDR, host link at 1472 B,
-    no sweep) and name its verdicts. The caller holds the board's lock."""
+    no sweep) and name its verdicts. The caller holds the board's `lock` (None for a simulated board);
+    a labgrid place is re-checked between records."""
+    from sailbench.harness.board.place_lock import HoldCheck
     from sailbench.harness.run.bench import BenchSettings, run_bench
     settings = BenchSettings(patterns=("sequential",), hostlink_sweep=())
-    outcome = run_bench(lab, board_name, settings, progress, (), board)
+    outcome = run_bench(lab, board_name, settings, progress, [HoldCheck(lock)] if lock is not None else [], board)
     simulated = lab.board(board_name).kind.simulated
     run_id = outcome.results.run_id
     out = Judgement(f"board '{board_name}'", str(outcome.results.path), simulated)
@@ -100,18 +107,23 @@ def _about(check_name: str, error: str) -> bool:
     return False
 
 
-def judge_pair(lab: Lab, pair_name: str, placement: str, progress: Callable[[str], None] = print) -> Judgement:
-    """Run `sailbench pair` on the pair (strict placement: the acceptance run of exactly this pair)
-    and name its verdicts and link checks."""
-    from sailbench.harness.run.pair.runner import PairRun, PairSettings
-    settings = PairSettings(placement=placement)
-    run = PairRun(lab, pair_name, settings, progress).start()
-    try:
-        result = run.wait_until_complete(settings.timeout_s * 2 + 120)
-    finally:
-        if not run.phase.terminal:
-            run.cancel("acceptance run gave up waiting")
-        run.join(30)
+def lane_faults(doc: dict) -> list[str]:
+    """Silent lanes and lane faults beyond the BER bound (judge/lane_faults.py) in a pair run's results."""
+    out: list[str] = []
+    for r in doc.get("records", []):
+        if r.get("probe") == "lane" and r.get("quantity") == "payload":
+            out += payload_faults(r)
+        elif r.get("probe") == "lane" and r.get("quantity") == "prbs":
+            out += [m for m in prbs_faults(r) if "lock losses" in m]
+    return out
+
+
+def judge_pair(lab: Lab, pair_name: str, progress: Callable[[str], None] = print) -> Judgement:
+    """Run `sailbench pair` on the pair (strict placement, whatever --placement says: the acceptance run
+    of exactly this pair, never a fallback) and name its verdicts and link checks."""
+    from sailbench.harness.run.pair.placement import STRICT
+    from sailbench.harness.run.pair.runner import PairRun, PairSettings, run_pair_to_end
+    result = run_pair_to_end(PairRun(lab, pair_name, PairSettings(placement=STRICT), progress))
     simulated = lab.pair(pair_name).kind.simulated
     out = Judgement(f"pair '{pair_name}'", str(result.results_path), simulated)
     for j in result.judgements:
@@ -132,4 +144,8 @@ def judge_pair(lab: Lab, pair_name: str, placement: str, progress: Callable[[str
             "link[PRBS bit errors]", not bad,
             "; ".join(f"lane {b.lane} {b.direction}: {b.text()}" for b in (bad or result.bers)),
             {"errors": sum(b.errors for b in result.bers), "bits": sum(b.bits for b in result.bers)})
+    faults = lane_faults(json.loads(Path(result.results_path).read_text()))
+    out.checks["link[lane faults]"] = Check("link[lane faults]", not faults, "; ".join(faults) or
+                                            "every lane delivered frames, faults within the BER bound",
+                                            {"faults": len(faults)})
     return out

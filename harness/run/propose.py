@@ -48,6 +48,7 @@ class Run:
     date: str
     simulated: bool
     records: list[dict[str, Any]]
+    host: str | None = None         # the bench PC that measured it (a lab-wide history has several)
 
 
 @dataclass
@@ -60,7 +61,8 @@ class Figure:
     def comment(self) -> str:
         sim = ", simulated" if self.run.simulated else ""
         return (f"// sailbench: {self.what} = {mb_per_s(self.bytes_per_s)} MB/s; run {self.run.run_id}, build "
-                f"{self.run.build_hash or '-'}, board {self.run.board}, profile {self.run.profile or '-'}, "
+                f"{self.run.build_hash or '-'}, board {self.run.board}{f' on host {self.run.host}' if self.run.host else ''}, "
+                f"profile {self.run.profile or '-'}, "
                 f"{self.run.date}{sim}")
 
 
@@ -72,17 +74,24 @@ class Proposal:
     invariant_lines: list[str] = field(default_factory=list)
     broken: list[str] = field(default_factory=list)
     skipped_simulated: list[str] = field(default_factory=list)
+    source: str = ""          # where the figures were looked for: "the history PATH", "--results files"
 
     @property
     def summary(self) -> str:
         lines = []
         for name, f in self.figures.items():
-            lines.append(f"proposed {name} = {int(round(f.bytes_per_s)):_} ({f.what}, run {f.run.run_id}"
+            lines.append(f"proposed {name} = {int(round(f.bytes_per_s)):_} ({f.what}, board {f.run.board}"
+                         f"{f' on host {f.run.host}' if f.run.host else ''}, run {f.run.run_id}"
                          f"{', simulated' if f.run.simulated else ''})")
         for name in self.unchanged:
-            lines.append(f"unchanged {name}: no measured figure" +
-                         (" (only simulated ones; --allow-simulated proposes them)" if name in self.skipped_simulated
-                          else ""))
+            if name in self.skipped_simulated:
+                why = " (only simulated ones; --allow-simulated proposes them)"
+            elif self.source.startswith("the history"):
+                why = (f" in {self.source} (a results file of a run not in it: "
+                       "--results results/RUN-ID.json, repeatable)")
+            else:
+                why = f" in {self.source}" if self.source else ""
+            lines.append(f"unchanged {name}: no measured figure{why}")
         lines.append("invariants on the proposed values:")
         lines += [f"  {line}" for line in self.invariant_lines]
         if self.broken:
@@ -102,21 +111,27 @@ def _simulated(prov: dict[str, Any], sim_names: set[str]) -> bool:
 
 
 def runs_from_results(paths: Iterable[Path], sim_names: set[str] = frozenset()) -> list[Run]:
+    """Runs from results files; a file that is not JSON, or JSON that is not a sailbench results
+    file (an object with run_id, provenance and a records list), is a ResultsError naming it."""
     runs = []
     for path in paths:
         try:
             data = json.loads(Path(path).read_text())
         except (OSError, ValueError) as e:
             raise ResultsError(f"{path}: cannot read a results file: {e}") from None
+        if not (isinstance(data, dict) and isinstance(data.get("records"), list)
+                and isinstance(data.get("provenance"), dict) and data.get("run_id")):
+            raise ResultsError(f"{path}: not a sailbench results file (no run_id, provenance and records list)",
+                               hint="give a results/<run-id>.json a bench, pair, sweep or nightly run wrote")
         prov = data.get("provenance", {})
         runs.append(Run(data.get("run_id") or Path(path).stem, prov.get("board") or "-", prov.get("profile"),
                         prov.get("gateware_hash"), (data.get("started") or prov.get("time") or "")[:10],
-                        _simulated(prov, sim_names), data.get("records", [])))
+                        _simulated(prov, sim_names), data.get("records", []), prov.get("host")))
     return runs
 
 
 def runs_from_history(history, sim_names: set[str] = frozenset()) -> list[Run]:
-    rows = history._query("SELECT * FROM runs ORDER BY started, updated")
+    rows = history.runs()           # complete runs only, oldest first
     runs = []
     for row in rows:
         row = dict(row)
@@ -124,7 +139,7 @@ def runs_from_history(history, sim_names: set[str] = frozenset()) -> list[Run]:
         prov = {"board": row["board"], "build_dir": row.get("results_path") or ""}
         runs.append(Run(row["run_id"], row["board"], row.get("profile"), row.get("build_hash"),
                         (row.get("started") or "")[:10], _simulated(prov, sim_names) or row["board"] in sim_names,
-                        records))
+                        records, row.get("host")))
     return runs
 
 
@@ -164,15 +179,19 @@ def hostlink_figure(run: Run) -> Figure | None:
 
 def intercard_figure(run: Run) -> Figure | None:
     totals = {}
+    code = ""
     for r in run.records:
         if r.get("probe") == "pair" and r.get("quantity") == "pair total":
             if r.get("lane_count") != ALL_LANES or not isinstance(r.get("total_bytes_per_s"), (int, float)):
                 return None                                  # not all lanes: never proposed
             totals[r.get("direction")] = r["total_bytes_per_s"]
+            # runs from before line rates were selectable ran 1.25 Gb/s 8b/10b, the only choice then
+            code = f"{r.get('line_rate_gbps', 1.25):g} Gb/s {r.get('coding', '8b10b')}"
     if len(totals) < 2:
         return None
     low = min(totals, key=totals.get)
-    return Figure(INTERCARD, totals[low], f"pair total {low} over {ALL_LANES} lanes (the lower direction)", run)
+    return Figure(INTERCARD, totals[low], f"pair total {low} over {ALL_LANES} lanes at {code} (the lower direction)",
+                  run)
 
 
 _FIGURES = {LOCAL_DDR: ddr_figure, HOST_LINK: hostlink_figure, INTERCARD: intercard_figure}
@@ -217,7 +236,7 @@ def proposed_text(text: str, figures: dict[str, Figure], source: str) -> str:
 
 
 def propose(text: str, source: str, runs: list[Run], profile: str | None = None,
-            allow_simulated: bool = False, name: str = "bandwidth.rs") -> Proposal:
+            allow_simulated: bool = False, name: str = "bandwidth.rs", runs_source: str = "") -> Proposal:
     from sailbench.harness.judge.constants import parse_bandwidth_rs
     current = parse_bandwidth_rs(text, source)
     figures, sim_only = latest_figures(runs, profile, allow_simulated)
@@ -231,7 +250,7 @@ def propose(text: str, source: str, runs: list[Run], profile: str | None = None,
         elif c in current:
             values[c] = (float(current[c]), False)
     unchanged = [c for c in CONSTANT_NAMES if c not in figures]
-    prop = Proposal(diff, figures, unchanged, skipped_simulated=sim_only)
+    prop = Proposal(diff, figures, unchanged, skipped_simulated=sim_only, source=runs_source)
     if len(values) == len(CONSTANT_NAMES):
         inv = judge_invariants(values)
         prop.invariant_lines = [v.message.replace("(measured)", "(proposed)") for v in inv]
@@ -253,9 +272,11 @@ def propose_from_lab(lab, profile: str | None = None, results: list[Path] | None
     sim_names = {n for n, b in lab.boards.items() if b.kind.simulated}
     sim_names |= {n for n, p in getattr(lab, "pairs", {}).items() if p.kind.simulated}
     if results:
-        runs = runs_from_results(results, sim_names)
+        runs, runs_source = runs_from_results(results, sim_names), "the --results files"
+    elif not lab.history.url and not Path(lab.history_path).exists():   # read only: no empty database is created
+        runs, runs_source = [], f"the history {lab.history_path} (there is none yet)"
     else:
-        from sailbench.harness.record.history import History
-        with History(lab.history_path) as history:
-            runs = runs_from_history(history, sim_names)
-    return propose(text, source, runs, profile, allow_simulated, name)
+        from sailbench.harness.record.history import history_location, open_history
+        with open_history(lab) as history:
+            runs, runs_source = runs_from_history(history, sim_names), f"the history {history_location(lab)}"
+    return propose(text, source, runs, profile, allow_simulated, name, runs_source=runs_source)

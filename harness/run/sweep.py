@@ -22,14 +22,18 @@ from typing import Callable, Iterable
 
 from sailbench.harness.board.lifecycle import open_board
 from sailbench.harness.config.kind import BoardKind
-from sailbench.harness.board.place_lock import lock_for_board
+from sailbench.harness.board.place_lock import HoldCheck, lock_for_board
 from sailbench.harness.build.manifest import ReportSummary
-from sailbench.harness.config.lab import BoardConfig, Lab
-from sailbench.harness.errors import BuildError, ConfigError, SailbenchError
+from sailbench.harness.config import BoardConfig, Lab
+from sailbench.harness.errors import BuildError, ConfigError, MeasurementError, SailbenchError
+from sailbench.harness.exit_codes import EXIT_FAILED, EXIT_OK
+from sailbench.harness.judge.timing import clock_serves
 from sailbench.harness.probes.ddr import DdrProbe
+from sailbench.harness.record.outcome import SWEEP_JUDGES_NOTHING
 from sailbench.harness.record.results import ResultsFile, ResultsSink, new_run_id, provenance
 from sailbench.harness.report.model import write_text_atomic
 from sailbench.harness.report.svg import LineChart, Series, line_chart
+from sailbench.harness.run.recording import recording
 from sailbench.harness.units import mb_per_s
 
 _CLOCK_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)(?:[hH][zZ])?\s*$")
@@ -94,9 +98,21 @@ class SweepOutcome:
     results: ResultsFile
     artifacts: list[Path] = field(default_factory=list)
 
+    @property
+    def exit_code(self) -> int:
+        """The outcome rule's on the results file (record/outcome.py): 0 every point measured, 1 one failed."""
+        from sailbench.harness.record.outcome import run_outcome
+        return run_outcome(self.results.data).exit_code
+
+    def text(self) -> str:
+        """What `sailbench sweep ddr` prints: the table, the plot and the results file."""
+        lines = ["", render_sweep(self), *(f"plot: {path}" for path in self.artifacts),
+                 f"results: {self.results.path}"]
+        return "\n".join(lines)
+
 
 def _sim_config(config: BoardConfig, hz: int) -> BoardConfig:
-    from sailbench.harness.config.lab import SimConfig
+    from sailbench.harness.config import SimConfig
     sim = config.sim or SimConfig()
     return replace(config, sim=replace(sim, sys_clk_hz=hz))
 
@@ -121,18 +137,14 @@ def _bitstream_verdict(config: BoardConfig, hz: int, build: bool, progress) -> t
     return ddr_timing(bs.manifest.report)
 
 
-# Clock domains that carry the Ethernet PHY: their verdict is the host link's, not the DDR's.
-_HOST_LINK_DOMAINS = ("eth_rx", "eth_tx", "eth")
-
-
 def ddr_timing(report: ReportSummary) -> tuple[bool, str]:
-    """(closes, text) for the DDR path of a build: every clock domain but the Ethernet PHY's
-    must close (sys carries the controller; the DDR PHY's own clocks where the report has them).
-    A failing Ethernet domain is named, not hidden."""
+    """(closes, text) for the DDR path of a build: every clock the DDR measurement runs on must close (the
+    rule of judge/timing.py: sys and the DRAM clock domains). A failing clock of another path (the
+    Ethernet PHY's, a lane's) is named, not hidden, and does not fail the DDR path."""
     clocks = report.clocks
     failing = list(report.failing_clocks)
-    ddr_failing = [d for d in failing if d not in _HOST_LINK_DOMAINS]
-    other = [d for d in failing if d in _HOST_LINK_DOMAINS]
+    ddr_failing = [d for d in failing if clock_serves("ddr", d)]
+    other = [d for d in failing if not clock_serves("ddr", d)]
 
     def show(d):
         c = clocks.get(d)
@@ -144,8 +156,13 @@ def ddr_timing(report: ReportSummary) -> tuple[bool, str]:
     if "sys" in ddr_failing:
         parts[0] += " FAILS"
     if other:
-        parts.append("host link " + ", ".join(show(d) for d in other) + " fails (not the DDR path)")
+        parts.append(", ".join(f"{_path_of(d)} {show(d)}" for d in other) + " fails (not the DDR path)")
     return (not ddr_failing), "; ".join(parts)
+
+
+def _path_of(clock: str) -> str:
+    """Which measurement a clock outside the DDR path serves, for the sweep's timing text."""
+    return "host link" if clock_serves("hostlink", clock) else "lanes" if clock_serves("lane", clock) else "clock"
 
 
 def _hardware_twin(lab: Lab, profile: str) -> BoardConfig | None:
@@ -156,6 +173,9 @@ def _hardware_twin(lab: Lab, profile: str) -> BoardConfig | None:
 def measure_sim_point(config: BoardConfig, hz: int, length: int, progress) -> SweepPoint:
     point = SweepPoint(hz)
     with open_board(_sim_config(config, hz), progress=progress) as board:
+        if board.manifest.dram is None:
+            raise MeasurementError(f"board '{config.name}' at {hz / 1e6:g} MHz: its build has no DRAM "
+                                   f"(lab.yaml boards.{config.name}.sim.dram), nothing to sweep")
         probe = DdrProbe(board)
         point.transfers_per_s = float(board.manifest.dram.transfers_per_s)
         point.peak_bytes_per_s = probe.peak
@@ -174,13 +194,16 @@ def run_ddr_sweep(lab: Lab, board_name: str, clocks: list[int], length: int = 1 
                   bitstreams: bool = False, results_dir: Path | None = None,
                   progress: Callable[[str], None] = print, sinks: Iterable[ResultsSink] = ()) -> SweepOutcome:
     config = lab.board(board_name)
+    lock = lock_for_board(lab, board_name, progress, command="sweep ddr")
     results = ResultsFile(new_run_id(board_name), results_dir or lab.results_dir,
-                          provenance(board_name, config.profile, None), sinks=sinks)
+                          provenance(board_name, config.profile, None, simulated=config.kind.simulated),
+                          sinks=[*sinks, HoldCheck(lock)])      # a labgrid place is re-checked between records
+    results.set_section("judgement", SWEEP_JUDGES_NOTHING)
     outcome = SweepOutcome(board_name, config.profile, config.kind, [], results)
     progress(f"run {results.run_id}: DDR clock sweep of '{board_name}' at "
         + ", ".join(f"{c / 1e6:g} MHz" for c in clocks) + f"; results -> {results.path}")
     twin = config if config.kind.needs_cable else _hardware_twin(lab, config.profile)
-    with lock_for_board(lab, board_name, progress, command="sweep ddr"), results:
+    with lock, results:
         for hz in clocks:
             if config.kind.simulated:
                 try:
@@ -202,8 +225,15 @@ def run_ddr_sweep(lab: Lab, board_name: str, clocks: list[int], length: int = 1 
         svg = write_sweep_svg(results.path.with_name(f"{results.run_id}-ddr-sweep.svg"), outcome)
         if svg:
             outcome.artifacts.append(svg)
-        results.set_status("passed" if all(not p.error for p in outcome.points) else "measurement failed")
+        results.set_status(results.judged_status())
     return outcome
+
+
+def sweep_ddr_recorded(lab: Lab, board_name: str, clocks: list[int], *, history: bool,
+                       progress: Callable[[str], None] = print, **options) -> SweepOutcome:
+    """run_ddr_sweep with every point also recorded in the history database (unless `history` is off)."""
+    with recording(lab, history, progress) as (_, sinks):
+        return run_ddr_sweep(lab, board_name, clocks, progress=progress, sinks=sinks, **options)
 
 
 def _fill_hardware_figures(point: SweepPoint, config: BoardConfig) -> None:
@@ -228,7 +258,8 @@ def render_sweep(outcome: SweepOutcome) -> str:
             "ERROR" if p.error else "-")
         eff = f"{p.efficiency * 100:.1f} %" if p.efficiency is not None else "-"
         closes = {True: "yes", False: "NO", None: "?"}[p.closes_timing]
-        lines.append(f"{p.sys_clk_hz / 1e6:>6g} MHz  {mts:>8}  {peak:>10}  {seq:>12}  {eff:>10}  {closes} ({p.timing})")
+        lines.append(f"{p.sys_clk_hz / 1e6:>6g} MHz  {mts:>8}  {peak:>10}  {seq:>12}  {eff:>10}  {closes} ({p.timing})"
+                     + (f"\n{'':>10}  MEASUREMENT FAILED: {p.error}" if p.error else ""))
     lines.append(fastest_line(outcome))
     return "\n".join(lines)
 

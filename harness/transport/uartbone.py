@@ -21,11 +21,15 @@ and LiteX's own host side (litex/tools/remote/comm_uart.py):
   serial2tcp.c, `read_handler`), so long writes are fenced (see below)
   every ~1 KiB to keep fewer than that in flight.
 
-- The bridge reads its command bytes straight from the UART receiver, with no
-  FIFO: bytes that arrive while it sends a read reply are lost. So nothing is
+- LiteX's bridge reads its command bytes straight from the UART receiver, with
+  no FIFO: bytes that arrive while it sends a read reply are lost. So nothing is
   sent after a read command until its answer is in (`transact`), while writes
   may follow each other back to back (a CSR write takes a few clock cycles, a
-  byte on the wire hundreds).
+  byte on the wire hundreds). The probe SoC's bridge has a receive FIFO
+  (gateware/cores/uartbone_fifo.py; the manifest's `uart.rx_fifo_bytes`): given
+  `rx_fifo_bytes`, a batch's reads are sent without waiting, a window of commands
+  at a time (harness/transport/uartbone_pipeline.py). Pass it only for a
+  bitstream whose manifest says so: an older bridge would lose the bytes.
 
 Writes are confirmed: after the last chunk (and every ~1 KiB) a one-word
 read is sent; the bridge handles commands in order, so its answer proves the
@@ -49,6 +53,7 @@ import serial
 from sailbench.harness.errors import BoardError, BoardGarbageError, BoardSilentError
 from sailbench.harness.transport.batch import ReadOp, WriteOp
 from sailbench.harness.transport.counting import LinkCounter
+from sailbench.harness.transport import uartbone_pipeline
 from sailbench.harness.steps import layer_logger
 
 log = layer_logger("transport")
@@ -73,7 +78,7 @@ class UartBone:
 
     def __init__(self, url: str, baudrate: int = 115200, timeout_s: float = 2.0,
                  board: str | None = None, *, ack_addr: int | None = None,
-                 max_burst: int | None = None):
+                 max_burst: int | None = None, rx_fifo_bytes: int = 0):
         self.url = url
         self.name = url
         self.board = board
@@ -83,6 +88,11 @@ class UartBone:
         self.max_burst = max_burst or burst_words_for(baudrate)
         if not 1 <= self.max_burst <= MAX_BURST_WORDS:
             raise ValueError(f"max_burst must be 1..{MAX_BURST_WORDS}, got {max_burst}")
+        if rx_fifo_bytes and rx_fifo_bytes < 64:
+            raise ValueError(f"rx_fifo_bytes must be 0 (no FIFO) or at least 64, got {rx_fifo_bytes}")
+        self.rx_fifo_bytes = rx_fifo_bytes
+        self.unanswered = 0              # with the FIFO: bytes sent after the last answered read
+        self.unanswered_last: int | None = None   # ... and the last word they wrote
         self._resync = False
         self.counter = LinkCounter()
         kwargs = {}
@@ -121,7 +131,12 @@ class UartBone:
         Writes go out back to back in one `write()` to the port with the read that follows
         them (no small-packet delay on socket:// links); a fence read is added every ~1 KiB
         of writes (serial2tcp's ring) and, with `confirm`, after trailing writes. Returns the
-        words of each ReadOp."""
+        words of each ReadOp. With the bridge's receive FIFO (`rx_fifo_bytes`), reads do not
+        wait either: uartbone_pipeline.py."""
+        if self.rx_fifo_bytes:
+            for op in ops:
+                _check_addr(op.addr)
+            return uartbone_pipeline.transact(self, ops, confirm=confirm)
         out = bytearray()
         results: list[list[int]] = []
         last = 0
@@ -152,11 +167,13 @@ class UartBone:
             self._send(bytes(out), f"writes up to 0x{last:08x}")
         return results
 
-    def _write_commands(self, op: WriteOp):
-        """(command bytes, byte address of its last word) per burst of at most max_burst words."""
+    def _write_commands(self, op: WriteOp, burst: int | None = None):
+        """(command bytes, byte address of its last word) per burst of at most `burst`
+        (default max_burst) words."""
         cmd = CMD_WRITE_BURST_FIXED if op.fixed else CMD_WRITE_BURST_INCR
-        for done in range(0, len(op.words), self.max_burst):
-            chunk = op.words[done:done + self.max_burst]
+        burst = burst or self.max_burst
+        for done in range(0, len(op.words), burst):
+            chunk = op.words[done:done + burst]
             first = op.addr if op.fixed else op.addr + 4 * done
             try:
                 data = struct.pack(f">BBI{len(chunk)}I", cmd, len(chunk), first >> 2, *chunk)
@@ -199,6 +216,7 @@ class UartBone:
         if self._resync:
             time.sleep(RESYNC_S)
             self._resync = False
+            self.unanswered, self.unanswered_last = 0, None
         try:
             if ser.in_waiting:
                 log.debug("%s: discarding stale input before a command", self.url)
@@ -219,12 +237,13 @@ class UartBone:
         except (serial.SerialException, OSError) as e:
             raise self._lost(e) from e
 
-    def _receive(self, addr: int, count: int, context: str = "") -> list[int]:
-        """The reply to a `count`-word read at `addr`, within the deadline."""
+    def _receive(self, addr: int, count: int, context: str = "", sent_bytes: int = 0) -> list[int]:
+        """The reply to a `count`-word read at `addr`, within the deadline (which allows for the
+        wire time of the answer and of the `sent_bytes` sent with the read)."""
         ser = self._port()
         self.counter.round_trip()
         want = 4 * count
-        wire_s = want * 10 / self.baudrate
+        wire_s = (want + sent_bytes) * 10 / self.baudrate
         limit = self.timeout_s + wire_s
         deadline = time.monotonic() + limit
         buf = bytearray()
@@ -277,6 +296,13 @@ class UartBone:
         self._resync = True
         return BoardError(f"the UARTBone port failed: {e}; was the board unplugged or "
                           "the simulator stopped?", board=self.board, port=self.url)
+
+
+def rx_fifo_bytes_of(manifest) -> int:
+    """The receive FIFO of a build's UARTBone bridge (its manifest's `uart.rx_fifo_bytes`); 0 for
+    a build without one or a manifest from before it: then every read is waited for."""
+    uart = getattr(manifest, "uart", None)
+    return int(getattr(uart, "rx_fifo_bytes", 0) or 0)
 
 
 def _tcp_socket(ser: serial.SerialBase) -> socket.socket | None:

@@ -38,7 +38,7 @@ def pytest_collection_finish(session):
 
 
 def _versa_config():
-    from sailbench.harness.config.lab import load_lab
+    from sailbench.harness.config import load_lab
     return load_lab(ROOT / "lab.yaml").board("versa-ecp5")
 
 
@@ -65,8 +65,25 @@ def build_sgmii(progress):
     return Bitstream(config.name, out, read_build_manifest(out))
 
 
+def build_lanes_85f(progress):
+    """The `sail-lanes` build: the sail card's LFE5UM5G-85F with its 4 inter-card lanes only (both
+    channels of both DCUs, no DRAM, no host link; gateware/ecp5_lanes_platform.py), built once per
+    change of the gateware like the Versa's."""
+    from sailbench.gateware.ecp5_options import Ecp5Options, ecp5_build_dir
+    from sailbench.gateware.profiles import buildable_profile
+    from sailbench.harness.build.bitstream import Bitstream
+    from sailbench.harness.build.cache import build_in_child, build_root
+    from sailbench.harness.build.manifest import read_build_manifest
+    options = Ecp5Options()
+    out, _ = ecp5_build_dir(build_root(), buildable_profile("sail-lanes"), options)
+    args = ["--profile", "sail-lanes", "--build-root", str(build_root()), "--seed", str(options.seed)]
+    build_in_child("sailbench.gateware.ecp5", args, out, "the 4-lane LFE5UM5G-85F bitstream (sail-lanes)",
+                   "bitstream", progress, 3000, relay_prefix="[ecp5 build]")
+    return Bitstream("sail-lanes", out, read_build_manifest(out))
+
+
 # fixture name -> the build it needs (the same call the fixture makes)
-BUILDERS = {"versa_bitstream": build_versa, "sgmii_bitstream": build_sgmii}
+BUILDERS = {"versa_bitstream": build_versa, "sgmii_bitstream": build_sgmii, "lanes_85f_bitstream": build_lanes_85f}
 
 
 @pytest.fixture(scope="session")
@@ -91,3 +108,9 @@ def versa_bitstream(versa_config):
 def sgmii_bitstream(versa_config):
     """The SGMII variant (build_sgmii)."""
     return _built(build_sgmii)
+
+
+@pytest.fixture(scope="session")
+def lanes_85f_bitstream():
+    """The 4-lane LFE5UM5G-85F build (build_lanes_85f)."""
+    return _built(build_lanes_85f)

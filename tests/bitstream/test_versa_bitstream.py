@@ -42,6 +42,7 @@ def test_every_probe_the_profile_has_is_in_the_build(versa_bitstream):
     m = versa_bitstream.manifest
     assert m.identifier.startswith("sailbench profile=versa-ecp5 target=ecp5")
     assert m.etherbone.soc_ip == "192.168.1.50" and (m.uart.kind, m.uart.baudrate) == ("rs232", 115200)
+    assert m.uart.rx_fifo_bytes == 1024           # UARTBone's receive FIFO: the host pipelines reads
 
 
 def test_manifest_lists_the_lane_on_the_sma_channel(versa_bitstream):

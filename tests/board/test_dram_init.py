@@ -10,7 +10,7 @@ with is checked against the model too (byte order of the phase data).
 import pytest
 
 from sailbench.harness.board.dram_init import (CONTROL_HARDWARE, CONTROL_SOFTWARE, SEEDS, Dfii, dram_init_link,
-                                               init_dram, pattern_bytes, pattern_errors)
+                                               init_dram, pattern_bytes, pattern_errors, queue_pattern)
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +33,9 @@ def test_replay_then_hardware_control_then_bist_has_no_errors(board, dram, ddr_p
     assert dfii.read_control() == CONTROL_HARDWARE          # LiteDRAM's reset value
     result = init_dram(board.name, board.csr, dram, progress=lambda m: None)
     assert result.steps == len(dram.init_sequence)
+    print(f"\nDRAM init (no leveling on the simulated board) over the UART: {result.round_trips} round trips")
+    # DFII to software, the two long waits (reset release, CKE), DFII back
+    assert result.round_trips == 4
     assert dfii.read_control() == CONTROL_HARDWARE          # handed back to the controller
     w, r = ddr_probe.write_read(1 << 16, base=0, pattern="sequential", raise_on_errors=False)
     assert r.raw_errors == 0 and r.errors == 0 and w.cycles > 0
@@ -75,3 +78,29 @@ def test_dram_init_over_etherbone_posts_its_writes_and_checks_them(board, dram, 
     assert Dfii(board.csr, dram.phy).read_control() == CONTROL_HARDWARE
     w, r = ddr_probe.write_read(1 << 14, base=1 << 17, pattern="sequential", raise_on_errors=False)
     assert r.errors == 0
+
+
+def test_one_leveling_setting_is_one_round_trip_over_the_uart_with_the_receive_fifo(board, dram):
+    """What read leveling sends per bitslip x delay setting (harness/board/dram_init.py,
+    Ecp5ReadLeveling.errors): the three seeds' test patterns, each read back before the next
+    seed's write overwrites row 0 and the read registers, as one batch. With the bridge's
+    receive FIFO it goes out without waiting: one round trip (four without), and each seed's
+    data reads back as written (phase 0: see the test above). The simulated board has no
+    ECP5DDRPHY to level; against a model of it the whole init is 70 round trips (268 without
+    the FIFO, tests/unit/test_round_trips.py)."""
+    if not board.csr.transport.rx_fifo_bytes:
+        pytest.fail(f"board '{board.name}' build has no UARTBone receive FIFO (manifest uart.rx_fifo_bytes)")
+    dfii = Dfii(board.csr, dram.phy)
+    counter = board.csr.transport.counter
+    dfii.control(CONTROL_SOFTWARE)
+    try:
+        before = counter.total.round_trips
+        patterns = [(queue_pattern(dfii, seed), dfii.queue_read_data()) for seed in SEEDS]
+        dfii.flush()
+        trips = counter.total.round_trips - before
+    finally:
+        dfii.control(CONTROL_HARDWARE)
+    print(f"\none leveling setting (3 seeds) over the UART: {trips} round trip(s)")
+    assert trips == 1
+    assert [got[0]() for _data, got in patterns] == [data[0] for data, _got in patterns]
+    assert len({data[0] for data, _got in patterns}) == 3            # the seeds differ: no stale read passes

@@ -7,8 +7,14 @@ pytestmark = pytest.mark.sim_only
 
 @pytest.fixture
 def lossy(board):
-    if board.sim is None or board.etherbone is None:
+    from sailbench.harness.record.promises import promised_probes
+    if board.sim is None:                 # sim_only: selection leaves it out on hardware; never reached there
         pytest.skip("loss is injected inside the simulated board's network namespace")
+    if board.etherbone is None:
+        if "hostlink" in promised_probes(board.config):
+            pytest.fail(f"board '{board.name}': lab.yaml promises Ethernet, its build has no Etherbone",
+                        pytrace=False)
+        pytest.skip(f"board '{board.name}' is configured without Ethernet (lab.yaml)")
     board.sim.netns.drop_udp(board.manifest.etherbone.port, 25)
     yield board.etherbone
     board.sim.netns.clear_drops()

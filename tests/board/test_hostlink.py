@@ -4,13 +4,13 @@ import pytest
 
 pytestmark = pytest.mark.ethernet
 
-# A probe that reaches less than 95 % of the wire's UDP ceiling at full-size
-# payloads would hide a slow board behind a slow probe.
+# The ceiling (judge/ceilings.py) already charges every byte the wire carries per datagram: headers,
+# padding to the minimum frame, preamble, FCS and gap where the wire has them. What is left is the probe's
+# own per-packet cost, a few cycles between frames: a probe that reaches less than 95 % of the ceiling at
+# any payload size would hide a slow board behind a slow probe (a requirement, the same on hardware and
+# in simulation). Above the ceiling (beyond the counters' +-1 cycle) the clock or the byte count is wrong.
 PROBE_MIN_EFFICIENCY = 0.95
-# The simulated board delivers (2026-12): 1472 B board->host 99.7 %, host->board 99.99 % of its wire's
-# ceiling (120.6 / 121.5 MB/s: a TAP with no preamble or FCS); 64 B board->host 96.7 % of 67.8 MB/s.
-SIM_MIN_EFFICIENCY_1472 = 0.99
-SIM_MIN_EFFICIENCY_64 = 0.95
+CEILING_MARGIN = 1.001
 
 
 @pytest.mark.parametrize("direction", ["board_to_host", "host_to_board"])
@@ -20,8 +20,8 @@ def test_full_size_udp_reaches_the_ceiling_without_loss(board, host_link, direct
     assert r.packets_received == r.packets_offered == 300
     assert r.lost == r.gaps == r.late == 0
     assert r.bytes == 300 * 1472
-    low = SIM_MIN_EFFICIENCY_1472 if board.is_sim else PROBE_MIN_EFFICIENCY
-    assert low <= r.efficiency <= 1.001, (
+    low = PROBE_MIN_EFFICIENCY
+    assert low <= r.efficiency <= CEILING_MARGIN, (
         f"{r.rate_bytes_per_s / 1e6:.2f} MB/s vs ceiling {r.ceiling_bytes_per_s / 1e6:.2f} MB/s")
 
 
@@ -30,8 +30,7 @@ def test_small_payloads_are_counted_exactly(board, host_link):
     assert r.packets_received == 200 and r.gaps == 0 and r.bytes == 200 * 64
     # 64 B payloads pad to the minimum frame: the ceiling is far below full size, and the probe reaches it
     assert r.ceiling_bytes_per_s < 0.6 * host_link.board_to_host(1472, 50).ceiling_bytes_per_s
-    low = SIM_MIN_EFFICIENCY_64 if board.is_sim else 0.0      # no hardware figure known yet: only > 0
-    assert r.efficiency > 0 and low <= r.efficiency <= 1.001, f"{r.rate_bytes_per_s / 1e6:.2f} of {r.ceiling_bytes_per_s / 1e6:.2f} MB/s"
+    assert PROBE_MIN_EFFICIENCY <= r.efficiency <= CEILING_MARGIN, f"{r.rate_bytes_per_s / 1e6:.2f} of {r.ceiling_bytes_per_s / 1e6:.2f} MB/s"
 
 
 @pytest.fixture

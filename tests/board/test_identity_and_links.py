@@ -21,9 +21,12 @@ def test_identifier_matches_the_build(board):
 
 @pytest.mark.parametrize("link", ["uart", "etherbone"])
 def test_scratch_round_trip(board, link):
+    from sailbench.harness.record.promises import promised_probes
     clients = board.clients()
     if link not in clients:
-        pytest.skip(f"board '{board.name}' build has no {link} link")  # a property of the build, not a missing board
+        if link == "uart" or "hostlink" in promised_probes(board.config):   # lab.yaml promises it: a lost link
+            pytest.fail(f"board '{board.name}': lab.yaml promises a {link} link, its build has none", pytrace=False)
+        pytest.skip(f"board '{board.name}' is configured without Ethernet (lab.yaml), so no {link} link")
     c = clients[link]
     for value in (0x00000000, 0xFFFFFFFF, 0xA5A55A5A, 0x12345678):
         c.write("ctrl_scratch", value)

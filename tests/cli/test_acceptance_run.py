@@ -10,6 +10,8 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -44,3 +46,31 @@ def test_board_acceptance_run_on_the_simulated_board(tmp_path):
     assert "test_invariant[HOST < INTERCARD]" not in failed
     assert "test_invariant[LOCAL_DDR >= 4 x INTERCARD]" in failed
     assert "tests not run (pair judgement: run with --pair)" in done.stdout
+
+
+@pytest.mark.timeout(3000)        # builds the simulated pair when no earlier test did (15 min on a busy machine)
+def test_pair_acceptance_run_on_the_simulated_pair(tmp_path):
+    """`pytest --pair sim-pair`: INTERCARD per direction and the link checks as tests, on the simulated pair
+    (strict placement whatever --placement says). Every name in PAIR_CONSTANTS and PAIR_LINK_CHECKS is a test
+    that ran (none skipped); the simulated pair's 4 lanes carry about 99 % of 500 MB/s, so INTERCARD holds,
+    and the figures are labelled simulated."""
+    from sailbench.harness.run.acceptance import PAIR_CONSTANTS, PAIR_LINK_CHECKS
+    lab = tmp_path / "lab.yaml"
+    lab.write_text("default_board: sim\nboards:\n  sim: {kind: sim}\n"
+                   "pairs:\n  sim-pair: {kind: sim, profile: versa-ecp5, upstream: sim-pair-up, "
+                   "downstream: sim-pair-down, lanes: 4}\n"
+                   f"results: {{dir: {tmp_path / 'results'}}}\nlocks: {{dir: {tmp_path / 'locks'}, wait_s: 60}}\n")
+    junit = tmp_path / "pair-acceptance.xml"
+    done = subprocess.run([sys.executable, "-m", "pytest", "--pair", "sim-pair", "--lab", str(lab), "-p",
+                           "no:cacheprovider", f"--junitxml={junit}", "-q", "tests/acceptance/test_pair_constants.py"],
+                          cwd=REPO, capture_output=True, text=True, timeout=2900)
+    said = done.stdout[-3000:] + done.stderr[-2000:]
+    cases = {c.get("name"): c for c in ET.parse(junit).getroot().iter("testcase")}
+    ran = {n for n, c in cases.items() if c.find("skipped") is None}
+    assert {f"test_constant[{n}]" for n in PAIR_CONSTANTS} <= ran, said
+    assert {f"test_link[{n}]" for n in PAIR_LINK_CHECKS} <= ran, said
+    assert done.returncode == 0, said
+    for n in PAIR_CONSTANTS:
+        props = {p.get("name"): p.get("value") for p in cases[f"test_constant[{n}]"].iter("property")}
+        assert props["verdict"] == "holds" and props["simulated"] == "True", props
+        assert props["lanes_measured"] == "0,1,2,3" and 450 < float(props["measured_MBps"]) <= 500, props

@@ -46,12 +46,12 @@ class _BitSlip(LiteXModule):
 
 class LanePair(LiteXModule):
     """Probes `a` and `b` on the two ends of the link model; `cycles` stamps both."""
-    def __init__(self, slip_bits: int = 0, cd: str = "sys", **link_kwargs):
+    def __init__(self, slip_bits: int = 0, cd: str = "sys", coding: str = "8b10b", **link_kwargs):
         self.cycles = Signal(64)
         rename = (lambda m: m) if cd == "sys" else ClockDomainsRenamer(cd)
         self.counter = rename(_Cycles(self.cycles))
-        self.a = LaneProbe(self.cycles, tx_cd=cd, rx_cd=cd)
-        self.b = LaneProbe(self.cycles, tx_cd=cd, rx_cd=cd)
+        self.a = LaneProbe(self.cycles, tx_cd=cd, rx_cd=cd, coding=coding)
+        self.b = LaneProbe(self.cycles, tx_cd=cd, rx_cd=cd, coding=coding)
         self.link = SerDesLinkModel(clock_domain=cd, **link_kwargs)
         self.slip = rename(_BitSlip(slip_bits))
         self.comb += [

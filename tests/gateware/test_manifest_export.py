@@ -4,7 +4,7 @@ from pathlib import Path
 
 from sailbench.gateware.cores.lane_probe import LaneProbe
 from sailbench.gateware.csr_export import csr_field_layout, lane_csr_fields
-from sailbench.gateware.manifest import BuildManifest, CsrField
+from sailbench.gateware.manifest import BuildManifest, CsrField, UartInfo
 from sailbench.harness.probes.lanes import FIELDS
 
 DATA = Path(__file__).resolve().parents[1] / "unit" / "data"
@@ -37,6 +37,7 @@ def test_sim_manifest_keys(tmp_path):
     m = host_manifest(soc, profile, options, "0123456789ab", build_seconds=1.0)
     assert set(m.to_dict()) == SINGLE_BOARD_KEYS | {"vsim", "modules_dir", "build_seconds"}
     assert m.dram.phy.nphases == 2 and len(m.dram.init_sequence) > 5 and m.etherbone.host_ip == "192.168.1.100"
+    assert m.uart == UartInfo(kind="serial2tcp", rx_fifo_bytes=1024)
     assert BuildManifest.from_dict(m.to_dict()) == m
 
 
@@ -57,6 +58,7 @@ def test_ecp5_manifest_keys(tmp_path):
     assert m.clocks_mhz["sys"] == 75.0 and m.clocks_mhz["lane0_rx"] == 62.5
     assert m.report.to_dict() == {"json": "report.json", "text": "report.txt", **report.summary()}
     assert (m.uart.kind, m.uart.baudrate, m.etherbone.host_ip) == ("rs232", 115200, None)
+    assert m.uart.rx_fifo_bytes == 1024          # the host may pipeline reads (cores/uartbone_fifo.py)
     assert m.dram.phy.read_leveling and m.dram.phy.phytype == "ECP5DDRPHY"
     # The lanes are started and latched together (one hardware window, as in the simulated pair).
     import json

@@ -7,7 +7,8 @@ driven bit by bit on its rx pad.
 - The fact the harness's batching rests on (harness/transport/batch.py): the bridge reads its
   command bytes straight off the receiver, so bytes arriving while it sends a read's answer are
   lost (a write sent right behind a read does not land), while writes may follow each other back
-  to back. So a batch may not put anything after a read before the answer is in."""
+  to back. So a batch may not put anything after a read before the answer is in, on LiteX's own
+  bridge; the probe SoC's has a receive FIFO in front (test_uartbone_fifo.py)."""
 from __future__ import annotations
 
 import struct
@@ -27,11 +28,14 @@ class _Pads:
 
 
 class _DUT(Module):
-    def __init__(self):
+    """RS232PHY and a bridge (`bridge(phy, clk_freq)`, LiteX's UARTBone by default) on a 64-word SRAM."""
+
+    def __init__(self, bridge=UARTBone):
         self.pads = _Pads()
         self.submodules.phy = RS232PHY(self.pads, SYS_HZ, BAUD)
-        self.submodules.bone = UARTBone(self.phy, SYS_HZ)
+        self.submodules.bone = bridge(self.phy, SYS_HZ)
         self.submodules.ram = wishbone.SRAM(64)
+        self.watch, self.seen = [], []
         self.comb += self.bone.wishbone.connect(self.ram.bus)
 
 
@@ -43,10 +47,11 @@ def _read(addr_word: int, count: int) -> bytes:
     return struct.pack(">BBI", 0x02, count, addr_word)
 
 
-def _run(segments: list[tuple[bytes, int]], expect: int, limit: int = 40_000) -> tuple[list[int], list[int]]:
+def _run(segments: list[tuple[bytes, int]], expect: int, limit: int = 40_000,
+         dut: _DUT | None = None, words: int = 4) -> tuple[list[int], list[int]]:
     """Send each segment's bytes back to back after waiting until `wait` answer bytes are in;
-    return (bytes received on tx, the SRAM's words)."""
-    dut = _DUT()
+    return (bytes received on tx, the SRAM's first `words` words)."""
+    dut = dut or _DUT()
     got: list[int] = []
     ram: list[int] = []
     done = []
@@ -69,8 +74,10 @@ def _run(segments: list[tuple[bytes, int]], expect: int, limit: int = 40_000) ->
             yield
         for _ in range(20 * BIT):                      # let a write behind the last answer land
             yield
-        for i in range(4):
+        for i in range(words):
             ram.append((yield dut.ram.mem[i]))
+        for signal in dut.watch:                       # other values at the end, in dut.seen
+            dut.seen.append((yield signal))
         done.append(True)
 
     def host_rx():

@@ -178,7 +178,7 @@ def loopback_lab(tmp_path_factory):
 @pytest.fixture
 def lg(loopback_lab, tmp_path):
     """The loopback lab, up and synced, with a lab.yaml using a fresh lock directory; every place free."""
-    from sailbench.harness.config.lab import load_lab
+    from sailbench.harness.config import load_lab
     from sailbench.harness.run.labgrid_sync import sync_places
     loopback_lab.ensure_up()
     path = loopback_lab.lab_yaml(tmp_path / "locks")

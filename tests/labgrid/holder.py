@@ -7,7 +7,7 @@ import sys
 import time
 
 from sailbench.harness.board.place_lock import lock_for_board, lock_for_pair_place
-from sailbench.harness.config.lab import load_lab
+from sailbench.harness.config import load_lab
 
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))     # terminate releases, as sailbench's CLI does
 lab = load_lab(sys.argv[1])

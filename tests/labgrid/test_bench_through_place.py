@@ -17,7 +17,7 @@ import pytest
 from sailbench.harness.board.labgrid_place import coordinator
 from sailbench.harness.build.cache import ensure_sim_build
 from sailbench.harness.build.manifest import read_build_manifest
-from sailbench.harness.config.lab import load_lab
+from sailbench.harness.config import load_lab
 from sailbench.harness.run.labgrid_sync import sync_places
 from sailbench.harness.sim.simulator import SIM_HOST_IP, SimBoard
 

@@ -72,7 +72,7 @@ def _inject_faster_history(lab_dir: Path, results: dict) -> None:
     with History(lab_dir / "results" / "history.sqlite") as h:
         for i in range(3):
             run = f"injected-{i}"
-            h.upsert_run(run, "sim", kind="injected", build_hash=build, status="failed")
+            h.upsert_run(run, "sim", kind="injected", build_hash=build, status="failed", complete=True)
             for rec in figures:
                 h.add_record(run, "sim", build, rec | {"rate_bytes_per_s": 2 * rec["rate_bytes_per_s"]})
 
@@ -105,10 +105,10 @@ def test_a_board_failing_its_health_check_is_reported_and_the_others_still_run(n
     junit = ET.parse(report_path(r.stdout, "JUnit XML: ")).getroot()
     suites = {s.get("name"): s for s in junit.findall("testsuite")}
     assert suites["sailbench.nightly.silent"].find("testcase/error") is not None
-    sim_failures = {c.get("name") for c in suites["sailbench.nightly.sim"].findall("testcase")
+    sim_failures = {c.get("name") for c in suites["sailbench.nightly.sim (sim)"].findall("testcase")
                     if c.find("failure") is not None}
-    # one test case per judged quantity, e.g. LOCAL_DDR_BW_BYTES_PER_SEC[write sequential]
-    assert {"LOCAL_DDR_BW_BYTES_PER_SEC[write sequential]", "LOCAL_DDR_BW_BYTES_PER_SEC[read sequential]"} \
+    # one test case per judged quantity, e.g. LOCAL_DDR_BW_BYTES_PER_SEC[write sequential], labelled simulated
+    assert {"LOCAL_DDR_BW_BYTES_PER_SEC[write sequential] (sim)", "LOCAL_DDR_BW_BYTES_PER_SEC[read sequential] (sim)"} \
         <= sim_failures, sim_failures
 
 
@@ -192,7 +192,7 @@ def test_bringup_of_a_quarantined_silent_board_stops_at_identifier_and_keeps_it(
     assert r.returncode == 1, r.stdout + r.stderr
     assert "stopped at 'identifier'" in r.stdout
     assert "check next: the simulated board started but does not answer" in r.stdout
-    assert "not applicable (simulated)" in r.stdout
+    assert "not applicable: the simulated board has no cable" in r.stdout
     with History(nights.root / "results" / "history.sqlite") as h:
         assert h.quarantined("silent") is not None
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from sailbench.harness.config.lab import load_lab
+from sailbench.harness.config import load_lab
 
 LAB = """\
 default_board: sim

@@ -62,7 +62,7 @@ def test_cut_lane_gives_degraded_and_the_rest_measured(pair_lab, needs_lanes):
 
 
 def test_configured_two_lanes_not_judged(tmp_path, needs_lanes):
-    from sailbench.harness.config.lab import load_lab
+    from sailbench.harness.config import load_lab
     path = tmp_path / "lab.yaml"
     path.write_text("boards:\n  sim: {kind: sim}\npairs:\n  two: {kind: sim, profile: versa-ecp5, upstream: two-up, "
                     "downstream: two-down, lanes: [1, 3]}\nlocks: {dir: locks, wait_s: 5}\nresults: {dir: results}\n")
@@ -73,4 +73,6 @@ def test_configured_two_lanes_not_judged(tmp_path, needs_lanes):
     assert sorted({r.lane for r in result.lane_rates}) == [1, 3]
     for j in result.judgements:
         assert j.one_window and j.verdict.verdict == "not judged" and j.verdict.reason == "2 of 4 lanes", j.message
-    assert run_outcome(json.loads(run.results.path.read_text())).passed   # measured cleanly, nothing judged
+    found = run_outcome(json.loads(run.results.path.read_text()))
+    # measured cleanly, but two lanes judge no constant: a run that judged nothing never passes
+    assert found.outcome == MEASUREMENT and "no scheduler constant was judged" in found.message, found

@@ -98,12 +98,28 @@ def test_end_to_end_pass(pair_lab, needs_lanes):
     assert data["verdicts"] and data["link_wait"]["status"] == "ready"
 
 
-def test_pod_killed_mid_run_gives_failed_with_that_rank(pair_lab):
+@pytest.fixture
+def long_step_sent(monkeypatch) -> threading.Event:
+    """Set once the long "sleep" step has been sent to both pods (an event, not a guessed sleep)."""
+    from sailbench.harness.run.pair import pod_client
+    sent, both = [], threading.Event()
+    original = pod_client.PodHandle.send
+
+    def send(self, op, args=None):
+        original(self, op, args)
+        if op == "sleep":
+            sent.append(self.role)
+            if len(sent) >= 2:
+                both.set()
+    monkeypatch.setattr(pod_client.PodHandle, "send", send)
+    return both
+
+
+def test_pod_killed_mid_run_gives_failed_with_that_rank(pair_lab, long_step_sent):
     settings = PairSettings(extra_steps=[("sleep", {"seconds": 60})], **QUICK)
     run = PairRun(pair_lab, "sim-pair", settings, progress=print).start()
     wait_phase(run, Phase.READY)
-    wait_record(run, "cycles")                       # the health steps are done: the pods are in the long step
-    time.sleep(0.5)
+    assert long_step_sent.wait(300), f"the long step was never sent ({run.phase.value}: {run.reason})"
     victim = run.session.downstream
     os.killpg(victim.pid, signal.SIGKILL)
     with pytest.raises(PairRunFailed) as e:
@@ -164,11 +180,11 @@ def test_unknown_placement_rejected_before_anything_starts(pair_lab):
     assert not pair_lab.results_dir.exists()
 
 
-def test_cancel_gives_cancelled_with_partial_results(pair_lab):
+def test_cancel_gives_cancelled_with_partial_results(pair_lab, long_step_sent):
     run = PairRun(pair_lab, "sim-pair", PairSettings(extra_steps=[("sleep", {"seconds": 60})], **QUICK)).start()
     wait_phase(run, Phase.READY)
+    assert long_step_sent.wait(300), f"the long step was never sent ({run.phase.value}: {run.reason})"
     wait_record(run, "cycles")
-    time.sleep(0.5)
     threading.Timer(0, run.cancel, args=("interrupted (Ctrl-C)",)).start()
     with pytest.raises(PairCancelled, match="partial results in"):
         run.wait_until_complete(60)
@@ -186,9 +202,8 @@ def test_cli_ctrl_c_exit_130_and_interrupted_file(pair_lab, tmp_path):
                             stderr=subprocess.PIPE, text=True, env=env)
     try:
         for line in proc.stdout:
-            if line.startswith("measured pair"):
+            if line.startswith("measured pair"):      # the event: placed, pods up, measuring starts
                 break
-        time.sleep(0.5)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=120)
     finally:

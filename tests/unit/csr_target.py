@@ -5,7 +5,10 @@ bridge's four commands (litex/soc/cores/uart.py, Stream2Wishbone: write/read bur
 incrementing or fixed address) and hands each register access, by name from a
 register map, to a model (ctrl_scratch it keeps itself): `model.write(name, value)` when the register's last word
 is written, `model.read(name)` for each word read. The harness's real UartBone talks
-to it, so the round trips it counts are the ones it would make to a board.
+to it, so the round trips it counts are the ones it would make to a board. `fifo` picks
+the bridge: False is LiteX's own (bytes that arrived behind a read command by the time it
+answers are lost, and counted in `lost`), True the probe SoC's receive FIFO
+(gateware/cores/uartbone_fifo.py: every command runs, in order).
 `RegisterMemory` puts the same model behind test_csr_fakeboards.FakeEtherbone.
 
 `Ecp5PhyModel` is a small host-side model of LiteDRAM's DFII and ECP5DDRPHY read
@@ -73,8 +76,11 @@ class RegisterMemory:
 
 
 class UartBoneTarget:
-    def __init__(self, regmap: RegisterMap, model):
+    def __init__(self, regmap: RegisterMap, model, fifo: bool = False):
         self.bus = RegisterBus(regmap, model)
+        self.fifo = fifo
+        self.lost = 0                     # bytes dropped (no FIFO: sent behind a read)
+        self.backlog = self.max_backlog = 0   # bytes received after the last read answered
         self._stop = threading.Event()
         self._srv = socket.create_server(("127.0.0.1", 0))
         self._srv.settimeout(0.05)
@@ -115,6 +121,8 @@ class UartBoneTarget:
             if not data:
                 return
             buf += data
+            self.backlog += len(data)
+            self.max_backlog = max(self.max_backlog, self.backlog)
             while len(buf) >= 6:
                 cmd, length, waddr = struct.unpack(">BBI", buf[:6])
                 addr, step = waddr * 4, (4 if cmd in (CMD_WRITE, CMD_READ) else 0)
@@ -128,6 +136,10 @@ class UartBoneTarget:
                 else:
                     del buf[:6]
                     words = [self.bus.read_word(addr + step * i) for i in range(length)]
+                    if not self.fifo and buf:          # arrived while the bridge answers: lost
+                        self.lost += len(buf)
+                        buf.clear()
+                    self.backlog = len(buf)
                     conn.sendall(struct.pack(f">{length}I", *words))
 
 

@@ -6,7 +6,7 @@ import sailbench.harness.board.factory as factory
 from sailbench.harness.board.factory import LockPolicy, hold_board, open_locked_board
 from sailbench.harness.board.lifecycle import BoardState
 from sailbench.harness.board.locks import BoardLock, checkout_scope
-from sailbench.harness.config.lab import load_lab
+from sailbench.harness.config import load_lab
 from sailbench.harness.errors import BoardBusyError, CableError
 
 

@@ -2,7 +2,7 @@
 import pytest
 
 from sailbench.harness.config.kind import BoardKind
-from sailbench.harness.config.lab import BoardConfig, find_lab, load_lab
+from sailbench.harness.config import BoardConfig, find_lab, load_lab
 
 
 def test_what_each_kind_implies():

@@ -15,7 +15,7 @@ from sailbench.harness.board.dram_init import CONTROL_HARDWARE, CONTROL_SOFTWARE
 from sailbench.harness.board.lifecycle import BoardState, HardwareStrategy, open_board, strategy_for
 from sailbench.harness.build.bitstream import Bitstream, TimingFailedError
 from sailbench.harness.build.manifest import BuildManifest
-from sailbench.harness.config.lab import BoardConfig, EtherboneConfig
+from sailbench.harness.config import BoardConfig, EtherboneConfig
 from sailbench.harness.errors import BoardSilentError, CableError, LoadError
 
 IDENT = "sailbench profile=versa-ecp5 target=ecp5 version=0.1.0 hash=abc"
@@ -81,7 +81,8 @@ def bench(monkeypatch, tmp_path):
     monkeypatch.setattr(sailbench.harness.build.bitstream, "ensure_bitstream", ensure_bitstream)
     monkeypatch.setattr(lifecycle, "connect_hardware", connect)
     monkeypatch.setattr(loader, "load_bitstream", load_bitstream)
-    monkeypatch.setattr(loader, "executable", lambda: "openFPGALoader")
+    monkeypatch.setattr(loader, "executable", lambda configured=None: "openFPGALoader")
+    monkeypatch.setattr(loader, "tool_version", lambda cable: (1, 1, 1))   # prints the whole IDCODE
     monkeypatch.setattr(loader, "run", lambda cable, args, timeout_s: state["detect"])
     return SimpleNamespace(state=state, bitstream=bitstream)
 

@@ -5,7 +5,7 @@ import pytest
 
 from sailbench.harness.run import bringup
 from sailbench.harness.run.bringup import FAILED, NOT_RUN, PASSED, UNAVAILABLE, BringupReport, Stage, render_bringup
-from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.config import BoardConfig
 from sailbench.harness.board.lifecycle import BoardState
 from sailbench.harness.errors import BoardBusyError, CableError, LoadError, ToolError
 
@@ -81,7 +81,7 @@ def test_render_stops_with_the_next_step():
 def test_the_dram_stage_uses_lab_yamls_clock_tolerance(monkeypatch, tmp_path):
     """Bring-up measured the clock with a hard-coded 0.005 tolerance; it is lab.yaml's judgement.clock_tolerance."""
     from types import SimpleNamespace
-    from sailbench.harness.config.lab import load_lab
+    from sailbench.harness.config import load_lab
     import sailbench.harness.probes.clock as clock_mod
     import sailbench.harness.probes.ddr as ddr_mod
     lab_file = tmp_path / "lab.yaml"

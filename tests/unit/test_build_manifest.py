@@ -22,7 +22,7 @@ SIM = {"target": "sim", "profile": "versa-ecp5", "hash": "0a13bfa8e3ab", "identi
 PAIR = {"target": "simpair", "profile": "versa-ecp5", "hash": "abc", "version": "0.1.0", "packages": {},
         "sys_clk_hz": 75_000_000, "lanes": 2,
         "lane": {"word_clk_hz": 62_500_000.0, "bytes_per_word": 2, "line_rate_baud": 1.25e9,
-                 "ceiling_bytes_per_s": 125_000_000.0, "faults": "receiving side, laneN_faults_*"},
+                 "ceiling_bytes_per_s": 125_000_000.0, "faults": "receiving side, laneN_faults_*", "coding": "8b10b"},
         "vsim": "gateware/obj_dir/Vsim", "modules_dir": "gateware/modules",
         "boards": {"upstream": {"identifier": "up", "csr_json": "csr-upstream.json", "serial_index": 0},
                    "downstream": {"identifier": "down", "csr_json": "csr-downstream.json", "serial_index": 1}},

@@ -2,7 +2,8 @@ import argparse
 
 import pytest
 
-from sailbench.harness.cli import _size, main
+from sailbench.harness.cli import COMMANDS, main
+from sailbench.harness.cli.options import size as _size
 
 
 @pytest.mark.parametrize("text,value", [("65536", 65536), ("64K", 65536), ("1M", 1 << 20), ("1MiB", 1 << 20),
@@ -29,6 +30,8 @@ def test_help_explains_the_bench(capsys):
 BAD_OPTIONS = [
     ("bench", ["--patterns", "zigzag"], "zigzag"),
     ("bench", ["--patterns", ","], "pattern"),
+    ("bench", ["--patterns", "sequential,sequential"], "'sequential' given twice"),
+    ("nightly", ["--patterns", "random,sequential,random"], "'random' given twice"),
     ("bench", ["--repeats", "-3"], "-3"),
     ("bench", ["--repeats", "0"], "0"),
     ("bench", ["--repeats", "two"], "two"),
@@ -62,9 +65,8 @@ BAD_OPTIONS = [
                          ids=[f"{c} {' '.join(o)}" for c, o, _ in BAD_OPTIONS])
 def test_an_option_out_of_range_stops_before_anything_starts(command, options, named, tmp_path, capsys,
                                                               monkeypatch):
-    import sailbench.harness.cli as cli
-    for name in [n for n in dir(cli) if n.startswith("_cmd_")]:
-        monkeypatch.setattr(cli, name, lambda *a, _n=name, **k: pytest.fail(f"{_n} ran with a bad option"))
+    for name, module in COMMANDS.items():
+        monkeypatch.setattr(module, "run", lambda *a, _n=name, **k: pytest.fail(f"{_n} ran with a bad option"))
     results = tmp_path / "results"
     extra = ["--results-dir", str(results)] if command in ("bench", "nightly", "pair") else []
     with pytest.raises(SystemExit) as e:
@@ -85,7 +87,27 @@ def test_an_option_out_of_range_stops_before_anything_starts(command, options, n
      "--prbs", "prbs7", "--prbs-seconds", "0.1", "--timeout", "1", "--link-timeout", "0.5"],
 ])
 def test_options_in_range_reach_the_command(argv, monkeypatch):
-    import sailbench.harness.cli as cli
     reached = []
-    monkeypatch.setattr(cli, f"_cmd_{argv[0]}", lambda args, lab: reached.append(args) or 0)
+    monkeypatch.setattr(COMMANDS[argv[0]], "run", lambda args, lab: reached.append(args) or 0)
     assert main(argv) == 0 and len(reached) == 1
+
+
+def test_every_command_has_a_description_in_its_help(capsys):
+    for name in COMMANDS:
+        with pytest.raises(SystemExit):
+            main([name, "--help"])
+        out = capsys.readouterr().out
+        assert out.split("\n\n")[1].strip() and COMMANDS[name].DESCRIPTION.split()[0] in out, name
+
+
+def test_shared_options_have_one_help_text_each():
+    """--board, --constants and --results-dir read the same wherever they appear (options.py declares them)."""
+    from sailbench.harness.cli import parser
+    commands = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    helps: dict[str, set[str]] = {}
+    for sub in commands.values():
+        for action in sub._actions:
+            for option in set(action.option_strings) & {"--board", "--constants", "--results-dir"}:
+                helps.setdefault(option, set()).add(action.help.removesuffix(" (default: lab.yaml default_board)"))
+    assert set(helps) == {"--board", "--constants", "--results-dir"}
+    assert all(len(texts) == 1 for texts in helps.values()), helps

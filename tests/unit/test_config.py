@@ -4,7 +4,7 @@ from textwrap import dedent
 
 import pytest
 
-from sailbench.harness.config.lab import REPO_LAB, BoardConfig, find_lab, load_lab
+from sailbench.harness.config import REPO_LAB, BoardConfig, find_lab, load_lab
 from sailbench.harness.errors import ConfigError, UnknownBoardError
 
 GOOD = """\

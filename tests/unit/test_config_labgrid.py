@@ -4,7 +4,7 @@ from textwrap import dedent
 
 import pytest
 
-from sailbench.harness.config.lab import LabgridPlace, load_lab
+from sailbench.harness.config import LabgridPlace, load_lab
 from sailbench.harness.errors import ConfigError
 
 LAB = """\

@@ -24,7 +24,7 @@ _LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
 
 def _tree() -> set[str]:
-    """Modules (`harness/cli.py`) and package directories (`harness/run/pair/`) of the code folders."""
+    """Modules (`harness/steps.py`) and package directories (`harness/run/pair/`) of the code folders."""
     found: set[str] = set()
     for top in CODE_DIRS:
         for path in (ROOT / top).rglob("*.py"):
@@ -132,3 +132,31 @@ def test_readme_gives_the_two_commands_first():
         "./scripts/setup.sh && .venv/bin/sailbench bench --board sim",
         "./scripts/setup.sh && .venv/bin/pytest",
     ], "README.md's first two sh blocks must be the two commands, exactly"
+
+
+_DOC_PATH = re.compile(r"(?<![\w/.])((?:harness|gateware|fixtures|tests|scripts|benchmarks|docs)/[\w/.\-]*\w/?)")
+
+
+def _docstrings(path: Path) -> list[str]:
+    import ast
+    tree = ast.parse(path.read_text(), filename=str(path))
+    nodes = [tree, *(n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                 ast.ClassDef)))]
+    return [doc for doc in (ast.get_docstring(n) for n in nodes) if doc]
+
+
+def test_every_path_a_docstring_names_exists():
+    """A module path in a docstring (`harness/run/pair/phase.py`) is a place to read: it must exist, so
+    docstrings never point at modules of an older layout."""
+    missing = []
+    for top in CODE_DIRS:
+        for path in sorted((ROOT / top).rglob("*.py")):
+            if "__pycache__" in path.parts:
+                continue
+            for doc in _docstrings(path):
+                for named in _DOC_PATH.findall(doc):
+                    named = named.rstrip(".")
+                    module = re.sub(r"\.[A-Za-z_]\w*$", ".py", named)       # gateware/sim_options.HOST_LINKS
+                    if named not in NOT_YET and not (ROOT / named).exists() and not (ROOT / module).is_file():
+                        missing.append(f"{path.relative_to(ROOT)}: {named}")
+    assert not missing, "docstrings name paths the tree does not have: " + "; ".join(sorted(set(missing)))

@@ -1,7 +1,8 @@
 """A results file followed into the history database, each figure compared as it is written."""
 import json
 
-from sailbench.harness.config.lab import HistoryConfig
+from sailbench.harness.config import HistoryConfig
+from sailbench.harness.judge.verdict import judge
 from sailbench.harness.record.history import History
 from sailbench.harness.record.history_sink import HistorySink
 from sailbench.harness.record.results import ResultsFile
@@ -18,7 +19,10 @@ def run(tmp_path, history, run_id, build, rates, said):
         results.update_provenance(gateware_hash=build)
         results.add_record({"board": "sim", "probe": "ddr", "direction": "read", "pattern": "sequential",
                             "bytes": 65536, "rate_bytes_per_s": rates[0], "repeat": 1})
-        results.add_record(summary(rates[0]))
+        record = results.add_record(summary(rates[0]))
+        # a judged constant (a run that judged none never passes): the figure against a constant it meets
+        results.add_verdict(judge("LOCAL_DDR_BW_BYTES_PER_SEC", 500e6, 500e6, 0.1, 0.25), quantity="read sequential",
+                            record=record)
     return sink, json.loads(results.path.read_text())
 
 

@@ -21,7 +21,7 @@ GATEWARE = REPO / "gateware"
 ROOT = "sailbench"
 
 # Roots: small modules any layer may import. They import nothing from harness except errors.
-ROOTS = frozenset({"errors", "units", "timestamps", "paths", "atomic_file", "steps"})
+ROOTS = frozenset({"errors", "exit_codes", "units", "timestamps", "paths", "atomic_file", "steps"})
 
 # Each layer may import itself, the roots and the layers listed here (the DAG, bottom up).
 LAYERS: dict[str, frozenset[str]] = {
@@ -53,6 +53,7 @@ LITEX_FREE_GATEWARE = frozenset({
     "sailbench.gateware.pin_map",
     "sailbench.gateware.ecp5_package",
     "sailbench.gateware.dram_jedec",
+    "sailbench.gateware.lane_rates",
 })
 LITEX_PACKAGES = frozenset({"migen", "litex", "litedram", "liteeth", "liteiclink", "litex_boards"})
 
@@ -217,7 +218,7 @@ def test_the_graph_sees_every_module_and_function_level_imports():
     assert f"{ROOT}.harness.cli" in HARNESS_MODULES
     assert len(HARNESS_MODULES) > 40
     # cli imports its runners inside functions; those edges must be seen.
-    cli_targets = {e.target for e in HARNESS_EDGES if e.source == f"{ROOT}.harness.cli"}
+    cli_targets = {e.target for e in HARNESS_EDGES if e.source.startswith(f"{ROOT}.harness.cli")}
     assert f"{ROOT}.harness.run.bench" in cli_targets
 
 

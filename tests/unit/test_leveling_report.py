@@ -15,7 +15,7 @@ import pytest
 
 from sailbench.harness.board import dram_init
 from sailbench.harness.board.dram_init import LevelingError, lane_diagnosis, read_leveling
-from sailbench.harness.config.lab import BoardConfig
+from sailbench.harness.config import BoardConfig
 from sailbench.harness.errors import DramInitError
 from sailbench.harness.report.bringup_page import bringup_data, render_bringup_html, write_bringup_files
 from sailbench.harness.report.leveling import lane_block, lane_text, leveling_section

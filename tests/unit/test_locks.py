@@ -45,7 +45,7 @@ def test_second_run_fails_naming_the_holder(tmp_path):
         t0 = time.monotonic()
         with pytest.raises(BoardBusyError) as e:
             BoardLock(tmp_path, "sim", wait_s=0.5, progress=said.append).acquire()
-        assert 0.5 <= time.monotonic() - t0 < 3
+        assert 0.5 <= time.monotonic() - t0 < 30     # waited its wait_s (a floor load cannot break); never hangs
         msg = str(e.value)
         assert f"pid {child.pid}" in msg and "holder-test" in msg and "board 'sim'" in msg
         assert e.value.holder["pid"] == child.pid

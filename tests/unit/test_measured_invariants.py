@@ -21,7 +21,7 @@ def pair_total(total, lanes=(0, 1, 2, 3), direction="upstream->downstream", one_
 
 
 def store(history, run_id, board, build, simulated, records, profile="versa-ecp5"):
-    history.upsert_run(run_id, board, profile=profile, build_hash=build)
+    history.upsert_run(run_id, board, profile=profile, build_hash=build, complete=True)
     for rec in records:
         history.add_record(run_id, board, build, rec | {"board": board, "simulated": simulated})
 
@@ -81,7 +81,7 @@ def test_the_bench_reports_them_in_its_results_and_report(tmp_path):
 
 
 def test_the_nightly_reports_them_per_profile_simulated_and_hardware_apart(tmp_path):
-    from sailbench.harness.config.lab import load_lab
+    from sailbench.harness.config import load_lab
     from sailbench.harness.run.nightly import _measured_invariants
     path = tmp_path / "lab.yaml"
     path.write_text("default_board: sim\nboards:\n  sim: {kind: sim}\n"

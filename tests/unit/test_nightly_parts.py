@@ -1,7 +1,7 @@
 """Nightly and bring-up pieces that need no board: board selection, exit bits, error classes."""
 import pytest
 
-from sailbench.harness.config.lab import load_lab
+from sailbench.harness.config import load_lab
 from sailbench.harness.errors import (BoardBusyError, BoardSilentError, BuildError, ConfigError, MeasurementError,
                             ProbeError, ToolError)
 from sailbench.harness.board.health import HARNESS, INFRASTRUCTURE, MEASUREMENT, classify

@@ -16,7 +16,16 @@ OPTIMISTIC = {"constant": "LOCAL_DDR_BW_BYTES_PER_SEC", "verdict": "optimistic",
               "message": "LOCAL_DDR_BW_BYTES_PER_SEC is OPTIMISTIC: measured 496.1 MB/s"}
 NOT_JUDGED = {"constant": "INTERCARD_BW_BYTES_PER_SEC", "verdict": "not judged",
               "message": "INTERCARD not judged: 3 of 4 lanes"}
-BROKEN = {"name": "LOCAL_DDR >= 4 x INTERCARD", "holds": False, "message": "LOCAL_DDR >= 4 x INTERCARD is BROKEN"}
+BROKEN = {"name": "LOCAL_DDR >= 4 x INTERCARD", "holds": False, "message": "LOCAL_DDR >= 4 x INTERCARD is BROKEN",
+          "inputs": {"LOCAL_DDR_BW_BYTES_PER_SEC": {"value": 5.7e8, "measured": True},
+                     "INTERCARD_BW_BYTES_PER_SEC": {"value": 5e8, "measured": False}}}
+ON_CONSTANTS = {"name": "INTERCARD < LOCAL_DDR", "holds": True, "message": "INTERCARD < LOCAL_DDR holds",
+                "inputs": {"LOCAL_DDR_BW_BYTES_PER_SEC": {"value": 2e9, "measured": False},
+                           "INTERCARD_BW_BYTES_PER_SEC": {"value": 5e8, "measured": False}}}
+CLOCK = {"probe": "clock", "measured_hz": 75e6}
+PAYLOAD = {"probe": "lane", "quantity": "payload", "lane": 2, "direction": "upstream->downstream",
+           "frames_sent": 1000, "payload_bytes_per_frame": 1024, "bytes": 1024000, "frames": 1000,
+           "bad_frames": 0, "sequence_errors": 0}
 PRBS = {"probe": "lane", "quantity": "prbs", "lane": 1, "direction": "upstream->downstream"}
 LINK_READY = {"status": "ready", "lanes": [0, 1], "lanes_up": [0, 1], "reason": ""}
 
@@ -24,7 +33,23 @@ CASES = [
     ("clean run", doc(records=[DDR], verdicts=[HOLDS]), PASSED, ""),
     ("constant optimistic", doc(records=[DDR], verdicts=[HOLDS, OPTIMISTIC]), VERDICTS, "OPTIMISTIC"),
     ("invariant broken", doc(records=[DDR], invariants=[BROKEN]), VERDICTS, "BROKEN"),
-    ("not judged is not a failure", doc(records=[DDR], verdicts=[NOT_JUDGED]), PASSED, ""),
+    ("not judged beside a judged verdict is not a failure", doc(records=[DDR], verdicts=[HOLDS, NOT_JUDGED]),
+     PASSED, ""),
+    ("nothing judged: every verdict withheld", doc(records=[DDR], verdicts=[NOT_JUDGED]), MEASUREMENT,
+     "no scheduler constant was judged: every verdict was withheld"),
+    ("nothing judged: only the clock measured", doc(records=[CLOCK], invariants=[ON_CONSTANTS]), MEASUREMENT,
+     "the run measured only clock"),
+    ("silent lane", doc(records=[PAYLOAD | {"frames": 0, "bytes": 0}], verdicts=[HOLDS], link_wait=LINK_READY),
+     MEASUREMENT, "lane 2 upstream->downstream: no payload frames received (1000 sent)"),
+    ("bad frames beyond the BER bound", doc(records=[PAYLOAD | {"bad_frames": 3}], verdicts=[HOLDS],
+                                            link_wait=LINK_READY),
+     MEASUREMENT, "lane 2 upstream->downstream: 3 bad frames (CRC) in 1000 frames, more than the 0"),
+    ("sequence gaps", doc(records=[PAYLOAD | {"sequence_errors": 1}], verdicts=[HOLDS], link_wait=LINK_READY),
+     MEASUREMENT, "1 sequence gaps"),
+    ("PRBS lock losses", doc(records=[PRBS | {"bits": 1e9, "errors": 0, "lock_losses": 2}], verdicts=[HOLDS],
+                             link_wait=LINK_READY), MEASUREMENT, "2 PRBS checker lock losses"),
+    ("clean lanes", doc(records=[PAYLOAD, PRBS | {"bits": 1e9, "errors": 0, "lock_losses": 0}], verdicts=[HOLDS],
+                        link_wait=LINK_READY), PASSED, ""),
     ("checker errors", doc(records=[DDR], verdicts=[HOLDS], errors=["DDR checker found 3 bad words"]),
      MEASUREMENT, "3 bad words"),
     ("measurement beats verdicts", doc(records=[DDR], verdicts=[OPTIMISTIC], errors=["host link: 2 lost"]),
@@ -40,7 +65,7 @@ CASES = [
                                        link_wait={"status": "skipped", "lanes": [], "lanes_up": [],
                                                   "reason": "this build has no lane probes"}),
      MEASUREMENT, "no lane probe in this build"),
-    ("expected probe missing", doc(records=[DDR], expected={"probes": ["ddr", "hostlink"]}), MEASUREMENT,
+    ("expected probe missing", doc(records=[DDR], verdicts=[HOLDS], expected={"probes": ["ddr", "hostlink"]}), MEASUREMENT,
      "probe 'hostlink' measured nothing"),
     ("regression", doc(records=[DDR], comparisons=[{"status": "regressed", "message": "DDR write regressed 12 %"}]),
      MEASUREMENT, "regressed 12 %"),

@@ -81,7 +81,7 @@ def test_standin_packages_do_not_shadow_sailbench(tmp_path):
     assert out.returncode == 0, out.stderr
     got = json.loads(out.stdout)
     assert (got["fixtures"], got["harness"], got["gateware"]) == ("fixtures", "harness", "gateware")
-    assert Path(got["cli"]) == ROOT / "harness" / "cli.py"
+    assert Path(got["cli"]) == ROOT / "harness" / "cli" / "__init__.py"
     assert Path(got["plugin"]) == ROOT / "fixtures" / "plugin.py"
     assert Path(got["profiles"]) == ROOT / "gateware" / "profiles.py"
 

@@ -8,8 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 
+import sailbench.harness.run.pair.lane_measurement as lane_measurement
+import sailbench.harness.run.pair.pod_client as pod_client
 import sailbench.harness.run.pair.runner as runner
-from sailbench.harness.config.lab import load_lab
+from sailbench.harness.config import load_lab
 from sailbench.harness.record.outcome import MEASUREMENT, PASSED, run_outcome
 from sailbench.harness.report.model import board_report, load_results
 from sailbench.harness.run.nightly import EXIT_MEASUREMENT, summarise
@@ -122,8 +124,8 @@ def run_hardware_pair(monkeypatch, tmp_path, lanes_config: str, lanes_in_build: 
     path.write_text(LAB.replace("LANES", lanes_config))
     lab = load_lab(path)
     monkeypatch.setattr(runner, "open_pair_session", lambda lab_, name, *a, **k: fake_session(lab_, name, lanes_in_build))
-    monkeypatch.setattr(runner, "receive_all", lambda pods, op, timeout_s: {p.role: p.pending.pop(op) for p in pods})
-    monkeypatch.setattr(runner.time, "sleep", lambda s: None)
+    monkeypatch.setattr(pod_client, "receive_all", lambda pods, op, timeout_s: {p.role: p.pending.pop(op) for p in pods})
+    monkeypatch.setattr(lane_measurement.time, "sleep", lambda s: None)
     run = PairRun(lab, "bench", PairSettings(placement="strict", payload_frames=FRAMES, payload_length=LENGTH),
                   progress=progress)
     run.run()
@@ -151,7 +153,8 @@ def test_hardware_pair_with_one_lane_measures_word_clock_and_does_not_judge_inte
     assert "RX word clock measured 62.4969 ± 0.0000 MHz vs nominal 62.5000 MHz (-0.005 %" in text
     assert "not judged (1 of 4 lanes)" in text
     doc = load_results(result.results_path)
-    assert run_outcome(doc).outcome == PASSED       # measured cleanly; the constant is not judged on one lane
+    found = run_outcome(doc)    # measured cleanly, but one lane judges no constant: a run that judged nothing fails
+    assert found.outcome == MEASUREMENT and "no scheduler constant was judged" in found.message, found
 
 
 def test_hardware_pair_whose_build_has_no_lane_probe_is_an_error(monkeypatch, tmp_path):

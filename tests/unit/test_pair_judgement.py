@@ -121,3 +121,26 @@ def test_not_judged_intercard_fails_the_acceptance_check_with_its_message():
                         GroupWindow(300_000, 75e6))
     c = _verdict_check("INTERCARD_BW_BYTES_PER_SEC[upstream->downstream]", j.verdict, True, "run")
     assert not c.held and "not judged: 3 of 4 lanes" in c.message and c.properties["verdict"] == "not judged"
+
+
+def test_a_silent_lane_does_not_count_toward_the_four():
+    """A lane that trained up but delivered no frame: 3 lanes measured, never an OPTIMISTIC constant."""
+    rates = [grouped(i, bytes_per_frame=1250) for i in (0, 2, 3)] + [grouped(1, frames=0)]
+    window = GroupWindow(latch_sys_cycle=300_000, sys_clk_hz=75e6)
+    j = judge_direction("upstream->downstream", rates, 500e6, 0.1, 0.25, window)
+    assert j.lanes_measured == (0, 2, 3) and j.verdict.verdict == "not judged"
+    assert "lane 1 received no frame" in j.message and "OPTIMISTIC" not in j.message
+
+
+def test_more_lanes_than_the_constant_assumes_are_judged_per_four():
+    """8 lanes at 125 MB/s carry 1 GB/s: judged as 500 MB/s per 4 lanes (holds), never a 2x PESSIMISTIC."""
+    rates = [grouped(i, bytes_per_frame=1250) for i in range(8)]
+    window = GroupWindow(latch_sys_cycle=300_000, sys_clk_hz=75e6)
+    j = judge_direction("upstream->downstream", rates, 500e6, 0.1, 0.25, window)
+    assert j.total_bytes_per_s == pytest.approx(1e9)
+    assert j.verdict.verdict == "holds" and j.verdict.measured_bytes_per_s == pytest.approx(500e6)
+    assert "judged PER 4 LANES: 500.0 MB/s" in j.message
+    assert "assumes 4 lanes x 1.25 Gb/s x 8b/10b = 500.0 MB/s per direction" in j.verdict.message
+    slow = [grouped(i, bytes_per_frame=800) for i in range(8)]        # 80 MB/s a lane: 640 MB/s in total
+    k = judge_direction("upstream->downstream", slow, 500e6, 0.1, 0.25, window)
+    assert k.verdict.verdict == "optimistic", k.message              # 320 MB/s per 4 lanes, not a bigger "holds"

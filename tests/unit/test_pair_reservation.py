@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sailbench.harness.config.lab import Lab, PairConfig
+from sailbench.harness.config import Lab, PairConfig
 from sailbench.harness.errors import ConfigError, PairBusyError, PairError, PhaseError
 from sailbench.harness.board.locks import BoardLock
 from sailbench.harness.run.pair.phase import Phase, PhaseMachine

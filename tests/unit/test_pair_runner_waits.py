@@ -5,13 +5,16 @@ from types import SimpleNamespace
 
 import pytest
 
-import sailbench.harness.run.pair.runner as runner
+import sailbench.harness.run.pair.lane_measurement as lane_measurement
+import sailbench.harness.run.pair.pod_client as pod_client
 from sailbench.harness.board.locks import BoardLock, checkout_scope
-from sailbench.harness.config.lab import load_lab
+from sailbench.harness.config import load_lab
 from sailbench.harness.errors import PairPendingError, PairRunFailed
 from sailbench.harness.run.pair.phase import Phase
 from sailbench.harness.run.pair.pod_client import PodStepError, RankExit
-from sailbench.harness.run.pair.runner import PairRun, PairSettings, wait_link_ready
+from sailbench.harness.run.pair.lane_measurement import wait_link_ready
+import sailbench.harness.run.pair.runner as runner
+from sailbench.harness.run.pair.runner import PairRun, PairSettings
 
 
 class Pod:
@@ -38,7 +41,7 @@ def scripted(monkeypatch, replies):
         if isinstance(reply, BaseException):
             raise reply
         return reply
-    monkeypatch.setattr(runner, "receive_all", receive_all)
+    monkeypatch.setattr(pod_client, "receive_all", receive_all)
     return calls
 
 
@@ -50,27 +53,27 @@ def test_a_failed_last_poll_keeps_a_degraded_link_degraded(monkeypatch):
                                                                              rank=1, board="b")])
     link = wait_link_ready(SESSION, [0, 1, 2, 3], timeout_s=0.3, step_timeout_s=1, poll_s=0.05)
     assert len(calls) > 3, "the deadline came before the failing poll"
-    assert link.status == runner.DEGRADED and link.lanes_up == [0, 1, 2]
+    assert link.status == lane_measurement.DEGRADED and link.lanes_up == [0, 1, 2]
     assert "lane state poll failed" in link.reason and "no answer" in link.reason
 
 
 def test_polls_that_always_fail_end_in_timeout_with_the_poll_error(monkeypatch):
     scripted(monkeypatch, [PodStepError("step 'lane_states': no answer within 1 s", rank=0, board="a")])
     link = wait_link_ready(SESSION, [0, 1], timeout_s=0.15, step_timeout_s=1, poll_s=0.05)
-    assert link.status == runner.TIMEOUT and link.lanes_up == []
+    assert link.status == lane_measurement.TIMEOUT and link.lanes_up == []
     assert "lane state poll failed" in link.reason and "no answer within 1 s" in link.reason
 
 
 def test_no_lane_up_at_the_deadline_is_a_timeout(monkeypatch):
     scripted(monkeypatch, [lanes_state(set())])
     link = wait_link_ready(SESSION, [0, 1], timeout_s=0.1, step_timeout_s=1, poll_s=0.05)
-    assert link.status == runner.TIMEOUT and "no lane up after 0.1 s" in link.reason
+    assert link.status == lane_measurement.TIMEOUT and "no lane up after 0.1 s" in link.reason
 
 
 def test_all_lanes_up_is_ready_even_after_a_failed_poll(monkeypatch):
     scripted(monkeypatch, [PodStepError("hiccup", rank=0, board="a"), lanes_state({0, 1})])
     link = wait_link_ready(SESSION, [0, 1], timeout_s=2, step_timeout_s=1, poll_s=0.01)
-    assert link.status == runner.READY
+    assert link.status == lane_measurement.READY
 
 
 @pytest.fixture
@@ -125,3 +128,36 @@ def test_preferred_placement_with_every_pair_busy_stays_pending_naming_the_pairs
     finally:
         for lock in held:
             lock.release()
+
+
+def test_run_pair_to_end_cancels_a_run_still_pending_at_its_deadline_and_joins_it(lab):
+    held = BoardLock(lab.lock_dir, "p1-down", wait_s=0, command="another bench").acquire()
+    try:
+        run = PairRun(lab, "p1", PairSettings(placement="strict", timeout_s=600), progress=lambda m: None)
+        with pytest.raises(PairPendingError, match="still Pending after 0.3 s"):
+            runner.run_pair_to_end(run, timeout_s=0.3)
+        assert run.cancel_flag.reason == "gave up waiting"
+        assert not run._thread.is_alive(), "the run's thread outlived the blocking call"
+    finally:
+        held.release()
+
+
+def test_run_pair_to_end_waits_the_pending_time_and_then_the_run():
+    settings = PairSettings(timeout_s=100, run_timeout_s=50)
+    assert settings.deadline_s == 150
+
+
+def test_run_pair_to_end_cancels_on_ctrl_c_and_lets_it_through(lab):
+    held = BoardLock(lab.lock_dir, "p1-down", wait_s=0, command="another bench").acquire()
+    try:
+        run = PairRun(lab, "p1", PairSettings(placement="strict", timeout_s=600), progress=lambda m: None)
+
+        def interrupted(timeout_s):
+            raise KeyboardInterrupt
+        run.wait_until_complete = interrupted
+        with pytest.raises(KeyboardInterrupt):
+            runner.run_pair_to_end(run)
+        assert run.cancel_flag.reason == "interrupted (Ctrl-C)"
+        assert not run._thread.is_alive()
+    finally:
+        held.release()

@@ -9,7 +9,7 @@ import pytest
 from sailbench.harness.board import loader, place_resolve
 from sailbench.harness.board.labgrid_place import LabgridError, Resource
 from sailbench.harness.board.loader import Cable, remote_path, stage_commands
-from sailbench.harness.config.lab import BoardConfig, EtherboneConfig, LabgridPlace
+from sailbench.harness.config import BoardConfig, EtherboneConfig, LabgridPlace
 from sailbench.harness.errors import BoardError
 
 SSH = ["ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10"]
@@ -78,7 +78,7 @@ def test_remote_openfpgaloader_command_copies_the_bitstream_first(tmp_path):
 
 
 def test_local_debugger_runs_here(monkeypatch):
-    monkeypatch.setattr(loader.shutil, "which", lambda exe: "/usr/bin/openFPGALoader")
+    monkeypatch.setenv("SAILBENCH_OPENFPGALOADER", "/usr/bin/openFPGALoader")
     assert Cable("va", "ft2232", busdev="1:4").command(["--detect"]) == [
         "/usr/bin/openFPGALoader", "-c", "ft2232", "--busdev-num", "1:4", "--detect"]
 

@@ -110,12 +110,46 @@ def test_the_boards_lanes_and_cables_are_data():
     versa, ecpix5 = get_profile("versa-ecp5"), get_profile("ecpix5")
     assert [(c.name, c.connector) for c in versa.lanes] == [("DCU0 CH1", "SMA")]
     assert [(c.name, c.connector) for c in versa.optional_lanes] == [("DCU0 CH0", "PCIe x1 edge")]
-    sata = ecpix5.optional_lanes[0]
+    (sata,) = ecpix5.lanes                                   # built: the lane gateware takes "sata:tx" pads
     assert (sata.name, sata.tx_pads, sata.termination_ohm) == ("DCU1 CH0", "sata:tx", 50)
-    assert ecpix5.serdes_refclk.hz == 100e6 and ecpix5.serdes_refclk.termination_ohm == 100
+    assert ecpix5.optional_lanes == () and ecpix5.serdes_refclk_dcu1 is None
+    # liteiclink's bench/serdes/ecpix5.py: REFCK_RTERM off, the board terminates; the Versa's: on, 100 ohm
+    assert (ecpix5.serdes_refclk.hz, ecpix5.serdes_refclk.loc, ecpix5.serdes_refclk.termination_ohm) == \
+        (100e6, "EXTREF1", None)
+    assert versa.serdes_refclk.termination_ohm == 100
     assert (ecpix5.cable("R02").openfpgaloader, ecpix5.cable("R02").usb_id) == ("ecpix5-debug", "0403:6010")
     assert (ecpix5.cable("R03").openfpgaloader, ecpix5.cable("R03").usb_id) == ("ft4232", "0403:6011")
     assert ecpix5.cable().revision == "R02" and versa.cable().uart_interface == 1
+
+
+def test_sail_lanes_has_four_lanes_on_two_dcus_each_with_its_reference_clock():
+    p = buildable_profile("sail-lanes")
+    assert p.fpga == "LFE5UM5G-85F-8BG381C" and p.dram is None and p.host_phy is None and p.cables == ()
+    assert [(c.name, c.tx_pads) for c in p.lanes] == [(f"DCU{d} CH{c}", f"dcu{d}_ch{c}_tx") for d in (0, 1)
+                                                      for c in (0, 1)]
+    assert (p.serdes_refclk.index, p.serdes_refclk.loc) == (0, "EXTREF0")
+    assert (p.serdes_refclk_dcu1.index, p.serdes_refclk_dcu1.loc, p.serdes_refclk_dcu1.hz) == (1, "EXTREF1", 156.25e6)
+    assert channel_budget_error(p.part, len(p.lanes), p.host_phy == "sgmii") is None
+
+
+SAIL_LANES_TEXT = (BOARDS_DIR / "sail-lanes.yaml").read_text()
+
+
+@pytest.mark.parametrize("old,new,key,why", [
+    ("  refclk_dcu1: {pads: refclk, index: 1, hz: 156_250_000, loc: EXTREF1, termination_ohm: 100}",
+     "  refclk_dcu1: {pads: refclk, index: 1, hz: 156_250_000, loc: EXTREF1, termination_ohm: 50}",
+     "serdes.refclk_dcu1", "termination_ohm 50: the EXTREF input terminates on chip at 100 ohm or not at all (leave it out when the "
+     "board terminates the clock)"),
+    ("    DCU1 CH0: {use: lane, tx: dcu1_ch0_tx, rx: dcu1_ch0_rx, connector: inter-card lane 2}\n"
+     "    DCU1 CH1: {use: lane, tx: dcu1_ch1_tx, rx: dcu1_ch1_rx, connector: inter-card lane 3}",
+     "    DCU1 CH0: {use: free}", "serdes.refclk_dcu1", "a reference clock for DCU1 but no channel of DCU1 uses it"),
+], ids=["termination", "unused"])
+def test_bad_reference_clocks_are_refused_naming_key_and_line(tmp_path, old, new, key, why):
+    assert old in SAIL_LANES_TEXT
+    text = SAIL_LANES_TEXT.replace(old, new)
+    with pytest.raises(ProfileError) as e:
+        read_profile(write(tmp_path, text))
+    assert str(e.value) == f"{tmp_path / 'rev-b.yaml'}: {key}: {why} (line {line_of(text, '  refclk_dcu1:')})"
 
 
 def test_ecp5_idcodes_match_openfpgaloader():
@@ -135,9 +169,9 @@ def test_platform_imports_and_is_the_profiles_part(name):
                                                                    toolchain="trellis")
     assert platform.device.upper() == profile.fpga.upper()
     available = {(r[0], r[1]) for r in platform.constraint_manager.available}
-    for resource in ("serial", "ddram", profile.clk_in, "rst_n"):
+    for resource in ("serial", profile.clk_in, "rst_n") + (("ddram",) if profile.dram else ()):
         assert (resource, 0) in available, resource
-    for resource in ("eth_clocks", "eth"):
+    for resource in ("eth_clocks", "eth") if profile.host_phy == "rgmii" else ():
         assert (resource, profile.eth_phy) in available, resource
     for c in profile.lanes + profile.optional_lanes:
         for pads in (c.tx_pads, c.rx_pads):
@@ -152,7 +186,7 @@ def test_profile_files_are_package_data():
 
 
 def test_a_lab_pair_asking_for_more_lanes_than_the_part_has_is_refused(tmp_path):
-    from sailbench.harness.config.lab import load_lab
+    from sailbench.harness.config import load_lab
     from sailbench.harness.errors import ConfigError
     lab = tmp_path / "lab.yaml"
     lab.write_text("boards:\n"

@@ -116,7 +116,7 @@ def test_simulated_figures_need_the_flag_and_say_so(tmp_path):
 def test_from_the_history(tmp_path):
     with History(tmp_path / "h.sqlite") as h:
         h.upsert_run("versa-1", "versa-ecp5", profile="versa-ecp5", build_hash="feedbeef0001",
-                     started="2026-12-01T09:00:00")
+                     started="2026-12-01T09:00:00", complete=True)
         for rec in _bench_records("versa-ecp5", 540e6, 530e6, 110e6, 111e6):
             h.add_record("versa-1", "versa-ecp5", "feedbeef0001", rec)
         runs = runs_from_history(h)
@@ -124,3 +124,62 @@ def test_from_the_history(tmp_path):
     assert prop.figures[LOCAL_DDR].bytes_per_s == 530e6 and prop.figures[HOST_LINK].bytes_per_s == 110e6
     assert "+pub const LOCAL_DDR_BW_BYTES_PER_SEC: u64 = 530_000_000;" in prop.diff
     assert "build feedbeef0001" in prop.diff and "2026-12-01" in prop.diff
+
+
+def test_intercard_figure_names_its_line_rate_and_code(tmp_path):
+    from sailbench.harness.run.propose import intercard_figure
+    recs = [{**r, "line_rate_gbps": 1.25, "coding": "64b66b"} for r in _pair_records(600e6, 601e6)]
+    (run,) = runs_from_results([_results(tmp_path / "p.json", "pair-66", "versa-pair", recs)])
+    assert "over 4 lanes at 1.25 Gb/s 64b66b" in intercard_figure(run).what
+    (old,) = runs_from_results([_results(tmp_path / "o.json", "pair-old", "versa-pair",
+                                         _pair_records(496e6, 495e6))])
+    assert "at 1.25 Gb/s 8b10b" in intercard_figure(old).what       # recorded before the rate was a choice
+
+
+# -- issue 20: pair runs, the --results hint, non-results files, no history -----------------------------------
+def _lab(tmp_path):
+    import dataclasses
+    from pathlib import Path
+
+    from sailbench.harness.config import find_lab, load_lab
+    root = Path(__file__).resolve().parents[2]
+    return dataclasses.replace(load_lab(find_lab(str(root / "lab.yaml"))), results_dir=tmp_path / "results")
+
+
+def test_a_standalone_pair_run_recorded_by_sailbench_pair_is_proposed(tmp_path):
+    from sailbench.harness.cli.pair import record_in_history
+    from sailbench.harness.run.propose import propose_from_lab
+    lab = _lab(tmp_path)
+    lab.results_dir.mkdir()
+    pair = _results(lab.results_dir / "pair-9.json", "pair-9", "versa-pair",
+                    _pair_records(496_600_000.0, 495_900_000.0))
+    record_in_history(lab, pair)
+    prop = propose_from_lab(lab)
+    assert prop.figures[INTERCARD].bytes_per_s == 495_900_000.0 and prop.figures[INTERCARD].run.run_id == "pair-9"
+
+
+def test_no_figure_in_the_history_hints_at_results_and_creates_no_database(tmp_path):
+    from sailbench.harness.run.propose import propose_from_lab
+    lab = _lab(tmp_path)
+    prop = propose_from_lab(lab)
+    assert not lab.history_path.exists() and not lab.results_dir.exists()
+    assert f"unchanged {LOCAL_DDR}: no measured figure in the history {lab.history_path} (there is none yet)" \
+        in prop.summary
+    lab.results_dir.mkdir()
+    History(lab.history_path).close()
+    assert "--results results/RUN-ID.json" in propose_from_lab(lab).summary
+
+
+@pytest.mark.parametrize("content", ['{"name": "package.json"}', "[1, 2]", '{"run_id": "x", "records": 3}'])
+def test_a_json_file_that_is_not_a_results_file_is_refused_in_one_line(tmp_path, capsys, content):
+    from pathlib import Path
+
+    from sailbench.harness.cli import main
+    other = tmp_path / "other.json"
+    other.write_text(content)
+    root = Path(__file__).resolve().parents[2]
+    assert main(["--lab", str(root / "lab.yaml"), "propose-constants", "--results", str(other)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip() == f"sailbench: error: {other}: not a sailbench results file (no run_id, " \
+                                   "provenance and records list)"

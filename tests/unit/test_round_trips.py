@@ -1,6 +1,8 @@
 """Round-trip counts of the hardware steps, through the real UartBone against fake CSR targets
 (tests/unit/csr_target.py): DRAM init with ECP5 read leveling against a model of the PHY, an
-MDIO register read against a model of a clause-22 PHY. Counts are deterministic: asserted exactly."""
+MDIO register read against a model of a clause-22 PHY; each over LiteX's own UARTBone bridge (one read
+at a time) and over the probe SoC's bridge with its receive FIFO (`fifo=True`, the transport told
+`rx_fifo_bytes` as a build manifest tells it). Counts are deterministic: asserted exactly."""
 from __future__ import annotations
 
 import pytest
@@ -21,9 +23,28 @@ from sailbench.harness.transport.uartbone import UartBone
 REGMAP = versa_regmap()
 
 
-def _client(target: UartBoneTarget, baudrate: int = 115200) -> CsrClient:
-    link = UartBone(target.url, baudrate=baudrate, ack_addr=REGMAP.register("ctrl_scratch").addr)
+def _client(target: UartBoneTarget, baudrate: int = 115200, rx_fifo_bytes: int = 0) -> CsrClient:
+    link = UartBone(target.url, baudrate=baudrate, ack_addr=REGMAP.register("ctrl_scratch").addr,
+                    rx_fifo_bytes=rx_fifo_bytes)
     return CsrClient(link, REGMAP, "model")
+
+
+FIFO = 1024                    # gateware/cores/uartbone_fifo.py RX_FIFO_BYTES
+
+
+def _leveling_init(fifo: int, baudrate: int = 115200):
+    """DRAM init with leveling against the PHY model: (result, counts, target)."""
+    seq = init_sequence(ecp5ddrphy_like_settings(16, 75_000_000), MT41K64M16(75e6, "1:2").timing_settings)
+    model = Ecp5PhyModel(good={0: (1, range(2, 7)), 1: (2, range(0, 4))})
+    with UartBoneTarget(REGMAP, model, fifo=bool(fifo)) as target:
+        csr = _client(target, baudrate, rx_fifo_bytes=fifo)
+        try:
+            result = init_dram("model", csr, _dram(PHY, list(seq)), progress=lambda m: None)
+            counts = csr.transport.counter.step("DRAM init")
+        finally:
+            csr.close()
+    assert model.regs["sdram_dfii_control"] == 0x01                   # handed back to the controller
+    return result, counts, target
 
 
 def test_dram_init_with_read_leveling_is_within_300_round_trips():
@@ -62,6 +83,44 @@ def test_an_mdio_register_read_is_one_round_trip_per_data_bit_and_one_check():
     # read: 16 data bits + 1 end-of-frame check; write: 1 check. The writes go as fixed-address
     # bursts (142 words per burst at 115200 baud: the bridge's 100 ms timer). Before: 195 for the read.
     assert counts.round_trips == 17 + 1
+    assert target.lost == 0                      # nothing was sent behind a read
+
+
+@pytest.mark.parametrize("baudrate, trips", [(115200, 1), (3_000_000, 1)])
+def test_with_the_receive_fifo_an_mdio_register_read_is_one_round_trip(baudrate, trips):
+    """The whole frame (~920 bytes: preamble, header, 16 bit reads between clock writes, the end
+    check) fits one window of the 1 KiB FIFO; a 512-byte FIFO would take 2."""
+    phy = FakePhyCsr(3, LINK_UP)
+    with UartBoneTarget(REGMAP, phy, fifo=True) as target:
+        csr = _client(target, baudrate, rx_fifo_bytes=FIFO)
+        try:
+            with counted_step("MDIO"):
+                value = MdioBus(csr).read(3, 2)
+            read_trips = csr.transport.counter.step("MDIO").round_trips
+            with counted_step("MDIO"):
+                MdioBus(csr).write(3, 22, 0)
+            counts = csr.transport.counter.step("MDIO")
+        finally:
+            csr.close()
+    assert value == LINK_UP[2] and phy.regs[22] == 0
+    assert read_trips == trips <= 3 and counts.round_trips == trips + 1
+    assert target.max_backlog <= FIFO and target.lost == 0
+    print(f"MDIO register read at {baudrate} baud with the FIFO: {read_trips} round trip(s) (17 without)")
+
+
+def test_with_the_receive_fifo_dram_init_with_leveling_is_70_round_trips():
+    before, _c, _t = _leveling_init(0)
+    result, counts, target = _leveling_init(FIFO)
+    assert [(m.bitslip, m.delay, m.window, m.verified) for m in result.leveling] == [
+        (m.bitslip, m.delay, m.window, m.verified) for m in before.leveling] == [
+        (1, 4, (2, 6), True), (2, 1, (0, 3), True)]
+    # 2 lanes x 4 bitslips x 8 delays, each setting's three seeds and the burst detector in one
+    # window = 64, 2 verifying the chosen setting, 1 switching DFII to software, 2 before the
+    # init sequence's long waits, 1 handing DFII back. Without the FIFO 268.
+    assert counts.round_trips == 64 + 2 + 1 + 2 + 1 == 70 == result.round_trips
+    assert target.max_backlog <= FIFO and target.lost == 0
+    print(f"DRAM init with read leveling, UART: {before.round_trips} round trips without the FIFO, "
+          f"{result.round_trips} with it")
 
 
 def test_counts_go_to_the_step_they_were_made_in():
@@ -158,3 +217,20 @@ def test_bringups_phy_view_counts_17_round_trips_per_register():
             csr.close()
     assert view.available and view.address == 1
     assert counts.round_trips == 17 * 2 + 1 + 17 * len(REGS) == 205
+
+
+def test_with_the_receive_fifo_bringups_phy_view_is_one_round_trip_per_register():
+    from types import SimpleNamespace
+
+    from sailbench.harness.probes.phy_mdio import REGS, read_phy_view
+
+    phy = FakePhyCsr(1, LINK_UP)
+    with UartBoneTarget(REGMAP, phy, fifo=True) as target:
+        csr = _client(target, rx_fifo_bytes=FIFO)
+        try:
+            view = read_phy_view(SimpleNamespace(is_sim=False, regmap=REGMAP, csr=csr))
+            counts = csr.transport.counter.step("MDIO")
+        finally:
+            csr.close()
+    assert view.available and view.address == 1 and view.registers[2] == LINK_UP[2]
+    assert counts.round_trips == 2 + 1 + len(REGS) == 13          # 205 without the FIFO

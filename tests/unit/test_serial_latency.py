@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from sailbench.harness.config.lab import ConfigError
+from sailbench.harness.errors import ConfigError
 from sailbench.harness.sim.serial_latency import PACKET_BYTES, SerialLatencyAdapter
 from sailbench.harness.transport.uartbone import UartBone
 
@@ -66,7 +66,7 @@ def test_a_latency_outside_the_ftdi_timer_range_is_refused():
 
 
 def test_lab_yaml_takes_serial_latency_ms_on_a_simulated_board(tmp_path):
-    from sailbench.harness.config.lab import load_lab
+    from sailbench.harness.config import load_lab
     path = tmp_path / "lab.yaml"
     path.write_text("boards:\n  sim:\n    kind: sim\n    sim: {serial_latency_ms: 16}\n")
     assert load_lab(path).board("sim").sim.serial_latency_ms == 16

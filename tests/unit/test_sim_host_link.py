@@ -8,7 +8,7 @@ import pytest
 from sailbench.gateware.manifest import HostLinkInfo
 from sailbench.gateware.profiles import get_profile
 from sailbench.gateware.sim_options import SimOptions, sim_build_dir
-from sailbench.harness.config.lab import load_lab
+from sailbench.harness.config import load_lab
 from sailbench.harness.errors import BuildError, ConfigError
 from sailbench.harness.judge.ceilings import GBE, udp_ceiling_bytes_per_s
 
@@ -72,6 +72,6 @@ def test_the_sgmii_wire_costs_what_gbe_costs():
 
 
 def test_the_repo_lab_has_the_sgmii_board():
-    from sailbench.harness.config.lab import REPO_LAB
+    from sailbench.harness.config import REPO_LAB
     board = load_lab(REPO_LAB).board("sim-sgmii")
     assert board.kind == "sim" and board.sim.host_link == "sgmii" and set(board.tags) == {"sim", "sgmii"}

@@ -41,9 +41,9 @@ def test_step_as_a_decorator(caplog):
 
 
 def test_global_options_parse():
-    args = cli._parser().parse_args(["-v", "--log-file", "/tmp/x.log", "boards"])
+    args = cli.parser().parse_args(["-v", "--log-file", "/tmp/x.log", "boards"])
     assert args.verbose and str(args.log_file) == "/tmp/x.log" and args.command == "boards"
-    args = cli._parser().parse_args(["boards"])
+    args = cli.parser().parse_args(["boards"])
     assert not args.verbose and args.log_file is None
 
 
@@ -54,7 +54,7 @@ def stepping_command(monkeypatch, tmp_path):
         with step(layer_logger("board"), "open board 'sim'"):
             print("sim: kind sim")
         return 0
-    monkeypatch.setattr(cli, "_cmd_boards", command)
+    monkeypatch.setattr(cli.COMMANDS["boards"], "run", command)
     lab = tmp_path / "lab.yaml"
     lab.write_text(LAB)
     return lab

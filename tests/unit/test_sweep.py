@@ -59,3 +59,17 @@ def test_ddr_timing_ignores_only_the_ethernet_domains():
     clocks["sys"] = ClockSummary(81.27, 100.0, False)
     closes, text = ddr_timing(report(clocks, ["sys", "eth_rx"]))
     assert not closes and text.startswith("sys 81.3/100.0 MHz FAILS")
+
+
+def test_ddr_timing_counts_the_clocks_judge_timing_counts_for_ddr():
+    """One rule for which clocks the DDR path runs on: a failing lane word clock is not the DDR's."""
+    from sailbench.gateware.manifest import ClockSummary, ReportSummary
+    from sailbench.harness.judge.timing import clock_serves
+    from sailbench.harness.run.sweep import ddr_timing
+    clocks = {"sys": ClockSummary(81.27, 75.01, True), "lane0_word": ClockSummary(60.0, 62.5, False),
+              "sys2x": ClockSummary(140.0, 150.0, False)}
+    for failing, closes in ((["lane0_word"], True), (["sys2x"], False), (["lane0_word", "sys2x"], False)):
+        report = ReportSummary(json="r.json", text="r.txt", timing_passed=False, fits=True,
+                               failing_clocks=tuple(failing), clocks=clocks, utilisation={})
+        assert ddr_timing(report)[0] == closes == (not any(clock_serves("ddr", c) for c in failing))
+    assert "lanes lane0_word 60.0/62.5 MHz fails (not the DDR path)" in ddr_timing(report)[1]

@@ -31,8 +31,9 @@ def test_invariant_lines():
     text = render_invariants(invs)
     lines = text.splitlines()
     assert lines[0] == "invariants:"
-    assert lines[1].startswith("  holds   HOST < INTERCARD holds")
-    assert lines[3].startswith("  BROKEN  LOCAL_DDR >= 4 x INTERCARD is BROKEN")
+    assert lines[1].startswith("  holds   HOST < INTERCARD: HOST")
+    assert lines[3].startswith("  BROKEN  LOCAL_DDR >= 4 x INTERCARD: LOCAL_DDR")
+    assert not any(" holds:" in line or "is BROKEN" in line for line in lines), lines   # the state once
     assert render_invariants([]) == ""
 
 
@@ -41,3 +42,13 @@ def test_invariant_lines_of_a_simulated_board_say_so():
     lines = render_invariants(invs, simulated=True).splitlines()[1:]
     assert all(line.split("  ")[1].strip().endswith("(sim)") for line in lines), lines
     assert "(sim)" not in render_invariants(invs)
+    assert lines[0].startswith("  holds (sim)  HOST < INTERCARD: HOST"), lines
+
+
+def test_a_withheld_invariant_line_says_not_judged_once_with_why():
+    from sailbench.harness.judge.verdict import withhold_invariants
+    invs = withhold_invariants(judge_invariants({LOCAL_DDR: (497.1e6, True), INTERCARD: (500e6, False),
+                                                 HOST_LINK: (100e6, False)}), {LOCAL_DDR: "sys clock fails timing"})
+    line = render_invariants(invs).splitlines()[2]
+    assert line.startswith("  not judged  INTERCARD < LOCAL_DDR: INTERCARD"), line
+    assert line.count("not judged") == 1 and line.endswith("(LOCAL_DDR: sys clock fails timing)")

@@ -9,7 +9,7 @@ import pytest
 
 import sailbench.harness.run.bench as bench
 from sailbench.gateware.manifest import ReportSummary
-from sailbench.harness.config.lab import HistoryConfig, load_lab
+from sailbench.harness.config import HistoryConfig, load_lab
 from sailbench.harness.judge.constants import HOST_LINK, LOCAL_DDR
 from sailbench.harness.judge.regression import figure_key
 from sailbench.harness.judge.timing import timing_reason
@@ -110,10 +110,10 @@ def test_history_baselines_keep_simulated_and_hardware_apart(tmp_path):
 
 def test_history_migrates_a_version_1_database(tmp_path):
     import sqlite3
-    from sailbench.harness.record import history as hmod
+    from sailbench.harness.record import history as hmod, history_sqlite
     path = tmp_path / "old.sqlite"
     db = sqlite3.connect(path)
-    for sql in hmod._MIGRATIONS[0]:
+    for sql in history_sqlite.MIGRATIONS[0]:
         db.execute(sql)
     db.execute("INSERT INTO records (run_id, board, probe, time, time_iso, figure, rate_bytes_per_s, data) "
                "VALUES ('old', 'b', 'ddr', 0, 'x', 1, 5e8, ?)", (json.dumps({"simulated": True}),))

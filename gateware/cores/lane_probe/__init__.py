@@ -15,7 +15,8 @@ Modules:
     probe         LaneProbe, the CSR wrapper (CSRs in sys, logic in the word clock domains)
     serdes_ecp5   attach_serdes_ecp5: the probe on a liteiclink SerDesECP5 channel
 
-Everything earlier code imported from the single module `lane_probe` is re-exported here.
+The package exports the probe, its constants and the reference models (__all__); the parts stay in
+their modules.
 `LaneFaults` (the simulated lane's fault knobs) is a simulation model: it lives in
 sailbench.gateware.sim_models.lane_faults and is only imported from here on demand.
 """
@@ -26,14 +27,10 @@ from sailbench.gateware.cores.lane_probe.common import (
     LINE_RATE, PRBS_TAPS, SOF, STATUS_ALIGNED, STATUS_TRAINING, VALID_K, WORD_BITS, WORD_CLK_HZ, LaneTiming,
     LinkState, Stage,
 )
-from sailbench.gateware.cores.lane_probe.counters import _Counted, _word_cycles
-from sailbench.gateware.cores.lane_probe.crc import _CRC_TABLE, _crc_table, crc_next
-from sailbench.gateware.cores.lane_probe.prbs_checker import _checker_terms, _PRBSBitChecker
-from sailbench.gateware.cores.lane_probe.probe import _DESCRIPTIONS, LaneProbe
+from sailbench.gateware.cores.lane_probe.crc import crc_next
+from sailbench.gateware.cores.lane_probe.probe import LaneProbe
 from sailbench.gateware.cores.lane_probe.reference import code_group_table, crc32_words, encode_8b10b, payload_word
-from sailbench.gateware.cores.lane_probe.rx import _LaneRX
 from sailbench.gateware.cores.lane_probe.serdes_ecp5 import attach_serdes_ecp5
-from sailbench.gateware.cores.lane_probe.tx import _LaneTX
 
 __all__ = [
     "BYTES_PER_WORD", "CEILING_BYTES_PER_SEC", "COMMA", "CRC_INIT", "CRC_POLY", "EOF", "FRAME_OVERHEAD_WORDS",

@@ -10,7 +10,13 @@ from litex.soc.interconnect.csr import CSR, CSRField, CSRStatus, CSRStorage
 
 from sailbench.gateware.cores.lane_probe.common import WORD_BITS, WORD_CLK_HZ, LaneTiming
 from sailbench.gateware.cores.lane_probe.rx import _LaneRX
+from sailbench.gateware.cores.lane_probe.rx_64b66b import _LaneRX66
 from sailbench.gateware.cores.lane_probe.tx import _LaneTX
+from sailbench.gateware.cores.lane_probe.tx_64b66b import _LaneTX66
+from sailbench.gateware.lane_rates import CODINGS, DEFAULT_CODING
+
+# coding -> (TX side, RX side, value of the line_code CSR)
+_SIDES = {"8b10b": (_LaneTX, _LaneRX, 0), "64b66b": (_LaneTX66, _LaneRX66, 1)}
 
 _DESCRIPTIONS = {
     "ups": (32, "Times the lane came Up."),
@@ -46,9 +52,16 @@ class LaneProbe(LiteXModule):
     rx_ready / tx_ready: the SerDes is initialised (PLL, CDR); rx_idle: loss of signal.
     They may come from any domain (resynchronised). `cycles`: a counter in the word
     domain for the stamps (only when tx_cd == rx_cd); default: the probe's own.
+    `coding`: the line code in fabric, "8b10b" (two code groups a word) or "64b66b" (scrambled
+    66-bit blocks through a gearbox); the CSRs are the same, `line_code` says which.
     """
     def __init__(self, cycles: Signal | None = None, tx_cd: str = "sys", rx_cd: str = "sys",
-                 word_clk_hz: float = WORD_CLK_HZ, timing: LaneTiming = LaneTiming()):
+                 word_clk_hz: float = WORD_CLK_HZ, timing: LaneTiming = LaneTiming(),
+                 coding: str = DEFAULT_CODING):
+        if coding not in _SIDES:
+            raise ValueError(f"LaneProbe: line code '{coding}' is not one of {', '.join(CODINGS)}")
+        self.coding = coding
+        tx_side, rx_side, code_value = _SIDES[coding]
         if cycles is not None and tx_cd != rx_cd:
             raise ValueError(f"LaneProbe: one `cycles` counter cannot stamp both {tx_cd} and {rx_cd}; "
                              "leave cycles=None to count each word clock")
@@ -82,7 +95,8 @@ class LaneProbe(LiteXModule):
             CSRField("prbs_locked", size=1, description="PRBS checker locked."),
             CSRField("tx_busy", size=1, description="Frame generator running or a frame in flight."),
         ])
-        self.word_clk_hz = CSRStatus(32, reset=int(word_clk_hz), description="Word clock (Hz); 2 bytes per word.")
+        self.word_clk_hz = CSRStatus(32, reset=int(word_clk_hz), description="Word clock (Hz); 20 line bits per word.")
+        self.line_code = CSRStatus(1, reset=code_value, description="Line code in fabric: 0 8b/10b, 1 64b/66b.")
         self.error_window = CSRStorage(16, reset=1024, description="Words per error window while Up (>= 1).")
         self.error_threshold = CSRStorage(16, reset=16, description="Code/disparity errors in one window "
                                           "that make the lane Error (0: never).")
@@ -103,8 +117,8 @@ class LaneProbe(LiteXModule):
 
         # Snapshots are written straight into the CSRs' status signals (static between latches).
         snap = {name: getattr(self, name).status for name in _DESCRIPTIONS}
-        self.tx = tx = rename(_LaneTX(cycles, snap, tx_data=self.tx_data), tx_cd)
-        self.rx = rx = rename(_LaneRX(timing, cycles, snap, rx_data=self.rx_data), rx_cd)
+        self.tx = tx = rename(tx_side(cycles, snap, tx_data=self.tx_data), tx_cd)
+        self.rx = rx = rename(rx_side(timing, cycles, snap, rx_data=self.rx_data), rx_cd)
 
         def level(sig, cd, src="sys"):
             if cd == src:

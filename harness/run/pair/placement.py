@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-from sailbench.harness.config.lab import Lab, PairConfig
+from sailbench.harness.config import Lab, PairConfig
 from sailbench.harness.errors import ConfigError
 
 PREFERRED, STRICT = "preferred", "strict"

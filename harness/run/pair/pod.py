@@ -25,10 +25,10 @@ from typing import Any, Callable
 
 from sailbench.harness.board.board import Board
 from sailbench.harness.errors import SailbenchError
+from sailbench.harness.exit_codes import EXIT_NO_BOARD
 from sailbench.harness.probes.clock import rate_clock_hz
 from sailbench.harness.probes.lanes import GROUP, Lanes, lane_indexes
 
-EXIT_NO_BOARD = 3
 
 
 def _progress(message: str) -> None:
@@ -131,7 +131,7 @@ def _connect(a: argparse.Namespace, stack: ExitStack) -> Board:
         return stack.enter_context(connect_role(build, read_build_manifest(build), a.role, a.url, a.board,
                                                 timeout_s=a.timeout_s))
     from sailbench.harness.board.factory import LockPolicy, open_locked_board
-    from sailbench.harness.config.lab import load_lab
+    from sailbench.harness.config import load_lab
     return stack.enter_context(open_locked_board(load_lab(a.lab), a.board, _progress,
                                                  lock=LockPolicy.CALLER_HOLDS)).board   # the runner holds the pair
 

@@ -209,3 +209,10 @@ def receive_all(pods: list[PodHandle], op: str, timeout_s: float, poll_s: float 
             raise PodStepError(f"step '{op}': no answer within {timeout_s:g} s", rank=pod.rank, board=pod.board)
         time.sleep(poll_s)
     return {pod.role: out[pod.role] for pod in pods}
+
+
+def call_both(pods: list[PodHandle], op: str, args: dict[str, Any] | None, timeout_s: float) -> dict[str, Any]:
+    """One step sent to every pod at once, then every reply ({role: result}, as receive_all)."""
+    for pod in pods:
+        pod.send(op, args)
+    return receive_all(pods, op, timeout_s)

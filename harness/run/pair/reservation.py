@@ -1,6 +1,6 @@
 """Reserve a bench pair atomically: both boards or neither.
 
-Each board has its ordinary board lock (harness/locks.py, flock on
+Each board has its ordinary board lock (harness/board/locks.py, flock on
 `<lock dir>/<board>.lock`). A pair is taken by locking its boards
 non-blocking in one fixed order (sorted by name); if any is held, every lock
 already taken is released before anything waits. Waiting happens only while
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from sailbench.harness.config.lab import Lab, PairConfig
+from sailbench.harness.config import Lab, PairConfig
 from sailbench.harness.errors import BoardBusyError, PairBusyError
 from sailbench.harness.board.locks import BoardLock, checkout_scope, holder_text
 from sailbench.harness.board.place_lock import PlaceLock, lock_for_board, lock_for_pair_place

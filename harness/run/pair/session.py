@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from sailbench.harness.config.lab import Lab, PairConfig
+from sailbench.harness.config import Lab, PairConfig
 from sailbench.harness.run.pair.reservation import Busy, PairReservation, reserve_first
 from sailbench.harness.run.pair.placement import candidates, check_placement
 from sailbench.harness.run.pair.pod_client import PodHandle, RankExit
@@ -103,12 +103,13 @@ def open_pair_session(lab: Lab, name: str, placement: str = "preferred", timeout
     session = PairSession(name, placement, reservation.pair, reservation)
     try:
         on_reserved(session)
-        if session.pair.kind == "sim":
+        if session.pair.kind.simulated:
             from sailbench.harness.board.sim_pair import open_sim_pair
             p = session.pair
             session.sim = open_sim_pair(p.name, p.profile, p.lane_count, {"upstream": p.upstream,
                                                                          "downstream": p.downstream},
-                                        progress=progress, connect=False)
+                                        progress=progress, connect=False, line_rate_gbps=p.line_rate,
+                                        coding=p.coding)
         session.start_pods(lab, hello_timeout_s)
     except BaseException:
         session.close("could not start the pair", {})

@@ -1,26 +1,29 @@
-"""The `sailbench board` commands' parser entries and dispatch (check, new); the work is in
-board_check.py and board_new.py. Exit status: 0 passed / written, 1 a check failed, 2 could not run."""
+"""`sailbench board`: check a board profile before building, or scaffold one from an LPF."""
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Callable
 
 from sailbench.harness.errors import ConfigError
 
+NAME = "board"
+HELP = "board profiles: check one before building, or scaffold one from an LPF"
+DESCRIPTION = ("`board check FILE` validates a profile file before any long build: part and package, every pin a "
+               "ball of the package, one VCCIO per bank, DDR byte lanes in their DQS groups, the SerDes channel "
+               "budget, then a synthesis and nextpnr --pack-only. `board new --from-lpf LPF` writes a profile "
+               "from a Lattice LPF. Exit status: 0 passed / written, 1 a check failed, 2 could not run. "
+               "See docs/boards.md.")
 
-def add_board_parser(sub) -> None:
-    b = sub.add_parser("board", help="board profiles: check one before building, or scaffold one from an LPF",
-                       description="`board check FILE` validates a profile file before any long build: part and "
-                                   "package, every pin a ball of the package, one VCCIO per bank, DDR byte lanes in "
-                                   "their DQS groups, the SerDes channel budget, then a synthesis and nextpnr "
-                                   "--pack-only. `board new --from-lpf LPF` writes a profile from a Lattice LPF. "
-                                   "See docs/boards.md.")
-    bs = b.add_subparsers(dest="board_command", metavar="ACTION", required=True)
-    c = bs.add_parser("check", help="validate a board profile file (seconds; the pack step a minute or more)")
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    bs = p.add_subparsers(dest="board_command", metavar="ACTION", required=True)
+    c = bs.add_parser("check", help="validate a board profile file (seconds; the pack step a minute or more)",
+                      description="Static checks of a profile file, then synthesis and nextpnr --pack-only.")
     c.add_argument("file", type=Path, help="the profile file (e.g. gateware/boards/versa-ecp5.yaml)")
     c.add_argument("--no-pack", action="store_true", help="static checks only: no synthesis and pack")
-    n = bs.add_parser("new", help="scaffold a board profile from a Lattice LPF")
+    n = bs.add_parser("new", help="scaffold a board profile from a Lattice LPF",
+                      description="Write a profile file from a Lattice LPF (LOCATE COMP / IOBUF PORT lines), "
+                                  "asking by flag only for what an LPF cannot say.")
     n.add_argument("--from-lpf", type=Path, required=True, metavar="LPF", help="the LPF (LOCATE COMP / IOBUF PORT)")
     n.add_argument("--output", "-o", type=Path, required=True, help="the profile file to write (NAME.yaml)")
     n.add_argument("--part", required=True, help="the FPGA part, e.g. LFE5UM5G-85F")
@@ -31,10 +34,10 @@ def add_board_parser(sub) -> None:
     n.add_argument("--host-phy", choices=("rgmii", "sgmii"), help="the host-link PHY, if any")
 
 
-def run_board_command(args: argparse.Namespace, progress: Callable[[str], None] = print) -> int:
+def run(args: argparse.Namespace, lab) -> int:
     if args.board_command == "check":
         from sailbench.harness.run.board_check import run_board_check
-        return run_board_check(args.file, pack=not args.no_pack, progress=progress)
+        return run_board_check(args.file, pack=not args.no_pack, progress=lambda m: print(m, flush=True))
     from sailbench.harness.run.board_new import NewBoard, run_board_new
     if args.output.suffix != ".yaml":
         raise ConfigError("the profile file's name is NAME.yaml (the name is the profile's)", path=str(args.output))

@@ -1,0 +1,76 @@
+"""The lab's latest night, read from the shared history: what `sailbench nightly --report-only` draws.
+
+Each host runs its own nightly (docs/labgrid.md), each with its own night id. The lab's latest night
+is, per host, that host's latest night with a complete run: every board and pair run of it (a run
+whose writer never finished is listed as incomplete, its figures not shown), their figures, each
+board's trend over its last complete runs on that host, the boards whose health check failed that
+night (not measured) and the boards in quarantine.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sailbench.harness.judge.regression import figure_key
+from sailbench.harness.record.history import History
+
+
+@dataclass
+class LabRun:
+    host: str
+    board: str                     # a board or a pair
+    kind: str                      # nightly, nightly-pair, bench
+    run_id: str
+    night_id: str | None
+    status: str | None
+    complete: bool
+    started: str | None
+    finished: str | None
+    build_hash: str | None
+    profile: str | None
+    figures: list[dict[str, Any]] = field(default_factory=list)      # the run's figure records
+    trend: list[dict[str, Any]] = field(default_factory=list)        # history.trend rows, oldest first
+
+
+@dataclass
+class LabNight:
+    nights: dict[str, str]                     # host -> its latest night id
+    runs: list[LabRun]
+    quarantined: list[dict[str, Any]] = field(default_factory=list)
+    health_failures: list[dict[str, Any]] = field(default_factory=list)   # boards not measured that night
+
+    @property
+    def hosts(self) -> list[str]:
+        return list(self.nights)
+
+
+def _figures(history: History, run_id: str, board: str) -> list[dict[str, Any]]:
+    return [r for r in history.records(run_id) if figure_key(r, board) is not None]
+
+
+def latest_lab_night(history: History, trend_runs: int = 30) -> LabNight:
+    nights = {row["host"] or "?": row["night_id"] for row in history.latest_nights()}
+    runs: list[LabRun] = []
+    failures: list[dict[str, Any]] = []
+    for host, night_id in nights.items():
+        failures += [row | {"host": row["host"] or host} for row in history.night_health_failures(night_id)]
+        for row in history.night_runs(night_id):
+            complete = bool(row["complete"])
+            run = LabRun(host, row["board"], row["kind"], row["run_id"], night_id, row["status"], complete,
+                         row["started"], row["finished"], row["build_hash"], row["profile"])
+            if complete:
+                run.figures = _figures(history, row["run_id"], row["board"])
+                run.trend = history.trend(row["board"], trend_runs, host=row["host"])
+            runs.append(run)
+    return LabNight(nights, runs, history.quarantines(), failures)
+
+
+def night_to_dict(night: LabNight) -> dict[str, Any]:
+    """The same, as JSON-ready data (the page's companion file)."""
+    return {"nights": night.nights, "quarantined": night.quarantined, "health_failures": night.health_failures,
+            "runs": [{k: v for k, v in vars(r).items() if k != "trend"} for r in night.runs]}
+
+
+def dumps(night: LabNight) -> str:
+    return json.dumps(night_to_dict(night), indent=1, sort_keys=True)

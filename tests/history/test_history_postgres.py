@@ -1,0 +1,202 @@
+"""The lab-wide history against a real PostgreSQL server (tests/history/pg_server.py): many writers at
+once, a writer killed mid-run, importing a bench PC's SQLite history twice, a schema newer than the code.
+
+Every writer and reader is its own Python process, as the nightlies of several hosts are. The password
+reaches them through PGPASSWORD; the URLs carry none. Cost: the server starts once (about 2 s), each
+test takes about a second or two.
+"""
+import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sailbench.harness.errors import HistoryError
+from sailbench.harness.judge.regression import FigureKey
+from sailbench.harness.record.history import SCHEMA_VERSION, History
+
+REPO = Path(__file__).resolve().parents[2]
+KEY = FigureKey("sim", "ddr", "write", "sequential", 65536)
+RUNS, RECORDS = 8, 5
+
+COMMON = """
+import json, sys
+from sailbench.harness.record.history import History
+def fig(rate, rid):
+    return {"board": "sim", "probe": "ddr", "direction": "write", "pattern": "sequential", "summary": True,
+            "bytes": 65536, "rate_bytes_per_s": rate, "id": rid}
+"""
+
+# A writer: RUNS runs, each written as the sink does (run row, records as measured, then the end that
+# makes it complete); every record is written twice, as a retry after a lost answer would.
+WRITER = COMMON + """
+url, host, runs, records = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+with History(url=url) as h:
+    for i in range(runs):
+        run = f"{host}-run{i}"
+        h.upsert_run(run, "sim", build_hash="aaa", host=host, started=f"2026-12-06T0{i}", status="running")
+        for j in range(records):
+            for _ in range(2):
+                h.add_record(run, "sim", "aaa", fig(500e6 + j, f"r{j + 1}"))
+        h.upsert_run(run, "sim", build_hash="aaa", host=host, started=f"2026-12-06T0{i}", status="passed",
+                     finished=f"2026-12-06T0{i}")
+"""
+
+# A reader at the same time: until every writer's runs are complete (bounded in count), each look at the
+# lab's history must show only whole runs: every complete run has all its records, none twice.
+READER = COMMON + """
+from sailbench.harness.judge.regression import FigureKey
+KEY = FigureKey("sim", "ddr", "write", "sequential", 65536)
+url, expected, records = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+looks, partial_seen, bad = 0, 0, []
+with History(url=url) as h:
+    for looks in range(1, 20001):
+        base = {run for run, _ in h.baseline(KEY, "aaa", "none", 1000)}
+        runs = h.runs()          # read after the baseline: a run only ever becomes complete, never the reverse
+        if not base <= {r["run_id"] for r in runs}:
+            bad.append(("baseline counts an incomplete run", sorted(base)))
+        for run in runs:
+            keys = [r["id"] for r in h.records(run["run_id"])]
+            if sorted(keys) != sorted(f"r{j + 1}" for j in range(records)):
+                bad.append((run["run_id"], keys))
+        if 0 < len(runs) < expected:
+            partial_seen += 1
+        if bad or len(runs) == expected:
+            break
+print(json.dumps({"looks": looks, "complete": len(runs), "partial_seen": partial_seen, "bad": bad[:5]}))
+"""
+
+# A writer that stops mid-run: some records committed, more inside an open transaction, then it waits
+# for a line on stdin that never comes; the test kills it with SIGKILL.
+STALLING = COMMON + """
+url = sys.argv[1]
+with History(url=url) as h:
+    h.upsert_run("killed-run", "sim", build_hash="aaa", host="pc-killed", status="running")
+    h.add_record("killed-run", "sim", "aaa", fig(100e6, "r1"))
+    with h.transaction("write more"):
+        h.add_record("killed-run", "sim", "aaa", fig(100e6, "r2"))
+        print("ready", flush=True)
+        sys.stdin.readline()
+"""
+
+
+def run_script(script: str, *args: str, **kw) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", script, *map(str, args)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=REPO, **kw)
+
+
+def finish(proc: subprocess.Popen, timeout: float = 60) -> str:
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        pytest.fail(f"a history process did not finish in {timeout} s: {err[-2000:]}")
+    assert proc.returncode == 0, err[-2000:]
+    return out
+
+
+def test_three_writers_and_a_reader_at_once(pg_url):
+    History(url=pg_url).close()          # the schema exists before they start (they would race to migrate)
+    reader = run_script(READER, pg_url, 3 * RUNS, RECORDS)
+    writers = [run_script(WRITER, pg_url, f"pc{w}", RUNS, RECORDS) for w in range(3)]
+    for w in writers:
+        finish(w)
+    seen = json.loads(finish(reader))
+    assert seen["bad"] == [] and seen["complete"] == 3 * RUNS, seen
+    with History(url=pg_url) as h:
+        assert len(h.runs()) == 3 * RUNS
+        assert h.db.execute("SELECT COUNT(*) AS n FROM records").fetchone()["n"] == 3 * RUNS * RECORDS
+        assert {r["host"] for r in h.runs()} == {"pc0", "pc1", "pc2"}
+        assert len(h.baseline(KEY, "aaa", "none", 1000)) == 3 * RUNS
+
+
+def test_writers_racing_on_a_fresh_database_migrate_it_once(pg_url):
+    writers = [run_script(WRITER, pg_url, f"pc{w}", 1, 1) for w in range(3)]
+    for w in writers:
+        finish(w)
+    with History(url=pg_url) as h:
+        assert h.schema_version == SCHEMA_VERSION and len(h.runs()) == 3
+
+
+def test_a_writer_killed_mid_run_is_not_counted(pg_url):
+    History(url=pg_url).close()
+    stalling = run_script(STALLING, pg_url, stdin=subprocess.PIPE)
+    assert stalling.stdout.readline().strip() == "ready", stalling.stderr.read()
+    stalling.send_signal(signal.SIGKILL)
+    stalling.wait(30)
+    finish(run_script(WRITER, pg_url, "pc-next", 1, 2))        # the next writer is not held up
+    with History(url=pg_url) as h:
+        assert [r["run_id"] for r in h.runs()] == ["pc-next-run0"]
+        killed = h.run("killed-run")
+        assert killed["complete"] == 0 and killed["host"] == "pc-killed"
+        assert [r["id"] for r in h.records("killed-run")] == ["r1"], "the open transaction left nothing"
+        assert [run for run, _ in h.baseline(KEY, "aaa", "none", 10)] == ["pc-next-run0"]
+        assert {p["run_id"] for p in h.trend("sim")} == {"pc-next-run0"}
+
+
+def bench_pc_history(path: Path) -> None:
+    with History(path) as h:
+        for i in range(3):
+            run = f"2026120{i}-sim-old{i}"
+            h.upsert_run(run, "sim", build_hash="aaa", host="bench-pc", started=f"2026-12-0{i}T01", status="running")
+            for j in range(4):
+                h.add_record(run, "sim", "aaa", {"board": "sim", "probe": "ddr", "direction": "write",
+                                                 "pattern": "sequential", "summary": True, "bytes": 65536,
+                                                 "rate_bytes_per_s": 400e6 + j, "id": f"r{j + 1}"})
+            if i < 2:       # the third was killed: imported, still not counted
+                h.upsert_run(run, "sim", build_hash="aaa", host="bench-pc", started=f"2026-12-0{i}T01",
+                             status="passed", finished=f"2026-12-0{i}T02")
+        h.add_health("sim", source="nightly", passed=True, message="ok")
+
+
+def write_lab(tmp_path: Path, url: str) -> Path:
+    lab = tmp_path / "lab.yaml"
+    lab.write_text(f"boards:\n  sim: {{kind: sim, profile: versa-ecp5}}\nhistory:\n  url: {url}\n"
+                   f"results: {{dir: results}}\n")
+    return lab
+
+
+def sailbench(lab: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sailbench.harness.cli", "--lab", str(lab), *args], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_import_twice_adds_nothing_the_second_time(pg_url, tmp_path):
+    source = tmp_path / "bench-pc.sqlite"
+    bench_pc_history(source)
+    lab = write_lab(tmp_path, pg_url)
+    first = sailbench(lab, "history", "import", str(source))
+    assert first.returncode == 0, first.stderr
+    assert "3 runs read, 12 new records, 1 new health check" in first.stdout
+    second = sailbench(lab, "history", "import", str(source))
+    assert second.returncode == 0, second.stderr
+    assert "0 new records, 0 new health checks (everything was there already)" in second.stdout
+    with History(url=pg_url) as h:
+        assert h.db.execute("SELECT COUNT(*) AS n FROM records").fetchone()["n"] == 12
+        assert [r["run_id"] for r in h.runs()] == ["20261200-sim-old0", "20261201-sim-old1"]
+        assert len(h.health("sim")) == 1 and h.health("sim")[0]["message"] == "ok"
+    info = sailbench(lab, "history", "info")
+    assert "(postgresql, schema 3): 2 complete runs and 1 incomplete from host bench-pc" in info.stdout
+
+
+def test_a_newer_schema_is_refused_in_one_line(pg_url, pg_server, tmp_path):
+    History(url=pg_url).close()
+    pg_server.sql("UPDATE sailbench_schema SET version = 99", database=pg_url.rsplit("/", 1)[1])
+    with pytest.raises(HistoryError, match=rf"has schema 99, newer than this sailbench's {SCHEMA_VERSION}; "
+                                           r"update sailbench or point history.url elsewhere"):
+        History(url=pg_url)
+    done = sailbench(write_lab(tmp_path, pg_url), "history", "info")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "schema 99" in done.stderr and "127.0.0.1" in done.stderr
+
+
+def test_a_wrong_password_is_one_line_naming_where_to_look(pg_url, tmp_path):
+    lab = write_lab(tmp_path, pg_url)
+    done = subprocess.run([sys.executable, "-m", "sailbench.harness.cli", "--lab", str(lab), "history", "info"],
+                          cwd=REPO, capture_output=True, text=True, timeout=60,
+                          env={**__import__("os").environ, "PGPASSWORD": "wrong"})
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "password authentication failed" in done.stderr and "PGPASSWORD" in done.stderr

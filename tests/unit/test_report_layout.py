@@ -1,0 +1,97 @@
+"""The HTML report's layout (issue 20): distinct colours or small multiples for many history series,
+build labels that do not overlap the lines or each other, the nightly's cross-run invariants coloured
+by state, "(simulated)" once per quantity cell. Checked on the SVG/HTML text; the pages were looked at
+in headless chromium at 1200 px."""
+import re
+
+from sailbench.harness.report.html import render_html
+from sailbench.harness.report.model import RunReport, board_report
+from sailbench.harness.report.svg import CHAR_W, PALETTE, LineChart, Series, line_chart, line_charts, split_series
+
+from test_report import results
+
+
+def hostlink_trend(runs=8, builds=("a1b2c3d4e5f6", "a1b2c3d4e5f6", "0badc0ffee01", "77e3f00d1234")):
+    rows = []
+    for i in range(runs):
+        for d in ("board_to_host", "host_to_board"):
+            for n, payload in enumerate((64, 128, 256, 512, 1024, 1472)):
+                rows.append({"run_id": f"r{i}", "time_iso": f"2026-11-{10 + i}T10:00:00+00:00",
+                             "build_hash": builds[min(i, len(builds) - 1)], "probe": "hostlink", "direction": d,
+                             "pattern": None, "size_bytes": payload, "rate_bytes_per_s": 60e6 + n * 12e6})
+    return rows
+
+
+def svgs(html):
+    return re.findall(r'<svg class="plot lines".*?</svg>', html, re.S)
+
+
+def test_twelve_host_link_series_become_small_multiples_with_distinct_colours():
+    data = results()
+    page = render_html(RunReport("nightly", "n", "t", data["started"], None,
+                                 [board_report(data, "/tmp/r.json", hostlink_trend())], 1))
+    history = [s for s in svgs(page) if "hostlink history" in s]
+    assert len(history) == 2 and "board_to_host" in history[0] and "host_to_board" in history[1]
+    for svg in history:
+        colours = re.findall(r'<polyline [^>]*stroke="(#[0-9a-f]+)"', svg)
+        assert len(colours) == 6 and len(set(colours)) == 6, colours
+
+
+def test_split_series_keeps_every_chart_within_the_palette():
+    many = [Series(f"s{i}", [(0, 1e6, "")]) for i in range(len(PALETTE) * 2 + 1)]
+    groups = split_series(many)
+    assert sum(len(g) for g in groups) == len(many) and all(len(g) <= len(PALETTE) for g in groups)
+    assert len(set(PALETTE)) == len(PALETTE)
+
+
+def test_build_labels_sit_above_the_plot_and_never_overlap():
+    markers = [(1.0, "build a1b2c3d4e5f6"), (2.0, "build 0badc0ffee01"), (2.5, "build 77e3f00d1234"),
+               (8.0, "build 99aa88bb77cc")]
+    chart = LineChart("'sim': DDR history", "run", [Series("write sequential 1 MiB", [(x, 5e8, "") for x in range(1, 9)])],
+                      markers=markers)
+    svg = line_chart(chart)
+    plot_top = float(re.search(r'<rect x="70" y="([0-9.]+)" width="560" height="220"', svg).group(1))
+    labels = [(float(x), float(y), text) for x, y, text in
+              re.findall(r'<text x="([0-9.]+)" y="([0-9.]+)"[^>]*class="marker"[^>]*>([^<]+)</text>', svg)]
+    assert len(labels) == 4
+    assert all(y < plot_top for _, y, _ in labels), (plot_top, labels)     # above every line
+    title_y = 18
+    assert all(y - 10 > title_y for _, y, _ in labels)                     # below the title
+    for i, (x, y, text) in enumerate(labels):                              # no two share space
+        for x2, y2, text2 in labels[i + 1:]:
+            if y == y2:
+                assert x + CHAR_W * 0.75 * len(text) <= x2 or x2 + CHAR_W * 0.75 * len(text2) <= x, (text, text2)
+
+
+def test_a_chart_within_the_palette_is_one_chart():
+    chart = LineChart("c", "run", [Series(f"s{i}", [(0, 1e6, ""), (1, 2e6, "")]) for i in range(3)])
+    assert line_charts(chart) == line_chart(chart)
+
+
+def test_the_nightlys_cross_run_invariants_are_a_list_coloured_by_state_after_the_summary():
+    data = results()
+    notes = ["invariants on measured values across runs (profile 'versa-ecp5', simulated figures):",
+             "  LOCAL_DDR 496.2 MB/s (measured): run r7 on 'sim' (build 99aa88bb77cc)",
+             "  holds   HOST < INTERCARD holds: HOST 120.3 MB/s (measured) < INTERCARD 496.6 MB/s (measured)",
+             "  BROKEN  LOCAL_DDR >= 4 x INTERCARD is BROKEN: LOCAL_DDR 496.2 MB/s (measured) < 4 x INTERCARD",
+             "INTERRUPTED: the boards after the last one shown were not run"]
+    page = render_html(RunReport("nightly", "n", "t", data["started"], None,
+                                 [board_report(data, "/tmp/r.json", [])], 1, notes=notes))
+    assert page.index('<table class="summary">') < page.index("Invariants on measured values across runs")
+    items = re.findall(r'<ul class="messages cross-run">(.*?)</ul>', page, re.S)[0]
+    assert '<li class="good" data-state="holds"><b class="good">holds</b> HOST &lt; INTERCARD: HOST' in items
+    assert '<li class="bad" data-state="BROKEN"><b class="bad">BROKEN</b> LOCAL_DDR &gt;= 4 x INTERCARD: ' in items
+    assert '<li class="muted" data-state="source">LOCAL_DDR 496.2 MB/s' in items
+    assert "holds:" not in items and "is BROKEN" not in items
+    assert "<p>INTERRUPTED: the boards after the last one shown were not run</p>" in page
+
+
+def test_each_quantity_cell_says_simulated_once():
+    data = results()
+    data["provenance"]["simulated"] = True
+    for r in data["records"]:
+        r["simulated"] = True
+    page = render_html(RunReport("bench", "r", "t", data["started"], None, [board_report(data, "/tmp/r.json", [])], 1))
+    table = re.search(r'<table class="figures">.*?</table>', page, re.S).group(0)
+    cells = re.findall(r"<tr><td>(.*?)</td>", table)
+    assert cells and all(c.count("simulated") == 1 for c in cells), cells
