@@ -57,7 +57,7 @@ def figures(board: str, manifest: BuildManifest) -> list[str]:
 def short(board: str) -> int:
     """One warm build in the current build root: its time, whether it was a cache hit, the figures."""
     from sailbench.harness.build.bitstream import bitstream_dir
-    from sailbench.harness.config.lab import find_lab, load_lab
+    from sailbench.harness.config import find_lab, load_lab
     out_dir = bitstream_dir(load_lab(find_lab(None)).board(board))     # where this board's build lives
     manifest_path = out_dir / "sailbench.json"
     before = manifest_path.stat().st_mtime if manifest_path.exists() else None

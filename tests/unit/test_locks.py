@@ -10,7 +10,7 @@ import pytest
 from sailbench.harness.errors import BoardBusyError
 from sailbench.harness.board.locks import BoardLock, WaitNotice, checkout_scope, lock_path, read_holder
 from sailbench.harness.board.place_lock import lock_for_board
-from sailbench.harness.config.lab import load_lab
+from sailbench.harness.config import load_lab
 from sailbench.harness.paths import REPO_ROOT
 
 HOLD = """
