@@ -93,6 +93,19 @@ class InvariantVerdict:
     message: str = ""
     not_judged: str | None = None        # why it was not judged (an input cannot be trusted)
 
+    @property
+    def body(self) -> str:
+        """The message without its state, for a line or cell that shows the state first:
+        "HOST < INTERCARD: HOST 118.2 MB/s (measured) < ..." (why it was not judged at the end)."""
+        text, why = self.message, ""
+        withheld = f"{self.name} {NOT_JUDGED} ({self.not_judged}): "
+        if self.not_judged and text.startswith(withheld):
+            text, why = text[len(withheld):], f" ({self.not_judged})"
+        for state in ("holds", "is BROKEN"):
+            if text.startswith(f"{self.name} {state}: "):
+                text = f"{self.name}: " + text[len(f"{self.name} {state}: "):]
+        return text + why
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

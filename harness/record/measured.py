@@ -60,7 +60,7 @@ class MeasuredInvariants:
             names = ", ".join(c.removesuffix("_BW_BYTES_PER_SEC") for c in self.missing)
             return [head, f"  not judged: the history holds no measured {names} for this profile yet"]
         out = [head] + [f"  {f.text()}" for f in self.figures.values()]
-        out += [f"  {'holds' if i.holds else 'BROKEN':<6}  {i.message}" for i in self.invariants]
+        out += [f"  {'holds' if i.holds else 'BROKEN':<6}  {i.body}" for i in self.invariants]
         return out
 
     def to_dict(self) -> dict[str, Any]:

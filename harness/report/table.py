@@ -93,13 +93,5 @@ def render_invariants(invariants: list[InvariantVerdict], simulated: bool = Fals
 
 
 def invariant_body(inv: InvariantVerdict) -> str:
-    """The invariant's message without its state, for a line or cell that shows the state first:
-    "HOST < INTERCARD: HOST 118.2 MB/s (measured) < ..." (why it was not judged at the end)."""
-    text, why = inv.message, ""
-    withheld = f"{inv.name} {NOT_JUDGED} ({inv.not_judged}): "
-    if inv.not_judged and text.startswith(withheld):
-        text, why = text[len(withheld):], f" ({inv.not_judged})"
-    for state in ("holds", "is BROKEN"):
-        if text.startswith(f"{inv.name} {state}: "):
-            text = f"{inv.name}: " + text[len(f"{inv.name} {state}: "):]
-    return text + why
+    """The invariant's message without its state (InvariantVerdict.body)."""
+    return inv.body

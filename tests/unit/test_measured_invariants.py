@@ -94,3 +94,19 @@ def test_the_nightly_reports_them_per_profile_simulated_and_hardware_apart(tmp_p
         found = _measured_invariants(lab, h, ["sim"], ["p"])
     assert len(found) == 1 and found[0].simulated and found[0].missing == []
     assert any("from run bench1" in line for line in found[0].lines())
+
+
+def test_the_measured_invariant_line_says_its_state_once():
+    """'holds  HOST < INTERCARD: ...', not 'holds  HOST < INTERCARD holds: ...' (issue 20)."""
+    from sailbench.harness.judge.verdict import InvariantVerdict
+    from sailbench.harness.record.measured import MeasuredInvariants
+    inv = InvariantVerdict("HOST < INTERCARD", True, message="HOST < INTERCARD holds: HOST 120.6 MB/s < INTERCARD")
+    broken = InvariantVerdict("LOCAL_DDR >= 4 x INTERCARD", False,
+                              message="LOCAL_DDR >= 4 x INTERCARD is BROKEN: LOCAL_DDR 568.5 MB/s < 4 x 496.6 MB/s")
+    from sailbench.harness.judge.constants import HOST_LINK, INTERCARD, LOCAL_DDR
+    from sailbench.harness.record.measured import MeasuredFigure
+    figures = {c: MeasuredFigure(c, 1e8, "r1", "abc", "2026-12-06T00:00:00+00:00", "x")
+               for c in (LOCAL_DDR, HOST_LINK, INTERCARD)}
+    lines = MeasuredInvariants("versa-ecp5", True, figures, [inv, broken]).lines()
+    assert lines[-2] == "  holds   HOST < INTERCARD: HOST 120.6 MB/s < INTERCARD"
+    assert lines[-1] == "  BROKEN  LOCAL_DDR >= 4 x INTERCARD: LOCAL_DDR 568.5 MB/s < 4 x 496.6 MB/s"
