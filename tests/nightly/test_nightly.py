@@ -233,8 +233,10 @@ def test_html_report_renders_in_headless_chromium_with_the_results_numbers(night
     bpp = len(rows[0]) // width
     colours = {row[i:i + 3] for row in rows[::4] for i in range(0, len(row), bpp * 4)}
     assert len(colours) > 20, "the page rendered blank"
-    assert bytes((0x1F, 0x77, 0xB4)) in {row[i:i + 3] for row in rows for i in range(0, len(row), bpp)}, \
-        "the measured-rate bars (#1f77b4) are not on screen"
+    from sailbench.harness.report.svg import PALETTE
+    bar = bytes.fromhex(PALETTE[0].removeprefix("#"))
+    assert bar in {row[i:i + 3] for row in rows for i in range(0, len(row), bpp)}, \
+        f"the measured-rate bars ({PALETTE[0]}) are not on screen"
 
 
 def _fig_id(rec: dict, board: str) -> str:
