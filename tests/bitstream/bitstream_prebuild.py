@@ -19,8 +19,11 @@ from typing import Callable
 # The simulation tests keep their timing (simulators, sockets, pair deadlines) while nextpnr takes
 # whatever CPU they leave; a bitstream test waiting for its build has the machine to itself by then.
 NICENESS = 10
+# Niced, a build waits for the CPU the tests leave it: its timeout is long (the fixture that needs it
+# still has its test's own timeout).
+PREBUILD_TIMEOUT_S = 3 * 3600
 
-Builder = Callable[[Callable[[str], None]], object]
+Builder = Callable[..., object]     # builder(progress, timeout_s=...)
 
 _thread: threading.Thread | None = None
 
@@ -38,7 +41,7 @@ def start(builders: list[tuple[str, Builder]], log_path: Path) -> None:
             for name, builder in builders:
                 log.write(f"prebuild {name}: start\n")
                 try:
-                    builder(lambda m: log.write(f"[{name}] {m}\n"))
+                    builder(lambda m: log.write(f"[{name}] {m}\n"), timeout_s=PREBUILD_TIMEOUT_S)
                     log.write(f"prebuild {name}: done\n")
                 except Exception:   # the fixture's own call reports it on its test
                     log.write(f"prebuild {name}: failed\n{traceback.format_exc()}\n")

@@ -42,12 +42,12 @@ def _versa_config():
     return load_lab(ROOT / "lab.yaml").board("versa-ecp5")
 
 
-def build_versa(progress):
+def build_versa(progress, timeout_s: float = 3600):
     from sailbench.harness.build.bitstream import ensure_bitstream
-    return ensure_bitstream(_versa_config(), progress=progress)
+    return ensure_bitstream(_versa_config(), progress=progress, timeout_s=timeout_s)
 
 
-def build_sgmii(progress):
+def build_sgmii(progress, timeout_s: float = 3000):
     """The Versa-ECP5 probe SoC built with the SGMII host link (`--host-link sgmii`, the sail card
     rev-A's PHY) on the SMA SerDes channel: same LFE5UM5G-45F, built once per change."""
     from sailbench.gateware.ecp5_options import Ecp5Options, ecp5_build_dir
@@ -61,11 +61,11 @@ def build_sgmii(progress):
     args = ["--profile", config.profile, "--build-root", str(build_root()), "--eth-ip", options.eth_ip,
             "--uart-baudrate", str(options.uart_baudrate), "--seed", str(options.seed), "--host-link", "sgmii"]
     build_in_child("sailbench.gateware.ecp5", args, out, "the SGMII variant of the Versa-ECP5 bitstream",
-                   "bitstream", progress, 3000, relay_prefix="[ecp5 build]")
+                   "bitstream", progress, timeout_s, relay_prefix="[ecp5 build]")
     return Bitstream(config.name, out, read_build_manifest(out))
 
 
-def build_lanes_85f(progress):
+def build_lanes_85f(progress, timeout_s: float = 3000):
     """The `sail-lanes` build: the sail card's LFE5UM5G-85F with its 4 inter-card lanes only (both
     channels of both DCUs, no DRAM, no host link; gateware/ecp5_lanes_platform.py), built once per
     change of the gateware like the Versa's."""
@@ -78,7 +78,7 @@ def build_lanes_85f(progress):
     out, _ = ecp5_build_dir(build_root(), buildable_profile("sail-lanes"), options)
     args = ["--profile", "sail-lanes", "--build-root", str(build_root()), "--seed", str(options.seed)]
     build_in_child("sailbench.gateware.ecp5", args, out, "the 4-lane LFE5UM5G-85F bitstream (sail-lanes)",
-                   "bitstream", progress, 3000, relay_prefix="[ecp5 build]")
+                   "bitstream", progress, timeout_s, relay_prefix="[ecp5 build]")
     return Bitstream("sail-lanes", out, read_build_manifest(out))
 
 
