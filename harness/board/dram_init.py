@@ -5,7 +5,7 @@ The probe SoC has no CPU, so nothing runs LiteX's `sdram_init()`
 through LiteDRAM's DFII CSRs (`sdram_dfii_*`):
 
 1. switch DFII to software control (CKE, ODT, RESET_N driven by the CSR);
-2. replay the JEDEC init sequence the build exported (gateware/dram_info.py,
+2. replay the JEDEC init sequence the build exported (gateware/soc/dram_info.py,
    from litedram's `get_sdram_phy_init_sequence`: reset release, CKE, mode
    registers 2/3/1/0, ZQ calibration);
 3. if the PHY can (ECP5DDRPHY), read leveling as the BIOS does: for each

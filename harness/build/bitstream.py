@@ -1,6 +1,6 @@
 """A real board's bitstream: built once per set of inputs, its timing judged.
 
-The build runs `python -m sailbench.gateware.ecp5` in a child process (YoWASP yosys,
+The build runs `python -m sailbench.gateware.targets.ecp5` in a child process (YoWASP yosys,
 nextpnr-ecp5, ecppack; minutes) into `build/ecp5-<profile>-<hash>/`, cached
 by the hash of its inputs: the profile, the options lab.yaml implies (the
 board's Etherbone address, UART baud rate), every gateware source and the
@@ -65,7 +65,7 @@ def _profile(config: BoardConfig):
 
 def ecp5_options(config: BoardConfig):
     """The build options lab.yaml implies for this board (they are part of the build hash)."""
-    from sailbench.gateware.ecp5_options import Ecp5Options
+    from sailbench.gateware.targets.ecp5_options import Ecp5Options
     kwargs = {"uart_baudrate": config.baudrate}
     if config.etherbone is not None:
         kwargs["eth_ip"] = config.etherbone.ip
@@ -83,7 +83,7 @@ def _args(config: BoardConfig, options, sys_clk_hz: int | None = None) -> list[s
 def bitstream_dir(config: BoardConfig, sys_clk_hz: int | None = None) -> Path:
     """Where this board's bitstream for the current sources lives (whether or not it is built);
     `sys_clk_hz` overrides the profile's sys clock (the DDR clock sweep)."""
-    from sailbench.gateware.ecp5_options import ecp5_build_dir
+    from sailbench.gateware.targets.ecp5_options import ecp5_build_dir
     from sailbench.gateware.profiles import with_sys_clk
     return ecp5_build_dir(build_root(), with_sys_clk(_profile(config), sys_clk_hz), ecp5_options(config))[0]
 
@@ -96,7 +96,7 @@ def ensure_bitstream(config: BoardConfig, progress: Callable[[str], None] = prin
     profile = _profile(config)
     options = ecp5_options(config)
     out = bitstream_dir(config, sys_clk_hz)
-    build_in_child("sailbench.gateware.ecp5", _args(config, options, sys_clk_hz), out,
+    build_in_child("sailbench.gateware.targets.ecp5", _args(config, options, sys_clk_hz), out,
                    f"the {profile.fpga} bitstream for board '{config.name}' (yosys + nextpnr, minutes, "
                    "once per change)", "bitstream", progress, timeout_s, relay_prefix="[ecp5 build]")
     return Bitstream(config.name, out, read_build_manifest(out))

@@ -1,6 +1,6 @@
 """Build the gateware a board needs, once per set of inputs (cached by hash).
 
-The build itself runs in a child Python (`python -m sailbench.gateware.sim ...`) so
+The build itself runs in a child Python (`python -m sailbench.gateware.targets.sim ...`) so
 LiteX's working-directory changes and output stay out of the harness; its
 log goes to a file beside the build, and a progress line is printed while
 it runs. A file lock makes concurrent runs wait for one build instead of
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from sailbench.gateware.manifest import MANIFEST_NAME
+from sailbench.gateware.build.manifest import MANIFEST_NAME
 from sailbench.harness.paths import REPO_ROOT
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def _sim_args(profile: str, with_dram: bool, with_ethernet: bool, sys_clk_hz: in
 def _sim_options(profile: str, with_dram: bool, with_ethernet: bool, sys_clk_hz: int | None,
                  host_link: str = "tap"):
     from sailbench.gateware.profiles import ProfileError, get_profile
-    from sailbench.gateware.sim_options import SimOptions
+    from sailbench.gateware.targets.sim_options import SimOptions
     try:
         prof = get_profile(profile)
         return prof, SimOptions(with_dram=with_dram, with_ethernet=with_ethernet,
@@ -61,7 +61,7 @@ def sim_build_dir(profile: str, with_dram: bool = True, with_ethernet: bool = Tr
                   sys_clk_hz: int | None = None, host_link: str = "tap") -> Path:
     """Where the build for these inputs lives (whether or not it exists yet); `sys_clk_hz`
     None or equal to the profile's is the profile's clock (one build)."""
-    from sailbench.gateware.sim_options import sim_build_dir as _dir
+    from sailbench.gateware.targets.sim_options import sim_build_dir as _dir
     prof, options = _sim_options(profile, with_dram, with_ethernet, sys_clk_hz, host_link)
     return _dir(build_root(), prof, options)[0]
 
@@ -85,7 +85,7 @@ def ensure_sim_build(profile: str, with_dram: bool = True, with_ethernet: bool =
                             "run scripts/setup.sh (installs Debian verilator, libevent-dev, libjson-c-dev)")
     out = sim_build_dir(profile, with_dram, with_ethernet, sys_clk_hz, host_link)
     options = _sim_options(profile, with_dram, with_ethernet, sys_clk_hz, host_link)[1]
-    return build_in_child("sailbench.gateware.sim", _sim_args(profile, with_dram, with_ethernet, options.sys_clk_hz,
+    return build_in_child("sailbench.gateware.targets.sim", _sim_args(profile, with_dram, with_ethernet, options.sys_clk_hz,
                                                               host_link), out,
                           f"simulated board '{profile}' (Verilator, about a minute, once per change)",
                           "simulation", progress, timeout_s)
@@ -95,16 +95,16 @@ def ensure_pair_build(profile: str, lanes: int, progress: Callable[[str], None] 
                       timeout_s: float = 1800, line_rate_gbps: float = 1.25, coding: str = "8b10b") -> Path:
     """The simulated bench pair (two probe SoCs in one Verilator simulation) at a lane line rate
     and line code, built if needed."""
-    from sailbench.gateware.lane_rates import LineRate
+    from sailbench.gateware.profiles.lane_rates import LineRate
     from sailbench.gateware.profiles import ProfileError, get_profile
-    from sailbench.gateware.sim_pair_options import pair_build_dir
+    from sailbench.gateware.targets.sim_pair_options import pair_build_dir
     try:
         prof = get_profile(profile)
         rate = LineRate(line_rate_gbps, coding)
     except (ProfileError, ValueError) as e:
         raise BuildError(str(e)) from None
     out = pair_build_dir(build_root(), prof, lanes, rate)[0]
-    return build_in_child("sailbench.gateware.sim_pair", ["--profile", profile, "--lanes", str(lanes),
+    return build_in_child("sailbench.gateware.targets.sim_pair", ["--profile", profile, "--lanes", str(lanes),
                                                 "--line-rate", f"{rate.line_rate_gbps:g}", "--coding", rate.coding,
                                                 "--build-root", str(build_root())], out,
                           f"simulated pair '{profile}' x{lanes} lanes at {rate.label} (Verilator)", "simulation",

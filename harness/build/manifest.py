@@ -1,6 +1,6 @@
 """Reading a build's manifest (`sailbench.json`) as the typed BuildManifest.
 
-The records themselves live in gateware/manifest.py (no LiteX), the one
+The records themselves live in gateware/build/manifest.py (no LiteX), the one
 place both sides share; here a manifest that cannot be read or does not
 parse becomes a BuildError naming the file.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sailbench.gateware.manifest import (MANIFEST_NAME, BuildManifest, CsrField, DramAccounting, DramInfo, DramPhy, EtherboneInfo,
+from sailbench.gateware.build.manifest import (MANIFEST_NAME, BuildManifest, CsrField, DramAccounting, DramInfo, DramPhy, EtherboneInfo,
                                          HostLinkInfo, InitStep, LaneInfo, ManifestError, PairBoard, ReportSummary,
                                          load_manifest)
 from sailbench.harness.errors import BuildError

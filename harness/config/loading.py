@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from sailbench.gateware.positioned_yaml import PositionedMap, parse_positioned  # noqa: F401 (re-exported)
+from sailbench.gateware.profiles.positioned_yaml import PositionedMap, parse_positioned  # noqa: F401 (re-exported)
 from sailbench.harness.errors import ConfigError
 
 ENV_LAB = "SAILBENCH_LAB"

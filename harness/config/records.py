@@ -82,7 +82,7 @@ class PairConfig:
     lanes: tuple[int, ...] = (0, 1, 2, 3)
     tags: list[str] = field(default_factory=list)
     place: str | None = None             # a labgrid pair place: both boards acquired all or nothing
-    line_rate: float = 1.25              # lane line rate, Gb/s (gateware/lane_rates.py)
+    line_rate: float = 1.25              # lane line rate, Gb/s (gateware/profiles/lane_rates.py)
     coding: str = "8b10b"                # lane line code: 8b10b or 64b66b
 
     def __post_init__(self) -> None:

@@ -20,7 +20,7 @@ from sailbench.harness.config.validation import (FRACTION, MISSING, Invalid, Sec
                                                  check_profile, check_serial_url,
                                                  check_sim_host_link, check_tags, check_text, found)
 
-from sailbench.gateware.ecp5_options import board_mac
+from sailbench.gateware.targets.ecp5_options import board_mac
 
 MAX_LANES = 16
 DEFAULT_SIM_PROFILE = "versa-ecp5"
@@ -172,7 +172,7 @@ def check_lanes(value: Any) -> tuple[int, ...]:
 
 
 def check_coding(value: Any) -> str:
-    from sailbench.gateware.lane_rates import CODINGS
+    from sailbench.gateware.profiles.lane_rates import CODINGS
     if value not in CODINGS:
         raise Invalid(f"a lane line code ({', '.join(CODINGS)})")
     return value
@@ -181,7 +181,7 @@ def check_coding(value: Any) -> str:
 def check_line_rate(profile: str) -> Callable[[Any], float]:
     """A line rate in Gb/s the lane probe supports; 5 only on an ECP5-5G part (LFE5UM5G)."""
     def parse(value: Any) -> float:
-        from sailbench.gateware.lane_rates import FIVE_G_ONLY_GBPS, LINE_RATES_GBPS
+        from sailbench.gateware.profiles.lane_rates import FIVE_G_ONLY_GBPS, LINE_RATES_GBPS
         from sailbench.gateware.profiles import get_profile
         five_g = "UM5G" in get_profile(profile).fpga.upper()
         allowed = [r for r in LINE_RATES_GBPS if five_g or r not in FIVE_G_ONLY_GBPS]
@@ -244,7 +244,7 @@ def pair_section(r: SectionReader, name: str, value: Any, line: int, boards: dic
 
 
 def _pair_channel_budget(r: SectionReader, pair: PairConfig, key: str, line: int) -> None:
-    """A hardware pair's lanes must fit its profile's part (gateware/profiles.channel_budget_error)."""
+    """A hardware pair's lanes must fit its profile's part (channel_budget_error in gateware/profiles/)."""
     from sailbench.gateware.profiles import channel_budget_error, get_profile
     profile = get_profile(pair.profile)
     why = channel_budget_error(profile.part, pair.lane_count, profile.host_phy == "sgmii") if profile.part else None

@@ -75,8 +75,8 @@ def check_text(value: Any) -> str:
 
 
 def check_sim_host_link(value: Any) -> str:
-    """What carries a simulated board's Ethernet to its TAP (gateware/sim_options.HOST_LINKS)."""
-    from sailbench.gateware.sim_options import HOST_LINKS
+    """What carries a simulated board's Ethernet to its TAP (gateware/targets/sim_options.HOST_LINKS)."""
+    from sailbench.gateware.targets.sim_options import HOST_LINKS
     if value not in HOST_LINKS:
         raise Invalid(f"one of {', '.join(HOST_LINKS)}")
     return value

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from sailbench.gateware.manifest import GBE as GBE_FRAME_COST
+from sailbench.gateware.build.manifest import GBE as GBE_FRAME_COST
 
 
 class Wire(Protocol):
@@ -26,7 +26,7 @@ class Wire(Protocol):
 
 BOARD_TO_HOST, HOST_TO_BOARD = "board_to_host", "host_to_board"      # the host link's two directions
 HOST_LINK_DIRECTIONS = (BOARD_TO_HOST, HOST_TO_BOARD)
-GBE = GBE_FRAME_COST     # real GbE (gateware/manifest.py holds the numbers; a board's manifest carries its own)
+GBE = GBE_FRAME_COST     # real GbE (gateware/build/manifest.py holds the numbers; a board's manifest carries its own)
 
 
 def frame_bytes_on_wire(payload: int, link: Wire, direction: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sailbench.gateware.lane_rates import FIVE_G_ONLY_GBPS, LINE_RATES_GBPS, LineRate
+from sailbench.gateware.profiles.lane_rates import FIVE_G_ONLY_GBPS, LINE_RATES_GBPS, LineRate
 from sailbench.harness.units import mb_per_s
 
 MAX_LANES = 8          # options beyond this many lanes are not worth naming

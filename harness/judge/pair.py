@@ -26,7 +26,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any, Sequence
 
-from sailbench.gateware.lane_rates import LineRate
+from sailbench.gateware.profiles.lane_rates import LineRate
 from sailbench.harness.judge.constants import INTERCARD
 from sailbench.harness.judge.lane_options import options_text
 from sailbench.harness.units import mb_per_s
@@ -42,7 +42,7 @@ RECEIVED_BY = {"downstream": UPSTREAM_TO_DOWNSTREAM, "upstream": DOWNSTREAM_TO_U
 
 
 def lane_ceiling_bytes_per_s(baud: float = LANE_BAUD, coding: str = "8b10b") -> float:
-    """Payload ceiling of one lane: 1.25 Gbaud 8b/10b -> 125 MB/s, 64b/66b -> 151.5 MB/s (gateware/lane_rates.py)."""
+    """Payload ceiling of one lane: 1.25 Gbaud 8b/10b -> 125 MB/s, 64b/66b -> 151.5 MB/s (gateware/profiles/lane_rates.py)."""
     return LineRate(baud / 1e9, coding).ceiling_bytes_per_s
 
 

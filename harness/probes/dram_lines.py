@@ -50,7 +50,7 @@ Faults told apart:
 The data-line test runs first; if it fails the others are not run (their
 tags would be misread).
 
-Balls and nets come from the build's `dram_pins.json` (gateware/dram_pins.py,
+Balls and nets come from the build's `dram_pins.json` (gateware/soc/dram_pins.py,
 from the board's LiteX platform); the net of `dq` bit 11 is `ddram_dq11`.
 """
 from __future__ import annotations

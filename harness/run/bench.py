@@ -164,7 +164,7 @@ def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, co
     d = board.manifest.dram
     outcome.ceiling = (f"{d.module} x{d.data_width} at {d.transfers_per_s / 1e6:.0f} MT/s "
                        f"(1:{d.ratio}, sys {clock.used_hz / 1e6:.3f} MHz) = {probe.peak / 1e6:.1f} MB/s")
-    from sailbench.gateware.dram_jedec import timings_text    # where tRFC/tRCD/tRP came from (JEDEC, datasheet)
+    from sailbench.gateware.profiles.dram_jedec import timings_text    # where tRFC/tRCD/tRP came from (JEDEC, datasheet)
     if timings_text(d.timings):
         outcome.ceiling += f"; {timings_text(d.timings)}"
     medians: dict[tuple[str, str], float] = {}

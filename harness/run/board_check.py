@@ -1,6 +1,6 @@
 """`sailbench board check FILE`: a board profile checked before any long build.
 
-First the static checks (gateware/board_check.py: part and package, balls, banks, DQS
+First the static checks (gateware/profiles/board_check.py: part and package, balls, banks, DQS
 groups, SerDes channel budget, profile rules), each problem one line naming the file, the
 key and the line. With none, and a profile that names its pins through a LiteX platform, a
 fast synthesis and nextpnr `--pack-only` (no place and route) in a scratch directory: any
@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from sailbench.gateware.board_check import check_file
+from sailbench.gateware.profiles.board_check import check_file
 from sailbench.gateware.profiles import ProfileError, get_profile
 from sailbench.harness.build.cache import build_root
 from sailbench.harness.errors import ConfigError, ToolError
@@ -56,7 +56,7 @@ def pack_check(path: Path, progress: Callable[[str], None]) -> list[str]:
     scratch = Path(tempfile.mkdtemp(prefix=f"board-check-{profile.name}-", dir=root))
     t0 = time.monotonic()
     progress(f"generating the probe design (log: {scratch / 'generate.log'})")
-    r = _run([sys.executable, "-m", "sailbench.gateware.ecp5", "--profile", str(path.absolute()),
+    r = _run([sys.executable, "-m", "sailbench.gateware.targets.ecp5", "--profile", str(path.absolute()),
               "--build-root", str(scratch), "--no-compile"], Path.cwd(), scratch / "generate.log", GENERATE_TIMEOUT_S)
     if r.returncode != 0:
         tail = (scratch / "generate.log").read_text().strip().splitlines()[-1:] or ["?"]

@@ -13,8 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from sailbench.gateware import ecp5_package
-from sailbench.gateware.pin_map import Pin, pins_from_lpf
+from sailbench.gateware.profiles import ecp5_package
+from sailbench.gateware.profiles.pin_map import Pin, pins_from_lpf
 from sailbench.harness.errors import ConfigError
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from sailbench.gateware.lane_rates import LINE_RATES_GBPS, LineRate
+from sailbench.gateware.profiles.lane_rates import LINE_RATES_GBPS, LineRate
 from sailbench.harness.config import Lab, PairConfig
 from sailbench.harness.errors import ConfigError, SailbenchError
 from sailbench.harness.record.results import ResultsFile, ResultsSink, new_run_id, provenance
@@ -47,7 +47,7 @@ def with_lane_rate(lab: Lab, line_rate: float | None, coding: str | None) -> Lab
     """`lab` with every pair at this line rate and code (the --line-rate / --coding flags)."""
     if line_rate is None and coding is None:
         return lab
-    from sailbench.gateware.lane_rates import FIVE_G_ONLY_GBPS
+    from sailbench.gateware.profiles.lane_rates import FIVE_G_ONLY_GBPS
     from sailbench.gateware.profiles import get_profile
     pairs = {}
     for name, p in lab.pairs.items():

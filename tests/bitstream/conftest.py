@@ -50,7 +50,7 @@ def build_versa(progress, timeout_s: float = 3600):
 def build_sgmii(progress, timeout_s: float = 3000):
     """The Versa-ECP5 probe SoC built with the SGMII host link (`--host-link sgmii`, the sail card
     rev-A's PHY) on the SMA SerDes channel: same LFE5UM5G-45F, built once per change."""
-    from sailbench.gateware.ecp5_options import Ecp5Options, ecp5_build_dir
+    from sailbench.gateware.targets.ecp5_options import Ecp5Options, ecp5_build_dir
     from sailbench.gateware.profiles import buildable_profile
     from sailbench.harness.build.bitstream import Bitstream
     from sailbench.harness.build.cache import build_in_child, build_root
@@ -60,16 +60,16 @@ def build_sgmii(progress, timeout_s: float = 3000):
     out, _ = ecp5_build_dir(build_root(), buildable_profile(config.profile), options)
     args = ["--profile", config.profile, "--build-root", str(build_root()), "--eth-ip", options.eth_ip,
             "--uart-baudrate", str(options.uart_baudrate), "--seed", str(options.seed), "--host-link", "sgmii"]
-    build_in_child("sailbench.gateware.ecp5", args, out, "the SGMII variant of the Versa-ECP5 bitstream",
+    build_in_child("sailbench.gateware.targets.ecp5", args, out, "the SGMII variant of the Versa-ECP5 bitstream",
                    "bitstream", progress, timeout_s, relay_prefix="[ecp5 build]")
     return Bitstream(config.name, out, read_build_manifest(out))
 
 
 def build_lanes_85f(progress, timeout_s: float = 3000):
     """The `sail-lanes` build: the sail card's LFE5UM5G-85F with its 4 inter-card lanes only (both
-    channels of both DCUs, no DRAM, no host link; gateware/ecp5_lanes_platform.py), built once per
+    channels of both DCUs, no DRAM, no host link; gateware/platforms/ecp5_lanes_platform.py), built once per
     change of the gateware like the Versa's."""
-    from sailbench.gateware.ecp5_options import Ecp5Options, ecp5_build_dir
+    from sailbench.gateware.targets.ecp5_options import Ecp5Options, ecp5_build_dir
     from sailbench.gateware.profiles import buildable_profile
     from sailbench.harness.build.bitstream import Bitstream
     from sailbench.harness.build.cache import build_in_child, build_root
@@ -77,7 +77,7 @@ def build_lanes_85f(progress, timeout_s: float = 3000):
     options = Ecp5Options()
     out, _ = ecp5_build_dir(build_root(), buildable_profile("sail-lanes"), options)
     args = ["--profile", "sail-lanes", "--build-root", str(build_root()), "--seed", str(options.seed)]
-    build_in_child("sailbench.gateware.ecp5", args, out, "the 4-lane LFE5UM5G-85F bitstream (sail-lanes)",
+    build_in_child("sailbench.gateware.targets.ecp5", args, out, "the 4-lane LFE5UM5G-85F bitstream (sail-lanes)",
                    "bitstream", progress, timeout_s, relay_prefix="[ecp5 build]")
     return Bitstream("sail-lanes", out, read_build_manifest(out))
 

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from sailbench.gateware.pnr_report import BuildReport
+from sailbench.gateware.build.pnr_report import BuildReport
 
 pytestmark = pytest.mark.timeout(3600)
 

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from sailbench.gateware.pnr_report import BuildReport
+from sailbench.gateware.build.pnr_report import BuildReport
 
 pytestmark = [pytest.mark.named_only, pytest.mark.timeout(3600)]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sailbench.gateware.pnr_report import BuildReport
+from sailbench.gateware.build.pnr_report import BuildReport
 from sailbench.harness.cli import main
 
 REPO = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@ from sailbench.harness.probes.bist_model import expected_alias_errors
 LENGTH = 1 << 18   # 256 KiB: long enough for refresh and row changes to show, short in simulation
 
 # A 1:2 LiteDRAM (ECP5DDRPHY) with the probe's settings (datasheet tRFC, refresh
-# postponing 8; gateware/dram_settings.py) streams sequential bursts at about 95 % of
+# postponing 8; gateware/soc/dram_settings.py) streams sequential bursts at about 95 % of
 # the DDR peak in simulation: the gap is refresh (~2 %), row changes (~1.6 %) and
 # scheduling (~1.2 %), see the DFI accounting. Below 70 % the controller or the probe
 # is broken; above 100 % the clock or the byte count is.
@@ -67,7 +67,7 @@ def test_the_window_is_accounted_for_cycle_by_cycle(sequential, ddr_probe, direc
     BIST word, data cycles = bursts x the burst's bus cycles, refreshes seen."""
     res = sequential[0] if direction == "write" else sequential[1]
     b = res.breakdown
-    if b is None:      # every DRAM build carries it (gateware/dram_info.py): missing is a lost probe, not a skip
+    if b is None:      # every DRAM build carries it (gateware/soc/dram_info.py): missing is a lost probe, not a skip
         pytest.fail("this DRAM build has no DFI accounting (ddr_accounting CSRs): the window cannot be "
                     "accounted for", pytrace=False)
     assert b.window_cycles == res.cycles

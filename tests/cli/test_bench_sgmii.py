@@ -1,6 +1,6 @@
 """`sailbench bench` on the simulated board whose host link runs through the SGMII PHY:
 LiteEth MAC -> liteeth PCS -> SerDes word model -> SGMII PHY-side model -> TAP
-(lab.yaml `sim: {host_link: sgmii}`, gateware/sim_sgmii.py). UDP both ways at 1472 B,
+(lab.yaml `sim: {host_link: sgmii}`, gateware/targets/sim_sgmii.py). UDP both ways at 1472 B,
 judged against HOST_LINK and set against the GbE ceiling, which this wire has."""
 import json
 import subprocess

@@ -15,9 +15,9 @@ from litedram.phy.model import SDRAMPHYModel
 
 from sailbench.gateware.cores.dfi_accounting import CLASSES, EVENTS, ControllerTaps, DfiAccounting, burst_cycles
 from sailbench.gateware.cores.window_timer import WindowTimer
-from sailbench.gateware.dram_settings import controller_settings, dram_module
+from sailbench.gateware.soc.dram_settings import controller_settings, dram_module
 from sailbench.gateware.profiles import get_profile
-from sailbench.gateware.sim import ecp5ddrphy_like_settings
+from sailbench.gateware.targets.sim import ecp5ddrphy_like_settings
 
 SYS_CLK_HZ = 75_000_000
 

@@ -2,7 +2,7 @@
 channel's CHx_ parameters and the shared D_ parameters once, and a lane probe per channel.
 
 Elaborates the `sail-lanes` profile (4 lanes on the LFE5UM5G-85F's 2 DCUs) to Verilog as
-`python -m sailbench.gateware.ecp5 --no-compile` does; no toolchain run (about 5 s)."""
+`python -m sailbench.gateware.targets.ecp5 --no-compile` does; no toolchain run (about 5 s)."""
 import json
 import re
 
@@ -16,8 +16,8 @@ from sailbench.gateware.phy.dcu_ecp5 import SerDesECP5Channel, SerDesECP5DCU
 
 @pytest.fixture(scope="module")
 def sail_lanes(tmp_path_factory):
-    from sailbench.gateware.ecp5 import generate
-    from sailbench.gateware.ecp5_options import Ecp5Options
+    from sailbench.gateware.targets.ecp5 import generate
+    from sailbench.gateware.targets.ecp5_options import Ecp5Options
     from sailbench.gateware.profiles import buildable_profile
     out = tmp_path_factory.mktemp("sail-lanes") / "generated"
     soc = generate(buildable_profile("sail-lanes"), Ecp5Options(), out, "0" * 12)
@@ -117,7 +117,7 @@ def test_dcu_refuses_channels_that_cannot_share_it():
 
 
 def test_one_channel_dcu_keeps_liteiclink_placement_and_polarity_is_a_parameter():
-    from sailbench.gateware.ecp5_lanes_platform import Platform
+    from sailbench.gateware.platforms.ecp5_lanes_platform import Platform
     platform = Platform()
 
     class Top(LiteXModule):
@@ -136,8 +136,8 @@ def test_one_channel_dcu_keeps_liteiclink_placement_and_polarity_is_a_parameter(
 def test_lane_pads_name_their_balls():
     """Bring-up names a lane by its balls: a p/n resource, or a pair inside litex-boards' ECPIX-5
     `sata` resource ("sata:tx" is its tx_p/tx_n)."""
-    from sailbench.gateware.ecp5_serdes import pad_balls
+    from sailbench.gateware.soc.ecp5_serdes import pad_balls
     assert pad_balls("litex_boards.platforms.lambdaconcept_ecpix5", "sata:tx") == "AD16/AD17"
     assert pad_balls("litex_boards.platforms.lambdaconcept_ecpix5", "sata:rx") == "AF15/AF16"
-    assert pad_balls("sailbench.gateware.ecp5_lanes_platform", "dcu1_ch1_tx") == "W17/W18"
+    assert pad_balls("sailbench.gateware.platforms.ecp5_lanes_platform", "dcu1_ch1_tx") == "W17/W18"
     assert pad_balls("litex_boards.platforms.lattice_versa_ecp5", "sma_rx") == "Y7/Y8"

@@ -13,7 +13,7 @@ from litedram.phy.dfi import Interface
 from litex.gen import LiteXModule
 
 from sailbench.gateware.cores.dfi_faults import DQ_SHORT, DQ_STUCK_0, DQ_STUCK_1, TIE_0, TIE_1, DfiFaultInjector
-from sailbench.gateware.sim import ecp5ddrphy_like_settings
+from sailbench.gateware.targets.sim import ecp5ddrphy_like_settings
 
 DATABITS = 16
 BEATS = 4

@@ -169,7 +169,7 @@ def test_block_lock_slips_on_each_bad_header_while_unlocked():
 from test_lane_probe import LanePair, latched, run, start_frames, strobe, wait_sent, wait_up  # noqa: E402
 
 from sailbench.gateware.cores.lane_probe import LinkState, Stage  # noqa: E402
-from sailbench.gateware.lane_rates import LineRate  # noqa: E402
+from sailbench.gateware.profiles.lane_rates import LineRate  # noqa: E402
 
 UP_LIMIT_66 = 2500        # words: block lock hunts over up to 66 boundaries, then 64 good headers
 FRAME_COUNTERS = ("tx_frames", "tx_bytes", "rx_frames", "rx_bytes", "rx_gaps", "rx_late", "rx_bad_frames",

@@ -3,8 +3,8 @@ field layout (the harness decodes lane<i>_control/status with it) and each targe
 from pathlib import Path
 
 from sailbench.gateware.cores.lane_probe import LaneProbe
-from sailbench.gateware.csr_export import csr_field_layout, lane_csr_fields
-from sailbench.gateware.manifest import BuildManifest, CsrField, UartInfo
+from sailbench.gateware.build.csr_export import csr_field_layout, lane_csr_fields
+from sailbench.gateware.build.manifest import BuildManifest, CsrField, UartInfo
 from sailbench.harness.probes.lanes import FIELDS
 
 DATA = Path(__file__).resolve().parents[1] / "unit" / "data"
@@ -30,8 +30,8 @@ def test_exported_lane_layout_is_the_one_laneprobe_declares():
 
 def test_sim_manifest_keys(tmp_path):
     from sailbench.gateware.profiles import get_profile
-    from sailbench.gateware.sim import SimProbeSoC, host_manifest
-    from sailbench.gateware.sim_options import SimOptions
+    from sailbench.gateware.targets.sim import SimProbeSoC, host_manifest
+    from sailbench.gateware.targets.sim_options import SimOptions
     profile, options = get_profile("versa-ecp5"), SimOptions()
     soc = SimProbeSoC(profile, options, "0123456789ab")
     m = host_manifest(soc, profile, options, "0123456789ab", build_seconds=1.0)
@@ -42,9 +42,9 @@ def test_sim_manifest_keys(tmp_path):
 
 
 def test_ecp5_manifest_keys(tmp_path):
-    from sailbench.gateware import pnr_report
-    from sailbench.gateware.ecp5 import generate, host_manifest
-    from sailbench.gateware.ecp5_options import Ecp5Options
+    from sailbench.gateware.build import pnr_report
+    from sailbench.gateware.targets.ecp5 import generate, host_manifest
+    from sailbench.gateware.targets.ecp5_options import Ecp5Options
     from sailbench.gateware.profiles import get_profile
     profile, options = get_profile("versa-ecp5"), Ecp5Options()
     soc = generate(profile, options, tmp_path / "out", "0123456789ab")

@@ -11,7 +11,7 @@ from litex.gen import LiteXModule
 
 from sailbench.gateware.phy.sgmii_ecp5 import SGMIIPHYECP5, SerDesECP5RefClk
 from sailbench.gateware.profiles import get_profile
-from sailbench.gateware.soc import ProbeSoC
+from sailbench.gateware.soc.probe_soc import ProbeSoC
 
 versa = pytest.importorskip("litex_boards.platforms.lattice_versa_ecp5")
 

@@ -14,7 +14,7 @@ from litex.soc.interconnect import stream
 from liteeth.common import eth_phy_description
 
 from sailbench.gateware.phy.sgmii_ecp5 import SIM_TIMERS
-from sailbench.gateware.sim_sgmii import SimSGMIIPHY
+from sailbench.gateware.targets.sim_sgmii import SimSGMIIPHY
 
 from sgmii_sim import MAC_A, MAC_B, frame, on_wire, run
 

@@ -1,5 +1,5 @@
 """LiteX's UARTBone on the Versa-ECP5's clock, in migen simulation: LiteX's own RS232PHY and
-Stream2Wishbone (litex/soc/cores/uart.py, as gateware/soc.py adds them) on a Wishbone SRAM,
+Stream2Wishbone (litex/soc/cores/uart.py, as gateware/soc/probe_soc.py adds them) on a Wishbone SRAM,
 driven bit by bit on its rx pad.
 
 - At 3 Mbaud (the FT2232H's top rate) from a 75 MHz sys clock (25 clocks per bit) a write burst

@@ -49,6 +49,6 @@ def needs_lanes(pair_lanes):
     """The lane indexes; a build without lane probes FAILS the lane tests (it used to skip them, so a lost
     lane probe went unnoticed): every simulated pair build has one per lane."""
     if not pair_lanes:
-        pytest.fail("the simulated pair's build has no lane probes (gateware/sim_pair.py without lane<i> CSRs): "
+        pytest.fail("the simulated pair's build has no lane probes (gateware/targets/sim_pair.py without lane<i> CSRs): "
                     "the lane tests cannot measure anything", pytrace=False)
     return pair_lanes

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from sailbench.gateware.lane_rates import LineRate
+from sailbench.gateware.profiles.lane_rates import LineRate
 from sailbench.harness.config import load_lab
 from sailbench.harness.run.pair.runner import PairRun, PairSettings
 from sailbench.harness.run.pair.table import render_pair

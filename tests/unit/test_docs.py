@@ -156,7 +156,7 @@ def test_every_path_a_docstring_names_exists():
             for doc in _docstrings(path):
                 for named in _DOC_PATH.findall(doc):
                     named = named.rstrip(".")
-                    module = re.sub(r"\.[A-Za-z_]\w*$", ".py", named)       # gateware/sim_options.HOST_LINKS
+                    module = re.sub(r"\.[A-Za-z_]\w*$", ".py", named)       # gateware/targets/sim_options.HOST_LINKS
                     if named not in NOT_YET and not (ROOT / named).exists() and not (ROOT / module).is_file():
                         missing.append(f"{path.relative_to(ROOT)}: {named}")
     assert not missing, "docstrings name paths the tree does not have: " + "; ".join(sorted(set(missing)))

@@ -83,7 +83,7 @@ def test_standin_packages_do_not_shadow_sailbench(tmp_path):
     assert (got["fixtures"], got["harness"], got["gateware"]) == ("fixtures", "harness", "gateware")
     assert Path(got["cli"]) == ROOT / "harness" / "cli" / "__init__.py"
     assert Path(got["plugin"]) == ROOT / "fixtures" / "plugin.py"
-    assert Path(got["profiles"]) == ROOT / "gateware" / "profiles.py"
+    assert Path(got["profiles"]) == ROOT / "gateware" / "profiles" / "__init__.py"
 
 
 def test_pytest_loads_the_plugin_beside_standins(tmp_path):

@@ -13,7 +13,7 @@ from sailbench.gateware.cores.lane_probe.rx import _LaneRX
 from sailbench.gateware.cores.lane_probe.rx_64b66b import _LaneRX66
 from sailbench.gateware.cores.lane_probe.tx import _LaneTX
 from sailbench.gateware.cores.lane_probe.tx_64b66b import _LaneTX66
-from sailbench.gateware.lane_rates import CODINGS, DEFAULT_CODING
+from sailbench.gateware.profiles.lane_rates import CODINGS, DEFAULT_CODING
 
 # coding -> (TX side, RX side, value of the line_code CSR)
 _SIDES = {"8b10b": (_LaneTX, _LaneRX, 0), "64b66b": (_LaneTX66, _LaneRX66, 1)}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from sailbench.harness.judge.pair import RECEIVED_BY, BitErrorRatio, GroupWindow, LaneRate, counted_clock_hz
-from sailbench.gateware.lane_rates import LineRate
+from sailbench.gateware.profiles.lane_rates import LineRate
 from sailbench.harness.record.results import ResultsFile
 from sailbench.harness.run.pair.pod_client import call_both
 from sailbench.harness.run.pair.session import PairSession

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from sailbench.gateware.lane_rates import LineRate
+from sailbench.gateware.profiles.lane_rates import LineRate
 from sailbench.harness.board.place_lock import HoldCheck
 from sailbench.harness.config import Lab
 from sailbench.harness.errors import (PairBusyError, PairCancelled, PairError, PairPendingError, PairRunFailed,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import litex
-from sailbench.gateware.dram_info import init_sequence, phy_info
-from sailbench.gateware.sim import ecp5ddrphy_like_settings
+from sailbench.gateware.soc.dram_info import init_sequence, phy_info
+from sailbench.gateware.targets.sim import ecp5ddrphy_like_settings
 from sailbench.harness.build.manifest import DramInfo, DramPhy, InitStep
 from sailbench.harness.board.dram_init import (CONTROL_HARDWARE, CONTROL_SOFTWARE, SEEDS, Dfii, init_dram, lane_errors,
                                pattern_bytes, read_leveling, replay_init_sequence, widest_window)

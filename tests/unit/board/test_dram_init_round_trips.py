@@ -11,8 +11,8 @@ from litedram.modules import MT41K64M16
 from unit.fakes.csr_target import Ecp5PhyModel, UartBoneTarget, versa_regmap
 from unit.board.test_dram_init import PHY, _dram
 from unit.probes.test_phy_mdio import LINK_UP, FakePhyCsr
-from sailbench.gateware.dram_info import init_sequence
-from sailbench.gateware.sim import ecp5ddrphy_like_settings
+from sailbench.gateware.soc.dram_info import init_sequence
+from sailbench.gateware.targets.sim import ecp5ddrphy_like_settings
 from sailbench.harness.board.dram_init import init_dram
 from sailbench.harness.build.manifest import InitStep
 from sailbench.harness.probes.phy_mdio import MdioBus

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from sailbench.gateware.manifest import (SCHEMA_VERSION, BuildManifest, CsrField, EtherboneInfo, LaneInfo,
+from sailbench.gateware.build.manifest import (SCHEMA_VERSION, BuildManifest, CsrField, EtherboneInfo, LaneInfo,
                                          ManifestError, PairBoard, UartInfo, write_manifest)
 from sailbench.harness.build.manifest import read_build_manifest
 from sailbench.harness.errors import BuildError

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from sailbench.gateware.ecp5_options import DEFAULT_MAC, Ecp5Options, board_mac, ecp5_build_dir
+from sailbench.gateware.targets.ecp5_options import DEFAULT_MAC, Ecp5Options, board_mac, ecp5_build_dir
 from sailbench.gateware.profiles import get_profile
 from sailbench.harness.build.bitstream import ecp5_options
 from sailbench.harness.config import REPO_LAB, load_lab
@@ -139,7 +139,7 @@ def test_the_build_child_builds_where_the_harness_looks():
     config = load_lab(REPO_LAB).board("ecpix5")
     args = bitstream._args(config, ecp5_options(config))
     assert args[args.index("--mac") + 1] == board_mac("ecpix5")
-    out = subprocess.run([sys.executable, "-m", "sailbench.gateware.ecp5", *args, "--print-dir"],
+    out = subprocess.run([sys.executable, "-m", "sailbench.gateware.targets.ecp5", *args, "--print-dir"],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == str(bitstream.bitstream_dir(config))

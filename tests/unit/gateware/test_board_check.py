@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from sailbench.gateware.board_check import check_file
+from sailbench.gateware.profiles.board_check import check_file
 from sailbench.gateware.profiles import BOARDS_DIR
 from sailbench.harness.cli import main
 

@@ -4,8 +4,8 @@ import dataclasses
 
 import pytest
 
-from sailbench.gateware.dram_jedec import DramTimingError, ddr3_timings, timings_text
-from sailbench.gateware.dram_settings import dram_module, timing_manifest
+from sailbench.gateware.profiles.dram_jedec import DramTimingError, ddr3_timings, timings_text
+from sailbench.gateware.soc.dram_settings import dram_module, timing_manifest
 from sailbench.gateware.profiles import ProfileError, get_profile
 
 

@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 def generate(profile: str, root: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sailbench.gateware.ecp5", "--profile", profile, "--build-root", str(root),
+    return subprocess.run([sys.executable, "-m", "sailbench.gateware.targets.ecp5", "--profile", profile, "--build-root", str(root),
                            "--no-compile", *extra], cwd=REPO, capture_output=True, text=True, timeout=300)
 
 

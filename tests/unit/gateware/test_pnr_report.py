@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from sailbench.gateware.pnr_report import BuildReport, ReportError, clock_domain, from_files, parse_log, parse_report_json
+from sailbench.gateware.build.pnr_report import BuildReport, ReportError, clock_domain, from_files, parse_log, parse_report_json
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-KNOWN = {"sys": 75.0, "sys2x": 150.0, "init": 25.0, "clk100": 100.0}   # what gateware/ecp5.py passes
+KNOWN = {"sys": 75.0, "sys2x": 150.0, "init": 25.0, "clk100": 100.0}   # what gateware/targets/ecp5.py passes
 
 
 @pytest.fixture

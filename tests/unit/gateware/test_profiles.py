@@ -8,7 +8,7 @@ import pytest
 
 from sailbench.gateware.profiles import (BOARDS_DIR, ProfileError, buildable_profile, channel_budget_error,
                                          ecp5_idcode, get_profile, profiles, validate_profile)
-from sailbench.gateware.profile_file import read_profile
+from sailbench.gateware.profiles.profile_file import read_profile
 
 FILES = sorted(BOARDS_DIR.glob("*.yaml"))
 VERSA_TEXT = (BOARDS_DIR / "versa-ecp5.yaml").read_text()

@@ -5,9 +5,9 @@ from textwrap import dedent
 
 import pytest
 
-from sailbench.gateware.manifest import HostLinkInfo
+from sailbench.gateware.build.manifest import HostLinkInfo
 from sailbench.gateware.profiles import get_profile
-from sailbench.gateware.sim_options import SimOptions, sim_build_dir
+from sailbench.gateware.targets.sim_options import SimOptions, sim_build_dir
 from sailbench.harness.config import load_lab
 from sailbench.harness.errors import BuildError, ConfigError
 from sailbench.harness.judge.ceilings import GBE, udp_ceiling_bytes_per_s
@@ -61,8 +61,8 @@ def test_the_harness_passes_the_host_link(tmp_path, monkeypatch):
 
 
 def test_the_sgmii_wire_costs_what_gbe_costs():
-    """The manifest's SGMII wire (as gateware/sim.py writes it) gives GbE's ceiling both ways."""
-    from sailbench.gateware.sim import host_link_wire
+    """The manifest's SGMII wire (as gateware/targets/sim.py writes it) gives GbE's ceiling both ways."""
+    from sailbench.gateware.targets.sim import host_link_wire
     wire = HostLinkInfo(**host_link_wire("sgmii"), gen_port=6000, sink_port=6001)
     for direction in ("board_to_host", "host_to_board"):
         assert udp_ceiling_bytes_per_s(1472, wire, direction) == udp_ceiling_bytes_per_s(1472, GBE, direction)

@@ -3,7 +3,7 @@ directory, the simulation's clocker; the profile's own clock is the profile's bu
 import pytest
 
 from sailbench.gateware.profiles import get_profile
-from sailbench.gateware.sim_options import SimOptions, sim_build_dir
+from sailbench.gateware.targets.sim_options import SimOptions, sim_build_dir
 from sailbench.harness.errors import BuildError
 
 VERSA = get_profile("versa-ecp5")
@@ -30,7 +30,7 @@ def test_another_clock_is_another_build(tmp_path):
 def test_the_clockers_keep_the_boards_clock_ratio_exactly(sys_clk_hz):
     from fractions import Fraction
     from litex.build.sim.config import SimConfig
-    from sailbench.gateware.sim import sim_clockers_hz
+    from sailbench.gateware.targets.sim import sim_clockers_hz
     io_hz, sys_hz = sim_clockers_hz(sys_clk_hz)
     period_io, period_sys = 10**12 // io_hz, 10**12 // sys_hz           # as LiteX's clocker computes them
     assert Fraction(period_sys, period_io) == Fraction(125_000_000, sys_clk_hz)
@@ -41,7 +41,7 @@ def test_the_clockers_keep_the_boards_clock_ratio_exactly(sys_clk_hz):
 
 
 def test_75_mhz_keeps_the_clockers_it_always_had():
-    from sailbench.gateware.sim import SIM_IO_CLOCKER_HZ, SIM_SYS_CLOCKER_HZ, sim_clockers_hz
+    from sailbench.gateware.targets.sim import SIM_IO_CLOCKER_HZ, SIM_SYS_CLOCKER_HZ, sim_clockers_hz
     assert sim_clockers_hz(75_000_000) == (SIM_IO_CLOCKER_HZ, SIM_SYS_CLOCKER_HZ) == (1_666_666, 1_000_000)
 
 

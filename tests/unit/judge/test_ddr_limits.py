@@ -1,5 +1,5 @@
 """Physical limits in the LOCAL_DDR verdict."""
-from sailbench.gateware.manifest import DramInfo, DramPhy
+from sailbench.gateware.build.manifest import DramInfo, DramPhy
 from sailbench.harness.judge.constants import LOCAL_DDR
 from sailbench.harness.judge.ddr_limits import DdrLimit, limit_from_manifest, reachability, with_reachability
 from sailbench.harness.judge.verdict import judge

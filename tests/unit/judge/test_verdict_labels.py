@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 import sailbench.harness.run.bench as bench
-from sailbench.gateware.manifest import ReportSummary
+from sailbench.gateware.build.manifest import ReportSummary
 from sailbench.harness.config import HistoryConfig, load_lab
 from sailbench.harness.judge.constants import HOST_LINK, LOCAL_DDR
 from sailbench.harness.judge.regression import figure_key

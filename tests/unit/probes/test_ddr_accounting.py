@@ -1,7 +1,7 @@
 """The host side of the DFI accounting: reading the counters, the sum rule, the breakdown line."""
 from types import SimpleNamespace
 
-from sailbench.gateware.manifest import DramAccounting
+from sailbench.gateware.build.manifest import DramAccounting
 from sailbench.harness.probes.ddr_accounting import DdrBreakdown, read_breakdown
 
 ACCOUNTING = DramAccounting(csr_prefix="ddr_accounting", burst_cycles=2,

@@ -16,7 +16,7 @@ def test_lanes_are_named_by_dcu_channel_and_pins():
 def test_a_bitstreams_lane_is_named_by_its_manifest_channel():
     """The Versa build puts lane 0 on the SMA pair (DCU0 CH1), not on the PCIe edge that the
     simulated pair's numbering would give lane 0: the manifest's channel wins."""
-    from sailbench.gateware.manifest import LaneChannel
+    from sailbench.gateware.build.manifest import LaneChannel
     sma = LaneChannel(lane=0, serdes="DCU0 CH1", dual=0, channel=1, tx_pads="sma_tx", rx_pads="sma_rx",
                       tx_clock_domain="lane0_tx", rx_clock_domain="lane0_rx", word_clk_hz=62.5e6,
                       bytes_per_word=2, refclk_hz=156.25e6, pll={}, pins={"tx": "W8/W9", "rx": "Y7/Y8"})

@@ -1,10 +1,10 @@
 """`sailbench board new --from-lpf`: an LPF written from the Versa-ECP5's litex-boards platform, imported,
 gives the shipped Versa profile's pins, ball by ball and standard by standard."""
 
-from sailbench.gateware.board_check import check_file, profile_pins
-from sailbench.gateware.pin_map import write_lpf
-from sailbench.gateware.profile_file import read_profile
-from sailbench.gateware.profile_yaml import load_profile_yaml
+from sailbench.gateware.profiles.board_check import check_file, profile_pins
+from sailbench.gateware.profiles.pin_map import write_lpf
+from sailbench.gateware.profiles.profile_file import read_profile
+from sailbench.gateware.profiles.profile_yaml import load_profile_yaml
 from sailbench.gateware.profiles import BOARDS_DIR
 from sailbench.harness.cli import main
 

@@ -47,7 +47,7 @@ def test_chart_has_write_read_and_peak():
 
 
 def test_ddr_timing_ignores_only_the_ethernet_domains():
-    from sailbench.gateware.manifest import ClockSummary, ReportSummary
+    from sailbench.gateware.build.manifest import ClockSummary, ReportSummary
     from sailbench.harness.run.sweep import ddr_timing
 
     def report(clocks, failing):
@@ -63,7 +63,7 @@ def test_ddr_timing_ignores_only_the_ethernet_domains():
 
 def test_ddr_timing_counts_the_clocks_judge_timing_counts_for_ddr():
     """One rule for which clocks the DDR path runs on: a failing lane word clock is not the DDR's."""
-    from sailbench.gateware.manifest import ClockSummary, ReportSummary
+    from sailbench.gateware.build.manifest import ClockSummary, ReportSummary
     from sailbench.harness.judge.timing import clock_serves
     from sailbench.harness.run.sweep import ddr_timing
     clocks = {"sys": ClockSummary(81.27, 75.01, True), "lane0_word": ClockSummary(60.0, 62.5, False),

@@ -1,4 +1,4 @@
-"""Line rates and codes (gateware/lane_rates.py), the INTERCARD lane options, lab.yaml keys, the lane
+"""Line rates and codes (gateware/profiles/lane_rates.py), the INTERCARD lane options, lab.yaml keys, the lane
 sweep's parsing and rendering: pure functions, no simulation."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from sailbench.gateware.lane_rates import LineRate, check_line_rate, lanes_needed
+from sailbench.gateware.profiles.lane_rates import LineRate, check_line_rate, lanes_needed
 from sailbench.harness.config import load_lab
 from sailbench.harness.errors import ConfigError
 from sailbench.harness.judge.lane_options import holding_options, options_text
@@ -101,7 +101,7 @@ def test_lane_timing_from_a_cached_bitstream_against_the_rate(tmp_path, monkeypa
     """The sweep's timing column: the lane clocks' Fmax of a real build against rate / 20."""
     from types import SimpleNamespace
 
-    from sailbench.gateware.manifest import ClockSummary, ReportSummary
+    from sailbench.gateware.build.manifest import ClockSummary, ReportSummary
     import sailbench.harness.build.bitstream as bitstream
     import sailbench.harness.build.manifest as manifest
     from sailbench.harness.run.sweep_lanes import lane_timing

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from unit.fakes.csr_target import UartBoneTarget, versa_regmap
-from sailbench.gateware.manifest import UartInfo
+from sailbench.gateware.build.manifest import UartInfo
 from sailbench.harness.transport.batch import CsrBatch, WriteOp
 from sailbench.harness.transport.client import CsrClient
 from sailbench.harness.transport.uartbone import UartBone, rx_fifo_bytes_of

@@ -8,7 +8,7 @@ the sim Ethernet PHY (TAP at run time). Only the physical PHYs differ.
 Run as a module to build (the harness does this in a subprocess so LiteX's
 chdir and output stay out of the caller):
 
-    python -m sailbench.gateware.sim --profile versa-ecp5 --build-root build
+    python -m sailbench.gateware.targets.sim --profile versa-ecp5 --build-root build
 """
 from __future__ import annotations
 
@@ -36,19 +36,19 @@ from litedram.phy.model import SDRAMPHYModel
 from liteeth.common import eth_phy_description
 from litex.soc.interconnect import stream
 
-from sailbench.gateware.build_info import compile_jobs, package_versions, project_version
-from sailbench.gateware.csr_export import lane_csr_fields
+from sailbench.gateware.build.build_info import compile_jobs, package_versions, project_version
+from sailbench.gateware.build.csr_export import lane_csr_fields
 from sailbench.gateware.cores.dfi_faults import DfiFaultInjector
-from sailbench.gateware.dram_info import dram_manifest
-from sailbench.gateware.dram_pins import write_dram_pins
-from sailbench.gateware.dram_settings import dram_module
-from sailbench.gateware.manifest import (GBE, BuildManifest, EtherboneInfo, HostLinkInfo, UartInfo, manifest_exists,
+from sailbench.gateware.soc.dram_info import dram_manifest
+from sailbench.gateware.soc.dram_pins import write_dram_pins
+from sailbench.gateware.soc.dram_settings import dram_module
+from sailbench.gateware.build.manifest import (GBE, BuildManifest, EtherboneInfo, HostLinkInfo, UartInfo, manifest_exists,
                                          write_manifest)
 from sailbench.gateware.profiles import BoardProfile, get_profile
-from sailbench.gateware.sim_options import HOST_LINKS, TARGET, SimOptions, sim_build_dir
-from sailbench.gateware.sim_sgmii import SimSGMIIPHY
-from sailbench.gateware.soc import HOSTLINK_GEN_PORT, HOSTLINK_SINK_PORT, ProbeSoC
-from sailbench.gateware.verilator import MODULES_DIR, VSIM, compile_vsim
+from sailbench.gateware.targets.sim_options import HOST_LINKS, TARGET, SimOptions, sim_build_dir
+from sailbench.gateware.targets.sim_sgmii import SimSGMIIPHY
+from sailbench.gateware.soc.probe_soc import HOSTLINK_GEN_PORT, HOSTLINK_SINK_PORT, ProbeSoC
+from sailbench.gateware.build.verilator import MODULES_DIR, VSIM, compile_vsim
 
 # Two clocks, in the board's ratio: the SoC's sys clock (75 MHz nominal on the
 # Versa-ECP5, or lab.yaml's sim.sys_clk_hz) and the Ethernet/UART I/O clock
@@ -255,7 +255,7 @@ def host_link_wire(host_link: str) -> dict:
     if host_link == "sgmii":
         # SGMII at 1.25 Gbaud: one 8b/10b code group (one byte) per 125 MHz cycle, and GbE's
         # framing on the wire: preamble (/S/ + 7), FCS, a 12-byte gap each way (the MAC's gap
-        # on transmit, the PHY-side feed's gap towards the board; gateware/sim_sgmii.py).
+        # on transmit, the PHY-side feed's gap towards the board; gateware/targets/sim_sgmii.py).
         return dict(phy="sgmii (liteeth PCS, SerDes word model, SGMII PHY-side model; TAP)",
                     **asdict(replace(GBE, line_rate_bytes_per_s=IO_CLK_NOMINAL_HZ)))
     # The TAP carries frames without preamble and FCS; LiteEth's MAC still pads to 60 bytes

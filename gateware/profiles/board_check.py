@@ -5,7 +5,7 @@ part and package known (Trellis' lists), every pin a ball of that package, one V
 (an SSTL135 DDR3L pin and an LVCMOS25 pin cannot share a bank), the DDR byte lanes inside the
 DQS groups ECP5DDRPHY needs, the SerDes channel budget, then every other profile rule
 (profile_file.read_profile). All findings are collected, not only the first. LiteX-free: the
-pins of a litex-boards platform come from a subprocess (gateware/platform_pins.py).
+pins of a litex-boards platform come from a subprocess (gateware/profiles/platform_pins.py).
 """
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from sailbench.gateware import ecp5_package
-from sailbench.gateware.pin_map import Pin, pins_from_lpf, read_map
-from sailbench.gateware.profile_file import PARTS, read_profile
-from sailbench.gateware.profile_yaml import LineMap, ProfileError, load_profile_yaml
+from sailbench.gateware.profiles import ecp5_package
+from sailbench.gateware.profiles.pin_map import Pin, pins_from_lpf, read_map
+from sailbench.gateware.profiles.profile_file import PARTS, read_profile
+from sailbench.gateware.profiles.profile_yaml import LineMap, ProfileError, load_profile_yaml
 from sailbench.gateware.profiles import channel_budget_error, serdes_channels_of
 
 
@@ -54,7 +54,7 @@ def profile_pins(path: Path, data: LineMap, timeout_s: float = 120) -> list[Pin]
     if isinstance(pins.get("lpf"), str):
         return pins_from_lpf(path.parent / pins["lpf"])
     if isinstance(pins.get("platform"), str):
-        done = subprocess.run([sys.executable, "-m", "sailbench.gateware.platform_pins", pins["platform"]],
+        done = subprocess.run([sys.executable, "-m", "sailbench.gateware.profiles.platform_pins", pins["platform"]],
                               capture_output=True, text=True, timeout=timeout_s)
         if done.returncode != 0:
             raise ProfileError(f"platform module '{pins['platform']}' does not load: "

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sailbench.gateware.build_info import build_hash, verilator_version
-from sailbench.gateware.lane_rates import DEFAULT_CODING, DEFAULT_LINE_RATE_GBPS, LineRate
+from sailbench.gateware.build.build_info import build_hash, verilator_version
+from sailbench.gateware.profiles.lane_rates import DEFAULT_CODING, DEFAULT_LINE_RATE_GBPS, LineRate
 from sailbench.gateware.profiles import BoardProfile
 
 TARGET = "simpair"
 ROLES = ("upstream", "downstream")
 
 # What the simulated pair is built from (see build_info.build_hash).
-PAIR_SOURCES = ("sim_modules/*/*.c", "__init__.py", "build_info.py", "manifest.py", "csr_export.py", "verilator.py",
-                "profiles.py", "soc.py", "ethcore.py", "sim.py", "sim_options.py", "sim_pair.py", "sim_pair_options.py",
-                "cores/*.py", "cores/*/*.py", "sim_models/*.py", "lane_rates.py")
+PAIR_SOURCES = ("sim_c_modules/*/*.c", "__init__.py", "build/__init__.py", "build/build_info.py", "build/manifest.py",
+                "build/csr_export.py", "build/verilator.py", "profiles/__init__.py", "profiles/lane_rates.py",
+                "soc/__init__.py", "soc/probe_soc.py", "soc/ethcore.py", "targets/__init__.py", "targets/sim.py",
+                "targets/sim_options.py", "targets/sim_pair.py", "targets/sim_pair_options.py", "cores/*.py",
+                "cores/*/*.py", "sim_models/*.py")
 
 DEFAULT_RATE = LineRate(DEFAULT_LINE_RATE_GBPS, DEFAULT_CODING)
 

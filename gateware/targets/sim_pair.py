@@ -7,7 +7,7 @@ TCP port), its own identifier (role upstream or downstream), its own CSRs
 receiving side of each lane, through the receiving board's CSRs: bit errors
 (every N words or at word index K), a cut lane, a delayed lock.
 
-    python -m sailbench.gateware.sim_pair --profile versa-ecp5 --lanes 4 --line-rate 2.5 --coding 64b66b \
+    python -m sailbench.gateware.targets.sim_pair --profile versa-ecp5 --lanes 4 --line-rate 2.5 --coding 64b66b \
         --build-root build
 
 The line rate sets the word clock (rate / 20: 62.5 MHz at 1.25 Gb/s, 125 MHz at 2.5) against the
@@ -31,20 +31,20 @@ from litex.gen import LiteXModule
 from litex.soc.cores import uart
 from litex.soc.integration.export import get_csr_json
 
-from sailbench.gateware.build_info import compile_jobs, package_versions, project_version
-from sailbench.gateware.csr_export import lane_csr_fields
-from sailbench.gateware.manifest import BuildManifest, LaneInfo, PairBoard, manifest_exists, write_manifest
+from sailbench.gateware.build.build_info import compile_jobs, package_versions, project_version
+from sailbench.gateware.build.csr_export import lane_csr_fields
+from sailbench.gateware.build.manifest import BuildManifest, LaneInfo, PairBoard, manifest_exists, write_manifest
 from sailbench.gateware.profiles import BoardProfile, get_profile
-from sailbench.gateware.sim import SIM_IO_CLOCKER_HZ, SIM_SYS_CLOCKER_HZ
-from sailbench.gateware.sim_pair_options import DEFAULT_RATE, ROLES, TARGET, pair_build_dir
+from sailbench.gateware.targets.sim import SIM_IO_CLOCKER_HZ, SIM_SYS_CLOCKER_HZ
+from sailbench.gateware.targets.sim_pair_options import DEFAULT_RATE, ROLES, TARGET, pair_build_dir
 from sailbench.gateware.cores.clock_meter import ClockMeter
 from sailbench.gateware.cores.lane_group import LaneGroup
 from sailbench.gateware.cores.lane_probe import LaneProbe
-from sailbench.gateware.lane_rates import CODINGS, LINE_RATES_GBPS, LineRate
+from sailbench.gateware.profiles.lane_rates import CODINGS, LINE_RATES_GBPS, LineRate
 from sailbench.gateware.sim_models.lane_faults import LaneFaults
 from sailbench.gateware.sim_models.serdes_model import SerDesLinkModel
-from sailbench.gateware.soc import ProbeSoC
-from sailbench.gateware.verilator import MODULES_DIR, VSIM, compile_vsim
+from sailbench.gateware.soc.probe_soc import ProbeSoC
+from sailbench.gateware.build.verilator import MODULES_DIR, VSIM, compile_vsim
 
 
 
@@ -60,7 +60,7 @@ def sim_word_clocker_hz(rate: LineRate, sys_clk_hz: float) -> int:
                          f"whole even period in the simulator ({1e12 / SIM_SYS_CLOCKER_HZ * sys_clk_hz / rate.word_clk_hz} ps)")
     return freq
 
-SIM_MODULES_DIR = Path(__file__).resolve().parent / "sim_modules"   # sailbench's own sim modules (C)
+SIM_MODULES_DIR = Path(__file__).resolve().parents[1] / "sim_c_modules"   # sailbench's own sim modules (C)
 
 
 def _serial(index: int):
@@ -110,7 +110,7 @@ class PairBoardSoC(ProbeSoC):
         probe = LaneProbe(tx_cd="word", rx_cd="word", word_clk_hz=rate.word_clk_hz, coding=rate.coding)
         setattr(self, f"lane{i}", probe)
         setattr(self, f"lane{i}_faults", LaneFaults(received_lane))
-        # As on hardware (gateware/ecp5_serdes.py): the word clocks counted in a sys window.
+        # As on hardware (gateware/soc/ecp5_serdes.py): the word clocks counted in a sys window.
         setattr(self, f"lane{i}_clock", ClockMeter({"tx": "word", "rx": "word"}, cycles=self.cycles.count))
         self.comb += [
             endpoint.tx_data.eq(probe.tx_data),

@@ -12,8 +12,8 @@ from __future__ import annotations
 from litedram.init import get_sdram_phy_init_sequence
 
 from sailbench.gateware.cores.dfi_accounting import CLASSES, EVENTS, burst_cycles
-from sailbench.gateware.dram_settings import controller_manifest, timing_manifest
-from sailbench.gateware.manifest import DramAccounting, DramInfo, DramPhy, InitStep
+from sailbench.gateware.soc.dram_settings import controller_manifest, timing_manifest
+from sailbench.gateware.build.manifest import DramAccounting, DramInfo, DramPhy, InitStep
 from sailbench.gateware.profiles import BoardProfile
 
 # DFII bit names used in litedram/init.py's sequences (litedram/init.py, get_sdram_phy_c_header).
@@ -86,7 +86,7 @@ def dram_manifest(soc, profile: BoardProfile, sys_clk_hz: int | None = None) -> 
         main_ram_base=soc.bus.regions["main_ram"].origin,
         phy=phy_info(phy_settings),
         init_sequence=tuple(init_sequence(phy_settings, module.timing_settings)),
-        # The LiteDRAM controller settings the figures are valid for (gateware/dram_settings.py).
+        # The LiteDRAM controller settings the figures are valid for (gateware/soc/dram_settings.py).
         controller=controller_manifest(soc.sdram_controller_settings),
         timings=timing_manifest(module),
         # DFI accounting CSRs (ddr_accounting_<name>), gateware/cores/dfi_accounting.py.

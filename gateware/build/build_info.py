@@ -15,7 +15,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-GATEWARE_DIR = Path(__file__).resolve().parent
+GATEWARE_DIR = Path(__file__).resolve().parents[1]
 LITEX_PACKAGES = ("litex", "litedram", "liteeth", "liteiclink", "migen")
 
 

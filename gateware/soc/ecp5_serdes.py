@@ -1,7 +1,7 @@
 """The ECP5 target's SerDes side: reference clock, inter-card lane probes, SGMII host link.
 
 Which channels carry what comes from the profile (`lanes`, `sgmii_channel`,
-`serdes_refclk`, `serdes_refclk_dcu1`, gateware/profiles.py). Each lane is a
+`serdes_refclk`, `serdes_refclk_dcu1`, gateware/profiles/). Each lane is a
 channel of a DCU (gateware/phy/dcu_ecp5.py: one DCUA per DCU carries both of
 its channels; 1.25 Gbaud, 20-bit words at 62.5 MHz) with the sailbench lane
 probe on its fabric words (`attach_serdes_ecp5`), renamed into its own clock
@@ -24,7 +24,7 @@ from liteiclink.serdes.serdes_ecp5 import SerDesECP5PLL
 from sailbench.gateware.cores.clock_meter import ClockMeter
 from sailbench.gateware.cores.lane_group import LaneGroup
 from sailbench.gateware.cores.lane_probe import BYTES_PER_WORD, LINE_RATE, LaneProbe, attach_serdes_ecp5
-from sailbench.gateware.dram_pins import dram_pin_table
+from sailbench.gateware.soc.dram_pins import dram_pin_table
 from sailbench.gateware.phy.dcu_ecp5 import SerDesECP5Channel, SerDesECP5DCU
 from sailbench.gateware.phy.sgmii_ecp5 import SGMIIPHYECP5, SerDesECP5RefClk
 from sailbench.gateware.profiles import BoardProfile, SerDesChannel, SerDesRefClk

@@ -7,7 +7,7 @@ only valid for them. LiteDRAM's defaults are the starting point; PROBE_CONTROLLE
 lists what sailbench changes and why (figures from the DFI accounting, see
 gateware/cores/dfi_accounting.py and docs/measurement.md).
 
-The module's timings come from the JEDEC DDR3 table (gateware/dram_jedec.py) by
+The module's timings come from the JEDEC DDR3 table (gateware/profiles/dram_jedec.py) by
 the part's density and the profile's speed bin, with the profile's datasheet
 overrides; LiteDRAM's module class gives only the geometry. A part LiteDRAM does
 not know, or whose timings cannot be derived, is a ProfileError.
@@ -18,7 +18,7 @@ from litedram import modules as litedram_modules
 from litedram.core.controller import ControllerSettings
 from litedram.modules import DDR3Module, _SpeedgradeTimings, _TechnologyTimings
 
-from sailbench.gateware.dram_jedec import DramTimingError, ddr3_timings, describe
+from sailbench.gateware.profiles.dram_jedec import DramTimingError, ddr3_timings, describe
 from sailbench.gateware.profiles import DramProfile, ProfileError
 
 # Fields of ControllerSettings that are plain data and worth recording.

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sailbench.gateware.build_info import build_hash, verilator_version
+from sailbench.gateware.build.build_info import build_hash, verilator_version
 from sailbench.gateware.profiles import BoardProfile
 
 TARGET = "sim"
@@ -25,7 +25,7 @@ class SimOptions:
 
     `host_link`: what carries the Ethernet to the TAP (lab.yaml boards.NAME.sim.host_link):
     "tap", the plain sim wire (no preamble/FCS), or "sgmii", liteeth's PCS, the SerDes word
-    model and the SGMII PHY-side model (gateware/sim_sgmii.py, GbE's framing costs)."""
+    model and the SGMII PHY-side model (gateware/targets/sim_sgmii.py, GbE's framing costs)."""
     with_dram: bool = True
     with_ethernet: bool = True
     sys_clk_hz: int | None = None
@@ -61,9 +61,11 @@ def sim_inputs(profile: BoardProfile, options: SimOptions) -> dict:
 
 
 # What the simulated board is built from (see build_info.build_hash).
-SIM_SOURCES = ("__init__.py", "build_info.py", "manifest.py", "csr_export.py", "verilator.py", "profiles.py", "soc.py", "ethcore.py", "sim.py", "sim_options.py", "sim_sgmii.py",
-               "phy/sgmii_ecp5.py", "sim_models/*.py", "dram_info.py", "dram_settings.py", "dram_jedec.py", "dram_pins.py",
-               "cores/*.py", "cores/*/*.py")
+SIM_SOURCES = ("__init__.py", "build/__init__.py", "build/build_info.py", "build/manifest.py", "build/csr_export.py",
+               "build/verilator.py", "profiles/__init__.py", "profiles/dram_jedec.py", "soc/__init__.py",
+               "soc/probe_soc.py", "soc/ethcore.py", "soc/dram_info.py", "soc/dram_settings.py", "soc/dram_pins.py",
+               "targets/__init__.py", "targets/sim.py", "targets/sim_options.py", "targets/sim_sgmii.py",
+               "phy/sgmii_ecp5.py", "sim_models/*.py", "cores/*.py", "cores/*/*.py")
 
 
 def sim_build_dir(build_root: Path, profile: BoardProfile, options: SimOptions) -> tuple[Path, str]:

@@ -83,7 +83,7 @@ class DramInfo:
     init_sequence: tuple[InitStep, ...]
     max_transfers_per_s: float | None = None     # the FPGA family's DDR3 limit per pin
     max_peak_bytes_per_s: float | None = None
-    controller: dict[str, Any] | None = None     # LiteDRAM controller settings (gateware/dram_settings.py)
+    controller: dict[str, Any] | None = None     # LiteDRAM controller settings (gateware/soc/dram_settings.py)
     timings: dict[str, Any] | None = None        # controller timings in sys cycles; `sources` (jedec/datasheet) and `basis`
     accounting: DramAccounting | None = None     # builds with DFI accounting
 
@@ -167,7 +167,7 @@ class ReportSummary:
 
 @dataclass(frozen=True)
 class LaneChannel:
-    """Where one lane of a bitstream sits: its SerDes channel, clock domains and PLL (gateware/ecp5_serdes.py)."""
+    """Where one lane of a bitstream sits: its SerDes channel, clock domains and PLL (gateware/soc/ecp5_serdes.py)."""
     lane: int
     serdes: str
     dual: int
@@ -193,7 +193,7 @@ class LaneInfo:
     faults: str | None = None              # the simulated pair: where the fault knobs are
     clock_meter: str | None = None         # laneN_clock CSRs (cores/clock_meter.py)
     channels: tuple[LaneChannel, ...] | None = None   # bitstreams: one per lane built
-    coding: str = "8b10b"                  # the line code in fabric (gateware/lane_rates.py)
+    coding: str = "8b10b"                  # the line code in fabric (gateware/profiles/lane_rates.py)
 
 
 @dataclass(frozen=True)

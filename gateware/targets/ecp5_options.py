@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from sailbench.gateware.build_info import build_hash, distribution_versions
+from sailbench.gateware.build.build_info import build_hash, distribution_versions
 from sailbench.gateware.profiles import BoardProfile
 
 TARGET = "ecp5"
@@ -71,9 +71,10 @@ def ecp5_inputs(profile: BoardProfile, options: Ecp5Options) -> dict:
 
 
 # What a bitstream is built from (see build_info.build_hash): not the simulation's files.
-ECP5_SOURCES = ("__init__.py", "build_info.py", "manifest.py", "csr_export.py", "profiles.py", "soc.py", "dram_info.py", "dram_settings.py", "dram_jedec.py", "dram_pins.py",
-                "ecp5.py", "ecp5_options.py", "ecp5_serdes.py", "ecp5_lanes_platform.py", "ethcore.py", "pnr_report.py", "yowasp.py", "cores/*.py",
-                "cores/*/*.py", "phy/*.py", "platforms/*.py")
+ECP5_SOURCES = ("__init__.py", "build/__init__.py", "build/build_info.py", "build/manifest.py", "build/csr_export.py",
+                "build/pnr_report.py", "build/yowasp.py", "profiles/__init__.py", "profiles/dram_jedec.py", "soc/*.py",
+                "targets/__init__.py", "targets/ecp5.py", "targets/ecp5_options.py", "cores/*.py", "cores/*/*.py",
+                "phy/*.py", "platforms/*.py")
 
 
 def ecp5_build_dir(build_root: Path, profile: BoardProfile, options: Ecp5Options) -> tuple[Path, str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from litex.soc.interconnect.csr import CSRStatus, CSRStorage
 
-from sailbench.gateware.manifest import CsrField
+from sailbench.gateware.build.manifest import CsrField
 
 
 def csr_field_layout(module) -> dict[str, dict[str, CsrField]]:

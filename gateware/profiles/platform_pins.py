@@ -1,9 +1,9 @@
 """Dump a LiteX platform module's pin table as JSON (one object per ball), for the host.
 
-    python -m sailbench.gateware.platform_pins litex_boards.platforms.lattice_versa_ecp5
+    python -m sailbench.gateware.profiles.platform_pins litex_boards.platforms.lattice_versa_ecp5
 
 The harness never imports LiteX, so `sailbench board check` and `board new` read a
-litex-boards platform's pins through this (gateware/pin_map.Pin fields).
+litex-boards platform's pins through this (gateware/profiles/pin_map.Pin fields).
 """
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sailbench.gateware.profile_yaml import (Fields, Invalid, LineMap, ProfileError, boolean, found, integer,
+from sailbench.gateware.profiles.profile_yaml import (Fields, Invalid, LineMap, ProfileError, boolean, found, integer,
                                              load_profile_yaml, names, number, one_of, text)
 from sailbench.gateware.profiles import (HOST_PHYS, BoardProfile, Cable, DramProfile, SerDesChannel, SerDesRefClk,
                                          channel_budget_error, serdes_channels_of)
@@ -159,7 +159,7 @@ def _read_cables(f: Fields) -> tuple[Cable, ...]:
 
 def read_profile(path: Path) -> BoardProfile:
     """Read and check profile file `path`; ProfileError with file, key and line on any problem."""
-    from sailbench.gateware.profile_checks import check_profile
+    from sailbench.gateware.profiles.profile_checks import check_profile
     data = load_profile_yaml(path)
     f = Fields(path, data, "", TOP_KEYS, data.line)
     fp = f.sub("fpga", ("part", "package", "speed_grade", "temperature"))
@@ -177,7 +177,7 @@ def read_profile(path: Path) -> BoardProfile:
         if sum(1 for k in ("platform", "lpf", "map") if p.has(k)) != 1:
             raise p.error("give the pins one way: platform (a LiteX platform module), lpf (a file beside this "
                           "one) or map", "pins", f.line("pins"))
-        from sailbench.gateware.pin_map import pins_from_lpf, read_map
+        from sailbench.gateware.profiles.pin_map import pins_from_lpf, read_map
         table = []
         if p.has("map"):
             if not isinstance(p.m["map"], LineMap):

@@ -5,10 +5,10 @@ A profile says which FPGA (part, package, speed grade), which clocks, which DRAM
 SerDes channels carry what (lane, sgmii, free) and which cable loads the board.
 One YAML file per board in gateware/boards/ (shipped as package data; see
 docs/boards.md); more folders from $SAILBENCH_PROFILES, or a profile given by its
-file path. Files are read and checked in one place (gateware/profile_file.py), with
+file path. Files are read and checked in one place (gateware/profiles/profile_file.py), with
 errors naming the file, the key and its line. Adding a board needs no Python.
 
-The SoC is composed from a profile (gateware/soc.py); the host converts cycles to
+The SoC is composed from a profile (gateware/soc/probe_soc.py); the host converts cycles to
 seconds and computes ceilings from the manifest the build exports from it.
 """
 from __future__ import annotations
@@ -18,13 +18,13 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from sailbench.gateware.profile_yaml import ProfileError
+from sailbench.gateware.profiles.profile_yaml import ProfileError
 
 __all__ = ["ProfileError", "DramProfile", "SerDesChannel", "SerDesRefClk", "Cable", "BoardProfile", "get_profile",
            "buildable_profile", "validate_profile", "with_sys_clk", "profiles", "profile_names",
            "BOARDS_DIR", "ecp5_idcode", "serdes_channels_of", "channel_budget_error"]
 
-BOARDS_DIR = Path(__file__).resolve().parent / "boards"
+BOARDS_DIR = Path(__file__).resolve().parents[1] / "boards"
 ENV_PROFILES = "SAILBENCH_PROFILES"      # more profile folders, separated by os.pathsep
 
 
@@ -34,7 +34,7 @@ class DramProfile:
     memtype: str           # "DDR3" (DDR3L is DDR3 at 1.35 V: io_standard SSTL135)
     data_width: int        # DQ bits wired on the board (16 = x16)
     ratio: int             # sys clock : DRAM clock ratio, 2 means 1:2 (ECP5DDRPHY)
-    speed_bin: str | None = None      # JEDEC speed bin, e.g. "DDR3-1600K": tRCD, tRP, CL (gateware/dram_settings.py)
+    speed_bin: str | None = None      # JEDEC speed bin, e.g. "DDR3-1600K": tRCD, tRP, CL (gateware/soc/dram_settings.py)
     chip_width: int | None = None     # DQ bits per chip (x16); with the geometry it gives the density
     io_standard: str = "SSTL135_I"    # SSTL135 (DDR3L, 1.35 V) or SSTL15 (DDR3, 1.5 V)
     timing_overrides: tuple[tuple[str, float], ...] = ()   # datasheet values (ns) over the JEDEC table
@@ -217,7 +217,7 @@ def _profile_files() -> list[Path]:
 
 def profiles() -> dict[str, BoardProfile]:
     """Every profile of the profile folders, by name (read again when a file changes)."""
-    from sailbench.gateware.profile_file import read_profile
+    from sailbench.gateware.profiles.profile_file import read_profile
     files = _profile_files()
     key = tuple((str(f), f.stat().st_mtime_ns) for f in files)
     if key not in _cache:
@@ -244,7 +244,7 @@ def is_profile_path(name: str) -> bool:
 def get_profile(name: str) -> BoardProfile:
     """A profile by name, or by the path of its file (`boards/rev-b.yaml`)."""
     if is_profile_path(name):
-        from sailbench.gateware.profile_file import read_profile
+        from sailbench.gateware.profiles.profile_file import read_profile
         return read_profile(Path(name).expanduser())
     known = profiles()
     try:
@@ -266,7 +266,7 @@ def with_sys_clk(p: BoardProfile, sys_clk_hz: int | None) -> BoardProfile:
 def validate_profile(p: BoardProfile) -> None:
     """Check a profile record (also one built in Python); raises ProfileError naming the profile and
     the field. Profile files get the same checks with their file and line (profile_file.py)."""
-    from sailbench.gateware.profile_checks import check_profile
+    from sailbench.gateware.profiles.profile_checks import check_profile
     problem = check_profile(p)
     if problem is not None:
         field_name, why = problem

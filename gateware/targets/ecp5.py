@@ -8,17 +8,17 @@ through ECLKSYNCB/CLKDIVF for the ECP5DDRPHY), the ECP5DDRPHY with the
 profile's DRAM module, UARTBone on the UART pins, Etherbone over RGMII (or
 SGMII on a SerDes channel, `--host-link sgmii`) with LiteEth's UDP/IP stack
 32 bits wide in sys, and a lane probe per inter-card SerDes channel of the
-profile (gateware/ecp5_serdes.py).
+profile (gateware/soc/ecp5_serdes.py).
 
 The bitstream comes from yosys, nextpnr-ecp5 and ecppack installed from PyPI
-(YoWASP, gateware/yowasp.py). nextpnr's report becomes report.json and
-report.txt beside the bitstream (gateware/pnr_report.py); `sailbench.json`
+(YoWASP, gateware/build/yowasp.py). nextpnr's report becomes report.json and
+report.txt beside the bitstream (gateware/build/pnr_report.py); `sailbench.json`
 is written last and records the timing verdict. Whether a failing clock
 fails the build is the harness's call (`--allow-timing-fail`).
 
 Run as a module (the harness does, in a subprocess):
 
-    python -m sailbench.gateware.ecp5 --profile versa-ecp5 --build-root build
+    python -m sailbench.gateware.targets.ecp5 --profile versa-ecp5 --build-root build
 """
 from __future__ import annotations
 
@@ -39,22 +39,22 @@ from litex.soc.cores import uart
 from litex.soc.cores.clock import ECP5PLL
 from litex.soc.integration.builder import Builder
 
-from sailbench.gateware.dram_settings import dram_module
+from sailbench.gateware.soc.dram_settings import dram_module
 from litedram.phy import ECP5DDRPHY
 from liteeth.phy.ecp5rgmii import LiteEthPHYRGMII
 
-from sailbench.gateware import pnr_report
-from sailbench.gateware.build_info import package_versions, project_version
-from sailbench.gateware.csr_export import lane_csr_fields
-from sailbench.gateware.dram_info import dram_manifest
-from sailbench.gateware.dram_pins import write_dram_pins
-from sailbench.gateware.manifest import GBE, BuildManifest, manifest_exists, write_manifest
-from sailbench.gateware.ecp5_options import BUILD_NAME, TARGET, Ecp5Options, ecp5_build_dir, mac_int, tool_versions
-from sailbench.gateware.ecp5_serdes import add_lanes, add_sgmii_phy, lane_channels
+from sailbench.gateware.build import pnr_report
+from sailbench.gateware.build.build_info import package_versions, project_version
+from sailbench.gateware.build.csr_export import lane_csr_fields
+from sailbench.gateware.soc.dram_info import dram_manifest
+from sailbench.gateware.soc.dram_pins import write_dram_pins
+from sailbench.gateware.build.manifest import GBE, BuildManifest, manifest_exists, write_manifest
+from sailbench.gateware.targets.ecp5_options import BUILD_NAME, TARGET, Ecp5Options, ecp5_build_dir, mac_int, tool_versions
+from sailbench.gateware.soc.ecp5_serdes import add_lanes, add_sgmii_phy, lane_channels
 from sailbench.gateware.cores.lane_probe import BYTES_PER_WORD, LINE_RATE, WORD_CLK_HZ
 from sailbench.gateware.profiles import BoardProfile, ProfileError, buildable_profile, with_sys_clk
-from sailbench.gateware.soc import HOSTLINK_GEN_PORT, HOSTLINK_SINK_PORT, ProbeSoC
-from sailbench.gateware.yowasp import ToolchainError, YowaspTrellisToolchain, run_steps, steps, write_script
+from sailbench.gateware.soc.probe_soc import HOSTLINK_GEN_PORT, HOSTLINK_SINK_PORT, ProbeSoC
+from sailbench.gateware.build.yowasp import ToolchainError, YowaspTrellisToolchain, run_steps, steps, write_script
 
 ETHERBONE_PORT = 1234
 INIT_CLK_HZ = 25_000_000          # ECP5DDRPHYInit's clock domain (litex-boards uses 25 MHz)
@@ -187,7 +187,7 @@ def host_manifest(soc: Ecp5ProbeSoC, profile: BoardProfile, options: Ecp5Options
         "etherbone": None,
         "dram": None,
         "clocks_mhz": soc.clock_domains_mhz(),
-        # Same keys as the simulated pair's manifest (gateware/sim_pair.py), plus where each lane is.
+        # Same keys as the simulated pair's manifest (gateware/targets/sim_pair.py), plus where each lane is.
         "lanes": len(soc.lanes),
         "lane": {
             "word_clk_hz": WORD_CLK_HZ, "bytes_per_word": BYTES_PER_WORD, "line_rate_baud": LINE_RATE,

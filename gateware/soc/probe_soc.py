@@ -1,7 +1,7 @@
 """ProbeSoC: the CPU-less LiteX SoC every sailbench board runs.
 
-Composition only: a board target (gateware/sim.py for the simulated board,
-gateware/ecp5.py for real ECP5 boards) supplies the platform, the CRG and the
+Composition only: a board target (gateware/targets/sim.py for the simulated board,
+gateware/targets/ecp5.py for real ECP5 boards) supplies the platform, the CRG and the
 PHYs; this class adds the identifier, the bus bridges, LiteDRAM with its BIST
 engines and the hardware counters, and exports what the host needs.
 """
@@ -13,12 +13,12 @@ from sailbench.gateware.cores.cycle_counter import CycleCounter
 from sailbench.gateware.cores.uartbone_fifo import BufferedUARTBone
 from sailbench.gateware.cores.window_timer import WindowTimer
 from sailbench.gateware.cores.dfi_accounting import ControllerTaps, DfiAccounting, burst_cycles
-from sailbench.gateware.dram_settings import controller_settings
+from sailbench.gateware.soc.dram_settings import controller_settings
 from sailbench.gateware.cores.write_counter import BusWriteCounter
 from sailbench.gateware.cores.frame_counter import FrameCounter
 from sailbench.gateware.cores.udp_traffic import UdpTrafficGenerator, UdpTrafficSink
 from sailbench.gateware.cores.wire_frames import WireFrames
-from sailbench.gateware.ethcore import add_probe_ethcore
+from sailbench.gateware.soc.ethcore import add_probe_ethcore
 
 HOSTLINK_GEN_PORT = 6000    # the generator's source port
 HOSTLINK_SINK_PORT = 6001   # the board listens here for host-to-board traffic
@@ -68,7 +68,7 @@ class ProbeSoC(SoCCore):
         """Etherbone on LiteEth's UDP/IP stack, 32 bits wide in sys (LiteEth's sys datapath).
 
         As LiteX's add_etherbone(data_width=32), with register stages around the MAC core
-        (gateware/ethcore.py). LiteEth's sys datapath: only the PHY, the
+        (gateware/soc/ethcore.py). LiteEth's sys datapath: only the PHY, the
         last-byte marking (LiteEthMACRXLastBE: an 8-bit PHY's `last` is its `last_be`, so the
         MAC checks the FCS of every frame) and the 8<->32 converters stay in the PHY's clock
         domains; preamble, CRC, padding, ARP/IP/UDP and Etherbone run in sys. The 8-bit stack

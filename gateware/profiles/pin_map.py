@@ -1,5 +1,5 @@
 """A board's pins as data: one entry per FPGA ball, from a profile's `pins.map`, an LPF file, or
-(through a subprocess that may import LiteX, gateware/platform_pins.py) a litex-boards platform.
+(through a subprocess that may import LiteX, gateware/profiles/platform_pins.py) a litex-boards platform.
 
 Each `Pin` knows its LiteX port (`ddram_dq`, bit 3: LPF `ddram_dq[3]`), its resource and
 subsignal, its ball, I/O standard and extra attributes, and where it was written (file, key,
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sailbench.gateware.profile_yaml import Fields, LineMap, ProfileError, found
+from sailbench.gateware.profiles.profile_yaml import Fields, LineMap, ProfileError, found
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def read_map(path: Path, pins: LineMap, key: str = "pins.map") -> list[Pin]:
 
 
 def _bad(what: str):
-    from sailbench.gateware.profile_yaml import Invalid
+    from sailbench.gateware.profiles.profile_yaml import Invalid
     raise Invalid({"balls": "balls separated by spaces, e.g. 'L5 F1'", "io": "an I/O standard name",
                    "misc": "a list of attributes, e.g. [TERMINATION=75]"}[what])
 

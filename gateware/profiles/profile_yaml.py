@@ -1,7 +1,7 @@
 """YAML reading for board profiles: duplicate keys refused, every key's line remembered.
 
 A profile file's problems name the file, the dotted key and its line, as lab.yaml's
-do: both are read with gateware/positioned_yaml.py. A mapping is a `LineMap` (a dict
+do: both are read with gateware/profiles/positioned_yaml.py. A mapping is a `LineMap` (a dict
 with `line`, the mapping's first line, and `lines`, each key's line), and `Fields`
 reads typed values out of one, raising `ProfileError` with file, key and line.
 """
@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import yaml
 
-from sailbench.gateware.positioned_yaml import PositionedMap, parse_positioned
+from sailbench.gateware.profiles.positioned_yaml import PositionedMap, parse_positioned
 
 
 class ProfileError(Exception):

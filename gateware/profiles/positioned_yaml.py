@@ -1,6 +1,6 @@
 """YAML mappings that remember where they are: duplicate keys refused, each key's line kept.
 
-lab.yaml (harness/config/loading.py) and the board profile files (gateware/profile_yaml.py) are read
+lab.yaml (harness/config/loading.py) and the board profile files (gateware/profiles/profile_yaml.py) are read
 with this one loader, so both name the file, the dotted key and the line in every error. Pure Python
 and PyYAML (no LiteX): the harness may import it. A merge key (`<<`) is allowed; its pairs may be
 overridden by explicit keys and have no line of their own (0).

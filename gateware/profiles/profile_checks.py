@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-from sailbench.gateware.dram_jedec import OVERRIDABLE, SPEED_BINS
+from sailbench.gateware.profiles.dram_jedec import OVERRIDABLE, SPEED_BINS
 from sailbench.gateware.profiles import (DRAM_RATIOS, HOST_PHYS, BoardProfile, channel_budget_error, ecp5_idcode,
                                          serdes_channels_of)
 
-MEMTYPES = ("DDR3",)       # the types the JEDEC table covers (gateware/dram_jedec.py)
+MEMTYPES = ("DDR3",)       # the types the JEDEC table covers (gateware/profiles/dram_jedec.py)
 DRAM_IO_STANDARDS = ("SSTL135_I", "SSTL135_II", "SSTL15_I", "SSTL15_II")
 
 
