@@ -1,7 +1,7 @@
 """The build manifest: what a build tells the host, as typed records (no LiteX).
 
 Every target (sim, ecp5, simpair) writes one `sailbench.json` last, so its
-presence marks a complete build. The harness reads it back through
+presence marks a complete build (gateware/build/build_once.py). The harness reads it back through
 harness/build/manifest.py and uses attributes, never string keys. This module
 imports neither migen nor LiteX: the host imports it at run time.
 

@@ -15,6 +15,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from sailbench.gateware.build.manifest import ClockSummary, ReportSummary, ResourceUse
+
 # Cell types quoted in the report, in the words a bring-up engineer uses.
 RESOURCES = (
     ("LUT4", ("TRELLIS_COMB",)),           # one LUT4 each (nextpnr >= 0.4 splits slices into COMB/FF)
@@ -85,16 +87,13 @@ class BuildReport:
     def fits(self) -> bool:
         return all(used <= avail for used, avail in self.cells.values())
 
-    def summary(self) -> dict:
-        """What the manifest and the results carry."""
-        return {
-            "timing_passed": self.timing_passed,
-            "fits": self.fits,
-            "failing_clocks": [c.domain for c in self.failing],
-            "clocks": {c.domain: {"achieved_mhz": c.achieved_mhz, "required_mhz": c.required_mhz,
-                                  "passed": c.passed} for c in self.clocks},
-            "utilisation": {u.resource: {"used": u.used, "available": u.available} for u in self.utilisation},
-        }
+    def summary(self, json_file: str = "report.json", text_file: str = "report.txt") -> ReportSummary:
+        """The manifest's `report`: the verdict per clock, the utilisation, where the full report is."""
+        return ReportSummary(
+            json=json_file, text=text_file, timing_passed=self.timing_passed, fits=self.fits,
+            failing_clocks=tuple(c.domain for c in self.failing),
+            clocks={c.domain: ClockSummary(c.achieved_mhz, c.required_mhz, c.passed) for c in self.clocks},
+            utilisation={u.resource: ResourceUse(u.used, u.available) for u in self.utilisation})
 
     def to_dict(self) -> dict:
         d = {"profile": self.profile, "device": self.device, "source": self.source,

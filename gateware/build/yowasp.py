@@ -72,6 +72,22 @@ def localise_source(build_dir: Path, source: tuple) -> tuple:
     return (str(rel), *rest)
 
 
+@dataclass(frozen=True)
+class NextpnrDevice:
+    """nextpnr-ecp5's view of an ECP5 part: `--<architecture> --package <package> --speed <speed_grade>`."""
+    architecture: str      # "um5g-45k"
+    package: str           # "CABGA381"
+    speed_grade: str       # "8"
+
+
+def nextpnr_device(platform) -> NextpnrDevice:
+    """The nextpnr-ecp5 device of a LiteX ECP5 platform (its `device`, "LFE5UM5G-45F-8BG381C"), parsed
+    by the public helpers of LiteX's Trellis toolchain, as its own flow does when it writes its script."""
+    tc = platform.toolchain
+    family, size, speed_grade, package = tc.nextpnr_ecp5_parse_device(platform.device)
+    return NextpnrDevice(tc.nextpnr_ecp5_architectures[f"{family}-{size}"], package, speed_grade)
+
+
 @dataclass
 class Step:
     name: str            # "yosys", "nextpnr", "ecppack"
@@ -80,13 +96,12 @@ class Step:
     expect: str          # output file that must exist afterwards
 
 
-def steps(build_name: str, arch: str, package: str, speed: str, seed: int,
-          report: str = "nextpnr-report.json") -> list[Step]:
+def steps(build_name: str, device: NextpnrDevice, seed: int, report: str = "nextpnr-report.json") -> list[Step]:
     """The three steps for one design. nextpnr always finishes (--timing-allow-fail): the
     timing verdict is read from its report, so a failing clock is reported, not hidden."""
     return [
         Step("yosys", ["-q", "-l", f"{build_name}.rpt", f"{build_name}.ys"], "yosys.log", f"{build_name}.json"),
-        Step("nextpnr", [f"--{arch}", "--package", package, "--speed", speed,
+        Step("nextpnr", [f"--{device.architecture}", "--package", device.package, "--speed", device.speed_grade,
                          "--json", f"{build_name}.json", "--lpf", f"{build_name}.lpf",
                          "--textcfg", f"{build_name}.config", "--report", report,
                          "--seed", str(seed), "--timing-allow-fail"],

@@ -48,13 +48,16 @@ from sailbench.gateware.build.build_info import package_versions, project_versio
 from sailbench.gateware.build.csr_export import lane_csr_fields
 from sailbench.gateware.soc.dram_info import dram_manifest
 from sailbench.gateware.soc.dram_pins import write_dram_pins
-from sailbench.gateware.build.manifest import GBE, BuildManifest, manifest_exists, write_manifest
+from sailbench.gateware.build.build_once import build_once
+from sailbench.gateware.build.manifest import (GBE, BuildManifest, EtherboneInfo, HostLinkInfo, LaneChannel, LaneInfo,
+                                               UartInfo)
 from sailbench.gateware.targets.ecp5_options import BUILD_NAME, TARGET, Ecp5Options, ecp5_build_dir, mac_int, tool_versions
 from sailbench.gateware.soc.ecp5_serdes import add_lanes, add_sgmii_phy, lane_channels
 from sailbench.gateware.cores.lane_probe import BYTES_PER_WORD, LINE_RATE, WORD_CLK_HZ
 from sailbench.gateware.profiles import BoardProfile, ProfileError, buildable_profile, with_sys_clk
 from sailbench.gateware.soc.probe_soc import HOSTLINK_GEN_PORT, HOSTLINK_SINK_PORT, ProbeSoC
-from sailbench.gateware.build.yowasp import ToolchainError, YowaspTrellisToolchain, run_steps, steps, write_script
+from sailbench.gateware.build.yowasp import (ToolchainError, YowaspTrellisToolchain, nextpnr_device, run_steps, steps,
+                                             write_script)
 
 ETHERBONE_PORT = 1234
 INIT_CLK_HZ = 25_000_000          # ECP5DDRPHYInit's clock domain (litex-boards uses 25 MHz)
@@ -169,46 +172,31 @@ class Ecp5ProbeSoC(ProbeSoC):
 
 def host_manifest(soc: Ecp5ProbeSoC, profile: BoardProfile, options: Ecp5Options, h: str,
                   report: pnr_report.BuildReport) -> BuildManifest:
-    m = {
-        "target": TARGET,
-        "profile": profile.name,
-        "hash": h,
-        "identifier": soc.ident,
-        "version": project_version(),
-        "packages": package_versions() | tool_versions(),
-        "sys_clk_hz": profile.sys_clk_hz,
-        "fpga": profile.fpga,
-        "jtag_idcode": profile.jtag_idcode,
-        "options": options.to_dict(),
-        "csr_json": "csr.json",
-        "bitstream": f"{BUILD_NAME}.bit",
-        "report": {"json": "report.json", "text": "report.txt", **report.summary()},
-        "uart": {"kind": "rs232", "baudrate": options.uart_baudrate, "rx_fifo_bytes": soc.uartbone_rx_fifo_bytes},
-        "etherbone": None,
-        "dram": None,
-        "clocks_mhz": soc.clock_domains_mhz(),
-        # Same keys as the simulated pair's manifest (gateware/targets/sim_pair.py), plus where each lane is.
-        "lanes": len(soc.lanes),
-        "lane": {
-            "word_clk_hz": WORD_CLK_HZ, "bytes_per_word": BYTES_PER_WORD, "line_rate_baud": LINE_RATE,
-            "ceiling_bytes_per_s": WORD_CLK_HZ * BYTES_PER_WORD,
-            # laneN_clock: word clocks counted over one window of sys cycles (cores/clock_meter.py):
-            # f = laneN_clock_{tx,rx}_cycles / laneN_clock_window x f_sys (measured).
-            "clock_meter": "laneN_clock_window/start/done/start_cycle/tx_cycles/rx_cycles",
-            "channels": soc.lanes,
-        },
-        "csr_fields": lane_csr_fields(getattr(soc, "lane_probes", [])),
-    }
-    if getattr(soc, "ddrphy", None) is not None:
-        m["dram"] = dram_manifest(soc, profile)
-    if getattr(soc, "ethphy", None) is not None:
-        m["etherbone"] = {"soc_ip": options.eth_ip, "port": ETHERBONE_PORT, "mac": options.mac_address(profile)}
-        m["host_link"] = {
-            "phy": soc.host_phy,
-            **dataclasses.asdict(GBE),              # a frame on the copper
-            "gen_port": HOSTLINK_GEN_PORT, "sink_port": HOSTLINK_SINK_PORT,
-        }
-    return BuildManifest.from_dict(m, f"{TARGET} manifest")
+    """Everything the host needs to load the bitstream, talk to the board and judge its clocks."""
+    eth = getattr(soc, "ethphy", None) is not None
+    return BuildManifest(
+        target=TARGET, profile=profile.name, hash=h, identifier=soc.ident, version=project_version(),
+        packages=package_versions() | tool_versions(), sys_clk_hz=profile.sys_clk_hz,
+        fpga=profile.fpga, jtag_idcode=profile.jtag_idcode, options=options.to_dict(),
+        csr_json="csr.json", bitstream=f"{BUILD_NAME}.bit",
+        report=report.summary("report.json", "report.txt"),
+        uart=UartInfo(kind="rs232", baudrate=options.uart_baudrate, rx_fifo_bytes=soc.uartbone_rx_fifo_bytes),
+        dram=dram_manifest(soc, profile) if getattr(soc, "ddrphy", None) is not None else None,
+        etherbone=EtherboneInfo(soc_ip=options.eth_ip, port=ETHERBONE_PORT, mac=options.mac_address(profile))
+        if eth else None,
+        host_link=HostLinkInfo(phy=soc.host_phy, **dataclasses.asdict(GBE),     # a frame on the copper
+                               gen_port=HOSTLINK_GEN_PORT, sink_port=HOSTLINK_SINK_PORT) if eth else None,
+        clocks_mhz=soc.clock_domains_mhz(),
+        # Same records as the simulated pair's manifest (gateware/targets/sim_pair.py), plus where each lane is.
+        lanes=len(soc.lanes),
+        lane=LaneInfo(word_clk_hz=WORD_CLK_HZ, bytes_per_word=BYTES_PER_WORD, line_rate_baud=LINE_RATE,
+                      ceiling_bytes_per_s=WORD_CLK_HZ * BYTES_PER_WORD,
+                      # laneN_clock: word clocks counted over one window of sys cycles (cores/clock_meter.py):
+                      # f = laneN_clock_{tx,rx}_cycles / laneN_clock_window x f_sys (measured).
+                      clock_meter="laneN_clock_window/start/done/start_cycle/tx_cycles/rx_cycles",
+                      channels=tuple(LaneChannel(**lane) for lane in soc.lanes)),
+        csr_fields=lane_csr_fields(getattr(soc, "lane_probes", [])),
+    )
 
 
 def generate(profile: BoardProfile, options: Ecp5Options, out: Path, h: str) -> Ecp5ProbeSoC:
@@ -223,20 +211,21 @@ def generate(profile: BoardProfile, options: Ecp5Options, out: Path, h: str) -> 
 
 
 def build(profile: BoardProfile, options: Ecp5Options, build_root: Path, log=print) -> Path:
-    """Generate the design, run yosys/nextpnr/ecppack, write the report and the manifest.
-
-    Returns the build directory. A directory without a manifest is incomplete
-    and is rebuilt from scratch."""
+    """The bitstream's build directory, built unless complete (gateware/build/build_once.py)."""
     out, h = ecp5_build_dir(build_root, profile, options)
-    if manifest_exists(out):
-        return out
+    return build_once(out, lambda out: bitstream(profile, options, out, h, log), log, "ecp5 build")
+
+
+def bitstream(profile: BoardProfile, options: Ecp5Options, out: Path, h: str, log=print) -> BuildManifest:
+    """Generate the design in `out`, run yosys/nextpnr/ecppack, write the report; returns the manifest."""
     t0 = time.monotonic()
     soc = generate(profile, options, out, h)
-    tc = soc.platform.toolchain
+    device = nextpnr_device(soc.platform)
     gw = out / "gateware"
     t_gen = time.monotonic() - t0
-    log(f"[ecp5 build] design generated in {t_gen:.1f} s ({tc._architecture}, {tc._package}, speed {tc._speed_grade})")
-    todo = steps(BUILD_NAME, tc._architecture, tc._package, tc._speed_grade, options.seed)
+    log(f"[ecp5 build] design generated in {t_gen:.1f} s ({device.architecture}, {device.package}, "
+        f"speed {device.speed_grade})")
+    todo = steps(BUILD_NAME, device, options.seed)
     write_script(gw, todo)
     seconds = {"generate": round(t_gen, 1), **run_steps(gw, todo, log)}
     report = pnr_report.from_files(gw / "nextpnr-report.json", gw / "nextpnr.log", profile=profile.name,
@@ -244,13 +233,9 @@ def build(profile: BoardProfile, options: Ecp5Options, build_root: Path, log=pri
     (out / "report.json").write_text(json.dumps(report.to_dict(), indent=2) + "\n")
     (out / "report.txt").write_text(report.render() + "\n")
     shutil.copyfile(gw / f"{BUILD_NAME}.bit", out / f"{BUILD_NAME}.bit")
-    manifest = dataclasses.replace(host_manifest(soc, profile, options, h, report),
-                                   build_seconds=round(time.monotonic() - t0, 1), step_seconds=seconds)
     write_dram_pins(out, profile)
-    write_manifest(out, manifest)
     log(report.render())
-    log(f"[ecp5 build] done in {time.monotonic() - t0:.0f} s: {out}")
-    return out
+    return dataclasses.replace(host_manifest(soc, profile, options, h, report), step_seconds=seconds)
 
 
 def main(argv: list[str] | None = None) -> int:

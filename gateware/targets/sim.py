@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import sys
 import time
 from dataclasses import asdict, replace
@@ -42,8 +40,8 @@ from sailbench.gateware.cores.dfi_faults import DfiFaultInjector
 from sailbench.gateware.soc.dram_info import dram_manifest
 from sailbench.gateware.soc.dram_pins import write_dram_pins
 from sailbench.gateware.soc.dram_settings import dram_module
-from sailbench.gateware.build.manifest import (GBE, BuildManifest, EtherboneInfo, HostLinkInfo, UartInfo, manifest_exists,
-                                         write_manifest)
+from sailbench.gateware.build.build_once import build_once
+from sailbench.gateware.build.manifest import GBE, BuildManifest, EtherboneInfo, HostLinkInfo, UartInfo
 from sailbench.gateware.profiles import BoardProfile, get_profile
 from sailbench.gateware.targets.sim_options import HOST_LINKS, TARGET, SimOptions, sim_build_dir
 from sailbench.gateware.targets.sim_sgmii import SimSGMIIPHY
@@ -224,16 +222,14 @@ def sim_config(profile: BoardProfile, options: SimOptions) -> SimConfig:
 
 
 def build(profile: BoardProfile, options: SimOptions, build_root: Path, log=print) -> Path:
-    """Generate the Verilog and compile Vsim. Returns the build directory.
-
-    The manifest is written last; a directory without one is incomplete and
-    is rebuilt from scratch."""
+    """The simulated board's build directory, built unless complete (gateware/build/build_once.py)."""
     options = options.for_profile(profile)
     out, h = sim_build_dir(build_root, profile, options)
-    if manifest_exists(out):
-        return out
-    if out.exists():
-        shutil.rmtree(out)
+    return build_once(out, lambda out: simulator(profile, options, out, h, log), log, "sim build")
+
+
+def simulator(profile: BoardProfile, options: SimOptions, out: Path, h: str, log=print) -> BuildManifest:
+    """Generate the Verilog in `out` and compile Vsim; returns the manifest."""
     t0 = time.monotonic()
     soc = SimProbeSoC(profile, options, h)
     builder = Builder(soc, output_dir=str(out), compile_software=False, compile_gateware=False,
@@ -244,9 +240,7 @@ def build(profile: BoardProfile, options: SimOptions, build_root: Path, log=prin
     log(f"[sim build] Verilog generated in {time.monotonic() - t0:.1f} s; compiling with Verilator")
     compile_vsim(out)
     write_dram_pins(out, profile, simulated=True)
-    write_manifest(out, host_manifest(soc, profile, options, h, build_seconds=round(time.monotonic() - t0, 1)))
-    log(f"[sim build] done in {time.monotonic() - t0:.1f} s: {out}")
-    return out
+    return host_manifest(soc, profile, options, h)
 
 
 def host_link_wire(host_link: str) -> dict:

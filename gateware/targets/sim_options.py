@@ -61,11 +61,11 @@ def sim_inputs(profile: BoardProfile, options: SimOptions) -> dict:
 
 
 # What the simulated board is built from (see build_info.build_hash).
-SIM_SOURCES = ("__init__.py", "build/__init__.py", "build/build_info.py", "build/manifest.py", "build/csr_export.py",
-               "build/verilator.py", "profiles/__init__.py", "profiles/dram_jedec.py", "soc/__init__.py",
-               "soc/probe_soc.py", "soc/ethcore.py", "soc/dram_info.py", "soc/dram_settings.py", "soc/dram_pins.py",
-               "targets/__init__.py", "targets/sim.py", "targets/sim_options.py", "targets/sim_sgmii.py",
-               "phy/sgmii_ecp5.py", "sim_models/*.py", "cores/*.py", "cores/*/*.py")
+SIM_SOURCES = ("__init__.py", "build/__init__.py", "build/build_info.py", "build/build_once.py", "build/manifest.py",
+               "build/csr_export.py", "build/verilator.py", "profiles/__init__.py", "profiles/dram_jedec.py",
+               "soc/__init__.py", "soc/probe_soc.py", "soc/ethcore.py", "soc/dram_info.py", "soc/dram_settings.py",
+               "soc/dram_pins.py", "targets/__init__.py", "targets/sim.py", "targets/sim_options.py",
+               "targets/sim_sgmii.py", "phy/sgmii_ecp5.py", "sim_models/*.py", "cores/*.py", "cores/*/*.py")
 
 
 def sim_build_dir(build_root: Path, profile: BoardProfile, options: SimOptions) -> tuple[Path, str]:

@@ -56,7 +56,8 @@ def test_ecp5_manifest_keys(tmp_path):
     assert m.lanes == 1 and m.lane.channels[0].serdes == "DCU0 CH1" and set(m.csr_fields) == {"lane"}
     assert m.lane.channels[0].pins == {"tx": "W8/W9", "rx": "Y7/Y8"}     # litex-boards: sma_tx, sma_rx
     assert m.clocks_mhz["sys"] == 75.0 and m.clocks_mhz["lane0_rx"] == 62.5
-    assert m.report.to_dict() == {"json": "report.json", "text": "report.txt", **report.summary()}
+    assert m.report == report.summary("report.json", "report.txt")
+    assert BuildManifest.from_dict(m.to_dict()) == m           # the typed manifest survives its JSON
     assert (m.uart.kind, m.uart.baudrate, m.etherbone.host_ip) == ("rs232", 115200, None)
     assert m.uart.rx_fifo_bytes == 1024          # the host may pipeline reads (cores/uartbone_fifo.py)
     assert m.dram.phy.read_leveling and m.dram.phy.phytype == "ECP5DDRPHY"

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from sailbench.gateware.build.manifest import ClockSummary
 from sailbench.gateware.build.pnr_report import BuildReport, ReportError, clock_domain, from_files, parse_log, parse_report_json
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -53,7 +54,8 @@ def test_report_json_and_round_trip():
     assert "DOES NOT FIT: TRELLIS_IO" in r.render()
     again = BuildReport.from_dict(json.loads(json.dumps(r.to_dict())))
     assert again.summary() == r.summary()
-    assert r.summary()["clocks"]["sys"] == {"achieved_mhz": 80.0, "required_mhz": 75.01, "passed": True}
+    assert r.summary().clocks["sys"] == ClockSummary(achieved_mhz=80.0, required_mhz=75.01, passed=True)
+    assert r.summary().failing_clocks == () and r.summary().json == "report.json"
 
 
 @pytest.mark.parametrize("net,required,domain", [
