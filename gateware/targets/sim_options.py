@@ -65,7 +65,8 @@ SIM_SOURCES = ("__init__.py", "build/__init__.py", "build/build_info.py", "build
                "build/csr_export.py", "build/verilator.py", "profiles/__init__.py", "profiles/dram_jedec.py",
                "soc/__init__.py", "soc/probe_soc.py", "soc/ethcore.py", "soc/dram_info.py", "soc/dram_settings.py",
                "soc/dram_pins.py", "targets/__init__.py", "targets/sim.py", "targets/sim_options.py",
-               "targets/sim_sgmii.py", "phy/sgmii_ecp5.py", "sim_models/*.py", "cores/*.py", "cores/*/*.py")
+               "targets/sim_sgmii.py", "phy/__init__.py", "phy/sgmii_ecp5.py", "sim_models/*.py", "cores/*.py",
+               "cores/*/*.py")
 
 
 def sim_build_dir(build_root: Path, profile: BoardProfile, options: SimOptions) -> tuple[Path, str]:
