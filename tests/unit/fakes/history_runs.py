@@ -6,9 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sailbench.harness.config import HistoryConfig
+from sailbench.harness.config import HistoryConfig, Lab, load_lab
 from sailbench.harness.record.history import History
 from sailbench.harness.record.history_sink import store_finished_run
+
+
+def sqlite_lab(tmp_path: Path) -> Lab:
+    """A lab of one simulated board whose history is the SQLite file in `tmp_path`/res."""
+    path = tmp_path / "lab.yaml"
+    path.write_text(f"boards:\n  sim: {{kind: sim, profile: versa-ecp5}}\nresults: {{dir: {tmp_path / 'res'}}}\n")
+    return load_lab(path)
 
 
 def ddr_figure(rate: float, rid: str, board: str = "sim", direction: str = "write",

@@ -3,11 +3,10 @@ second time, the history itself is refused as a source, `history info` counts co
 PostgreSQL server through the CLI: tests/history/test_history_postgres.py."""
 import pytest
 
-from sailbench.harness.config import load_lab
 from sailbench.harness.errors import HistoryError
 from sailbench.harness.record.history import History
 from sailbench.harness.run.history_import import ImportOutcome, history_command, history_info, import_history
-from unit.fakes.history_runs import bench_pc_history
+from unit.fakes.history_runs import bench_pc_history, sqlite_lab
 
 
 def test_outcome_text_counts_and_plurals():
@@ -44,9 +43,7 @@ def test_the_configured_history_is_not_its_own_source(tmp_path):
 
 @pytest.fixture
 def lab(tmp_path):
-    path = tmp_path / "lab.yaml"
-    path.write_text(f"boards:\n  sim: {{kind: sim, profile: versa-ecp5}}\nresults: {{dir: {tmp_path / 'res'}}}\n")
-    return load_lab(path)
+    return sqlite_lab(tmp_path)
 
 
 def test_info_and_import_through_the_command(lab, tmp_path):

@@ -6,18 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from sailbench.harness.config import load_lab
 from sailbench.harness.errors import ResultsError
 from sailbench.harness.record.history import open_history
 from sailbench.harness.run.lab_report import write_lab_report
-from unit.fakes.history_runs import nightly_board_run
+from unit.fakes.history_runs import nightly_board_run, sqlite_lab
 
 
 @pytest.fixture
 def lab(tmp_path):
-    path = tmp_path / "lab.yaml"
-    path.write_text(f"boards:\n  sim: {{kind: sim, profile: versa-ecp5}}\nresults: {{dir: {tmp_path / 'res'}}}\n")
-    return load_lab(path)
+    return sqlite_lab(tmp_path)
 
 
 def test_an_empty_history_gives_a_page_saying_so(lab, tmp_path):
