@@ -39,7 +39,7 @@ def sailbench(capsys: pytest.CaptureFixture, lab: Path, *argv: str) -> CliRun:
     try:
         code = main(["--lab", str(lab), *argv])
     except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else 2
+        code = 0 if e.code is None else e.code if isinstance(e.code, int) else 2
     captured = capsys.readouterr()
     return CliRun(code, captured.out.splitlines(), captured.err.splitlines())
 
