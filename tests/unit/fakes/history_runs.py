@@ -18,12 +18,13 @@ def sqlite_lab(tmp_path: Path) -> Lab:
     return load_lab(path)
 
 
-def ddr_figure(rate: float, rid: str, board: str = "sim", direction: str = "write",
+def ddr_figure(rate: float, rid: str | None = None, board: str = "sim", direction: str = "write",
                simulated: bool | None = None) -> dict[str, Any]:
-    """A DDR summary figure of 64 KiB sequential, as the bench records it."""
+    """A DDR summary figure of 64 KiB sequential, as the bench records it (`rid`: its id in the results
+    file, "r3"; without one the history numbers it)."""
     rec = {"board": board, "probe": "ddr", "direction": direction, "pattern": "sequential", "summary": True,
-           "bytes": 65536, "rate_bytes_per_s": rate, "id": rid}
-    return rec | ({"simulated": simulated} if simulated is not None else {})
+           "bytes": 65536, "rate_bytes_per_s": rate}
+    return rec | ({"id": rid} if rid else {}) | ({"simulated": simulated} if simulated is not None else {})
 
 
 def bench_pc_history(path: Path, runs: int = 3, records: int = 4) -> None:
