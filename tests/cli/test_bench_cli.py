@@ -5,9 +5,10 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
+
+from processes import gone_or_zombie, simulators_under
 
 SAILBENCH = [sys.executable, "-m", "sailbench.harness.cli"]
 
@@ -89,7 +90,7 @@ def test_ctrl_c_keeps_what_was_measured_and_cleans_up(tmp_path):
                 break
         time.sleep(0.1)
     assert p.poll() is None, "bench finished before it could be interrupted"
-    sims = [pid for pid in _descendants(p.pid) if "Vsim" in _cmdline(pid)]
+    sims = simulators_under(p.pid)
     assert sims, "no simulator found under the bench process"
     p.send_signal(signal.SIGINT)
     out, err = p.communicate(timeout=60)
@@ -99,31 +100,5 @@ def test_ctrl_c_keeps_what_was_measured_and_cleans_up(tmp_path):
     assert len([r for r in data["records"] if r.get("probe") == "ddr"]) >= 2
     assert not _netns_of(p.pid)
     for pid in sims:
-        assert not Path(f"/proc/{pid}").exists() or _zombie(pid), f"simulator {pid} outlived the bench"
+        assert gone_or_zombie(pid), f"simulator {pid} outlived the bench"
 
-
-def _descendants(root: int) -> list[int]:
-    kids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            if ppid == root:
-                kids.append(int(entry.name))
-    return kids + [d for k in kids for d in _descendants(k)]
-
-
-def _zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-    except OSError:
-        return True
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
-    except OSError:
-        return ""

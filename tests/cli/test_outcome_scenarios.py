@@ -25,6 +25,8 @@ from sailbench.harness.record.outcome import INTERRUPTED, MEASUREMENT, NOT_RUN, 
 from sailbench.harness.report.model import board_report
 from sailbench.harness.run.nightly import EXIT_INFRASTRUCTURE, EXIT_MEASUREMENT, EXIT_VERDICTS, summarise
 
+from processes import simulators_under
+
 SAILBENCH = [sys.executable, "-m", "sailbench.harness.cli"]
 QUICK = ["--ddr-length", "64K", "--repeats", "1", "--patterns", "sequential", "--clock-seconds", "0.2",
          "--hostlink-count", "50", "--no-sweep", "--no-history"]
@@ -118,7 +120,7 @@ def test_simulator_killed_after_the_clock_record(lab):
             except ValueError:
                 pass
             time.sleep(0.1)             # polling a file another process writes (no event to wait on)
-        sims = [pid for pid in _descendants(p.pid) if "Vsim" in _cmdline(pid)]
+        sims = simulators_under(p.pid)
         assert p.poll() is None and sims, "the bench ended before its simulator could be killed"
         for pid in sims:
             os.kill(pid, signal.SIGKILL)
@@ -181,24 +183,4 @@ def test_pair_with_a_dead_lane(lab):
     doc = every_reader_agrees(r, lab, MEASUREMENT)
     found = run_outcome(doc)
     assert "lane 1 down" in found.message and "OPTIMISTIC" not in r.stdout
-
-
-def _descendants(root: int) -> list[int]:
-    kids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            if ppid == root:
-                kids.append(int(entry.name))
-    return kids + [d for k in kids for d in _descendants(k)]
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
-    except OSError:
-        return ""
 

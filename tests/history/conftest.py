@@ -1,8 +1,15 @@
-"""A PostgreSQL server for the whole session (tests/history/pg_server.py) and a fresh database per test."""
+"""A PostgreSQL server for the whole session (tests/history/pg_server.py) and a fresh database per test.
+
+tests/ goes on sys.path as pytest puts it there for tests/unit, so these tests write runs with the unit
+tests' helper (`unit.fakes.history_runs`) whichever folder pytest collects first."""
 import os
 import re
+import sys
+from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pg_server import PgServer, server_bin, start_server
 

@@ -6,10 +6,10 @@ reaches them through PGPASSWORD; the URLs carry none. Cost: the server starts on
 test takes about a second or two.
 """
 import json
+import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +17,8 @@ from sailbench.harness.errors import HistoryError
 from sailbench.harness.judge.regression import FigureKey
 from sailbench.harness.record.history import SCHEMA_VERSION, History
 
-REPO = Path(__file__).resolve().parents[2]
+from history_cli import REPO, lab_file, sailbench
+from unit.fakes.history_runs import bench_pc_history
 KEY = FigureKey("sim", "ddr", "write", "sequential", 65536)
 RUNS, RECORDS = 8, 5
 
@@ -137,37 +138,10 @@ def test_a_writer_killed_mid_run_is_not_counted(pg_url):
         assert {p["run_id"] for p in h.trend("sim")} == {"pc-next-run0"}
 
 
-def bench_pc_history(path: Path) -> None:
-    with History(path) as h:
-        for i in range(3):
-            run = f"2026120{i}-sim-old{i}"
-            h.upsert_run(run, "sim", build_hash="aaa", host="bench-pc", started=f"2026-12-0{i}T01", status="running")
-            for j in range(4):
-                h.add_record(run, "sim", "aaa", {"board": "sim", "probe": "ddr", "direction": "write",
-                                                 "pattern": "sequential", "summary": True, "bytes": 65536,
-                                                 "rate_bytes_per_s": 400e6 + j, "id": f"r{j + 1}"})
-            if i < 2:       # the third was killed: imported, still not counted
-                h.upsert_run(run, "sim", build_hash="aaa", host="bench-pc", started=f"2026-12-0{i}T01",
-                             status="passed", finished=f"2026-12-0{i}T02")
-        h.add_health("sim", source="nightly", passed=True, message="ok")
-
-
-def write_lab(tmp_path: Path, url: str) -> Path:
-    lab = tmp_path / "lab.yaml"
-    lab.write_text(f"boards:\n  sim: {{kind: sim, profile: versa-ecp5}}\nhistory:\n  url: {url}\n"
-                   f"results: {{dir: results}}\n")
-    return lab
-
-
-def sailbench(lab: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sailbench.harness.cli", "--lab", str(lab), *args], cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
-
-
 def test_import_twice_adds_nothing_the_second_time(pg_url, tmp_path):
     source = tmp_path / "bench-pc.sqlite"
     bench_pc_history(source)
-    lab = write_lab(tmp_path, pg_url)
+    lab = lab_file(tmp_path, pg_url)
     first = sailbench(lab, "history", "import", str(source))
     assert first.returncode == 0, first.stderr
     assert "3 runs read, 12 new records, 1 new health check" in first.stdout
@@ -188,15 +162,12 @@ def test_a_newer_schema_is_refused_in_one_line(pg_url, pg_server, tmp_path):
     with pytest.raises(HistoryError, match=rf"has schema 99, newer than this sailbench's {SCHEMA_VERSION}; "
                                            r"update sailbench or point history.url elsewhere"):
         History(url=pg_url)
-    done = sailbench(write_lab(tmp_path, pg_url), "history", "info")
+    done = sailbench(lab_file(tmp_path, pg_url), "history", "info")
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and "schema 99" in done.stderr and "127.0.0.1" in done.stderr
 
 
 def test_a_wrong_password_is_one_line_naming_where_to_look(pg_url, tmp_path):
-    lab = write_lab(tmp_path, pg_url)
-    done = subprocess.run([sys.executable, "-m", "sailbench.harness.cli", "--lab", str(lab), "history", "info"],
-                          cwd=REPO, capture_output=True, text=True, timeout=60,
-                          env={**__import__("os").environ, "PGPASSWORD": "wrong"})
+    done = sailbench(lab_file(tmp_path, pg_url), "history", "info", env={**os.environ, "PGPASSWORD": "wrong"})
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert "password authentication failed" in done.stderr and "PGPASSWORD" in done.stderr

@@ -12,46 +12,26 @@ from pathlib import Path
 
 from sailbench.harness.record.history import History
 
-REPO = Path(__file__).resolve().parents[2]
+from history_cli import REPO, lab_file, sailbench
 
 # One host's nightly: a board run (DDR and host-link figures) and, on pc-b, a board left incomplete
-# (its writer killed), both under that host's night id; an older night before it.
+# (its writer killed), both under that host's night id; an older night before it. Written with the unit
+# tests' helper (unit.fakes.history_runs), from tests/ on this child's path.
 NIGHTLY = """
 import sys
-from sailbench.harness.config import HistoryConfig
+sys.path.insert(0, "tests")
 from sailbench.harness.record.history import History
-from sailbench.harness.record.history_sink import store_finished_run
+from unit.fakes.history_runs import nightly_board_run
 url, host, board, ddr = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
-def records(rate):
-    recs = [{"board": board, "probe": "ddr", "direction": d, "pattern": "sequential", "summary": True, "bytes": 1 << 20,
-             "rate_bytes_per_s": rate + i, "id": f"r{i + 1}", "simulated": False} for i, d in enumerate(("write", "read"))]
-    return recs + [{"board": board, "probe": "hostlink", "direction": d, "payload_bytes": 1472, "bytes": 1472,
-                    "rate_bytes_per_s": 110e6 + i, "id": f"r{i + 3}", "simulated": False}
-                   for i, d in enumerate(("board_to_host", "host_to_board"))]
 with History(url=url) as h:
     for night, rate in ((f"20261205-nightly-{host}", ddr - 1e6), (f"20261206-nightly-{host}", ddr)):
-        data = {"run_id": f"{night}-{board}", "started": night[:8], "finished": night[:8] + "Z", "status": "passed",
-                "provenance": {"board": board, "gateware_hash": "feedbeef", "host": host, "profile": "versa-ecp5"},
-                "records": records(rate)}
-        store_finished_run(h, HistoryConfig(), data, "x.json", kind="nightly", night_id=night)
+        nightly_board_run(h, host, board, night, rate)
     if host == "pc-b":
         h.add_health("ecpix5-b", source="nightly", passed=False, message="board silent on /dev/ttyUSB3",
                      run_id=f"20261206-nightly-{host}", host=host)
         h.upsert_run("20261206-nightly-pc-b-dead", "ecpix5", kind="nightly", night_id=f"20261206-nightly-{host}",
                      host=host, started="20261206", status="running")
 """
-
-
-def lab_file(tmp_path: Path, url: str) -> Path:
-    lab = tmp_path / "lab.yaml"
-    lab.write_text(f"boards:\n  versa-a: {{kind: sim, profile: versa-ecp5}}\nhistory:\n  url: {url}\n"
-                   f"results: {{dir: {tmp_path / 'results'}}}\n")
-    return lab
-
-
-def sailbench(lab: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sailbench.harness.cli", "--lab", str(lab), *args], cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
 
 
 def two_hosts_wrote(url: str) -> None:

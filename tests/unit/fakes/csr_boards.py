@@ -7,108 +7,70 @@
   (liteeth/frontend/etherbone.py), decoding and encoding with LiteX's own
   packet classes; it replies from and to its own port, as the gateware does.
 
-Everything listens on loopback; every loop is bounded by a stop event or a
-timeout. The tests at the bottom pin the fakes to LiteX's encodings.
+Everything listens on loopback; the server threads' lifecycle (start, serve,
+stop, join) is tests/unit/fakes/serving.py's.
 """
 from __future__ import annotations
 
 import socket
 import struct
-import threading
-import time
 
 from litex.tools.remote.etherbone import (
     EtherbonePacket, EtherboneRecord, EtherboneWrites,
 )
 
+from unit.fakes.serving import POLL_S, FakeServer, LoopbackTcpFake
+
 CMD_WRITE, CMD_READ = 0x01, 0x02
 
 
-class FakeUartBone:
+class FakeUartBone(LoopbackTcpFake):
     """modes: "ok"; "silent" (accepts, never answers); "console" (answers text
     to anything, like a BIOS prompt); "short" (answers 2 bytes per read)."""
+
+    RECV_BYTES = 4096
 
     def __init__(self, mode: str = "ok"):
         self.mode = mode
         self.memory: dict[int, int] = {}
         self.commands: list[tuple[int, int, int]] = []  # (cmd, length, byte address)
-        self._stop = threading.Event()
-        self._conn: socket.socket | None = None
-        self._srv = socket.create_server(("127.0.0.1", 0))
-        self._srv.settimeout(0.05)
-        self.port = self._srv.getsockname()[1]
-        self.url = f"socket://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-        self._srv.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._srv.accept()
-            except (socket.timeout, OSError):
-                continue
-            with conn:
-                conn.settimeout(0.05)
-                self._conn = conn
-                self._session(conn)
-                self._conn = None
+        super().__init__()
 
     def inject(self, data: bytes) -> None:
         """Send unsolicited bytes to the connected host."""
         self._conn.sendall(data)
 
-    def _session(self, conn: socket.socket) -> None:
-        buf = bytearray()
-        while not self._stop.is_set():
-            try:
-                data = conn.recv(4096)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            if not data:
-                return
-            if self.mode == "silent":
-                continue
-            if self.mode == "console":
-                conn.sendall(b"\r\nlitex> " + bytes(data))
-                continue
-            buf += data
-            while len(buf) >= 6:
-                cmd, length, waddr = struct.unpack(">BBI", buf[:6])
-                addr = waddr * 4
-                if cmd == CMD_WRITE:
-                    need = 6 + 4 * length
-                    if len(buf) < need:
-                        break
-                    for i, w in enumerate(struct.unpack(f">{length}I", buf[6:need])):
-                        self.memory[addr + 4 * i] = w
-                    del buf[:need]
-                    self.commands.append((cmd, length, addr))
-                elif cmd == CMD_READ:
-                    del buf[:6]
-                    words = [self.memory.get(addr + 4 * i, 0) for i in range(length)]
-                    reply = struct.pack(f">{length}I", *words)
-                    # recorded before the answer: the host reads `commands` as soon as it has it
-                    self.commands.append((cmd, length, addr))
-                    conn.sendall(reply[:2] if self.mode == "short" else reply)
-                else:
-                    del buf[:6]  # the bridge drops an unknown command after its address
-                    self.commands.append((cmd, length, addr))
+    def _received(self, conn: socket.socket, buf: bytearray, data: bytes) -> None:
+        if self.mode == "silent":
+            return
+        if self.mode == "console":
+            conn.sendall(b"\r\nlitex> " + bytes(data))
+            return
+        buf += data
+        while len(buf) >= 6:
+            cmd, length, waddr = struct.unpack(">BBI", buf[:6])
+            addr = waddr * 4
+            if cmd == CMD_WRITE:
+                need = 6 + 4 * length
+                if len(buf) < need:
+                    break
+                for i, w in enumerate(struct.unpack(f">{length}I", buf[6:need])):
+                    self.memory[addr + 4 * i] = w
+                del buf[:need]
+                self.commands.append((cmd, length, addr))
+            elif cmd == CMD_READ:
+                del buf[:6]
+                words = [self.memory.get(addr + 4 * i, 0) for i in range(length)]
+                reply = struct.pack(f">{length}I", *words)
+                # recorded before the answer: the host reads `commands` as soon as it has it
+                self.commands.append((cmd, length, addr))
+                conn.sendall(reply[:2] if self.mode == "short" else reply)
+            else:
+                del buf[:6]  # the bridge drops an unknown command after its address
+                self.commands.append((cmd, length, addr))
 
 
-class FakeEtherbone:
+class FakeEtherbone(FakeServer):
     """Knobs: drop the first `drop_first` packets (or all), drop the first
     `drop_writes` packets carrying writes, `replay_stale`: send the previous
     reply again before each reply, `garbage`: answer junk, `short`: answer
@@ -125,39 +87,28 @@ class FakeEtherbone:
         self.drop_next_replies = 0
         self.replay_stale, self.garbage, self.short = replay_stale, garbage, short
         self._last_reply: bytes | None = None
-        self._stop = threading.Event()
         self.sock, self.client_sock = _loopback_pair()
         self.ip, self.port = self.sock.getsockname()
-        self.sock.settimeout(0.05)
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        self.sock.settimeout(POLL_S)
+        self._start()
 
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
+    def _close_sockets(self) -> None:
         self.sock.close()
         self.client_sock.close()
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                data, (src_ip, _src_port) = self.sock.recvfrom(65536)
-            except (socket.timeout, OSError):
-                continue
-            self.received += 1
-            reply = self._handle(data)
-            if reply is not None:
-                dst = (src_ip, self.port)  # LiteEth: dst_port = udp_port, not the source port
-                if self.replay_stale and self._last_reply is not None:
-                    self.sock.sendto(self._last_reply, dst)
-                self.sock.sendto(reply, dst)
-                self._last_reply = reply
+    def _serve_once(self) -> None:
+        try:
+            data, (src_ip, _src_port) = self.sock.recvfrom(65536)
+        except (socket.timeout, OSError):
+            return
+        self.received += 1
+        reply = self._handle(data)
+        if reply is not None:
+            dst = (src_ip, self.port)  # LiteEth: dst_port = udp_port, not the source port
+            if self.replay_stale and self._last_reply is not None:
+                self.sock.sendto(self._last_reply, dst)
+            self.sock.sendto(reply, dst)
+            self._last_reply = reply
 
     def _handle(self, data: bytes) -> bytes | None:
         if self.drop_all or self.received <= self.drop_first:

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import socket
 import struct
-import threading
 from pathlib import Path
 
 from sailbench.harness.transport.regmap import RegisterMap
+from unit.fakes.serving import LoopbackTcpFake
 
 VERSA_CSR = Path(__file__).resolve().parents[1] / "data" / "versa_ecp5_csr_subset.json"
 SCRATCH = "ctrl_scratch"          # kept by the target itself (the fence reads it), not the model
@@ -75,72 +75,36 @@ class RegisterMemory:
             self.bus.write_word(addr, value)
 
 
-class UartBoneTarget:
+class UartBoneTarget(LoopbackTcpFake):
     def __init__(self, regmap: RegisterMap, model, fifo: bool = False):
         self.bus = RegisterBus(regmap, model)
         self.fifo = fifo
         self.lost = 0                     # bytes dropped (no FIFO: sent behind a read)
         self.backlog = self.max_backlog = 0   # bytes received after the last read answered
-        self._stop = threading.Event()
-        self._srv = socket.create_server(("127.0.0.1", 0))
-        self._srv.settimeout(0.05)
-        self.url = f"socket://127.0.0.1:{self._srv.getsockname()[1]}"
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        super().__init__()
 
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-        self._srv.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._srv.accept()
-            except (socket.timeout, OSError):
-                continue
-            with conn:
-                conn.settimeout(0.05)
-                self._session(conn)
-
-    def _session(self, conn: socket.socket) -> None:
-        buf = bytearray()
-        while not self._stop.is_set():
-            try:
-                data = conn.recv(65536)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            if not data:
-                return
-            buf += data
-            self.backlog += len(data)
-            self.max_backlog = max(self.max_backlog, self.backlog)
-            while len(buf) >= 6:
-                cmd, length, waddr = struct.unpack(">BBI", buf[:6])
-                addr, step = waddr * 4, (4 if cmd in (CMD_WRITE, CMD_READ) else 0)
-                if cmd in (CMD_WRITE, CMD_WRITE_FIXED):
-                    need = 6 + 4 * length
-                    if len(buf) < need:
-                        break
-                    for i, w in enumerate(struct.unpack(f">{length}I", buf[6:need])):
-                        self.bus.write_word(addr + step * i, w)
-                    del buf[:need]
-                else:
-                    del buf[:6]
-                    words = [self.bus.read_word(addr + step * i) for i in range(length)]
-                    if not self.fifo and buf:          # arrived while the bridge answers: lost
-                        self.lost += len(buf)
-                        buf.clear()
-                    self.backlog = len(buf)
-                    conn.sendall(struct.pack(f">{length}I", *words))
+    def _received(self, conn: socket.socket, buf: bytearray, data: bytes) -> None:
+        buf += data
+        self.backlog += len(data)
+        self.max_backlog = max(self.max_backlog, self.backlog)
+        while len(buf) >= 6:
+            cmd, length, waddr = struct.unpack(">BBI", buf[:6])
+            addr, step = waddr * 4, (4 if cmd in (CMD_WRITE, CMD_READ) else 0)
+            if cmd in (CMD_WRITE, CMD_WRITE_FIXED):
+                need = 6 + 4 * length
+                if len(buf) < need:
+                    break
+                for i, w in enumerate(struct.unpack(f">{length}I", buf[6:need])):
+                    self.bus.write_word(addr + step * i, w)
+                del buf[:need]
+            else:
+                del buf[:6]
+                words = [self.bus.read_word(addr + step * i) for i in range(length)]
+                if not self.fifo and buf:          # arrived while the bridge answers: lost
+                    self.lost += len(buf)
+                    buf.clear()
+                self.backlog = len(buf)
+                conn.sendall(struct.pack(f">{length}I", *words))
 
 
 class Ecp5PhyModel:

@@ -8,6 +8,7 @@ from sailbench.harness.errors import ConfigError, HistoryError
 from sailbench.harness.judge.regression import FigureKey
 from sailbench.harness.record.history import History, history_location, open_history
 from sailbench.harness.record.history_postgres import translate
+from unit.fakes.history_runs import ddr_figure
 
 LAB = """\
 boards:
@@ -16,12 +17,6 @@ history:
   url: %s
 """
 KEY = FigureKey("sim", "ddr", "write", "sequential", 65536)
-
-
-def fig(rate, rid=None):
-    rec = {"board": "sim", "probe": "ddr", "direction": "write", "pattern": "sequential", "summary": True,
-           "bytes": 65536, "rate_bytes_per_s": rate}
-    return rec | ({"id": rid} if rid else {})
 
 
 def lab_with(tmp_path, url):
@@ -70,18 +65,18 @@ def test_a_retried_record_is_stored_once(tmp_path):
     with History(tmp_path / "h.sqlite") as h:
         h.upsert_run("r1", "sim", build_hash="aaa", host="pc1")
         for _ in range(3):
-            h.add_record("r1", "sim", "aaa", fig(500e6, "r1"))
-        h.add_record("r1", "sim", "aaa", fig(510e6, "r2"))
+            h.add_record("r1", "sim", "aaa", ddr_figure(500e6, "r1"))
+        h.add_record("r1", "sim", "aaa", ddr_figure(510e6, "r2"))
         assert [r["rate_bytes_per_s"] for r in h.records("r1")] == [500e6, 510e6]
 
 
 def test_readers_count_complete_runs_only(tmp_path):
     with History(tmp_path / "h.sqlite") as h:
         h.upsert_run("done", "sim", build_hash="aaa", host="pc1", started="t0")
-        h.add_record("done", "sim", "aaa", fig(500e6, "r1"))
+        h.add_record("done", "sim", "aaa", ddr_figure(500e6, "r1"))
         h.upsert_run("done", "sim", build_hash="aaa", host="pc1", started="t0", status="passed", finished="t1")
         h.upsert_run("killed", "sim", build_hash="aaa", host="pc2", started="t2", status="running")
-        h.add_record("killed", "sim", "aaa", fig(100e6, "r1"))
+        h.add_record("killed", "sim", "aaa", ddr_figure(100e6, "r1"))
         assert h.baseline(KEY, "aaa", "other", 5) == [("done", 500e6)]
         assert {p["run_id"] for p in h.trend("sim")} == {"done"}
         assert [r["run_id"] for r in h.runs()] == ["done"]
@@ -102,7 +97,7 @@ def test_a_finished_run_is_recorded_whole(tmp_path):
     from sailbench.harness.record.history_sink import store_finished_run
     data = {"run_id": "p1", "started": "t0", "finished": "t1", "status": "passed",
             "provenance": {"board": "sim", "gateware_hash": "aaa", "host": "pc1"},
-            "records": [fig(500e6, "r1"), fig(501e6, "r2")]}
+            "records": [ddr_figure(500e6, "r1"), ddr_figure(501e6, "r2")]}
     with History(tmp_path / "h.sqlite") as h:
         store_finished_run(h, HistoryConfig(), data, "p1.json", kind="nightly-pair")
         store_finished_run(h, HistoryConfig(), data, "p1.json", kind="nightly-pair")     # again: nothing new
