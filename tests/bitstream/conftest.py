@@ -15,12 +15,18 @@ import pytest
 import bitstream_prebuild as prebuild
 
 ROOT = Path(__file__).resolve().parents[2]
+# Every bitstream test may be the first to ask for a build still running in the background (or the
+# one whose fixture builds it cold on two busy cores): the suite's 900 s would fail it, and with it
+# every test of that session fixture. A file may set its own, longer timeout.
+BITSTREAM_TIMEOUT_S = 3600
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/bitstream/" in str(item.fspath):
             item.add_marker(pytest.mark.toolchain)
+            if item.get_closest_marker("timeout") is None:
+                item.add_marker(pytest.mark.timeout(BITSTREAM_TIMEOUT_S))
     prebuild.toolchain_last(items)
 
 
