@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -31,9 +30,10 @@ from litex.gen import LiteXModule
 from litex.soc.cores import uart
 from litex.soc.integration.export import get_csr_json
 
+from sailbench.gateware.build.build_once import build_once
 from sailbench.gateware.build.build_info import compile_jobs, package_versions, project_version
 from sailbench.gateware.build.csr_export import lane_csr_fields
-from sailbench.gateware.build.manifest import BuildManifest, LaneInfo, PairBoard, manifest_exists, write_manifest
+from sailbench.gateware.build.manifest import BuildManifest, LaneInfo, PairBoard
 from sailbench.gateware.profiles import BoardProfile, get_profile
 from sailbench.gateware.targets.sim import SIM_IO_CLOCKER_HZ, SIM_SYS_CLOCKER_HZ
 from sailbench.gateware.targets.sim_pair_options import DEFAULT_RATE, ROLES, TARGET, pair_build_dir
@@ -150,39 +150,35 @@ def _config(ports: dict[str, int], word_clocker_hz: int) -> SimConfig:
 
 def build(profile: BoardProfile, lanes: int, build_root: Path, log=print, rate: LineRate = DEFAULT_RATE) -> Path:
     out, h = pair_build_dir(build_root, profile, lanes, rate)
-    if manifest_exists(out):
-        return out
     word_clocker_hz = sim_word_clocker_hz(rate, profile.sys_clk_hz)
-    if out.exists():
-        shutil.rmtree(out)
-    t0 = time.monotonic()
-    top = SimPairTop(profile, lanes, h, rate)
-    gw = out / "gateware"
-    gw.mkdir(parents=True)
-    top.platform.build(top, build_dir=str(gw), build_name="sim", run=False, opt_level="O3", interactive=False,
-                  jobs=compile_jobs(),
-                       sim_config=_config({"upstream": 1, "downstream": 2}, word_clocker_hz),
-                       extra_mods=["sbuart"], extra_mods_path=str(SIM_MODULES_DIR))
-    for role, soc in top.boards.items():
-        (out / f"csr-{role}.json").write_text(get_csr_json(soc.csr_regions, soc.constants, soc.mem_regions))
-    log(f"[pair build] Verilog generated in {time.monotonic() - t0:.1f} s; compiling with Verilator")
-    compile_vsim(out)
-    manifest = BuildManifest(
-        target=TARGET, profile=profile.name, hash=h, version=project_version(),
-        packages=package_versions(), sys_clk_hz=profile.sys_clk_hz, lanes=lanes,
-        lane=LaneInfo(word_clk_hz=rate.word_clk_hz, bytes_per_word=2, line_rate_baud=rate.baud,
-                      ceiling_bytes_per_s=rate.ceiling_bytes_per_s, coding=rate.coding,
-                      faults="receiving side, laneN_faults_*",
-                      clock_meter="laneN_clock_window/start/done/start_cycle/tx_cycles/rx_cycles"),
-        vsim=VSIM, modules_dir=MODULES_DIR,
-        boards={role: PairBoard(identifier=soc.ident, csr_json=f"csr-{role}.json", serial_index=i)
-                for i, (role, soc) in enumerate(top.boards.items())},
-        csr_fields=lane_csr_fields(top.upstream.lane_probes),
-        build_seconds=round(time.monotonic() - t0, 1),
-    )
-    write_manifest(out, manifest)
-    log(f"[pair build] done in {time.monotonic() - t0:.1f} s: {out}")
-    return out
+
+    def make(out: Path) -> BuildManifest:
+        t0 = time.monotonic()
+        top = SimPairTop(profile, lanes, h, rate)
+        gw = out / "gateware"
+        gw.mkdir(parents=True)
+        top.platform.build(top, build_dir=str(gw), build_name="sim", run=False, opt_level="O3", interactive=False,
+                           jobs=compile_jobs(),
+                           sim_config=_config({"upstream": 1, "downstream": 2}, word_clocker_hz),
+                           extra_mods=["sbuart"], extra_mods_path=str(SIM_MODULES_DIR))
+        for role, soc in top.boards.items():
+            (out / f"csr-{role}.json").write_text(get_csr_json(soc.csr_regions, soc.constants, soc.mem_regions))
+        log(f"[pair build] Verilog generated in {time.monotonic() - t0:.1f} s; compiling with Verilator")
+        compile_vsim(out)
+        return BuildManifest(
+            target=TARGET, profile=profile.name, hash=h, version=project_version(),
+            packages=package_versions(), sys_clk_hz=profile.sys_clk_hz, lanes=lanes,
+            lane=LaneInfo(word_clk_hz=rate.word_clk_hz, bytes_per_word=2, line_rate_baud=rate.baud,
+                          ceiling_bytes_per_s=rate.ceiling_bytes_per_s, coding=rate.coding,
+                          faults="receiving side, laneN_faults_*",
+                          clock_meter="laneN_clock_window/start/done/start_cycle/tx_cycles/rx_cycles"),
+            vsim=VSIM, modules_dir=MODULES_DIR,
+            boards={role: PairBoard(identifier=soc.ident, csr_json=f"csr-{role}.json", serial_index=i)
+                    for i, (role, soc) in enumerate(top.boards.items())},
+            csr_fields=lane_csr_fields(top.upstream.lane_probes),
+        )
+
+    return build_once(out, make, log, "pair build")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,7 @@ TARGET = "simpair"
 ROLES = ("upstream", "downstream")
 
 # What the simulated pair is built from (see build_info.build_hash).
-PAIR_SOURCES = ("sim_c_modules/*/*.c", "__init__.py", "build/__init__.py", "build/build_info.py", "build/manifest.py",
+PAIR_SOURCES = ("sim_c_modules/*/*.c", "__init__.py", "build/__init__.py", "build/build_info.py", "build/build_once.py", "build/manifest.py",
                 "build/csr_export.py", "build/verilator.py", "profiles/__init__.py", "profiles/lane_rates.py",
                 "soc/__init__.py", "soc/probe_soc.py", "soc/ethcore.py", "targets/__init__.py", "targets/sim.py",
                 "targets/sim_options.py", "targets/sim_pair.py", "targets/sim_pair_options.py", "cores/*.py",
