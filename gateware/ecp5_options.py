@@ -44,6 +44,7 @@ class Ecp5Options:
     host_link: str | None = None    # host-link PHY: None = the profile's host_phy, or "rgmii" / "sgmii"
     with_lanes: bool = True         # lane probes on the profile's inter-card SerDes channels
     mac: str | None = None          # the board's MAC (lab.yaml etherbone.mac or board_mac(name)); None: the default
+    line_rate_gbps: float = 1.25    # lane line rate: the DCU PLL, CDR and word clocks follow (gateware/dcu_pll.py)
 
     def mac_address(self, profile: BoardProfile) -> str:
         """The MAC this build answers on: the option, else the profile's, else DEFAULT_MAC."""
@@ -52,7 +53,8 @@ class Ecp5Options:
     def to_dict(self) -> dict:
         return {"with_dram": self.with_dram, "with_ethernet": self.with_ethernet, "eth_ip": self.eth_ip,
                 "uart_baudrate": self.uart_baudrate, "seed": self.seed, "host_link": self.host_link,
-                "with_lanes": self.with_lanes, "mac": self.mac}
+                "with_lanes": self.with_lanes, "mac": self.mac} | (       # the default rate: as before the option
+                    {} if self.line_rate_gbps == 1.25 else {"line_rate_gbps": self.line_rate_gbps})
 
     def host_phy(self, profile: BoardProfile) -> str | None:
         """The host-link PHY this build has (None: no Ethernet)."""
@@ -72,7 +74,7 @@ def ecp5_inputs(profile: BoardProfile, options: Ecp5Options) -> dict:
 
 # What a bitstream is built from (see build_info.build_hash): not the simulation's files.
 ECP5_SOURCES = ("__init__.py", "build_info.py", "manifest.py", "csr_export.py", "profiles.py", "soc.py", "dram_info.py", "dram_settings.py", "dram_jedec.py", "dram_pins.py",
-                "ecp5.py", "ecp5_options.py", "ecp5_serdes.py", "ecp5_lanes_platform.py", "ethcore.py", "pnr_report.py", "yowasp.py", "cores/*.py",
+                "ecp5.py", "ecp5_options.py", "ecp5_serdes.py", "dcu_pll.py", "ecp5_lanes_platform.py", "ethcore.py", "pnr_report.py", "yowasp.py", "cores/*.py",
                 "cores/*/*.py", "phy/*.py", "platforms/*.py")
 
 
