@@ -6,7 +6,7 @@ For each rate the pair is built (cached) with its word clock at rate / 20 and me
 ordinary pair run (framed payload both ways on every lane, the lane group's one window): payload
 MB/s per lane (the lowest lane and direction, and the mean), against the code's ceiling. The timing
 column comes from a real bitstream of the pair's profile when the build cache has one (built at that
-rate if there is such a build, else at 1.25 Gb/s, named as such): its lane clocks' Fmax from nextpnr
+rate if there is such a build, else the board's own, named with its rate): its lane clocks' Fmax from nextpnr
 against the word clock the rate needs ("no build" otherwise). Everything
 lands in results/<run-id>.json (records with probe "lane_sweep") and results/<run-id>-lane-sweep.svg.
 """
@@ -44,14 +44,23 @@ def parse_rates(text: str) -> list[float]:
     return out
 
 
-def with_lane_rate(lab: Lab, line_rate: float | None, coding: str | None) -> Lab:
-    """`lab` with every pair at this line rate and code (the --line-rate / --coding flags)."""
+def with_lane_rate(lab: Lab, line_rate: float | None, coding: str | None, requested: str | None = None) -> Lab:
+    """`lab` with every simulated pair at this line rate and code (the --line-rate / --coding flags). A
+    hardware pair keeps lab.yaml's: its boards' bitstreams are built at it (a ConfigError if `requested`
+    is a hardware pair the flags would change)."""
     if line_rate is None and coding is None:
         return lab
     from sailbench.gateware.lane_rates import FIVE_G_ONLY_GBPS
     from sailbench.gateware.profiles import get_profile
     pairs = {}
     for name, p in lab.pairs.items():
+        if not p.kind.simulated:
+            if name == requested and (line_rate not in (None, p.line_rate) or coding not in (None, p.coding)):
+                raise ConfigError(f"pair '{name}' is a hardware pair: its boards' bitstreams run lab.yaml's "
+                                  f"pairs.{name}.line_rate ({p.line_rate:g} Gb/s, {p.coding}); change it there "
+                                  "(the boards then rebuild) instead of --line-rate / --coding")
+            pairs[name] = p
+            continue
         if line_rate in FIVE_G_ONLY_GBPS and "UM5G" not in get_profile(p.profile).fpga.upper():
             raise ConfigError(f"--line-rate {line_rate:g}: pair '{name}' (profile {p.profile}) is not an ECP5-5G "
                               "part; 5 Gb/s needs one (1.25, 2.5 or 3.125 Gb/s otherwise)")
@@ -125,12 +134,12 @@ def lane_timing(lab: Lab, profile: str, rate: LineRate) -> tuple[bool | None, st
 
 def _cached_build(config, line_rate_gbps: float) -> tuple[Path | None, float]:
     """The board's bitstream built at `line_rate_gbps` (`--line-rate`, gateware/dcu_pll.py) if the cache has
-    one, else its default-rate bitstream; (None, 0) when neither is built."""
-    from sailbench.gateware.ecp5_options import Ecp5Options, ecp5_build_dir
+    one, else its own bitstream (at its pair's line_rate, 1.25 Gb/s by default); (None, 0) when neither is built."""
+    from sailbench.gateware.ecp5_options import ecp5_build_dir
     from sailbench.gateware.profiles import ProfileError, buildable_profile
     from sailbench.harness.build.bitstream import bitstream_dir, ecp5_options
     from sailbench.harness.build.cache import build_root
-    default = Ecp5Options.line_rate_gbps
+    default = config.lane_line_rate
     if line_rate_gbps != default:
         options = dataclasses.replace(ecp5_options(config), line_rate_gbps=line_rate_gbps)
         try:

@@ -149,3 +149,19 @@ def test_lane_timing_prefers_the_bitstream_built_at_the_rate(tmp_path, monkeypat
     closes, text = lane_timing(lab, "versa-ecp5", LineRate(2.5))
     assert closes is True and text.endswith("125 MHz needed: closes (bitstream of 'versa' at 2.5 Gb/s)")
     assert lane_timing(lab, "versa-ecp5", LineRate(1.25)) == (None, "no build")     # no default-rate build
+
+
+def test_a_hardware_pair_keeps_lab_yamls_rate_its_boards_are_built_at(tmp_path):
+    from sailbench.harness.run.sweep_lanes import with_lane_rate
+    path = tmp_path / "lab.yaml"
+    path.write_text("boards:\n  a: {kind: hardware, profile: versa-ecp5, serial: /dev/ttyUSB0}\n"
+                    "  b: {kind: hardware, profile: versa-ecp5, serial: /dev/ttyUSB1}\n"
+                    "pairs:\n  hw: {kind: hardware, profile: versa-ecp5, upstream: a, downstream: b, lanes: 1}\n"
+                    "  sp: {kind: sim, profile: versa-ecp5, upstream: sp-up, downstream: sp-down, lanes: 1}\n")
+    lab = load_lab(path)
+    changed = with_lane_rate(lab, 2.5, None, requested="sp")
+    assert (changed.pair("sp").line_rate, changed.pair("hw").line_rate) == (2.5, 1.25)
+    assert with_lane_rate(lab, 1.25, "8b10b", requested="hw").pair("hw").line_rate == 1.25   # what it is: fine
+    with pytest.raises(ConfigError) as e:
+        with_lane_rate(lab, 2.5, None, requested="hw")
+    assert "pair 'hw' is a hardware pair" in str(e.value) and "pairs.hw.line_rate (1.25 Gb/s, 8b10b)" in str(e.value)
