@@ -77,7 +77,8 @@ def _args(config: BoardConfig, options, sys_clk_hz: int | None = None) -> list[s
     args = ["--profile", config.profile, "--build-root", str(build_root()), "--eth-ip", options.eth_ip,
             "--uart-baudrate", str(options.uart_baudrate), "--seed", str(options.seed)]
     args += ["--mac", options.mac] if options.mac else []
-    args += ["--line-rate", f"{options.line_rate_gbps:g}"] if options.line_rate_gbps != 1.25 else []
+    from sailbench.gateware.lane_rates import DEFAULT_LINE_RATE_GBPS
+    args += ["--line-rate", f"{options.line_rate_gbps:g}"] if options.line_rate_gbps != DEFAULT_LINE_RATE_GBPS else []
     return args + (["--sys-clk-hz", str(sys_clk_hz)] if sys_clk_hz else [])
 
 
