@@ -92,6 +92,7 @@ def lane_stage_over_pair(board: Board, link: PairLink, profile: str, open_partne
             partner = stack.enter_context(open_partner(link))
         except SailbenchError as e:
             return needs_partner(link, str(e))
+        same_rate(board, partner, link)
         progress(f"      partner '{link.partner}' ({link.partner_role}) identified; checking {link.lanes_text()} "
                  f"both ways")
         directions = check_both_ways(board, partner, link, profile, clock_tolerance)
@@ -99,11 +100,27 @@ def lane_stage_over_pair(board: Board, link: PairLink, profile: str, open_partne
                     "directions": {d: [c.to_dict() for c in checks] for d, checks in directions.items()}})
     text = "\n      ".join(f"{d}: " + "; ".join(c.text() for c in checks) for d, checks in directions.items())
     bad = [f"lane {c.lane} {d}" for d, checks in directions.items() for c in checks if not c.passed]
+    if len(bad) == sum(len(checks) for checks in directions.values()):
+        raise StageFailed(text, f"every lane failed both ways: the cabling between '{link.board}' and "
+                                f"'{link.partner}' as a whole, then both boards' reference clocks")
     if bad:
         raise StageFailed(text, f"{', '.join(bad)} failed, the others pass: check that lane's cable and connectors "
                                 f"between '{link.board}' and '{link.partner}', then the sending board's TX and "
                                 f"its channel's settings")
     return "passed", text
+
+
+def same_rate(board: Board, partner: Board, link: PairLink) -> None:
+    """Both builds' lanes at one line rate and code, or StageFailed naming both (no lane locks otherwise)."""
+    def rate(b: Board) -> tuple[float, str] | None:
+        lane = b.manifest.lane
+        return (lane.line_rate_baud, lane.coding) if lane is not None else None
+    mine, theirs = rate(board), rate(partner)
+    if mine is not None and theirs is not None and mine != theirs:
+        text = lambda r: f"{r[0] / 1e9:g} Gb/s {r[1]}"      # noqa: E731
+        raise StageFailed(f"board '{link.board}' runs its lanes at {text(mine)}, its partner '{link.partner}' at "
+                          f"{text(theirs)}: they cannot link",
+                          f"build both at pairs.{link.pair.name}.line_rate in lab.yaml and load them again")
 
 
 def check_both_ways(board: Board, partner: Board, link: PairLink, profile: str,

@@ -69,9 +69,15 @@ def _check(lane, errors=0):
     return LaneCheck(lane, f"DCU0 CH{lane}", "Up", "up", True, True, ber)
 
 
+def _board(name, rate=1.25e9, coding="8b10b"):
+    return SimpleNamespace(name=name, manifest=SimpleNamespace(lane=SimpleNamespace(line_rate_baud=rate,
+                                                                                    coding=coding)))
+
+
 def test_each_direction_is_checked_and_a_bad_one_names_its_lane_and_direction(lab, monkeypatch):
     link = pair_link(lab, "versa-a")
     seen = {}
+    a, b = _board("A"), _board("B")
 
     def both_ways(board, partner, link_, profile, tolerance):
         seen.update(board=board, partner=partner, profile=profile)
@@ -79,17 +85,32 @@ def test_each_direction_is_checked_and_a_bad_one_names_its_lane_and_direction(la
     monkeypatch.setattr(bringup_pair, "check_both_ways", both_ways)
     records = []
     with pytest.raises(StageFailed) as e:
-        lane_stage_over_pair("A", link, "versa-ecp5", lambda l: nullcontext("B"), records, progress=lambda m: None)
-    assert seen == {"board": "A", "partner": "B", "profile": "versa-ecp5"}
+        lane_stage_over_pair(a, link, "versa-ecp5", lambda l: nullcontext(b), records, progress=lambda m: None)
+    assert seen == {"board": a, "partner": b, "profile": "versa-ecp5"}
     assert e.value.next_step.startswith("lane 0 versa-b -> versa-a failed, the others pass")
     assert "versa-a -> versa-b: lane 0 (DCU0 CH0): locked, aligned" in e.value.detail
     assert records[0]["partner"] == "versa-b" and set(records[0]["directions"]) == {"versa-a -> versa-b",
                                                                                     "versa-b -> versa-a"}
     monkeypatch.setattr(bringup_pair, "check_both_ways", lambda *a: {"versa-a -> versa-b": [_check(0)],
                                                                      "versa-b -> versa-a": [_check(0)]})
-    status, detail = lane_stage_over_pair("A", link, "versa-ecp5", lambda l: nullcontext("B"), [],
+    status, detail = lane_stage_over_pair(a, link, "versa-ecp5", lambda l: nullcontext(b), [],
                                           progress=lambda m: None)
     assert status == PASSED and detail.count("locked, aligned") == 2
+    monkeypatch.setattr(bringup_pair, "check_both_ways", lambda *a: {"versa-a -> versa-b": [_check(0, errors=1)],
+                                                                     "versa-b -> versa-a": [_check(0, errors=1)]})
+    with pytest.raises(StageFailed) as e:
+        lane_stage_over_pair(a, link, "versa-ecp5", lambda l: nullcontext(b), [], progress=lambda m: None)
+    assert e.value.next_step.startswith("every lane failed both ways: the cabling between 'versa-a' and 'versa-b'")
+
+
+def test_partners_built_at_two_line_rates_fail_before_any_lane_is_checked(lab, monkeypatch):
+    monkeypatch.setattr(bringup_pair, "check_both_ways", lambda *a: pytest.fail("checked lanes at two rates"))
+    with pytest.raises(StageFailed) as e:
+        lane_stage_over_pair(_board("A"), pair_link(lab, "versa-a"), "versa-ecp5",
+                             lambda l: nullcontext(_board("B", 2.5e9)), [], progress=lambda m: None)
+    assert e.value.detail == ("board 'versa-a' runs its lanes at 1.25 Gb/s 8b10b, its partner 'versa-b' at 2.5 Gb/s "
+                              "8b10b: they cannot link")
+    assert "pairs.versa-pair.line_rate" in e.value.next_step
 
 
 def test_a_bringup_whose_lanes_need_the_partner_passes_and_says_so():
