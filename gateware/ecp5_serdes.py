@@ -126,7 +126,6 @@ def add_lanes(soc, profile: BoardProfile, channels: list[SerDesChannel],
             "tx_clock_domain": tx_cd, "rx_clock_domain": rx_cd,
             "word_clk_hz": serdes.tx_clk_freq, "bytes_per_word": BYTES_PER_WORD,
             "refclk_hz": refclk_hz, "pll": {k: pll.config[k] for k in ("m", "d", "vco_freq")},
-            "line_rate_baud": setting.line_rate_hz, "pll_setting": setting.text(),
         })
     for dual, dcu_channels in sorted(by_dcu.items()):     # one DCUA per DCU, its lanes' channels in it
         soc.add_module(name=f"dcu{dual}", module=SerDesECP5DCU(dcu_channels))

@@ -166,7 +166,7 @@ def test_the_dcu_pll_cdr_and_word_clock_constraints_follow_the_line_rate(sail_la
                 assert port(inst, f"CH{ch}_RX_DCO_CK_DIV") == f'"{div}"'
                 assert port(inst, f"CH{ch}_CDR_MAX_RATE") == f'"{rate}"'
         assert {soc.clock_domains_mhz()[f"lane{i}_{d}"] for i in range(4) for d in ("tx", "rx")} == {mhz}
-        assert [l["line_rate_baud"] for l in soc.lanes] == [float(rate) * 1e9] * 4
+        assert [l["pll"]["vco_freq"] / l["pll"]["d"] for l in soc.lanes] == [float(rate) * 1e9] * 4
     lpf = sail_lanes_3g125[2]
     for i in range(4):
         assert f'FREQUENCY PORT "lane{i}_txoutclk" 156.25 MHz;' in lpf
@@ -182,3 +182,21 @@ def test_a_rate_the_reference_clock_cannot_make_is_refused_before_the_build(tmp_
     assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
     assert "profile 'ecpix5' lane 0 (DCU1 CH0" in r.stderr and "from a 100 MHz reference clock" in r.stderr
     assert "reference clocks that can: 125, 156.25" in r.stderr
+
+
+def test_the_manifest_of_a_build_at_another_rate_says_its_word_clock(sail_lanes_3g125):
+    """The typed manifest takes the lane block of a 3.125 Gb/s build (the pnr report here is a stored log's)."""
+    from pathlib import Path
+
+    from sailbench.gateware import pnr_report
+    from sailbench.gateware.ecp5 import host_manifest
+    from sailbench.gateware.ecp5_options import Ecp5Options
+    from sailbench.gateware.profiles import buildable_profile
+    soc = sail_lanes_3g125[0]
+    profile, options = buildable_profile("sail-lanes"), Ecp5Options(line_rate_gbps=3.125)
+    log = Path(__file__).resolve().parents[1] / "unit" / "data" / "nextpnr_versa_ecp5.log"
+    report = pnr_report.parse_log(log.read_text(), profile.name, profile.fpga, soc.clock_domains_mhz())
+    m = host_manifest(soc, profile, options, "0" * 12, report)
+    assert (m.lane.line_rate_baud, m.lane.word_clk_hz) == (3.125e9, 156.25e6)
+    assert m.lane.ceiling_bytes_per_s == 312.5e6 and len(m.lane.channels) == 4
+    assert m.options["line_rate_gbps"] == 3.125 and m.clocks_mhz["lane3_rx"] == 156.25
