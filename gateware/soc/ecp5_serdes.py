@@ -3,7 +3,8 @@
 Which channels carry what comes from the profile (`lanes`, `sgmii_channel`,
 `serdes_refclk`, `serdes_refclk_dcu1`, gateware/profiles/). Each lane is a
 channel of a DCU (gateware/phy/dcu_ecp5.py: one DCUA per DCU carries both of
-its channels; 1.25 Gbaud, 20-bit words at 62.5 MHz) with the sailbench lane
+its channels; 20-bit words at the line rate / 20, its PLL settings from
+gateware/soc/dcu_pll.py: 1.25 Gb/s by default, 62.5 MHz words) with the sailbench lane
 probe on its fabric words (`attach_serdes_ecp5`), renamed into its own clock
 domains `lane<i>_tx` (the DCU's TX clock) and `lane<i>_rx` (the recovered RX
 clock), and a clock meter (`lane<i>_clock`) that counts both word clocks over
@@ -18,8 +19,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from migen import ClockDomainsRenamer
-
-from liteiclink.serdes.serdes_ecp5 import SerDesECP5PLL
 
 from sailbench.gateware.cores.clock_meter import ClockMeter
 from sailbench.gateware.cores.lane_group import LaneGroup
@@ -85,10 +84,13 @@ def lane_channels(profile: BoardProfile, host_link: str | None) -> list[SerDesCh
     return list(profile.lanes)
 
 
-def add_lanes(soc, profile: BoardProfile, channels: list[SerDesChannel]) -> list[dict]:
+def add_lanes(soc, profile: BoardProfile, channels: list[SerDesChannel],
+              line_rate_gbps: float = LINE_RATE / 1e9) -> list[dict]:
     """One SerDesECP5Channel + LaneProbe (`lane<i>`) + ClockMeter (`lane<i>_clock`) per channel, one
     SerDesECP5DCU (`dcu<d>`, its DCUA) per DCU used, and one LaneGroup (`lane_group`) that starts
-    and latches all lanes in one sys cycle.
+    and latches all lanes in one sys cycle. The TX PLL multiplier and divider, the CDR divider, the
+    MAX_RATE parameters and the word clocks' period constraints follow `line_rate_gbps` from each
+    DCU's reference clock (gateware/soc/dcu_pll.py; ProfileError if the DCU cannot make the rate).
 
     Returns the manifest's description of each lane."""
     out = []
@@ -96,12 +98,14 @@ def add_lanes(soc, profile: BoardProfile, channels: list[SerDesChannel]) -> list
     by_dcu: dict[int, list] = {}
     for i, ch in enumerate(channels):
         refclk_hz = serdes_refclk_of(profile, ch.dual).hz
+        setting = lane_pll_setting(profile, i, ch, line_rate_gbps)
         refclk = add_serdes_refclk(soc, profile, ch.dual)
         tx_cd, rx_cd = f"lane{i}_tx", f"lane{i}_rx"
-        pll = SerDesECP5PLL(refclk, refclk_freq=refclk_hz, linerate=LINE_RATE)
+        pll = SimpleNamespace(refclk=refclk, config=setting.pll_config())    # SerDesECP5PLL's two fields
         serdes = SerDesECP5Channel(pll, request_pair(soc, ch.tx_pads), request_pair(soc, ch.rx_pads),
                                    dual=ch.dual, channel=ch.channel,
                                    tx_polarity=ch.tx_polarity, rx_polarity=ch.rx_polarity)
+        serdes.serdes_params.update(setting.dcua_params())      # MAX_RATE: the rate, not liteiclink's "5.0"
         # nextpnr names the clock nets after these: pnr_report maps laneN_{tx,rx}outclk to laneN_{tx,rx}.
         serdes.txoutclk.name_override, serdes.rxoutclk.name_override = f"lane{i}_txoutclk", f"lane{i}_rxoutclk"
         serdes = ClockDomainsRenamer({"tx": tx_cd, "rx": rx_cd})(serdes)
@@ -128,6 +132,25 @@ def add_lanes(soc, profile: BoardProfile, channels: list[SerDesChannel]) -> list
     if soc.lane_probes:        # all lanes started and latched in one sys cycle, as in the simulated pair
         soc.lane_group = LaneGroup(soc.lane_probes, soc.cycles.count)
     return out
+
+
+def lane_pll_setting(profile: BoardProfile, lane: int, ch: SerDesChannel, line_rate_gbps: float):
+    """Lane `lane`'s DCU PLL setting (gateware/soc/dcu_pll.py) from its DCU's reference clock; ProfileError,
+    one line, if the DCU cannot make the rate (the part, or the reference clock)."""
+    from sailbench.gateware.soc.dcu_pll import DcuPllError, dcu_pll_setting
+    from sailbench.gateware.profiles import ProfileError
+    try:
+        return dcu_pll_setting(line_rate_gbps, serdes_refclk_of(profile, ch.dual).hz, "UM5G" in profile.fpga.upper(),
+                               where=f"profile '{profile.name}' lane {lane} ({ch.name}, {profile.fpga})")
+    except DcuPllError as e:
+        raise ProfileError(str(e)) from None
+
+
+def check_lane_rate(profile: BoardProfile, options) -> None:
+    """Before anything is built: ProfileError if a lane this build has cannot run at options.line_rate_gbps."""
+    if options.with_lanes:
+        for i, ch in enumerate(lane_channels(profile, options.host_phy(profile))):
+            lane_pll_setting(profile, i, ch, options.line_rate_gbps)
 
 
 def add_sgmii_phy(soc, profile: BoardProfile) -> SGMIIPHYECP5:

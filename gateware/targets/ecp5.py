@@ -52,8 +52,9 @@ from sailbench.gateware.build.build_once import build_once
 from sailbench.gateware.build.manifest import (GBE, BuildManifest, EtherboneInfo, HostLinkInfo, LaneChannel, LaneInfo,
                                                UartInfo)
 from sailbench.gateware.targets.ecp5_options import BUILD_NAME, TARGET, Ecp5Options, ecp5_build_dir, mac_int, tool_versions
-from sailbench.gateware.soc.ecp5_serdes import add_lanes, add_sgmii_phy, lane_channels
-from sailbench.gateware.cores.lane_probe import BYTES_PER_WORD, LINE_RATE, WORD_CLK_HZ
+from sailbench.gateware.soc.ecp5_serdes import add_lanes, add_sgmii_phy, check_lane_rate, lane_channels
+from sailbench.gateware.profiles.lane_rates import LINE_RATES_GBPS
+from sailbench.gateware.cores.lane_probe import BYTES_PER_WORD, WORD_BITS
 from sailbench.gateware.profiles import BoardProfile, ProfileError, buildable_profile, with_sys_clk
 from sailbench.gateware.soc.probe_soc import HOSTLINK_GEN_PORT, HOSTLINK_SINK_PORT, ProbeSoC
 from sailbench.gateware.build.yowasp import (ToolchainError, YowaspTrellisToolchain, nextpnr_device, run_steps, steps,
@@ -155,7 +156,8 @@ class Ecp5ProbeSoC(ProbeSoC):
             self.add_probe_etherbone(self.ethphy, ip_address=options.eth_ip,
                                      mac_address=mac_int(options.mac_address(profile)))
             self.add_probe_hostlink(self.ethphy)
-        self.lanes = add_lanes(self, profile, lane_channels(profile, self.host_phy)) if options.with_lanes else []
+        self.lanes = (add_lanes(self, profile, lane_channels(profile, self.host_phy), options.line_rate_gbps)
+                      if options.with_lanes else [])
 
     def clock_domains_mhz(self) -> dict[str, float]:
         """Nominal frequency of each clock the CRG makes (names nextpnr's clock nets in the report)."""
@@ -189,8 +191,9 @@ def host_manifest(soc: Ecp5ProbeSoC, profile: BoardProfile, options: Ecp5Options
         clocks_mhz=soc.clock_domains_mhz(),
         # Same records as the simulated pair's manifest (gateware/targets/sim_pair.py), plus where each lane is.
         lanes=len(soc.lanes),
-        lane=LaneInfo(word_clk_hz=WORD_CLK_HZ, bytes_per_word=BYTES_PER_WORD, line_rate_baud=LINE_RATE,
-                      ceiling_bytes_per_s=WORD_CLK_HZ * BYTES_PER_WORD,
+        lane=LaneInfo(word_clk_hz=options.line_rate_gbps * 1e9 / WORD_BITS, bytes_per_word=BYTES_PER_WORD,
+                      line_rate_baud=options.line_rate_gbps * 1e9,
+                      ceiling_bytes_per_s=options.line_rate_gbps * 1e9 / WORD_BITS * BYTES_PER_WORD,
                       # laneN_clock: word clocks counted over one window of sys cycles (cores/clock_meter.py):
                       # f = laneN_clock_{tx,rx}_cycles / laneN_clock_window x f_sys (measured).
                       clock_meter="laneN_clock_window/start/done/start_cycle/tx_cycles/rx_cycles",
@@ -251,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host-link", choices=("rgmii", "sgmii"), default=None,
                    help="host-link PHY (default: the profile's); sgmii goes on the profile's sgmii_channel")
     p.add_argument("--no-lanes", action="store_true", help="no lane probes on the profile's SerDes channels")
+    p.add_argument("--line-rate", type=float, default=Ecp5Options.line_rate_gbps, choices=LINE_RATES_GBPS,
+                   help="lane line rate in Gb/s (5 only on an ECP5-5G): the DCU PLL, CDR and word clocks follow")
     p.add_argument("--print-dir", action="store_true", help="only print the build directory for these inputs")
     p.add_argument("--no-compile", action="store_true",
                    help="only generate the design (Verilog, LPF, scripts, csr.json) into <build-root>/ecp5-<profile>-"
@@ -264,7 +269,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     options = Ecp5Options(with_dram=not a.no_dram, with_ethernet=not a.no_ethernet, eth_ip=a.eth_ip,
                           uart_baudrate=a.uart_baudrate, seed=a.seed, host_link=a.host_link, mac=a.mac,
-                          with_lanes=not a.no_lanes)
+                          with_lanes=not a.no_lanes, line_rate_gbps=a.line_rate)
+    try:
+        check_lane_rate(profile, options)
+    except ProfileError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     root = Path(a.build_root).resolve()
     if a.print_dir:
         print(ecp5_build_dir(root, profile, options)[0])

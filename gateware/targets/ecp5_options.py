@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sailbench.gateware.build.build_info import build_hash, distribution_versions
+from sailbench.gateware.profiles.lane_rates import DEFAULT_LINE_RATE_GBPS
 from sailbench.gateware.profiles import BoardProfile
 
 TARGET = "ecp5"
@@ -44,6 +45,7 @@ class Ecp5Options:
     host_link: str | None = None    # host-link PHY: None = the profile's host_phy, or "rgmii" / "sgmii"
     with_lanes: bool = True         # lane probes on the profile's inter-card SerDes channels
     mac: str | None = None          # the board's MAC (lab.yaml etherbone.mac or board_mac(name)); None: the default
+    line_rate_gbps: float = DEFAULT_LINE_RATE_GBPS  # lanes: the DCU PLL, CDR and word clocks follow (dcu_pll.py)
 
     def mac_address(self, profile: BoardProfile) -> str:
         """The MAC this build answers on: the option, else the profile's, else DEFAULT_MAC."""
@@ -52,7 +54,8 @@ class Ecp5Options:
     def to_dict(self) -> dict:
         return {"with_dram": self.with_dram, "with_ethernet": self.with_ethernet, "eth_ip": self.eth_ip,
                 "uart_baudrate": self.uart_baudrate, "seed": self.seed, "host_link": self.host_link,
-                "with_lanes": self.with_lanes, "mac": self.mac}
+                "with_lanes": self.with_lanes, "mac": self.mac} | (       # the default rate: as before the option
+                    {} if self.line_rate_gbps == DEFAULT_LINE_RATE_GBPS else {"line_rate_gbps": self.line_rate_gbps})
 
     def host_phy(self, profile: BoardProfile) -> str | None:
         """The host-link PHY this build has (None: no Ethernet)."""

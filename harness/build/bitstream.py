@@ -66,7 +66,7 @@ def _profile(config: BoardConfig):
 def ecp5_options(config: BoardConfig):
     """The build options lab.yaml implies for this board (they are part of the build hash)."""
     from sailbench.gateware.targets.ecp5_options import Ecp5Options
-    kwargs = {"uart_baudrate": config.baudrate}
+    kwargs = {"uart_baudrate": config.baudrate, "line_rate_gbps": config.lane_line_rate}
     if config.etherbone is not None:
         kwargs["eth_ip"] = config.etherbone.ip
         kwargs["mac"] = config.etherbone.mac
@@ -77,6 +77,8 @@ def _args(config: BoardConfig, options, sys_clk_hz: int | None = None) -> list[s
     args = ["--profile", config.profile, "--build-root", str(build_root()), "--eth-ip", options.eth_ip,
             "--uart-baudrate", str(options.uart_baudrate), "--seed", str(options.seed)]
     args += ["--mac", options.mac] if options.mac else []
+    from sailbench.gateware.profiles.lane_rates import DEFAULT_LINE_RATE_GBPS
+    args += ["--line-rate", f"{options.line_rate_gbps:g}"] if options.line_rate_gbps != DEFAULT_LINE_RATE_GBPS else []
     return args + (["--sys-clk-hz", str(sys_clk_hz)] if sys_clk_hz else [])
 
 

@@ -9,7 +9,8 @@ NAME = "bringup"
 HELP = "staged bring-up checks of one board, stopping at the first failure"
 DESCRIPTION = ("Stages in order: tool present, cable detects, load, identifier, scratch, DRAM leveling, DRAM lines "
                "(data, mask, address and bank lines named by ball and net), DRAM BIST small, [DRAM BIST full], "
-               "Ethernet link, SerDes lock. Stops at the first failing stage and says what to check next. A pass "
+               "Ethernet link, SerDes lock (a board in a lab.yaml pair: both ways with its partner, or 'needs partner' "
+               "naming the pair command). Stops at the first failing stage and says what to check next. A pass "
                "clears the board's quarantine. Writes results/bringup-<run-id>.json and .html. Exit status: 0 "
                "passed, 1 a stage failed, 2 it could not run.")
 

@@ -78,7 +78,7 @@ def run(args: argparse.Namespace, lab) -> int:
     from sailbench.harness.run.pair.runner import PairRun, PairSettings, run_pair_to_end
     from sailbench.harness.run.pair.table import exit_code, render_pair
     from sailbench.harness.run.sweep_lanes import with_lane_rate
-    lab = with_lane_rate(lab, args.line_rate, args.coding)
+    lab = with_lane_rate(lab, args.line_rate, args.coding, requested=args.pair)
     settings = PairSettings(placement=args.placement, timeout_s=args.timeout, link_timeout_s=args.link_timeout,
                             payload_frames=args.frames, payload_length=args.frame_bytes, prbs_pattern=args.prbs,
                             prbs_seconds=args.prbs_seconds, results_dir=args.results_dir, faults=args.fault,

@@ -57,10 +57,24 @@ def load_lab(path: Path | str) -> Lab:
         boards = {name: dataclasses.replace(b, openfpgaloader=exe) for name, b in boards.items()}
     pairs = pairs_section(r, top["pairs"], top.lines["pairs"], boards) if "pairs" in top else {}
     pair_places_are_their_own(r, top, boards, pairs)
+    boards = lane_rates_from_pairs(r, boards, pairs, top.lines["pairs"] if "pairs" in top else 0)
     return Lab(path=path, boards=boards, judgement=judgement,
                constants_path=relative_path(base, rs) if rs is not None else None,
                results_dir=relative_path(base, results_dir), default_board=default_board,
                history=history, locks=locks, pairs=pairs, labgrid=labgrid)
+
+
+def lane_rates_from_pairs(r: SectionReader, boards: dict, pairs: dict, line: int) -> dict:
+    """Each board of a hardware pair builds its lanes at the pair's line_rate (one rate per board)."""
+    rates: dict[str, tuple[float, str]] = {}
+    for name, pair in sorted(pairs.items()):
+        for board in pair.boards if not pair.kind.simulated else ():
+            if board in rates and rates[board][0] != pair.line_rate:
+                raise r.error(f"board '{board}' is in pair '{rates[board][1]}' at {rates[board][0]:g} Gb/s and in "
+                              f"pair '{name}' at {pair.line_rate:g} Gb/s; its bitstream runs its lanes at one rate",
+                              f"pairs.{name}.line_rate", line)
+            rates[board] = (pair.line_rate, name)
+    return {n: dataclasses.replace(b, lane_line_rate=rates[n][0]) if n in rates else b for n, b in boards.items()}
 
 
 def find_lab(explicit: str | None) -> Path:

@@ -65,6 +65,7 @@ class BoardConfig:
     tags: list[str] = field(default_factory=list)
     sim: SimConfig | None = None
     labgrid: LabgridPlace | None = None  # a place on the lab's coordinator instead of serial/cable
+    lane_line_rate: float = 1.25         # Gb/s its bitstream's lanes run at: its hardware pair's line_rate
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", BoardKind.parse(self.kind))

@@ -20,6 +20,7 @@ from sailbench.harness.report.model import write_text_atomic
 EXTRA_CSS = """
 td.status-passed { color: #2e7d32; font-weight: bold; } td.status-failed { color: #c62828; font-weight: bold; }
 td.status-notrun, td.status-skipped, td.status-notapplicable, td.status-unavailable { color: #777; }
+td.status-needspartner { color: #8a5a00; font-weight: bold; }
 """
 
 

@@ -7,7 +7,9 @@ harness/probes/dram_lines.py), DRAM BIST small, DRAM BIST full (only with
 `full`: the whole memory), Ethernet link, SerDes lock. Each ends `passed`, `failed`
 (with a diagnosis), `not applicable` (e.g. no cable on the simulated board),
 `unavailable` (sailbench cannot check it in this checkout, said plainly),
-`skipped` (the build has no such part) or `not run` (after a failure).
+`skipped` (the build has no such part), `needs partner` (a board cabled into a pair
+whose partner cannot be used here: the lanes go to it, and the pair command checks
+them; run/bringup_pair.py) or `not run` (after a failure).
 The cable, load, identifier and DRAM leveling stages each move the board one
 state further through its lifecycle (harness/board/lifecycle.py); a stage
 that fails says what to check next with the error's own hint.
@@ -32,6 +34,8 @@ from sailbench.harness.errors import (BoardBusyError, BoardGarbageError, ConfigE
                                       StageFailed, ToolError)
 from sailbench.harness.record.history import open_history
 from sailbench.harness.board.place_lock import HoldCheck
+from sailbench.harness.run.bringup_pair import (NEEDS_PARTNER, OpenPartner, PairLink, hold_partner,
+                                                lane_stage_over_pair, pair_link)
 from sailbench.harness.units import mb_per_s
 
 PASSED, FAILED, NOT_APPLICABLE, UNAVAILABLE, SKIPPED, NOT_RUN = (
@@ -79,8 +83,11 @@ class _Bringup:
     are its lifecycle strategy's (harness/board/lifecycle.py): a stage asks for the state it needs."""
 
     def __init__(self, config: BoardConfig, progress: Callable[[str], None], strategy: BoardStrategy | None = None,
-                 *, clock_tolerance: float = JudgementConfig.clock_tolerance):
+                 *, clock_tolerance: float = JudgementConfig.clock_tolerance, pair: PairLink | None = None,
+                 open_partner: OpenPartner | None = None):
         self.config = config
+        self.pair = pair                                 # a board cabled into a pair: its lanes go to the partner
+        self.open_partner = open_partner
         self.progress = progress
         self.strategy = strategy or strategy_for(config, progress, reload=True)
         self.clock_tolerance = clock_tolerance           # lab.yaml judgement.clock_tolerance
@@ -250,6 +257,9 @@ class _Bringup:
     def serdes(self) -> tuple[str, str]:
         from sailbench.harness.probes.lanes import Lanes, lane_indexes
         if lane_indexes(self.board.regmap):
+            if self.pair is not None and self.open_partner is not None:
+                return lane_stage_over_pair(self.board, self.pair, self.profile.name, self.open_partner, self.records,
+                                            self.clock_tolerance, self.progress)
             return self._serdes_lanes(Lanes.of(self.board))
         names = [n for n in self.board.regmap.names() if re.search(r"serdes\w*_(ready|locked?)$", n)]
         if not names and not self.board.manifest.lanes:
@@ -265,7 +275,8 @@ class _Bringup:
         return PASSED, f"locked: {', '.join(names)}"
 
     def _serdes_lanes(self, lanes) -> tuple[str, str]:
-        """Per lane: lock, alignment, a short PRBS with its bound (a loopback cable on this board)."""
+        """Per lane: lock, alignment, a short PRBS with its bound (a loopback cable on this board: a board in
+        no lab.yaml pair)."""
         from sailbench.harness.probes.lane_check import check_lanes
         lane_info = self.board.manifest.lane
         sys_hz = None
@@ -306,7 +317,8 @@ def run_bringup(lab: Lab, name: str, progress: Callable[[str], None] = print,
     report = BringupReport(name, config.kind)
     stages = [s for s in STAGES if full or s not in FULL_ONLY]
     with hold_board(lab, name, progress, wait_s=lock_wait_s, reload=True) as held:
-        runner = _Bringup(config, progress, held.strategy, clock_tolerance=lab.judgement.clock_tolerance)
+        runner = _Bringup(config, progress, held.strategy, clock_tolerance=lab.judgement.clock_tolerance,
+                          pair=pair_link(lab, name), open_partner=lambda link: hold_partner(lab, link, progress))
         hold = HoldCheck(held.lock, every_s=0.0) if held.lock is not None else None   # re-checked per stage
         report.records = runner.records
         by_name = {"tool present": runner.tool_present, "cable detects": runner.cable_detects, "load": runner.load,
@@ -349,8 +361,9 @@ def render_bringup(report: BringupReport) -> str:
         lines.append(f"stopped at '{failed.name}': {failed.detail}")
         lines.append(f"check next: {failed.next_step}")
     else:
-        unavailable = [s.name for s in report.stages if s.status == UNAVAILABLE]
+        unavailable = [s.name for s in report.stages if s.status in (UNAVAILABLE, NEEDS_PARTNER)]
         lines.append("bring-up passed" + (f" (not checked here: {', '.join(unavailable)})" if unavailable else ""))
+        lines += [f"{s.name} needs the partner: {s.detail}" for s in report.stages if s.status == NEEDS_PARTNER]
         if report.quarantine_cleared:
             lines.append(f"board '{report.board}' was quarantined; the quarantine is cleared")
     for path in report.files:

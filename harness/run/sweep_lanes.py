@@ -5,8 +5,9 @@
 For each rate the pair is built (cached) with its word clock at rate / 20 and measured through the
 ordinary pair run (framed payload both ways on every lane, the lane group's one window): payload
 MB/s per lane (the lowest lane and direction, and the mean), against the code's ceiling. The timing
-column comes from a real bitstream of the pair's profile when the build cache has one: its lane
-clocks' Fmax from nextpnr against the word clock the rate needs ("no build" otherwise). Everything
+column comes from a real bitstream of the pair's profile when the build cache has one (built at that
+rate if there is such a build, else the board's own, named with its rate): its lane clocks' Fmax from nextpnr
+against the word clock the rate needs ("no build" otherwise). Everything
 lands in results/<run-id>.json (records with probe "lane_sweep") and results/<run-id>-lane-sweep.svg.
 """
 from __future__ import annotations
@@ -43,14 +44,23 @@ def parse_rates(text: str) -> list[float]:
     return out
 
 
-def with_lane_rate(lab: Lab, line_rate: float | None, coding: str | None) -> Lab:
-    """`lab` with every pair at this line rate and code (the --line-rate / --coding flags)."""
+def with_lane_rate(lab: Lab, line_rate: float | None, coding: str | None, requested: str | None = None) -> Lab:
+    """`lab` with every simulated pair at this line rate and code (the --line-rate / --coding flags). A
+    hardware pair keeps lab.yaml's: its boards' bitstreams are built at it (a ConfigError if `requested`
+    is a hardware pair the flags would change)."""
     if line_rate is None and coding is None:
         return lab
     from sailbench.gateware.profiles.lane_rates import FIVE_G_ONLY_GBPS
     from sailbench.gateware.profiles import get_profile
     pairs = {}
     for name, p in lab.pairs.items():
+        if not p.kind.simulated:
+            if name == requested and (line_rate not in (None, p.line_rate) or coding not in (None, p.coding)):
+                raise ConfigError(f"pair '{name}' is a hardware pair: its boards' bitstreams run lab.yaml's "
+                                  f"pairs.{name}.line_rate ({p.line_rate:g} Gb/s, {p.coding}); change it there "
+                                  "(the boards then rebuild) instead of --line-rate / --coding")
+            pairs[name] = p
+            continue
         if line_rate in FIVE_G_ONLY_GBPS and "UM5G" not in get_profile(p.profile).fpga.upper():
             raise ConfigError(f"--line-rate {line_rate:g}: pair '{name}' (profile {p.profile}) is not an ECP5-5G "
                               "part; 5 Gb/s needs one (1.25, 2.5 or 3.125 Gb/s otherwise)")
@@ -99,15 +109,14 @@ class LaneSweepOutcome:
 def lane_timing(lab: Lab, profile: str, rate: LineRate) -> tuple[bool | None, str]:
     """(closes, text): the lane clocks of a real bitstream of `profile` in the build cache against the
     word clock `rate` needs; (None, "no build") when the cache has none."""
-    from sailbench.harness.build.bitstream import bitstream_dir
     from sailbench.harness.build.manifest import read_build_manifest
     boards = [c for c in lab.boards.values() if c.kind == "hardware" and c.profile == profile]
     for config in boards:
         try:
-            out = bitstream_dir(config)
+            out, built_at = _cached_build(config, rate.line_rate_gbps)
         except (SailbenchError, ValueError):       # a profile with no bitstream build (no pin map)
             continue
-        if not (out / "sailbench.json").is_file():
+        if out is None:
             continue
         report = read_build_manifest(out).report
         lanes = {d: c for d, c in (report.clocks if report else {}).items() if d.startswith("lane")}
@@ -117,8 +126,30 @@ def lane_timing(lab: Lab, profile: str, rate: LineRate) -> tuple[bool | None, st
         short = [d for d, c in lanes.items() if (c.achieved_mhz or 0) < need]
         shown = ", ".join(f"{d} {c.achieved_mhz or 0:.1f}" for d, c in sorted(lanes.items()))
         verdict = "closes" if not short else f"{', '.join(short)} FAIL{'S' if len(short) == 1 else ''}"
-        return not short, f"{shown} MHz Fmax vs {need:g} MHz needed: {verdict} (bitstream of '{config.name}')"
+        which = (f"bitstream of '{config.name}' at {built_at:g} Gb/s" if built_at == rate.line_rate_gbps else
+                 f"the {built_at:g} Gb/s bitstream of '{config.name}': no build at {rate.line_rate_gbps:g} Gb/s")
+        return not short, f"{shown} MHz Fmax vs {need:g} MHz needed: {verdict} ({which})"
     return None, "no build"
+
+
+def _cached_build(config, line_rate_gbps: float) -> tuple[Path | None, float]:
+    """The board's bitstream built at `line_rate_gbps` (`--line-rate`, gateware/soc/dcu_pll.py) if the cache has
+    one, else its own bitstream (at its pair's line_rate, 1.25 Gb/s by default); (None, 0) when neither is built."""
+    from sailbench.gateware.targets.ecp5_options import ecp5_build_dir
+    from sailbench.gateware.profiles import ProfileError, buildable_profile
+    from sailbench.harness.build.bitstream import bitstream_dir, ecp5_options
+    from sailbench.harness.build.cache import build_root
+    default = config.lane_line_rate
+    if line_rate_gbps != default:
+        options = dataclasses.replace(ecp5_options(config), line_rate_gbps=line_rate_gbps)
+        try:
+            out = ecp5_build_dir(build_root(), buildable_profile(config.profile), options)[0]
+        except ProfileError:              # no pin map: bitstream_dir below says so as a BuildError
+            out = None
+        if out is not None and (out / "sailbench.json").is_file():
+            return out, line_rate_gbps
+    out = bitstream_dir(config)
+    return (out, default) if (out / "sailbench.json").is_file() else (None, 0.0)
 
 
 def _measure(lab: Lab, pair: PairConfig, rate: LineRate, results_dir: Path | None,

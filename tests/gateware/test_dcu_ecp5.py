@@ -141,3 +141,62 @@ def test_lane_pads_name_their_balls():
     assert pad_balls("litex_boards.platforms.lambdaconcept_ecpix5", "sata:rx") == "AF15/AF16"
     assert pad_balls("sailbench.gateware.platforms.ecp5_lanes_platform", "dcu1_ch1_tx") == "W17/W18"
     assert pad_balls("litex_boards.platforms.lattice_versa_ecp5", "sma_rx") == "Y7/Y8"
+
+
+@pytest.fixture(scope="module")
+def sail_lanes_3g125(tmp_path_factory):
+    """The same 4-lane build at 3.125 Gb/s (the fastest lane clock, 156.25 MHz): generate only, about 5 s."""
+    from sailbench.gateware.targets.ecp5 import generate
+    from sailbench.gateware.targets.ecp5_options import Ecp5Options
+    from sailbench.gateware.profiles import buildable_profile
+    out = tmp_path_factory.mktemp("sail-lanes-3g125") / "generated"
+    soc = generate(buildable_profile("sail-lanes"), Ecp5Options(line_rate_gbps=3.125), out, "0" * 12)
+    return soc, (out / "gateware" / "top.v").read_text(), (out / "gateware" / "top.lpf").read_text()
+
+
+def test_the_dcu_pll_cdr_and_word_clock_constraints_follow_the_line_rate(sail_lanes, sail_lanes_3g125):
+    """1.25 Gb/s from 156.25 MHz is x16 / 2; 3.125 Gb/s is x20 / 1 (gateware/soc/dcu_pll.py), the CDR divides
+    as the TX PLL does, MAX_RATE says the rate, and the lane clocks are constrained at rate / 20."""
+    for (soc, v, *_), rate, mode, div, mhz in ((sail_lanes, "1.25", "0b010", "0b010", 62.5),
+                                              (sail_lanes_3g125, "3.125", "0b000", "0b000", 156.25)):
+        for _, inst in dcua_instances(v):
+            assert (port(inst, "D_REFCK_MODE"), port(inst, "D_TX_VCO_CK_DIV")) == (f'"{mode}"', f'"{div}"'), rate
+            assert port(inst, "D_TX_MAX_RATE") == f'"{rate}"'
+            for ch in (0, 1):
+                assert port(inst, f"CH{ch}_RX_DCO_CK_DIV") == f'"{div}"'
+                assert port(inst, f"CH{ch}_CDR_MAX_RATE") == f'"{rate}"'
+        assert {soc.clock_domains_mhz()[f"lane{i}_{d}"] for i in range(4) for d in ("tx", "rx")} == {mhz}
+        assert [l["pll"]["vco_freq"] / l["pll"]["d"] for l in soc.lanes] == [float(rate) * 1e9] * 4
+    lpf = sail_lanes_3g125[2]
+    for i in range(4):
+        assert f'FREQUENCY PORT "lane{i}_txoutclk" 156.25 MHz;' in lpf
+        assert f'FREQUENCY PORT "lane{i}_rxoutclk" 156.25 MHz;' in lpf
+
+
+def test_a_rate_the_reference_clock_cannot_make_is_refused_before_the_build(tmp_path):
+    """The ECPIX-5's SATA lane has a 100 MHz reference clock: no x8..x25 / 2^n makes 3.125 Gb/s from it."""
+    import subprocess
+    import sys
+    r = subprocess.run([sys.executable, "-m", "sailbench.gateware.targets.ecp5", "--profile", "ecpix5", "--line-rate", "3.125",
+                        "--build-root", str(tmp_path), "--print-dir"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
+    assert "profile 'ecpix5' lane 0 (DCU1 CH0" in r.stderr and "from a 100 MHz reference clock" in r.stderr
+    assert "reference clocks that can: 125, 156.25" in r.stderr
+
+
+def test_the_manifest_of_a_build_at_another_rate_says_its_word_clock(sail_lanes_3g125):
+    """The typed manifest takes the lane block of a 3.125 Gb/s build (the pnr report here is a stored log's)."""
+    from pathlib import Path
+
+    from sailbench.gateware import pnr_report
+    from sailbench.gateware.targets.ecp5 import host_manifest
+    from sailbench.gateware.targets.ecp5_options import Ecp5Options
+    from sailbench.gateware.profiles import buildable_profile
+    soc = sail_lanes_3g125[0]
+    profile, options = buildable_profile("sail-lanes"), Ecp5Options(line_rate_gbps=3.125)
+    log = Path(__file__).resolve().parents[1] / "unit" / "data" / "nextpnr_versa_ecp5.log"
+    report = pnr_report.parse_log(log.read_text(), profile.name, profile.fpga, soc.clock_domains_mhz())
+    m = host_manifest(soc, profile, options, "0" * 12, report)
+    assert (m.lane.line_rate_baud, m.lane.word_clk_hz) == (3.125e9, 156.25e6)
+    assert m.lane.ceiling_bytes_per_s == 312.5e6 and len(m.lane.channels) == 4
+    assert m.options["line_rate_gbps"] == 3.125 and m.clocks_mhz["lane3_rx"] == 156.25

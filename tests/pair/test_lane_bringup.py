@@ -52,3 +52,36 @@ def test_a_cut_lane_and_an_erroring_lane_show_as_those_lanes(pair):
     assert by_lane[1].text().startswith(f"lane 1 ({lane_place('versa-ecp5', 1)})")
     assert by_lane[2].aligned and by_lane[2].ber.errors == 3 and "marginal lane" in by_lane[2].text()
     assert by_lane[0].passed and by_lane[3].passed
+
+
+def test_bringups_lane_stage_on_a_board_cabled_into_the_pair_checks_both_ways(pair):
+    """Bring-up's SerDes stage of the upstream board, its partner the downstream board: each direction
+    checked by its receiver; a lane cut into the partner fails the stage naming that lane and direction."""
+    from contextlib import nullcontext
+    from sailbench.harness.config import BoardConfig, PairConfig
+    from sailbench.harness.errors import StageFailed
+    from sailbench.harness.run.bringup import PASSED, _Bringup
+    from sailbench.harness.run.bringup_pair import PairLink
+    up, down = pair.boards["upstream"], pair.boards["downstream"]
+    link = PairLink(PairConfig("lane-bringup", "sim", "versa-ecp5", up.name, down.name, (0, 1, 2, 3)), up.name,
+                    "upstream")
+    runner = _Bringup(BoardConfig(name=up.name, kind="sim", profile="versa-ecp5"), lambda m: print(m, flush=True),
+                      strategy=object(), pair=link, open_partner=lambda _link: nullcontext(down))
+    runner.board = up
+    status, detail = runner.serdes()
+    print(detail)
+    assert status == PASSED and detail.count("locked, aligned, PRBS31") == 8
+    assert detail.startswith(f"{up.name} -> {down.name}: lane 0") and f"\n      {down.name} -> {up.name}: lane 0" in detail
+    record = runner.records[-1]
+    assert record["partner"] == down.name and list(record["directions"]) == [f"{up.name} -> {down.name}",
+                                                                             f"{down.name} -> {up.name}"]
+    Lanes.of(down).fault(3, cut=1)                     # the cable into the partner's lane 3
+    try:
+        with pytest.raises(StageFailed) as e:
+            runner.serdes()
+    finally:
+        Lanes.of(down).fault(3, cut=0)
+    print(e.value.detail)
+    failed = e.value.next_step.split(" failed, the others pass")[0]   # the far end may lose lane 3 too
+    assert failed.startswith(f"lane 3 {up.name} -> {down.name}") and not any(f"lane {i} " in failed for i in range(3))
+    assert f"between '{up.name}' and '{down.name}'" in e.value.next_step

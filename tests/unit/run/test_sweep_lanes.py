@@ -119,5 +119,49 @@ def test_lane_timing_from_a_cached_bitstream_against_the_rate(tmp_path, monkeypa
     monkeypatch.setattr(manifest, "read_build_manifest", lambda out: SimpleNamespace(report=report))
     closes, text = lane_timing(lab, "versa-ecp5", LineRate(1.25))
     assert closes is True and "62.5 MHz needed: closes" in text
+    assert text.endswith("(bitstream of 'versa' at 1.25 Gb/s)")
     closes, text = lane_timing(lab, "versa-ecp5", LineRate(2.5))
     assert closes is False and "lane0_rx 99.8, lane0_tx 149.3 MHz Fmax vs 125 MHz needed: lane0_rx FAILS" in text
+    assert text.endswith("(the 1.25 Gb/s bitstream of 'versa': no build at 2.5 Gb/s)")
+
+
+def test_lane_timing_prefers_the_bitstream_built_at_the_rate(tmp_path, monkeypatch):
+    """A bitstream built with --line-rate 2.5 has its own placement and PLL setting: it answers for 2.5."""
+    from types import SimpleNamespace
+
+    from sailbench.gateware.targets.ecp5_options import Ecp5Options, ecp5_build_dir
+    from sailbench.gateware.build.manifest import ClockSummary, ReportSummary
+    from sailbench.gateware.profiles import buildable_profile
+    import sailbench.harness.build.manifest as manifest
+    from sailbench.harness.build.bitstream import ecp5_options
+    from sailbench.harness.run.sweep_lanes import lane_timing
+    monkeypatch.setenv("SAILBENCH_BUILD_DIR", str(tmp_path / "build"))
+    path = tmp_path / "lab.yaml"
+    path.write_text("boards:\n  versa: {kind: hardware, profile: versa-ecp5, serial: /dev/ttyUSB0}\n")
+    lab = load_lab(path)
+    options = Ecp5Options(**{**ecp5_options(lab.board("versa")).__dict__, "line_rate_gbps": 2.5})
+    at_rate = ecp5_build_dir(tmp_path / "build", buildable_profile("versa-ecp5"), options)[0]
+    at_rate.mkdir(parents=True)
+    (at_rate / "sailbench.json").write_text("{}")
+    clocks = {"lane0_rx": ClockSummary(131.0, 125.0, True), "lane0_tx": ClockSummary(150.0, 125.0, True)}
+    report = ReportSummary("r.json", "r.txt", True, True, (), clocks, {})
+    monkeypatch.setattr(manifest, "read_build_manifest", lambda out: SimpleNamespace(report=report))
+    closes, text = lane_timing(lab, "versa-ecp5", LineRate(2.5))
+    assert closes is True and text.endswith("125 MHz needed: closes (bitstream of 'versa' at 2.5 Gb/s)")
+    assert lane_timing(lab, "versa-ecp5", LineRate(1.25)) == (None, "no build")     # no default-rate build
+
+
+def test_a_hardware_pair_keeps_lab_yamls_rate_its_boards_are_built_at(tmp_path):
+    from sailbench.harness.run.sweep_lanes import with_lane_rate
+    path = tmp_path / "lab.yaml"
+    path.write_text("boards:\n  a: {kind: hardware, profile: versa-ecp5, serial: /dev/ttyUSB0}\n"
+                    "  b: {kind: hardware, profile: versa-ecp5, serial: /dev/ttyUSB1}\n"
+                    "pairs:\n  hw: {kind: hardware, profile: versa-ecp5, upstream: a, downstream: b, lanes: 1}\n"
+                    "  sp: {kind: sim, profile: versa-ecp5, upstream: sp-up, downstream: sp-down, lanes: 1}\n")
+    lab = load_lab(path)
+    changed = with_lane_rate(lab, 2.5, None, requested="sp")
+    assert (changed.pair("sp").line_rate, changed.pair("hw").line_rate) == (2.5, 1.25)
+    assert with_lane_rate(lab, 1.25, "8b10b", requested="hw").pair("hw").line_rate == 1.25   # what it is: fine
+    with pytest.raises(ConfigError) as e:
+        with_lane_rate(lab, 2.5, None, requested="hw")
+    assert "pair 'hw' is a hardware pair" in str(e.value) and "pairs.hw.line_rate (1.25 Gb/s, 8b10b)" in str(e.value)
