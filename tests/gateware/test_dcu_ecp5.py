@@ -188,7 +188,7 @@ def test_the_manifest_of_a_build_at_another_rate_says_its_word_clock(sail_lanes_
     """The typed manifest takes the lane block of a 3.125 Gb/s build (the pnr report here is a stored log's)."""
     from pathlib import Path
 
-    from sailbench.gateware import pnr_report
+    from sailbench.gateware.build import pnr_report
     from sailbench.gateware.targets.ecp5 import host_manifest
     from sailbench.gateware.targets.ecp5_options import Ecp5Options
     from sailbench.gateware.profiles import buildable_profile
