@@ -232,15 +232,31 @@ class _LaneRX(_Counted):
         ]
 
     def _frames(self, cycles, w: _Decoded):
-        """Framed payload: SOF, sequence, payload, CRC, EOF; good and bad frames, gaps, late frames."""
+        """Framed payload: SOF, sequence, payload, CRC, EOF; good and bad frames, gaps, late frames.
+
+        Three register stages keep the word clock's paths short (docs/hardware.md, the 4-lane build):
+        1. the word's class (SOF, EOF, K, code error) and `aligned`, registered from the decode stage;
+        2. the frame checker: frame state, CRC, sequence number, and at EOF the verdict without
+           the CRC compare (`eof_ok`);
+        3. the EOF commit, one word later: the CRC compare (registered every word: the CRC and the
+           last two data words stay put from the last data word until the next SOF is taken) and
+           the counters and stamps.
+        Stage 2 stamps SOF with `cycles`, stage 3 stamps EOF with `cycles` one word late, so both
+        stamps are one word later than the words' arrival and last - first is unchanged.
+        """
         c = self.live
         frames, nbytes, gaps, late, bad = c["rx_frames"], c["rx_bytes"], c["rx_gaps"], c["rx_late"], c["rx_bad_frames"]
         first, last, last_seq = c["rx_first_cycle"], c["rx_last_cycle"], c["rx_last_seq"]
-        d0, k0, d1, k1, any_err = w.d0, w.k0, w.d1, w.k1, w.any_err
-        data = Cat(d1, d0)
-        is_sof = k0 & (d0 == SOF) & ~any_err
-        is_eof = k0 & (d0 == EOF) & ~any_err
-        is_k = (k0 | k1) & ~any_err
+        # Stage 1: the word's class, registered.
+        data, k1 = Signal(16), Signal()
+        is_sof, is_eof, is_k, any_err, aligned = Signal(), Signal(), Signal(), Signal(), Signal()
+        self.sync += [
+            data.eq(Cat(w.d1, w.d0)), k1.eq(w.k1), any_err.eq(w.any_err), aligned.eq(self.aligned),
+            is_sof.eq(w.k0 & (w.d0 == SOF) & ~w.any_err),
+            is_eof.eq(w.k0 & (w.d0 == EOF) & ~w.any_err),
+            is_k.eq((w.k0 | w.k1) & ~w.any_err),
+        ]
+        # Stage 2: the frame checker.
         in_frame = Signal()
         frame_err = Signal()
         nwords = Signal(17)
@@ -248,12 +264,12 @@ class _LaneRX(_Counted):
         seq_hi = Signal(16)
         seq = Signal(32)
         sof_cycle = Signal(64)
-        have_first = Signal()
-        expected = Signal(32)
         crc = Signal(32)
-        good = ~frame_err & (nwords >= 4) & (crc == Cat(w1, w2))
+        eof_seen = Signal()                   # stage 3 commits the EOF stage 2 took
+        eof_ok = Signal()                     # ... in a frame, no code error, long enough
         self.sync += [
-            If(~self.aligned,
+            eof_seen.eq(0),
+            If(~aligned,
                 If(in_frame, bad.eq(bad + 1)),
                 in_frame.eq(0),
             ).Elif(is_sof,
@@ -261,19 +277,7 @@ class _LaneRX(_Counted):
                 in_frame.eq(1), frame_err.eq(k1), nwords.eq(0), crc.eq(CRC_INIT), sof_cycle.eq(cycles),
             ).Elif(is_eof,
                 in_frame.eq(0),
-                If(in_frame & good,
-                    frames.eq(frames + 1),
-                    nbytes.eq(nbytes + BYTES_PER_WORD * (nwords - 4)),
-                    last_seq.eq(seq),
-                    If(~have_first, have_first.eq(1), first.eq(sof_cycle)),
-                    last.eq(cycles),
-                    # Serial-number arithmetic: the 32-bit sequence may wrap on long runs.
-                    If((seq - expected)[31],
-                        late.eq(late + 1),
-                    ).Else(
-                        gaps.eq(gaps + (seq - expected)[0:32]), expected.eq(seq + 1),
-                    ),
-                ).Else(bad.eq(bad + 1)),
+                eof_seen.eq(1), eof_ok.eq(in_frame & ~frame_err & (nwords >= 4)),
             ).Elif(in_frame,
                 If(is_k,
                     in_frame.eq(0), bad.eq(bad + 1),
@@ -285,6 +289,31 @@ class _LaneRX(_Counted):
                     If(nwords == 0, seq_hi.eq(data)),
                     If(nwords == 1, seq.eq(Cat(data, seq_hi))),
                 ),
+            ),
+        ]
+        # Stage 3: the EOF commit. Stage 2 left in_frame at 0 when it took the EOF, so it counts no
+        # bad frame in the word stage 3 commits: the two stages never assign `bad` in one word.
+        crc_match = Signal()
+        have_first = Signal()
+        expected = Signal(32)
+        eof_cycle = Signal(64)
+        self.sync += [
+            crc_match.eq(crc == Cat(w1, w2)),
+            eof_cycle.eq(cycles),
+            If(eof_seen,
+                If(eof_ok & crc_match,
+                    frames.eq(frames + 1),
+                    nbytes.eq(nbytes + BYTES_PER_WORD * (nwords - 4)),
+                    last_seq.eq(seq),
+                    If(~have_first, have_first.eq(1), first.eq(sof_cycle)),
+                    last.eq(eof_cycle),
+                    # Serial-number arithmetic: the 32-bit sequence may wrap on long runs.
+                    If((seq - expected)[31],
+                        late.eq(late + 1),
+                    ).Else(
+                        gaps.eq(gaps + (seq - expected)[0:32]), expected.eq(seq + 1),
+                    ),
+                ).Else(bad.eq(bad + 1)),
             ),
             If(self.clear, have_first.eq(0), expected.eq(0)),
         ]
