@@ -139,6 +139,7 @@ class _LaneRX(_Counted):
         err = w.any_err & (settle == 0)
         window_words = Signal(16)
         window_errs = Signal(17)
+        trips, window_full = self._error_window(window_words, window_errs, w)
         self.sync += If(settle != 0, settle.eq(settle - 1))
         self.sync += [
             If(~self.enable | self.retrain,
@@ -180,9 +181,9 @@ class _LaneRX(_Counted):
                 ),
                 Stage.UP: If(~self.partner_aligned,
                     stage.eq(Stage.PARTNER),
-                ).Elif((self.error_threshold != 0) & (window_errs + w.nerr >= self.error_threshold),
+                ).Elif(trips,
                     stage.eq(Stage.ERROR), c["error_events"].eq(c["error_events"] + 1), timer.eq(self.error_hold),
-                ).Elif(window_words >= self.error_window - 1,
+                ).Elif(window_full,
                     window_words.eq(0), window_errs.eq(0),
                 ).Else(
                     window_words.eq(window_words + 1), window_errs.eq(window_errs + w.nerr),
@@ -207,6 +208,33 @@ class _LaneRX(_Counted):
             ).Elif(stage == Stage.ERROR, self.state.eq(LinkState.ERROR)
             ).Else(self.state.eq(LinkState.TRAINING)),
         ]
+
+    def _error_window(self, window_words, window_errs, w: _Decoded):
+        """The Up stage's error-window tests, prepared one word ahead so that the word's own errors
+        only select one: `trips` is "window_errs + nerr >= error_threshold (!= 0)" and `window_full`
+        "window_words >= error_window - 1", as the training FSM asks them of this word. They hold
+        for the window the Up stage counts in (a new one after Partner or a full window), from the
+        CSRs as they were one word earlier (they come through a MultiReg, so any write lands a
+        few words late anyway)."""
+        window_full = Signal()
+        restart = (self.stage != Stage.UP) | window_full
+        errs_next = Signal(17)               # the window's errors when the next word is counted
+        words_next = Signal(16)
+        reach = Signal(5)                    # reach[k]: errs_next + k >= threshold
+        threshold_on = Signal()
+        self.comb += [
+            errs_next.eq(Mux(restart, 0, window_errs + w.nerr)),
+            words_next.eq(Mux(restart, 0, window_words + 1)),
+        ]
+        self.sync += [
+            reach.eq(Cat(*[errs_next + k >= self.error_threshold for k in range(5)])),
+            window_full.eq(words_next >= self.error_window - 1),
+            threshold_on.eq(self.error_threshold != 0),
+        ]
+        trips = Signal()
+        self.comb += Case(w.nerr, {**{k: trips.eq(threshold_on & reach[k]) for k in range(5)},
+                                   "default": trips.eq(threshold_on & reach[4])})
+        return trips, window_full
 
     def _partner_status(self, w: _Decoded):
         """The partner's RX status, from its idles."""
