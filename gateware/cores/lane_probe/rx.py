@@ -71,7 +71,7 @@ class _LaneRX(_Counted):
         self.watch("rx_cycles", cycles)
 
         raw, searching, hit, hit_at, aligned = self._words_in(timing)
-        w = self._decode(aligned)
+        self.decoded = w = self._decode(aligned)
         self._training(timing, cycles, w, searching, hit, hit_at)
         self._partner_status(w)
         self._prbs(timing, raw)
@@ -140,6 +140,7 @@ class _LaneRX(_Counted):
         window_words = Signal(16)
         window_errs = Signal(17)
         trips, window_full = self._error_window(window_words, window_errs, w)
+        self.window = (window_words, window_errs, trips, window_full)     # for tests
         self.sync += If(settle != 0, settle.eq(settle - 1))
         self.sync += [
             If(~self.enable | self.retrain,
