@@ -216,19 +216,27 @@ class _LaneRX(_Counted):
         "window_words >= error_window - 1", as the training FSM asks them of this word. They hold
         for the window the Up stage counts in (a new one after Partner or a full window), from the
         CSRs as they were one word earlier (they come through a MultiReg, so any write lands a
-        few words late anyway)."""
+        few words late anyway). No adder follows the word's errors: `room` (threshold minus the
+        window's errors so far) is compared with 0..8 from registers, and the word's error count
+        (0-4) picks which of those comparisons become next word's `reach`."""
         window_full = Signal()
         restart = (self.stage != Stage.UP) | window_full
-        errs_next = Signal(17)               # the window's errors when the next word is counted
         words_next = Signal(16)
-        reach = Signal(5)                    # reach[k]: errs_next + k >= threshold
+        room = Signal((19, True))
+        room_le = Signal(9)                  # room_le[j]: window_errs + j >= threshold
+        fresh = Signal(5)                    # fresh[k]: k >= threshold (a new window)
+        reach = Signal(5)                    # reach[k]: window_errs + k >= threshold
         threshold_on = Signal()
         self.comb += [
-            errs_next.eq(Mux(restart, 0, window_errs + w.nerr)),
             words_next.eq(Mux(restart, 0, window_words + 1)),
+            room.eq(self.error_threshold - window_errs),
+            room_le.eq(Cat(*[room <= j for j in range(9)])),
+            fresh.eq(Cat(*[self.error_threshold <= k for k in range(5)])),
         ]
         self.sync += [
-            reach.eq(Cat(*[errs_next + k >= self.error_threshold for k in range(5)])),
+            If(restart,
+                reach.eq(fresh),
+            ).Else(Case(w.nerr, {n: reach.eq(room_le[n:n + 5]) for n in range(5)})),
             window_full.eq(words_next >= self.error_window - 1),
             threshold_on.eq(self.error_threshold != 0),
         ]
