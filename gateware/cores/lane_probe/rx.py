@@ -71,7 +71,7 @@ class _LaneRX(_Counted):
         self.watch("rx_cycles", cycles)
 
         raw, searching, hit, hit_at, aligned = self._words_in(timing)
-        w = self._decode(aligned)
+        self.decoded = w = self._decode(aligned)
         self._training(timing, cycles, w, searching, hit, hit_at)
         self._partner_status(w)
         self._prbs(timing, raw)
@@ -139,6 +139,8 @@ class _LaneRX(_Counted):
         err = w.any_err & (settle == 0)
         window_words = Signal(16)
         window_errs = Signal(17)
+        trips, window_full = self._error_window(window_words, window_errs, w)
+        self.window = (window_words, window_errs, trips, window_full)     # for tests
         self.sync += If(settle != 0, settle.eq(settle - 1))
         self.sync += [
             If(~self.enable | self.retrain,
@@ -180,9 +182,9 @@ class _LaneRX(_Counted):
                 ),
                 Stage.UP: If(~self.partner_aligned,
                     stage.eq(Stage.PARTNER),
-                ).Elif((self.error_threshold != 0) & (window_errs + w.nerr >= self.error_threshold),
+                ).Elif(trips,
                     stage.eq(Stage.ERROR), c["error_events"].eq(c["error_events"] + 1), timer.eq(self.error_hold),
-                ).Elif(window_words >= self.error_window - 1,
+                ).Elif(window_full,
                     window_words.eq(0), window_errs.eq(0),
                 ).Else(
                     window_words.eq(window_words + 1), window_errs.eq(window_errs + w.nerr),
@@ -208,6 +210,41 @@ class _LaneRX(_Counted):
             ).Else(self.state.eq(LinkState.TRAINING)),
         ]
 
+    def _error_window(self, window_words, window_errs, w: _Decoded):
+        """The Up stage's error-window tests, prepared one word ahead so that the word's own errors
+        only select one: `trips` is "window_errs + nerr >= error_threshold (!= 0)" and `window_full`
+        "window_words >= error_window - 1", as the training FSM asks them of this word. They hold
+        for the window the Up stage counts in (a new one after Partner or a full window), from the
+        CSRs as they were one word earlier (they come through a MultiReg, so any write lands a
+        few words late anyway). No adder follows the word's errors: `room` (threshold minus the
+        window's errors so far) is compared with 0..8 from registers, and the word's error count
+        (0-4) picks which of those comparisons become next word's `reach`."""
+        window_full = Signal()
+        restart = (self.stage != Stage.UP) | window_full
+        words_next = Signal(16)
+        room = Signal((19, True))
+        room_le = Signal(9)                  # room_le[j]: window_errs + j >= threshold
+        fresh = Signal(5)                    # fresh[k]: k >= threshold (a new window)
+        reach = Signal(5)                    # reach[k]: window_errs + k >= threshold
+        threshold_on = Signal()
+        self.comb += [
+            words_next.eq(Mux(restart, 0, window_words + 1)),
+            room.eq(self.error_threshold - window_errs),
+            room_le.eq(Cat(*[room <= j for j in range(9)])),
+            fresh.eq(Cat(*[self.error_threshold <= k for k in range(5)])),
+        ]
+        self.sync += [
+            If(restart,
+                reach.eq(fresh),
+            ).Else(Case(w.nerr, {n: reach.eq(room_le[n:n + 5]) for n in range(5)})),
+            window_full.eq(words_next >= self.error_window - 1),
+            threshold_on.eq(self.error_threshold != 0),
+        ]
+        trips = Signal()
+        self.comb += Case(w.nerr, {**{k: trips.eq(threshold_on & reach[k]) for k in range(5)},
+                                   "default": trips.eq(threshold_on & reach[4])})
+        return trips, window_full
+
     def _partner_status(self, w: _Decoded):
         """The partner's RX status, from its idles."""
         stage = self.stage
@@ -232,15 +269,31 @@ class _LaneRX(_Counted):
         ]
 
     def _frames(self, cycles, w: _Decoded):
-        """Framed payload: SOF, sequence, payload, CRC, EOF; good and bad frames, gaps, late frames."""
+        """Framed payload: SOF, sequence, payload, CRC, EOF; good and bad frames, gaps, late frames.
+
+        Three register stages keep the word clock's paths short (docs/hardware.md, the 4-lane build):
+        1. the word's class (SOF, EOF, K, code error) and `aligned`, registered from the decode stage;
+        2. the frame checker: frame state, CRC, sequence number, and at EOF the verdict without
+           the CRC compare (`eof_ok`);
+        3. the EOF commit, one word later: the CRC compare (registered every word: the CRC and the
+           last two data words stay put from the last data word until the next SOF is taken) and
+           the counters and stamps.
+        Stage 2 stamps SOF with `cycles`, stage 3 stamps EOF with `cycles` one word late, so both
+        stamps are one word later than the words' arrival and last - first is unchanged.
+        """
         c = self.live
         frames, nbytes, gaps, late, bad = c["rx_frames"], c["rx_bytes"], c["rx_gaps"], c["rx_late"], c["rx_bad_frames"]
         first, last, last_seq = c["rx_first_cycle"], c["rx_last_cycle"], c["rx_last_seq"]
-        d0, k0, d1, k1, any_err = w.d0, w.k0, w.d1, w.k1, w.any_err
-        data = Cat(d1, d0)
-        is_sof = k0 & (d0 == SOF) & ~any_err
-        is_eof = k0 & (d0 == EOF) & ~any_err
-        is_k = (k0 | k1) & ~any_err
+        # Stage 1: the word's class, registered.
+        data, k1 = Signal(16), Signal()
+        is_sof, is_eof, is_k, any_err, aligned = Signal(), Signal(), Signal(), Signal(), Signal()
+        self.sync += [
+            data.eq(Cat(w.d1, w.d0)), k1.eq(w.k1), any_err.eq(w.any_err), aligned.eq(self.aligned),
+            is_sof.eq(w.k0 & (w.d0 == SOF) & ~w.any_err),
+            is_eof.eq(w.k0 & (w.d0 == EOF) & ~w.any_err),
+            is_k.eq((w.k0 | w.k1) & ~w.any_err),
+        ]
+        # Stage 2: the frame checker.
         in_frame = Signal()
         frame_err = Signal()
         nwords = Signal(17)
@@ -248,12 +301,12 @@ class _LaneRX(_Counted):
         seq_hi = Signal(16)
         seq = Signal(32)
         sof_cycle = Signal(64)
-        have_first = Signal()
-        expected = Signal(32)
         crc = Signal(32)
-        good = ~frame_err & (nwords >= 4) & (crc == Cat(w1, w2))
+        eof_seen = Signal()                   # stage 3 commits the EOF stage 2 took
+        eof_ok = Signal()                     # ... in a frame, no code error, long enough
         self.sync += [
-            If(~self.aligned,
+            eof_seen.eq(0),
+            If(~aligned,
                 If(in_frame, bad.eq(bad + 1)),
                 in_frame.eq(0),
             ).Elif(is_sof,
@@ -261,19 +314,7 @@ class _LaneRX(_Counted):
                 in_frame.eq(1), frame_err.eq(k1), nwords.eq(0), crc.eq(CRC_INIT), sof_cycle.eq(cycles),
             ).Elif(is_eof,
                 in_frame.eq(0),
-                If(in_frame & good,
-                    frames.eq(frames + 1),
-                    nbytes.eq(nbytes + BYTES_PER_WORD * (nwords - 4)),
-                    last_seq.eq(seq),
-                    If(~have_first, have_first.eq(1), first.eq(sof_cycle)),
-                    last.eq(cycles),
-                    # Serial-number arithmetic: the 32-bit sequence may wrap on long runs.
-                    If((seq - expected)[31],
-                        late.eq(late + 1),
-                    ).Else(
-                        gaps.eq(gaps + (seq - expected)[0:32]), expected.eq(seq + 1),
-                    ),
-                ).Else(bad.eq(bad + 1)),
+                eof_seen.eq(1), eof_ok.eq(in_frame & ~frame_err & (nwords >= 4)),
             ).Elif(in_frame,
                 If(is_k,
                     in_frame.eq(0), bad.eq(bad + 1),
@@ -285,6 +326,31 @@ class _LaneRX(_Counted):
                     If(nwords == 0, seq_hi.eq(data)),
                     If(nwords == 1, seq.eq(Cat(data, seq_hi))),
                 ),
+            ),
+        ]
+        # Stage 3: the EOF commit. Stage 2 left in_frame at 0 when it took the EOF, so it counts no
+        # bad frame in the word stage 3 commits: the two stages never assign `bad` in one word.
+        crc_match = Signal()
+        have_first = Signal()
+        expected = Signal(32)
+        eof_cycle = Signal(64)
+        self.sync += [
+            crc_match.eq(crc == Cat(w1, w2)),
+            eof_cycle.eq(cycles),
+            If(eof_seen,
+                If(eof_ok & crc_match,
+                    frames.eq(frames + 1),
+                    nbytes.eq(nbytes + BYTES_PER_WORD * (nwords - 4)),
+                    last_seq.eq(seq),
+                    If(~have_first, have_first.eq(1), first.eq(sof_cycle)),
+                    last.eq(eof_cycle),
+                    # Serial-number arithmetic: the 32-bit sequence may wrap on long runs.
+                    If((seq - expected)[31],
+                        late.eq(late + 1),
+                    ).Else(
+                        gaps.eq(gaps + (seq - expected)[0:32]), expected.eq(seq + 1),
+                    ),
+                ).Else(bad.eq(bad + 1)),
             ),
             If(self.clear, have_first.eq(0), expected.eq(0)),
         ]
