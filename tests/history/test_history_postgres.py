@@ -46,13 +46,17 @@ with History(url=url) as h:
 """
 
 # A reader at the same time: until every writer's runs are complete (bounded in count), each look at the
-# lab's history must show only whole runs: every complete run has all its records, none twice.
+# lab's history must show only whole runs: every complete run has all its records, none twice. It says
+# "reading" after its first look (an empty history); the writers start only then, so its looks span
+# the writers' whole run.
 READER = COMMON + """
 from sailbench.harness.judge.regression import FigureKey
 KEY = FigureKey("sim", "ddr", "write", "sequential", 65536)
 url, expected, records = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 looks, partial_seen, bad = 0, 0, []
 with History(url=url) as h:
+    first = len(h.runs(complete_only=False))
+    print("reading", first, flush=True)
     for looks in range(1, 20001):
         base = {run for run, _ in h.baseline(KEY, "aaa", "none", 1000)}
         runs = h.runs()          # read after the baseline: a run only ever becomes complete, never the reverse
@@ -102,10 +106,12 @@ def finish(proc: subprocess.Popen, timeout: float = 60) -> str:
 def test_three_writers_and_a_reader_at_once(pg_url):
     History(url=pg_url).close()          # the schema exists before they start (they would race to migrate)
     reader = run_script(READER, pg_url, 3 * RUNS, RECORDS)
+    assert reader.stdout.readline().split() == ["reading", "0"], reader.stderr.read()   # before any writer
     writers = [run_script(WRITER, pg_url, f"pc{w}", RUNS, RECORDS) for w in range(3)]
     for w in writers:
         finish(w)
     seen = json.loads(finish(reader))
+    # it read from before the first writer started until every run was complete: all of it while they wrote
     assert seen["bad"] == [] and seen["complete"] == 3 * RUNS, seen
     with History(url=pg_url) as h:
         assert len(h.runs()) == 3 * RUNS
