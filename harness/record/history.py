@@ -145,20 +145,21 @@ class History:
         if complete is None:
             complete = finished is not None and status not in (None, "running")
         with self.transaction("record the run"):
-            rows = self.backend.query("SELECT host FROM runs WHERE run_id = ?", (run_id,))
-            if rows and host is not None and rows[0]["host"] not in (None, host):
-                raise HistoryError(f"{self.backend.where}: run id {run_id} is already recorded by host "
-                                   f"'{rows[0]['host']}', not '{host}'; run ids must be unique across the lab")
-            self.backend.execute(
+            # The host test is in the statement itself: a run id another host inserts at the same moment
+            # is seen once its transaction commits (PostgreSQL waits for it) and is left as it is.
+            changed = self.backend.execute(
                 """INSERT INTO runs (run_id, board, kind, night_id, profile, build_hash, started, finished, status,
                                      git, host, results_path, updated, complete)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT (run_id) DO UPDATE SET
                      build_hash = excluded.build_hash, finished = excluded.finished, status = excluded.status,
                      profile = excluded.profile, updated = excluded.updated,
-                     complete = CASE WHEN runs.complete = 1 THEN 1 ELSE excluded.complete END""",
+                     complete = CASE WHEN runs.complete = 1 THEN 1 ELSE excluded.complete END
+                   WHERE excluded.host IS NULL OR runs.host IS NULL OR runs.host = excluded.host""",
                 (run_id, board, kind, night_id, profile, build_hash, started, finished, status, git, host,
                  results_path, time.time(), int(complete)))
+            if not changed:
+                self._refuse_run_id(run_id, host)
 
     def add_record(self, run_id: str, board: str, build_hash: str | None, record: dict[str, Any],
                    at: float | None = None, key: str | None = None) -> None:
@@ -184,17 +185,21 @@ class History:
         one transaction; rows already there are kept. The number of records added."""
         added = 0
         with self.transaction("import a run"):
-            rows = self.backend.query("SELECT host FROM runs WHERE run_id = ?", (run["run_id"],))
-            if rows and rows[0]["host"] != run.get("host"):
-                raise HistoryError(f"{self.backend.where}: run id {run['run_id']} is already recorded by host "
-                                   f"'{rows[0]['host']}', not '{run.get('host')}'; run ids must be unique")
             self.backend.execute(INSERT_RUN, tuple(run.get(c) for c in _RUN_COLUMNS))
+            rows = self.backend.query("SELECT host FROM runs WHERE run_id = ?", (run["run_id"],))
+            if rows[0]["host"] != run.get("host"):      # read after the insert: a concurrent one is seen
+                self._refuse_run_id(run["run_id"], run.get("host"))
             if run.get("complete"):
                 self.backend.execute("UPDATE runs SET complete = 1 WHERE run_id = ? AND complete = 0",
                                      (run["run_id"],))
             for rec in records:
                 added += self.backend.execute(INSERT_RECORD, tuple(rec.get(c) for c in _RECORD_COLUMNS))
         return added
+
+    def _refuse_run_id(self, run_id: str, host: str | None) -> None:
+        rows = self.backend.query("SELECT host FROM runs WHERE run_id = ?", (run_id,))
+        raise HistoryError(f"{self.backend.where}: run id {run_id} is already recorded by host "
+                           f"'{rows[0]['host'] if rows else '?'}', not '{host}'; run ids must be unique across the lab")
 
     def run(self, run_id: str) -> dict[str, Any] | None:
         rows = self._query("SELECT * FROM runs WHERE run_id = ?", (run_id,))

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -84,6 +85,26 @@ with History(url=url) as h:
         h.add_record("killed-run", "sim", "aaa", fig(100e6, "r2"))
         print("ready", flush=True)
         sys.stdin.readline()
+"""
+
+# Two hosts that drew one run id (improbable: time, board and random digits) start their runs at the same
+# moment: the first holds its new run uncommitted until the test says go; the second writes meanwhile.
+HOLDING = COMMON + """
+url = sys.argv[1]
+with History(url=url) as h:
+    with h.transaction("start a run"):
+        h.upsert_run("one-id", "sim", build_hash="aaa", host="pc-a", status="running")
+        print("ready", flush=True)
+        sys.stdin.readline()
+"""
+SECOND = COMMON + """
+from sailbench.harness.errors import HistoryError
+with History(url=sys.argv[1]) as h:
+    try:
+        h.upsert_run("one-id", "sim", build_hash="bbb", host="pc-b", status="passed", finished="t1")
+        print("accepted")
+    except HistoryError as e:
+        print(e)
 """
 
 
@@ -177,3 +198,29 @@ def test_a_wrong_password_is_one_line_naming_where_to_look(pg_url, tmp_path):
     done = sailbench(lab_file(tmp_path, pg_url), "history", "info", env={**os.environ, "PGPASSWORD": "wrong"})
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert "password authentication failed" in done.stderr and "PGPASSWORD" in done.stderr
+
+
+def waiting_on_a_lock(pg_server, database: str, within_s: float = 30.0) -> None:
+    """Until a session of `database` waits for a row lock (bounded); the server's own view, not a sleep."""
+    deadline = time.monotonic() + within_s
+    query = (f"SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '{database}' AND wait_event_type = 'Lock'")
+    while pg_server.sql(query)[0][0] == 0:
+        if time.monotonic() > deadline:
+            pytest.fail(f"no session of {database} waited for a lock within {within_s:.0f} s")
+        time.sleep(0.05)
+
+
+def test_one_run_id_from_two_hosts_at_once_is_refused_not_merged(pg_url, pg_server):
+    History(url=pg_url).close()
+    holder = run_script(HOLDING, pg_url, stdin=subprocess.PIPE)
+    assert holder.stdout.readline().strip() == "ready", holder.stderr.read()
+    second = run_script(SECOND, pg_url)
+    waiting_on_a_lock(pg_server, pg_url.rsplit("/", 1)[1])      # pc-b's write waits for pc-a's run
+    holder.stdin.write("\n")
+    holder.stdin.flush()
+    finish(holder)
+    said = finish(second)
+    assert "run id one-id is already recorded by host 'pc-a', not 'pc-b'; run ids must be unique" in said, said
+    with History(url=pg_url) as h:
+        run = h.run("one-id")
+        assert (run["host"], run["build_hash"], run["status"], run["complete"]) == ("pc-a", "aaa", "running", 0)

@@ -90,6 +90,9 @@ def test_a_run_id_of_another_host_is_refused(tmp_path):
         h.upsert_run("r1", "sim", host="pc1")
         with pytest.raises(HistoryError, match="run id r1 is already recorded by host 'pc1', not 'pc2'"):
             h.upsert_run("r1", "sim", host="pc2")
+        assert h.run("r1")["host"] == "pc1"
+        h.upsert_run("r1", "sim", status="passed", finished="t1")      # a writer that does not say its host
+        assert (h.run("r1")["host"], h.run("r1")["complete"]) == ("pc1", 1)
 
 
 def test_a_finished_run_is_recorded_whole(tmp_path):

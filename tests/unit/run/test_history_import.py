@@ -41,6 +41,17 @@ def test_the_configured_history_is_not_its_own_source(tmp_path):
         import_history(tmp_path / "lab.sqlite", target, "the lab")
 
 
+def test_a_run_id_another_host_recorded_is_refused_and_nothing_of_it_copied(tmp_path):
+    source = tmp_path / "bench-pc.sqlite"
+    bench_pc_history(source, runs=1)
+    with History(tmp_path / "lab.sqlite") as target:
+        target.upsert_run("20261200-sim-old0", "sim", host="pc-other", status="running")
+        with pytest.raises(HistoryError, match="run id 20261200-sim-old0 is already recorded by host 'pc-other', "
+                                               "not 'bench-pc'"):
+            import_history(source, target, "the lab")
+        assert target.records("20261200-sim-old0") == [] and target.run("20261200-sim-old0")["host"] == "pc-other"
+
+
 @pytest.fixture
 def lab(tmp_path):
     return sqlite_lab(tmp_path)
