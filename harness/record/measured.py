@@ -32,10 +32,12 @@ class MeasuredFigure:
     build_hash: str | None
     time_iso: str
     what: str                       # which figure: "DDR write sequential (lower of write/read)"
+    host: str | None = None         # the bench PC that measured it (a lab-wide history holds several)
 
     def text(self) -> str:
         return (f"{self.constant.removesuffix('_BW_BYTES_PER_SEC')} {mb_per_s(self.bytes_per_s)} MB/s "
-                f"({self.what}) from run {self.run_id} (build {self.build_hash or '?'})")
+                f"({self.what}) from run {self.run_id} (build {self.build_hash or '?'})"
+                + (f" measured on host {self.host}" if self.host else ""))
 
 
 @dataclass
@@ -89,7 +91,7 @@ def _latest(rows: list[dict[str, Any]], value, constant: str, what: str) -> Meas
     if not order:
         return None
     rate, row = min(per_run[order[0]], key=lambda x: x[0])
-    return MeasuredFigure(constant, rate, row["run_id"], row["build_hash"], row["time_iso"], what)
+    return MeasuredFigure(constant, rate, row["run_id"], row["build_hash"], row["time_iso"], what, row.get("host"))
 
 
 def _ddr(rec: dict[str, Any]) -> float | None:
@@ -125,7 +127,8 @@ def measured_invariants(history: History, profile: str, simulated: bool) -> Meas
     if not out.missing:
         verdicts = judge_invariants({c: (f.bytes_per_s, True) for c, f in out.figures.items()})
         out.invariants = [InvariantVerdict(v.name, v.holds, {k: {**x, "run_id": out.figures[k].run_id,
-                                                                  "build_hash": out.figures[k].build_hash}
+                                                                  "build_hash": out.figures[k].build_hash,
+                                                                  "host": out.figures[k].host}
                                                              for k, x in v.inputs.items()}, v.message)
                           for v in verdicts]
     return out

@@ -20,8 +20,8 @@ def pair_total(total, lanes=(0, 1, 2, 3), direction="upstream->downstream", one_
             "total_bytes_per_s": total, "one_window": one_window, "verdict": {"verdict": verdict}}
 
 
-def store(history, run_id, board, build, simulated, records, profile="versa-ecp5"):
-    history.upsert_run(run_id, board, profile=profile, build_hash=build, complete=True)
+def store(history, run_id, board, build, simulated, records, profile="versa-ecp5", on=None):
+    history.upsert_run(run_id, board, profile=profile, build_hash=build, complete=True, host=on)
     for rec in records:
         history.add_record(run_id, board, build, rec | {"board": board, "simulated": simulated})
 
@@ -110,3 +110,16 @@ def test_the_measured_invariant_line_says_its_state_once():
     lines = MeasuredInvariants("versa-ecp5", True, figures, [inv, broken]).lines()
     assert lines[-2] == "  holds   HOST < INTERCARD: HOST 120.6 MB/s < INTERCARD"
     assert lines[-1] == "  BROKEN  LOCAL_DDR >= 4 x INTERCARD: LOCAL_DDR 568.5 MB/s < 4 x 496.6 MB/s"
+
+
+def test_a_lab_wide_history_names_the_host_of_each_figure(tmp_path):
+    """Several bench PCs write one history (docs/history.md): each figure says which one measured it."""
+    with History(tmp_path / "h.sqlite") as h:
+        store(h, "bench-a", "versa-a", "b1", False, [ddr(450e6), host(110e6)], on="pc-a")
+        store(h, "pair-b", "pair-b", "p1", False, [pair_total(490e6)], on="pc-b")
+        m = measured_invariants(h, "versa-ecp5", simulated=False)
+    text = "\n".join(m.lines())
+    assert "from run bench-a (build b1) measured on host pc-a" in text
+    assert "from run pair-b (build p1) measured on host pc-b" in text
+    by = {i.name: i for i in m.invariants}
+    assert by["INTERCARD < LOCAL_DDR"].inputs["INTERCARD_BW_BYTES_PER_SEC"]["host"] == "pc-b"
