@@ -40,6 +40,20 @@ def test_no_url_keeps_the_sqlite_file(tmp_path):
         assert h.dialect == "sqlite" and h.path == lab.history_path
 
 
+def test_the_repository_lab_keeps_the_sqlite_default_and_needs_no_driver(tmp_path):
+    """The README's two commands use the repository's lab.yaml: its history is a file, no server, and
+    opening it never imports the PostgreSQL driver."""
+    import subprocess
+    import sys
+    from sailbench.harness.paths import REPO_ROOT
+    lab = load_lab(REPO_ROOT / "lab.yaml")
+    assert lab.history.url is None and lab.history_path.name == "history.sqlite"
+    probe = ("import sys; from sailbench.harness.record.history import History; "
+             f"History({str(tmp_path / 'h.sqlite')!r}).close(); print('psycopg' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "False", done.stderr
+
+
 @pytest.mark.parametrize("url", ["postgresql://w:s3cret@db.lab/sailbench",
                                  "postgresql://w@db.lab/sailbench?password=s3cret"])
 def test_a_password_in_the_url_is_refused_naming_key_and_line(tmp_path, url):
