@@ -2,9 +2,10 @@
 
 Each host runs its own nightly (docs/labgrid.md), each with its own night id. The lab's latest night
 is, per host, that host's latest night with a complete run: every board and pair run of it (a run
-whose writer never finished is listed as incomplete, its figures not shown), their figures, each
-board's trend over its last complete runs on that host, the boards whose health check failed that
-night (not measured) and the boards in quarantine.
+whose writer never finished is listed as incomplete, its figures not shown), their figures (a pair's
+totals too, with the INTERCARD verdict its run gave them), each board's trend over its last complete
+runs on that host, the boards whose health check failed that night (not measured) and the boards in
+quarantine.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class LabRun:
     build_hash: str | None
     profile: str | None
     figures: list[dict[str, Any]] = field(default_factory=list)      # the run's figure records
+    totals: list[dict[str, Any]] = field(default_factory=list)       # a pair's judged totals (INTERCARD)
     trend: list[dict[str, Any]] = field(default_factory=list)        # history.trend rows, oldest first
 
 
@@ -45,8 +47,12 @@ class LabNight:
         return list(self.nights)
 
 
-def _figures(history: History, run_id: str, board: str) -> list[dict[str, Any]]:
-    return [r for r in history.records(run_id) if figure_key(r, board) is not None]
+def _is_total(record: dict[str, Any]) -> bool:
+    """A pair's total over its lanes in one direction: what INTERCARD is judged on, not a history figure
+    (the regression alarms follow its lanes)."""
+    rate = record.get("total_bytes_per_s")
+    return (record.get("probe") == "pair" and record.get("quantity") == "pair total"
+            and isinstance(rate, (int, float)) and not isinstance(rate, bool))
 
 
 def latest_lab_night(history: History, trend_runs: int = 30) -> LabNight:
@@ -60,7 +66,9 @@ def latest_lab_night(history: History, trend_runs: int = 30) -> LabNight:
             run = LabRun(host, row["board"], row["kind"], row["run_id"], night_id, row["status"], complete,
                          row["started"], row["finished"], row["build_hash"], row["profile"])
             if complete:
-                run.figures = _figures(history, row["run_id"], row["board"])
+                records = history.records(row["run_id"])
+                run.figures = [r for r in records if figure_key(r, row["board"]) is not None]
+                run.totals = [r for r in records if _is_total(r)]
                 run.trend = history.trend(row["board"], trend_runs, host=row["host"])
             runs.append(run)
     return LabNight(nights, runs, history.quarantines(), failures)

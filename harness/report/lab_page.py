@@ -31,8 +31,25 @@ def _status(run: LabRun) -> str:
     return _badge(_STATUS_BADGE.get(run.status or "", INFRASTRUCTURE), run.status or "?")
 
 
+def _total_row(run: LabRun, rec: dict) -> str:
+    """A pair total: its direction, how many lanes, its INTERCARD verdict as the pair runner judged it."""
+    direction = str(rec.get("direction") or "?")
+    lanes = len(rec.get("lanes_measured") or [])
+    verdict = rec.get("verdict") or {}
+    said = verdict.get("verdict") or "?"
+    if said == "not judged" and verdict.get("reason"):
+        said = f"not judged ({verdict['reason']})"
+    rate = rec["total_bytes_per_s"]
+    sim = " (sim)" if rec.get("simulated") else ""
+    return (f"<tr><td>pair</td><td>total {escape(direction)}, {lanes} lane{'s' if lanes != 1 else ''}: "
+            f"INTERCARD {escape(said)}</td><td class=\"num\">"
+            f'<span class="rate" data-figure="{escape(f"pair/{direction}/total", quote=True)}" '
+            f'data-host="{escape(run.host, quote=True)}" data-bytes-per-s="{rate!r}">{mb_per_s(rate)}</span>'
+            f"{sim}</td></tr>")
+
+
 def _figure_rows(run: LabRun) -> str:
-    rows = []
+    rows = [_total_row(run, rec) for rec in run.totals]
     for rec in run.figures:
         key = figure_key(rec, run.board)
         label = " ".join(p for p in (key.direction, key.pattern, size_text(key.size_bytes)) if p)
@@ -73,7 +90,7 @@ def render_lab_page(night: LabNight, where: str, generated: str) -> str:
     else:
         rows = "".join(
             f'<tr><td>{escape(r.host)}</td><td><a href="#{_anchor(r)}">{escape(r.board)}</a></td>'
-            f"<td>{escape(r.kind)}</td><td>{_status(r)}</td><td class=\"num\">{len(r.figures)}</td>"
+            f"<td>{escape(r.kind)}</td><td>{_status(r)}</td><td class=\"num\">{len(r.totals) + len(r.figures)}</td>"
             f"<td><code>{escape(r.build_hash or '?')}</code></td><td><code>{escape(r.run_id)}</code></td></tr>"
             for r in night.runs) + failed
         body = ("<table class=\"summary\"><tr><th>host</th><th>board or pair</th><th>kind</th><th>status</th>"

@@ -66,3 +66,24 @@ def test_the_json_companion_leaves_the_trends_out(history):
     assert set(data) == {"nights", "quarantined", "health_failures", "runs"}
     assert all("trend" not in r and "figures" in r for r in data["runs"])
     assert json.loads(dumps(night)) == json.loads(json.dumps(data))
+
+
+def test_a_pair_run_carries_its_judged_totals_beside_its_lane_figures(tmp_path):
+    """A nightly's pair run (recorded as the nightly records it, store_finished_run): its lane payload
+    records are figures, its pair totals (INTERCARD's verdicts) come along as totals."""
+    from sailbench.harness.config import HistoryConfig
+    from sailbench.harness.record.history_sink import store_finished_run
+    lanes = [{"probe": "lane", "quantity": "payload", "lane": i, "direction": "upstream->downstream",
+              "rate_bytes_per_s": 120e6 + i, "simulated": True, "id": f"r{i + 1}"} for i in range(4)]
+    total = {"probe": "pair", "quantity": "pair total", "direction": "upstream->downstream",
+             "lanes_measured": [0, 1, 2, 3], "total_bytes_per_s": 486e6, "one_window": True, "simulated": True,
+             "verdict": {"verdict": "holds", "reason": ""}, "id": "r5"}
+    data = {"run_id": "n1-pair", "started": "20261206", "finished": "20261206Z", "status": "passed",
+            "provenance": {"board": "sim-pair", "gateware_hash": "p1", "host": "pc-a", "profile": "versa-ecp5"},
+            "records": [*lanes, total, {"probe": "pod", "step": "ident", "id": "r6"}]}
+    with History(tmp_path / "h.sqlite") as h:
+        store_finished_run(h, HistoryConfig(), data, "n1-pair.json", kind="nightly-pair", night_id="n1")
+        run, = latest_lab_night(h).runs
+    assert (run.host, run.board, run.kind) == ("pc-a", "sim-pair", "nightly-pair")
+    assert [f["lane"] for f in run.figures] == [0, 1, 2, 3]
+    assert [t["total_bytes_per_s"] for t in run.totals] == [486e6]

@@ -57,3 +57,14 @@ def test_names_are_escaped_and_the_page_is_self_contained():
     html = page(run(board="<b>&x", figures=[FIG | {"board": "<b>&x"}]))
     assert "<b>&x" not in html and "&lt;b&gt;&amp;x" in html
     assert "<script" not in html and "http://" not in html and "https://" not in html
+
+
+def test_a_pairs_totals_are_shown_with_their_intercard_verdict():
+    total = {"probe": "pair", "quantity": "pair total", "direction": "upstream->downstream",
+             "lanes_measured": [0, 1, 2, 3], "total_bytes_per_s": 486e6, "simulated": True,
+             "verdict": {"verdict": "not judged", "reason": "clock sys fails timing"}}
+    html = page(run(board="sim-pair", totals=[total]))
+    assert 'data-figure="pair/upstream-&gt;downstream/total" data-host="pc-a" data-bytes-per-s="486000000.0"' in html
+    assert "total upstream-&gt;downstream, 4 lanes: INTERCARD not judged (clock sys fails timing)" in html
+    assert "No figures in this run." not in html
+    assert re.search(r"<td>nightly</td><td>.*?</td><td class=\"num\">1</td>", html), "counted in the summary"
