@@ -20,13 +20,14 @@ from sailbench.harness.record.results import ResultsFile
 
 def store_record(history: History, config: HistoryConfig, run_id: str, board: str, build: str | None,
                  record: dict[str, Any], key: str | None = None) -> Comparison | None:
-    """Compare a record with its baseline if it is a figure, then store it; the comparison or None."""
-    key = figure_key(record, board)
+    """Compare a record with its baseline if it is a figure, then store it; the comparison or None.
+    `key` names the record in its run when it has no id of its own (the n-th record of a results file)."""
+    fkey = figure_key(record, board)
     comparison = None
-    if key is not None:
-        runs = history.baseline(key, build, run_id, config.baseline_runs)
-        previous = None if runs else history.previous_build(key, build, run_id)
-        comparison = compare(key, build, float(record["rate_bytes_per_s"]), runs, config.drop_threshold, previous)
+    if fkey is not None:
+        runs = history.baseline(fkey, build, run_id, config.baseline_runs)
+        previous = None if runs else history.previous_build(fkey, build, run_id)
+        comparison = compare(fkey, build, float(record["rate_bytes_per_s"]), runs, config.drop_threshold, previous)
     history.add_record(run_id, board, build, record, key=record.get("id") or key)
     return comparison
 

@@ -119,3 +119,16 @@ def test_a_finished_run_is_recorded_whole(tmp_path):
         store_finished_run(h, HistoryConfig(), data, "p1.json", kind="nightly-pair")
         store_finished_run(h, HistoryConfig(), data, "p1.json", kind="nightly-pair")     # again: nothing new
         assert len(h.records("p1")) == 2 and h.run("p1")["complete"] == 1
+
+
+def test_a_finished_run_whose_records_have_no_ids_is_recorded_once_by_position(tmp_path):
+    """An older results file's records carry no id: each is known by its place in the file."""
+    from sailbench.harness.config import HistoryConfig
+    from sailbench.harness.record.history_sink import store_finished_run
+    bare = [{k: v for k, v in ddr_figure(rate, "x").items() if k != "id"} for rate in (500e6, 501e6)]
+    data = {"run_id": "p1", "started": "t0", "finished": "t1", "status": "passed",
+            "provenance": {"board": "sim", "gateware_hash": "aaa", "host": "pc1"}, "records": bare}
+    with History(tmp_path / "h.sqlite") as h:
+        for _ in range(2):
+            store_finished_run(h, HistoryConfig(), data, "p1.json", kind="nightly-pair")
+        assert [r["record_key"] for r in h.record_rows("p1")] == ["#1", "#2"]
