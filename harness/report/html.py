@@ -191,10 +191,12 @@ def _trend_section(board: BoardReport) -> str:
     step = max(1, len(runs) // 10)
     x_ticks = [(float(index[r]), when[r]) for r in runs[::step]]
     by_probe: dict[str, dict[str, list[tuple[float, float, str]]]] = defaultdict(lambda: defaultdict(list))
+    order: dict[str, tuple[str, str, int]] = {}     # legend order: direction, pattern, then size as a number
     for row in board.trend:
         label = " ".join(p for p in (row["direction"], row["pattern"], size_text(row["size_bytes"])) if p)
         if row.get("simulated"):          # a simulated figure says so, in the legend and the point's title
             label = f"{label or row['probe']} (sim)"
+        order[label or row["probe"]] = (row["direction"] or "", row["pattern"] or "", row["size_bytes"] or 0)
         by_probe[row["probe"]][label or row["probe"]].append(
             (float(index[row["run_id"]]), row["rate_bytes_per_s"],
              f"{row['run_id']} ({row['build_hash']}): {label} {mb_per_s(row['rate_bytes_per_s'])} MB/s"))
@@ -205,7 +207,8 @@ def _trend_section(board: BoardReport) -> str:
         name = probe.upper() if probe == "ddr" else probe
         sim = " (sim)" if any(r.get("simulated") for r in board.trend if r["probe"] == probe) else ""
         chart = LineChart(f"'{board.board}': {name} history{sim}", "run (oldest to newest)",
-                          [Series(label, pts) for label, pts in sorted(series.items())], x_ticks=x_ticks,
+                          [Series(label, series[label]) for label in sorted(series, key=order.__getitem__)],
+                          x_ticks=x_ticks,
                           markers=markers)
         parts.append(line_charts(chart))                  # small multiples past PALETTE's colours
     return "".join(parts)

@@ -14,7 +14,8 @@ from sailbench.harness.units import MB, mb_per_s
 
 # Eight colours told apart on screen and in print (Okabe-Ito's colour-blind safe set, yellow darkened);
 # a chart never gets more series than this: line_charts() splits them into small multiples.
-PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#56b4e9", "#b8860b", "#000000", "#8c564b")
+# Okabe-Ito hues; sky blue late, so charts of up to six lines never put two blues side by side
+PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#b8860b", "#000000", "#56b4e9", "#8c564b")
 CEILING_COLOR = "#444444"
 CONSTANT_COLOR = "#d62728"
 FONT = 'font-family="sans-serif" font-size="12"'

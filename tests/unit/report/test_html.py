@@ -37,6 +37,17 @@ def test_twelve_host_link_series_become_small_multiples_with_distinct_colours():
         assert len(colours) == 6 and len(set(colours)) == 6, colours
 
 
+def test_history_legend_follows_the_payload_size_and_six_lines_have_one_blue():
+    data = results()
+    page = render_html(RunReport("nightly", "n", "t", data["started"], None,
+                                 [board_report(data, "/tmp/r.json", hostlink_trend())], 1))
+    svg = next(s for s in svgs(page) if "hostlink history: board_to_host" in s)
+    legend = re.findall(r'<text [^>]*>(board_to_host [^<]+)</text>', svg)
+    assert legend == [f"board_to_host {size}" for size in ("64 B", "128 B", "256 B", "512 B", "1 KiB", "1472 B")]
+    colours = re.findall(r'<polyline [^>]*stroke="(#[0-9a-f]+)"', svg)
+    assert not {"#0072b2", "#56b4e9"} <= set(colours), colours       # dark and sky blue never side by side
+
+
 def test_split_series_keeps_every_chart_within_the_palette():
     many = [Series(f"s{i}", [(0, 1e6, "")]) for i in range(len(PALETTE) * 2 + 1)]
     groups = split_series(many)
