@@ -182,6 +182,8 @@ def _trend_section(board: BoardReport) -> str:
             runs.append(row["run_id"])
     index = {run: i + 1 for i, run in enumerate(runs)}
     when = {row["run_id"]: (row["time_iso"] or "")[5:16].replace("T", " ") for row in board.trend}
+    if len(set(when.values())) < len(when):          # runs within one minute: their ticks say the second too
+        when = {row["run_id"]: (row["time_iso"] or "")[5:19].replace("T", " ") for row in board.trend}
     build_at: dict[str, str | None] = {row["run_id"]: row["build_hash"] for row in board.trend}
     markers, previous = [], None
     for run in runs:

@@ -48,6 +48,15 @@ def test_history_legend_follows_the_payload_size_and_six_lines_have_one_blue():
     assert not {"#0072b2", "#56b4e9"} <= set(colours), colours       # dark and sky blue never side by side
 
 
+def test_runs_within_one_minute_get_ticks_that_tell_them_apart():
+    data = results()
+    rows = [row | {"time_iso": f"2026-12-06T23:24:{10 * int(row['run_id'][1:]):02d}+00:00"}      # r0, r1, r2
+            for row in hostlink_trend(runs=3) if row["size_bytes"] == 1472]
+    page = render_html(RunReport("bench", "n", "t", data["started"], None, [board_report(data, "/tmp/r.json", rows)], 1))
+    svg = next(s for s in svgs(page) if "hostlink history" in s)
+    assert all(f"12-06 23:24:{s}" in svg for s in ("00", "10", "20")), svg
+
+
 def test_split_series_keeps_every_chart_within_the_palette():
     many = [Series(f"s{i}", [(0, 1e6, "")]) for i in range(len(PALETTE) * 2 + 1)]
     groups = split_series(many)
