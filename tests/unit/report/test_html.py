@@ -57,6 +57,17 @@ def test_runs_within_one_minute_get_ticks_that_tell_them_apart():
     assert all(f"12-06 23:24:{s}" in svg for s in ("00", "10", "20")), svg
 
 
+def test_run_ticks_never_overlap_however_many_runs():
+    ticks = [(float(i), f"12-06 23:24:{i:02d}") for i in range(1, 20)]          # 19 runs in one minute
+    chart = LineChart("c", "run", [Series("s", [(float(i), 1e8, "") for i in range(1, 20)])], x_ticks=ticks)
+    shown = [(float(x), text) for x, text in
+             re.findall(r'<text x="([0-9.]+)" y="[0-9.]+"[^>]*text-anchor="middle"[^>]*>(12-06 [^<]+)</text>',
+                        line_chart(chart))]
+    assert 3 <= len(shown) < len(ticks), shown
+    for (x, text), (x2, text2) in zip(shown, shown[1:]):
+        assert x + CHAR_W * len(text) / 2 <= x2 - CHAR_W * len(text2) / 2, (text, text2)
+
+
 def test_split_series_keeps_every_chart_within_the_palette():
     many = [Series(f"s{i}", [(0, 1e6, "")]) for i in range(len(PALETTE) * 2 + 1)]
     groups = split_series(many)
