@@ -49,11 +49,22 @@ def figure_id(key: Any) -> str:
     return "/".join(parts)
 
 
+def pair_total_as_figure(rec: dict[str, Any]) -> dict[str, Any]:
+    """A pair's judged total per direction (`total_bytes_per_s`, the INTERCARD figure) as a table row: its
+    rate, and the lanes' summed ceiling; other records unchanged."""
+    total, lanes = rec.get("total_bytes_per_s"), rec.get("lanes_measured") or []
+    if rec.get("probe") != "pair" or not isinstance(total, (int, float)) or not lanes:
+        return rec
+    ceiling = rec.get("lane_ceiling_bytes_per_s")
+    return {**rec, "rate_bytes_per_s": total, "quantity": f"total of {len(lanes)} lanes",
+            "ceiling_bytes_per_s": ceiling * len(lanes) if ceiling else None}
+
+
 def _figures(data: dict[str, Any]) -> list[tuple[Any, dict[str, Any]]]:
     """(key, record) of each figure, sweep points left out (the sweep section shows them)."""
     out = []
     board = data.get("provenance", {}).get("board")
-    for rec in data.get("records", []):
+    for rec in map(pair_total_as_figure, data.get("records", [])):
         key = figure_key(rec, board)
         if key is not None and key.pattern != "sweep":
             out.append((key, rec))

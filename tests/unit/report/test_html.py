@@ -4,6 +4,8 @@ by state, "(simulated)" once per quantity cell. Checked on the SVG/HTML text; th
 in headless chromium at 1200 px."""
 import re
 
+from sailbench.harness.judge.constants import INTERCARD
+from sailbench.harness.judge.verdict import judge
 from sailbench.harness.report.html import render_html
 from sailbench.harness.report.model import RunReport, board_report
 from sailbench.harness.report.svg import CHAR_W, PALETTE, LineChart, Series, line_chart, line_charts, split_series
@@ -126,3 +128,25 @@ def test_each_quantity_cell_says_simulated_once():
     table = re.search(r'<table class="figures">.*?</table>', page, re.S).group(0)
     cells = re.findall(r"<tr><td>(.*?)</td>", table)
     assert cells and all(c.count("simulated") == 1 for c in cells), cells
+
+
+def test_a_pairs_judged_total_is_a_row_with_its_verdict_and_bar():
+    """The INTERCARD figure of a pair (its total per direction, `total_bytes_per_s`) was only in the
+    verdict list: the table and the bar chart showed the lanes and no judged figure."""
+    verdict = judge(INTERCARD, 5e8, 496.6e6, 0.1, 0.25).to_dict() | {"record": "r9", "simulated": True}
+    data = {"run_id": "p1", "started": "2026-12-06T23:47:25+00:00", "status": "passed", "errors": [],
+            "provenance": {"board": "sim-pair", "simulated": True}, "invariants": [], "comparisons": [],
+            "records": [{"probe": "lane", "quantity": "payload", "lane": 0, "direction": "upstream->downstream",
+                         "bytes": 409600, "rate_bytes_per_s": 124.15e6, "ceiling_bytes_per_s": 125e6, "errors": 0,
+                         "simulated": True, "id": "r1"},
+                        {"probe": "pair", "quantity": "pair total", "direction": "upstream->downstream",
+                         "lanes_measured": [0, 1, 2, 3], "total_bytes_per_s": 496.6e6,
+                         "lane_ceiling_bytes_per_s": 125e6, "simulated": True, "id": "r9"}],
+            "verdicts": [verdict]}
+    page = render_html(RunReport("pair", "p1", "t", data["started"], None, [board_report(data, "/tmp/p.json", [])], 1))
+    table = re.search(r'<table class="figures">.*?</table>', page, re.S).group(0)
+    row = next(r for r in table.split("<tr>") if "total of 4 lanes" in r)
+    text = re.sub(r"<[^>]+>", " ", row)
+    assert "496.6" in text and "500.0" in text and "INTERCARD 500.0" in text and "holds (sim)" in text, text
+    assert text.count("simulated") == 1, text
+    assert 'data-figure="pair/upstream-&gt;downstream/total of 4 lanes/-"' in page     # the bar chart too
