@@ -9,6 +9,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sim_prebuild  # noqa: E402
 
 
+def pytest_configure(config):
+    """A suite started in the background by a non-interactive shell (`nohup pytest &`, a CI script) inherits
+    SIGINT ignored, and so would every sailbench it starts: the tests that stop a run with Ctrl-C (SIGINT)
+    would wait on a child that cannot hear it. Python's own handler here makes the children start with
+    SIGINT at its default again (a handled signal is reset on exec; an ignored one is not)."""
+    import signal
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def pytest_collection_modifyitems(items):
     sim_prebuild.run_order(items)
 

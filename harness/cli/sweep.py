@@ -64,8 +64,12 @@ def run(args: argparse.Namespace, lab) -> int:
         return _run_lanes(args, lab)
     if not args.clocks:
         raise ConfigError("sweep ddr: give --clocks, e.g. --clocks 50M,75M,100M")
+    from sailbench.harness.cli.ddr_region import check_ddr_region
     from sailbench.harness.run.sweep import sweep_ddr_recorded
-    outcome = sweep_ddr_recorded(lab, args.board or lab.default_board, args.clocks, history=not args.no_history,
+    board = args.board or lab.default_board
+    lab.board(board)                                   # an unknown board before the region check
+    check_ddr_region(lab, [board], args.ddr_length, 0)  # before the first build, naming --ddr-length
+    outcome = sweep_ddr_recorded(lab, board, args.clocks, history=not args.no_history,
                                  progress=options.progress, length=args.ddr_length, bitstreams=args.bitstreams,
                                  results_dir=args.results_dir)
     print(outcome.text())

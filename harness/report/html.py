@@ -49,11 +49,22 @@ def figure_id(key: Any) -> str:
     return "/".join(parts)
 
 
+def pair_total_as_figure(rec: dict[str, Any]) -> dict[str, Any]:
+    """A pair's judged total per direction (`total_bytes_per_s`, the INTERCARD figure) as a table row: its
+    rate, and the lanes' summed ceiling; other records unchanged."""
+    total, lanes = rec.get("total_bytes_per_s"), rec.get("lanes_measured") or []
+    if rec.get("probe") != "pair" or not isinstance(total, (int, float)) or not lanes:
+        return rec
+    ceiling = rec.get("lane_ceiling_bytes_per_s")
+    return {**rec, "rate_bytes_per_s": total, "quantity": f"total of {len(lanes)} lanes",
+            "ceiling_bytes_per_s": ceiling * len(lanes) if ceiling else None}
+
+
 def _figures(data: dict[str, Any]) -> list[tuple[Any, dict[str, Any]]]:
     """(key, record) of each figure, sweep points left out (the sweep section shows them)."""
     out = []
     board = data.get("provenance", {}).get("board")
-    for rec in data.get("records", []):
+    for rec in map(pair_total_as_figure, data.get("records", [])):
         key = figure_key(rec, board)
         if key is not None and key.pattern != "sweep":
             out.append((key, rec))
@@ -182,6 +193,8 @@ def _trend_section(board: BoardReport) -> str:
             runs.append(row["run_id"])
     index = {run: i + 1 for i, run in enumerate(runs)}
     when = {row["run_id"]: (row["time_iso"] or "")[5:16].replace("T", " ") for row in board.trend}
+    if len(set(when.values())) < len(when):          # runs within one minute: their ticks say the second too
+        when = {row["run_id"]: (row["time_iso"] or "")[5:19].replace("T", " ") for row in board.trend}
     build_at: dict[str, str | None] = {row["run_id"]: row["build_hash"] for row in board.trend}
     markers, previous = [], None
     for run in runs:
@@ -191,10 +204,12 @@ def _trend_section(board: BoardReport) -> str:
     step = max(1, len(runs) // 10)
     x_ticks = [(float(index[r]), when[r]) for r in runs[::step]]
     by_probe: dict[str, dict[str, list[tuple[float, float, str]]]] = defaultdict(lambda: defaultdict(list))
+    order: dict[str, tuple[str, str, int]] = {}     # legend order: direction, pattern, then size as a number
     for row in board.trend:
         label = " ".join(p for p in (row["direction"], row["pattern"], size_text(row["size_bytes"])) if p)
         if row.get("simulated"):          # a simulated figure says so, in the legend and the point's title
             label = f"{label or row['probe']} (sim)"
+        order[label or row["probe"]] = (row["direction"] or "", row["pattern"] or "", row["size_bytes"] or 0)
         by_probe[row["probe"]][label or row["probe"]].append(
             (float(index[row["run_id"]]), row["rate_bytes_per_s"],
              f"{row['run_id']} ({row['build_hash']}): {label} {mb_per_s(row['rate_bytes_per_s'])} MB/s"))
@@ -205,7 +220,8 @@ def _trend_section(board: BoardReport) -> str:
         name = probe.upper() if probe == "ddr" else probe
         sim = " (sim)" if any(r.get("simulated") for r in board.trend if r["probe"] == probe) else ""
         chart = LineChart(f"'{board.board}': {name} history{sim}", "run (oldest to newest)",
-                          [Series(label, pts) for label, pts in sorted(series.items())], x_ticks=x_ticks,
+                          [Series(label, series[label]) for label in sorted(series, key=order.__getitem__)],
+                          x_ticks=x_ticks,
                           markers=markers)
         parts.append(line_charts(chart))                  # small multiples past PALETTE's colours
     return "".join(parts)

@@ -110,8 +110,12 @@ def outcome_message(data: dict[str, Any], board_outcome: str) -> str:
         more = len(worst) - 1
         return worst[0] + (f" (and {more} more)" if more > 0 else "")
     if board_outcome == VERDICTS:
-        bad = [f"{v['constant'].removesuffix('_BW_BYTES_PER_SEC')} {v['verdict']} ({v.get('ratio', 0):.2f}x)"
-               for v in data.get("verdicts", []) if v.get("verdict") not in ("holds", outcome.NOT_JUDGED)]
+        ratios: dict[str, list[str]] = {}          # one entry per constant and verdict, its directions' ratios
+        for v in data.get("verdicts", []):
+            if v.get("verdict") not in ("holds", outcome.NOT_JUDGED):
+                key = f"{v['constant'].removesuffix('_BW_BYTES_PER_SEC')} {v['verdict']}"
+                ratios.setdefault(key, []).append(f"{v.get('ratio', 0):.2f}x")
+        bad = [f"{key} ({', '.join(dict.fromkeys(r))})" for key, r in ratios.items()]
         bad += [f"{i['name']} broken" for i in data.get("invariants", []) if not i.get("holds")]
         return "scheduler constants do not hold: " + "; ".join(dict.fromkeys(bad))
     return ""

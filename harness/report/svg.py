@@ -14,7 +14,8 @@ from sailbench.harness.units import MB, mb_per_s
 
 # Eight colours told apart on screen and in print (Okabe-Ito's colour-blind safe set, yellow darkened);
 # a chart never gets more series than this: line_charts() splits them into small multiples.
-PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#56b4e9", "#b8860b", "#000000", "#8c564b")
+# Okabe-Ito hues; sky blue late, so charts of up to six lines never put two blues side by side
+PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#b8860b", "#000000", "#56b4e9", "#8c564b")
 CEILING_COLOR = "#444444"
 CONSTANT_COLOR = "#d62728"
 FONT = 'font-family="sans-serif" font-size="12"'
@@ -133,6 +134,19 @@ def marker_rows(markers: list[tuple[float, str]], px, gap: float = 8) -> list[in
 MARKER_ROW_H = 13
 
 
+def spaced_ticks(ticks: list[tuple[float, str]], px, gap: float = 10) -> list[tuple[float, str]]:
+    """The x ticks whose centred labels fit side by side: a tick is kept when its label starts right of
+    the last kept label's end (so many runs thin out to every second, third, ... label)."""
+    kept: list[tuple[float, str]] = []
+    end = float("-inf")
+    for x, label in sorted(ticks):
+        half = CHAR_W * len(label) / 2
+        if px(x) - half >= end + gap:
+            kept.append((x, label))
+            end = px(x) + half
+    return kept
+
+
 def line_chart(chart: LineChart) -> str:
     """Lines on a MB/s axis. Vertical markers are labelled above the plot, in as many rows as it takes
     for no two labels to overlap (and none to cross a line); series colours are PALETTE's, so at most
@@ -169,7 +183,7 @@ def line_chart(chart: LineChart) -> str:
         out.append(_text(left - 6, y + 4, f"{t:g}", "end"))
     out.append(_text(16, top + plot_h / 2, "MB/s", "middle",
                      f'transform="rotate(-90 16 {top + plot_h / 2:.1f})"'))
-    ticks = chart.x_ticks or [(x, f"{x:g}") for x in _numeric_ticks(x0, x1)]
+    ticks = spaced_ticks(chart.x_ticks, px) if chart.x_ticks else [(x, f"{x:g}") for x in _numeric_ticks(x0, x1)]
     for x, label in ticks:
         out.append(_text(px(x), top + plot_h + 16, label, "middle"))
     out.append(_text(left + plot_w / 2, top + plot_h + 36, chart.x_label, "middle"))

@@ -84,12 +84,11 @@ def render_invariants(invariants: list[InvariantVerdict], simulated: bool = Fals
     board's figures); empty string for none."""
     if not invariants:
         return ""
-    out = ["invariants:"]
-    for inv in invariants:
-        state = "not judged" if inv.not_judged else "holds" if inv.holds else "BROKEN"
-        state += " (sim)" if simulated else ""
-        out.append(f"  {state:<6}  {invariant_body(inv)}")
-    return "\n".join(out)
+    states = [("not judged" if inv.not_judged else "holds" if inv.holds else "BROKEN")
+              + (" (sim)" if simulated else "") for inv in invariants]
+    width = max(6, *map(len, states))            # the bodies start in one column
+    return "\n".join(["invariants:", *(f"  {state:<{width}}  {invariant_body(inv)}"
+                                        for state, inv in zip(states, invariants))])
 
 
 def invariant_body(inv: InvariantVerdict) -> str:

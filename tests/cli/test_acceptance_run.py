@@ -3,8 +3,10 @@
 Runs a child pytest on the simulated board (its own simulator, namespace and results) and reads its
 JUnit XML: on the pinned rev-A constants LOCAL_DDR honestly fails with the OPTIMISTIC message, the
 host link holds, and every judged test carries its figure, ratio and verdict as properties (JUnit
-xunit1, no warning); the judgement table ends the run's output without -v.
+xunit1, no warning); the judgement table ends the run's output without -v; under umask 022 the files
+it writes are 0644.
 """
+import stat
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -22,8 +24,11 @@ def test_board_acceptance_run_on_the_simulated_board(tmp_path):
     junit = tmp_path / "acceptance.xml"
     done = subprocess.run([sys.executable, "-m", "pytest", "--board", "sim", "--lab", str(lab), "-p",
                            "no:cacheprovider", f"--junitxml={junit}", "-q", "tests/acceptance"],
-                          cwd=REPO, capture_output=True, text=True, timeout=900)
+                          cwd=REPO, capture_output=True, text=True, timeout=900, umask=0o022)
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-2000:]
+    written = [junit, *(tmp_path / "results").iterdir()]        # pytest's JUnit and the results file: 0644
+    assert len(written) >= 2 and all(stat.S_IMODE(f.stat().st_mode) == 0o644 for f in written if f.is_file()), \
+        {f.name: oct(stat.S_IMODE(f.stat().st_mode)) for f in written}
     assert "PytestWarning" not in done.stdout, done.stdout[-3000:]        # JUnit family xunit1 (the plugin)
     table = done.stdout.split("sailbench judgement")[1]                   # printed without -v
     for row in ("LOCAL_DDR[write sequential]", "LOCAL_DDR[read sequential]", "HOST_LINK[board->host 1472 B]",

@@ -2,6 +2,7 @@
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -44,7 +45,7 @@ def test_bench_prints_table_and_writes_results(tmp_path):
     p = subprocess.Popen([*SAILBENCH, "bench", "--board", "sim", "--ddr-length", "64K", "--repeats", "2",
                           "--patterns", "sequential", "--clock-seconds", "0.5", "--results-dir", str(tmp_path),
                           "--hostlink-count", "100", "--no-sweep"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, umask=0o022)
     out, err = p.communicate(timeout=600)
     r = subprocess.CompletedProcess(p.args, p.returncode, out, err)
     # The pinned LOCAL_DDR constant (2 GB/s) cannot hold on an x16 DDR3 at 300 MT/s: exit 1 is the honest verdict.
@@ -71,6 +72,11 @@ def test_bench_prints_table_and_writes_results(tmp_path):
     assert v["constant"] == "LOCAL_DDR_BW_BYTES_PER_SEC" and v["verdict"] == "optimistic"
     assert {i["name"] for i in data["invariants"]} >= {"LOCAL_DDR >= 4 x INTERCARD"}
     assert not _netns_of(p.pid)   # the namespace is gone
+    # Under umask 022 every file the run wrote is 0644: the web server or CI user that publishes it can read it.
+    written = {f.name: stat.S_IMODE(f.stat().st_mode) for f in tmp_path.iterdir() if f.is_file()}
+    stem = files[0].stem
+    assert {f"{stem}.json", f"{stem}.html", f"{stem}.junit.xml", "history.sqlite"} <= set(written), written
+    assert all(mode == 0o644 for mode in written.values()), {n: oct(m) for n, m in written.items()}
 
 
 def test_ctrl_c_keeps_what_was_measured_and_cleans_up(tmp_path):

@@ -42,6 +42,11 @@ def test_the_printed_litex_commands_reach_the_running_board_and_ctrl_c_claims_no
             server.terminate()
             server.wait(timeout=30)
         sim.send_signal(signal.SIGINT)
-        _, err = sim.communicate(timeout=60)
+        try:
+            _, err = sim.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            sim.terminate()                          # never leave a simulator behind (SIGTERM cleans up too)
+            sim.communicate(timeout=60)
+            raise AssertionError("sailbench sim did not stop within 60 s of SIGINT") from None
     assert sim.returncode == 130
     assert err.strip().splitlines()[-1] == "sailbench: interrupted", err

@@ -19,6 +19,7 @@ import pytest
 
 from sailbench.harness.record.history import History
 from sailbench.harness.judge.regression import figure_key
+from sailbench.harness.report.html import pair_total_as_figure
 from helpers import SMALL, FigureCells, chromium_run, load_json, png_pixels, report_path, sailbench, write_lab
 
 # The first night may build the simulated board and the simulated pair (minutes each on a busy
@@ -208,9 +209,11 @@ def test_html_report_renders_in_headless_chromium_with_the_results_numbers(night
     cells = FigureCells()
     cells.feed(dom.stdout)
     # the figures of the results files: DDR medians (summary records), single-pass host-link rates,
-    # the pair's lane rates (the page has a section per board and pair)
-    figures = {_fig_id(x, data["provenance"]["board"]): x for data in (results, pair) for x in data["records"]
+    # the pair's lane rates and its judged totals (the page has a section per board and pair)
+    figures = {_fig_id(x, data["provenance"]["board"]): x for data in (results, pair)
+               for x in map(pair_total_as_figure, data["records"])
                if x.get("rate_bytes_per_s") is not None and (x.get("summary") or "repeat" not in x)}
+    assert any(x["probe"] == "pair" for x in figures.values())
     assert any(x["probe"] == "lane" for x in figures.values())
     assert any(x["probe"] == "ddr" for x in figures.values())
     shown: dict[str, list[str]] = {}

@@ -4,6 +4,8 @@ by state, "(simulated)" once per quantity cell. Checked on the SVG/HTML text; th
 in headless chromium at 1200 px."""
 import re
 
+from sailbench.harness.judge.constants import INTERCARD
+from sailbench.harness.judge.verdict import judge
 from sailbench.harness.report.html import render_html
 from sailbench.harness.report.model import RunReport, board_report
 from sailbench.harness.report.svg import CHAR_W, PALETTE, LineChart, Series, line_chart, line_charts, split_series
@@ -35,6 +37,37 @@ def test_twelve_host_link_series_become_small_multiples_with_distinct_colours():
     for svg in history:
         colours = re.findall(r'<polyline [^>]*stroke="(#[0-9a-f]+)"', svg)
         assert len(colours) == 6 and len(set(colours)) == 6, colours
+
+
+def test_history_legend_follows_the_payload_size_and_six_lines_have_one_blue():
+    data = results()
+    page = render_html(RunReport("nightly", "n", "t", data["started"], None,
+                                 [board_report(data, "/tmp/r.json", hostlink_trend())], 1))
+    svg = next(s for s in svgs(page) if "hostlink history: board_to_host" in s)
+    legend = re.findall(r'<text [^>]*>(board_to_host [^<]+)</text>', svg)
+    assert legend == [f"board_to_host {size}" for size in ("64 B", "128 B", "256 B", "512 B", "1 KiB", "1472 B")]
+    colours = re.findall(r'<polyline [^>]*stroke="(#[0-9a-f]+)"', svg)
+    assert not {"#0072b2", "#56b4e9"} <= set(colours), colours       # dark and sky blue never side by side
+
+
+def test_runs_within_one_minute_get_ticks_that_tell_them_apart():
+    data = results()
+    rows = [row | {"time_iso": f"2026-12-06T23:24:{10 * int(row['run_id'][1:]):02d}+00:00"}      # r0, r1, r2
+            for row in hostlink_trend(runs=3) if row["size_bytes"] == 1472]
+    page = render_html(RunReport("bench", "n", "t", data["started"], None, [board_report(data, "/tmp/r.json", rows)], 1))
+    svg = next(s for s in svgs(page) if "hostlink history" in s)
+    assert all(f"12-06 23:24:{s}" in svg for s in ("00", "10", "20")), svg
+
+
+def test_run_ticks_never_overlap_however_many_runs():
+    ticks = [(float(i), f"12-06 23:24:{i:02d}") for i in range(1, 20)]          # 19 runs in one minute
+    chart = LineChart("c", "run", [Series("s", [(float(i), 1e8, "") for i in range(1, 20)])], x_ticks=ticks)
+    shown = [(float(x), text) for x, text in
+             re.findall(r'<text x="([0-9.]+)" y="[0-9.]+"[^>]*text-anchor="middle"[^>]*>(12-06 [^<]+)</text>',
+                        line_chart(chart))]
+    assert 3 <= len(shown) < len(ticks), shown
+    for (x, text), (x2, text2) in zip(shown, shown[1:]):
+        assert x + CHAR_W * len(text) / 2 <= x2 - CHAR_W * len(text2) / 2, (text, text2)
 
 
 def test_split_series_keeps_every_chart_within_the_palette():
@@ -95,3 +128,25 @@ def test_each_quantity_cell_says_simulated_once():
     table = re.search(r'<table class="figures">.*?</table>', page, re.S).group(0)
     cells = re.findall(r"<tr><td>(.*?)</td>", table)
     assert cells and all(c.count("simulated") == 1 for c in cells), cells
+
+
+def test_a_pairs_judged_total_is_a_row_with_its_verdict_and_bar():
+    """The INTERCARD figure of a pair (its total per direction, `total_bytes_per_s`) was only in the
+    verdict list: the table and the bar chart showed the lanes and no judged figure."""
+    verdict = judge(INTERCARD, 5e8, 496.6e6, 0.1, 0.25).to_dict() | {"record": "r9", "simulated": True}
+    data = {"run_id": "p1", "started": "2026-12-06T23:47:25+00:00", "status": "passed", "errors": [],
+            "provenance": {"board": "sim-pair", "simulated": True}, "invariants": [], "comparisons": [],
+            "records": [{"probe": "lane", "quantity": "payload", "lane": 0, "direction": "upstream->downstream",
+                         "bytes": 409600, "rate_bytes_per_s": 124.15e6, "ceiling_bytes_per_s": 125e6, "errors": 0,
+                         "simulated": True, "id": "r1"},
+                        {"probe": "pair", "quantity": "pair total", "direction": "upstream->downstream",
+                         "lanes_measured": [0, 1, 2, 3], "total_bytes_per_s": 496.6e6,
+                         "lane_ceiling_bytes_per_s": 125e6, "simulated": True, "id": "r9"}],
+            "verdicts": [verdict]}
+    page = render_html(RunReport("pair", "p1", "t", data["started"], None, [board_report(data, "/tmp/p.json", [])], 1))
+    table = re.search(r'<table class="figures">.*?</table>', page, re.S).group(0)
+    row = next(r for r in table.split("<tr>") if "total of 4 lanes" in r)
+    text = re.sub(r"<[^>]+>", " ", row)
+    assert "496.6" in text and "500.0" in text and "INTERCARD 500.0" in text and "holds (sim)" in text, text
+    assert text.count("simulated") == 1, text
+    assert 'data-figure="pair/upstream-&gt;downstream/total of 4 lanes/-"' in page     # the bar chart too

@@ -42,7 +42,9 @@ def test_invariant_lines_of_a_simulated_board_say_so():
     lines = render_invariants(invs, simulated=True).splitlines()[1:]
     assert all(line.split("  ")[1].strip().endswith("(sim)") for line in lines), lines
     assert "(sim)" not in render_invariants(invs)
-    assert lines[0].startswith("  holds (sim)  HOST < INTERCARD: HOST"), lines
+    assert lines[0].startswith("  holds (sim)   HOST < INTERCARD: HOST"), lines
+    assert lines[2].startswith("  BROKEN (sim)  LOCAL_DDR >= 4 x INTERCARD: LOCAL_DDR"), lines
+    assert len({line.index(inv.name) for line, inv in zip(lines, invs)}) == 1, lines     # the bodies in one column
 
 
 def test_a_withheld_invariant_line_says_not_judged_once_with_why():

@@ -68,6 +68,13 @@ def test_outcomes():
     assert b.outcome == VERDICTS and "LOCAL_DDR optimistic (0.25x)" in b.message
 
 
+def test_why_names_a_constant_once_with_each_directions_ratio():
+    data = results()
+    data["verdicts"].append(judge(LOCAL_DDR, 2e9, 514.1e6, 0.1, 0.25).to_dict())      # the read direction
+    message = board_report(data, None).message
+    assert "LOCAL_DDR optimistic (0.25x, 0.26x)" in message and message.count("LOCAL_DDR optimistic") == 1, message
+
+
 def test_html_is_self_contained_and_tags_every_figure():
     html = page(results())
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "nothing may be fetched"

@@ -35,6 +35,16 @@ def test_a_ddr_length_larger_than_the_dram_is_refused_before_the_board_opens(com
     assert "--ddr-length 1024 MiB" in line and "128 MiB of DRAM" in line, line
 
 
+def test_sweep_ddr_refuses_a_ddr_length_larger_than_the_dram_before_building(monkeypatch, tmp_path, capsys):
+    import sailbench.harness.run.sweep as sweep
+    monkeypatch.setattr(sweep, "sweep_ddr_recorded", lambda *a, **k: pytest.fail("the sweep ran"))
+    code = main(["--lab", str(ROOT / "lab.yaml"), "sweep", "ddr", "--clocks", "50M,75M", "--ddr-length", "1G",
+                 "--results-dir", str(tmp_path)])
+    assert code == EXIT_ERROR
+    line = one_error_line(capsys)
+    assert "--ddr-length 1024 MiB" in line and "128 MiB of DRAM" in line, line
+
+
 def test_a_ddr_base_past_the_end_is_refused_naming_the_option(no_bench, tmp_path, capsys):
     code = main(["--lab", str(ROOT / "lab.yaml"), "bench", "--ddr-base", "0x8000000", "--results-dir", str(tmp_path)])
     assert code == EXIT_ERROR
