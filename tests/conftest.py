@@ -16,7 +16,19 @@ def pytest_collection_modifyitems(items):
 def pytest_collection_finish(session):
     if session.config.option.collectonly:
         return
-    names = sim_prebuild.needed([str(item.fspath) for item in session.items])
+    board_simulated, pair_simulated = _chosen_kinds(session.config)
+    names = sim_prebuild.needed(sim_prebuild.simulated_paths(session.items, board_simulated, pair_simulated))
     if names:
         from sailbench.harness.build.cache import build_root
         sim_prebuild.start(names, build_root() / "sim-prebuild.log")
+
+
+def _chosen_kinds(config) -> tuple[bool, bool]:
+    """Whether the session's board and pair (the sailbench plugin's choice) are simulated."""
+    from sailbench.fixtures.plugin import CHOICE
+    choice = config.stash.get(CHOICE, None)
+    if choice is None:
+        return True, True
+    board = choice.lab.board(choice.board).kind.simulated
+    pair = choice.pair is None or choice.lab.pair(choice.pair).kind.simulated
+    return board, pair
