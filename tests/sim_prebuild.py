@@ -71,6 +71,20 @@ def run_order(items: list) -> None:
     items.sort(key=lambda item: rank(str(item.fspath)))
 
 
+def simulated_paths(items: list, board_simulated: bool, pair_simulated: bool) -> list[str]:
+    """The paths of the `items` whose tests run a simulator. A test marked `board` runs on the
+    session's board and one marked `lab_pair` on its pair: when that board or pair is hardware (a
+    lab's acceptance run, `pytest --board versa-ecp5`) it needs no simulation, so none is built
+    for it; such a run with no cable fails in seconds instead of leaving a Verilator build running."""
+    paths: list[str] = []
+    for item in items:
+        names = {mark.name for mark in item.iter_markers()}
+        if ("board" in names and not board_simulated) or ("lab_pair" in names and not pair_simulated):
+            continue
+        paths.append(str(item.fspath))
+    return paths
+
+
 def needed(paths: list[str]) -> list[str]:
     """The builds the tests at `paths` (in run order) use, in the order they are first needed."""
     names: list[str] = []

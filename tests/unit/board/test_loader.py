@@ -1,6 +1,6 @@
 """openFPGALoader: driven for real with no cable attached, and through a stand-in for the answers
 only a bench with boards gives (empty chain, a cable that hangs). The real binaries against an
-emulated ECP5 are tests/board/test_loader_xvc.py; the `--detect` output they printed there is kept
+emulated ECP5 are tests/loader/test_loader_xvc.py; the `--detect` output they printed there is kept
 in tests/unit/data/openfpgaloader/ and parsed here."""
 import os
 import stat
@@ -58,6 +58,39 @@ def test_sailbench_load_without_a_cable_fails_before_building(capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert rc == 2
     assert len(err) == 1 and "cable 'ft2232' not found" in err[0] and "openFPGALoader --detect" in err[0]
+
+
+@pytest.fixture
+def no_build(monkeypatch) -> list:
+    """Records (and refuses) any bitstream build: a board with no cable must fail before one starts."""
+    from sailbench.harness.build import bitstream
+    asked: list = []
+
+    def refuse(*args, **kwargs):
+        asked.append(args)
+        raise AssertionError("a bitstream build started before the cable was looked for")
+    monkeypatch.setattr(bitstream, "ensure_bitstream", refuse)
+    monkeypatch.setattr(bitstream, "build_in_child", refuse)
+    return asked
+
+
+def test_sailbench_bench_without_a_cable_fails_before_building(no_build, tmp_path, capsys):
+    """`sailbench bench` on the shipped lab.yaml's Versa with the real tool and no cable: exit 2 naming
+    the cable, and no build (a fresh checkout has no cached bitstream: a build would take minutes)."""
+    rc = main(["--lab", str(REPO / "lab.yaml"), "bench", "--board", "versa-ecp5", "--results-dir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert rc == 2 and no_build == []
+    assert "board 'versa-ecp5': cable 'ft2232' not found" in err and "Traceback" not in err
+
+
+def test_sailbench_nightly_without_cables_fails_each_hardware_board_before_building(no_build, tmp_path, capsys):
+    """`sailbench nightly` over the shipped lab.yaml's hardware boards with no cable: each board is an
+    infrastructure failure naming its cable (exit 8), and no build starts."""
+    rc = main(["--lab", str(REPO / "lab.yaml"), "nightly", "--tag", "hardware", "--results-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert rc == 8 and no_build == []
+    assert "board 'versa-ecp5': cable 'ft2232' not found" in out
+    assert "board 'ecpix5': cable 'ecpix5-debug' not found" in out
 
 
 def test_unknown_cable_name_is_a_config_error():
