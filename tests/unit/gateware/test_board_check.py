@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 from sailbench.gateware.profiles.board_check import check_file
-from sailbench.gateware.profiles import BOARDS_DIR
 from sailbench.harness.cli import main
+
+from unit.fakes.profile_files import PROFILE_FILES, file_id
 
 BAD = """\
 description: three mistakes in one profile
@@ -71,7 +72,7 @@ def test_the_command_prints_one_line_per_error_and_exits_1(tmp_path, capsys):
     assert out[-1].startswith(f"{path}: 3 problems") and "no synthesis run" in out[-1]
 
 
-@pytest.mark.parametrize("path", sorted(BOARDS_DIR.glob("*.yaml")), ids=lambda p: p.stem)
-def test_every_shipped_profile_passes_the_static_checks(path: Path):
+@pytest.mark.parametrize("path", PROFILE_FILES, ids=file_id)
+def test_every_profile_passes_the_static_checks(path: Path):
     findings, _ = check_file(path)
     assert not findings, [str(f) for f in findings]
