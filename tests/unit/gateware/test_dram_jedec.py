@@ -4,7 +4,8 @@ import dataclasses
 
 import pytest
 
-from sailbench.gateware.profiles.dram_jedec import TREFI_NS, TRFC_NS, DramTimingError, ddr3_timings, timings_text
+from sailbench.gateware.profiles.dram_jedec import (TREFI_NS, TRFC_NS, DramTimingError, ddr3_timings, timings_record,
+                                                    timings_text)
 from sailbench.gateware.profiles.profile_file import read_profile
 from sailbench.gateware.soc.dram_settings import dram_module, timing_manifest
 from sailbench.gateware.profiles import ProfileError, get_profile
@@ -81,3 +82,20 @@ def test_a_rev_b_with_a_2_gbit_part_refreshes_2_percent_of_the_window_not_litedr
     assert m["tRFC"] / m["tREFI"] == pytest.approx(0.022, abs=0.001)
     litedram = MT41K128M16(p.sys_clk_hz, "1:2").timing_settings
     assert litedram.tRFC / litedram.tREFI > 0.10
+
+
+def test_a_ddr_record_keeps_every_timing_with_its_cycles_and_source():
+    """What results/<run>.json's DDR records carry (harness/probes/ddr.py, the bench's summaries): each of the
+    build's timings in sys cycles with the value and source it came from, and the table's basis; the report
+    line names a datasheet override of any timing, not only tRFC, tRCD and tRP."""
+    d = dataclasses.replace(get_profile("versa-ecp5").dram, module="MT41K128M16", timing_overrides=(("tWR", 20.0),))
+    m = timing_manifest(dram_module(d, 75e6))
+    rec = timings_record(m)
+    assert set(rec["sources"]) == {"tRP", "tRCD", "tWR", "tRFC", "tFAW", "tRAS", "tREFI", "tWTR", "tCCD", "tRRD",
+                                   "tZQCS"}
+    assert rec["sources"]["tRFC"] == {"cycles": 13, "ck": None, "ns": 160.0, "source": "jedec"}
+    assert rec["sources"]["tWR"] == {"cycles": m["tWR"], "ck": None, "ns": 20.0, "source": "datasheet"}
+    assert rec["basis"] == m["basis"] and rec["basis"]["speed_bin"] == "DDR3-1600K"
+    assert timings_text(rec) == timings_text(m) == ("tRFC 160 ns, tRCD 13.75 ns, tRP 13.75 ns, tWR 20 ns (datasheet) "
+                                                    "(JEDEC DDR3-1600K, 2 Gbit)")
+    assert timings_record({"tRFC": 9}) is None and timings_text(None) == ""      # a manifest without sources

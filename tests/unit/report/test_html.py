@@ -95,3 +95,19 @@ def test_each_quantity_cell_says_simulated_once():
     table = re.search(r'<table class="figures">.*?</table>', page, re.S).group(0)
     cells = re.findall(r"<tr><td>(.*?)</td>", table)
     assert cells and all(c.count("simulated") == 1 for c in cells), cells
+
+
+def test_a_ddr_figures_peak_cell_says_which_dram_timings_it_was_measured_with():
+    """A DDR record's `dram_timings` (gateware/profiles/dram_jedec.py timings_record): the peak cell names
+    tRFC, tRCD, tRP and any datasheet override, and the JEDEC bin and density the rest came from."""
+    data = results(with_hostlink=False)
+    source = {"ck": None, "source": "jedec"}
+    data["records"][1]["dram_timings"] = {
+        "sources": {"tRFC": {**source, "cycles": 13, "ns": 160.0}, "tRCD": {**source, "cycles": 2, "ns": 13.75},
+                    "tRP": {**source, "cycles": 2, "ns": 13.75, "source": "datasheet"}},
+        "basis": {"speed_bin": "DDR3-1600K", "density_gbit": 2.0}}
+    page = render_html(RunReport("bench", "r", "t", data["started"], None, [board_report(data, "/tmp/r.json", [])], 1))
+    table = re.search(r'<table class="figures">.*?</table>', page, re.S).group(0)
+    assert ('600.0<br><span class="muted">tRFC 160 ns, tRCD 13.75 ns, tRP 13.75 ns (datasheet) (JEDEC DDR3-1600K, '
+            '2 Gbit)</span>') in table
+    assert table.count("JEDEC") == 1                       # the read record carries none: its cell is the peak alone
