@@ -93,10 +93,15 @@ def test_the_channel_budget_names_the_count_and_the_options(tmp_path):
 
 
 def test_two_lanes_on_one_dcu_are_allowed_but_not_two_uses_of_one_channel(tmp_path):
-    p = get_profile("sail-reva")
-    assert [c.name for c in p.lanes] == ["DCU0 CH0", "DCU0 CH1", "DCU1 CH0"] and p.sgmii_channel.name == "DCU1 CH1"
-    twice = dataclasses.replace(p, lanes=p.lanes + (p.sgmii_channel,))
-    with pytest.raises(ProfileError, match="profile 'sail-reva': lanes: "):
+    """On a file of its own (rev-A's channel placement is provisional until its schematic): the Versa with its
+    PCIe x1 edge a built lane beside the SMA one."""
+    optional = "    DCU0 CH0: {use: lane, optional: true,"
+    assert optional in VERSA_TEXT
+    text = VERSA_TEXT.replace(optional, "    DCU0 CH0: {use: lane,")
+    p = read_profile(write(tmp_path, text, "rev-l.yaml"))
+    assert [c.name for c in p.lanes] == ["DCU0 CH1", "DCU0 CH0"]            # both channels of DCU0
+    twice = dataclasses.replace(p, lanes=p.lanes + (p.lanes[0],))
+    with pytest.raises(ProfileError, match="profile 'rev-l': lanes: two uses of one SerDes channel"):
         validate_profile(twice)
 
 
