@@ -211,7 +211,7 @@ def check_file(path: Path, progress: Callable[[str], None] = lambda s: None) -> 
             pins = profile_pins(path, data)
         except ProfileError as e:
             findings.append(Finding(str(path), e.key or "pins", e.line, str(e).split(": ", 2)[-1]))
-        progress(f"{len(pins)} pins: balls of {package}, banks, DQS groups")
+        progress(f"{len(pins)} pins: balls of {package}, banks, DQS groups, DDR I/O standard")
         findings += check_balls(pins, part, package, serdes_resources(data)) + check_banks(pins, part, package)
         findings += check_dqs_groups(pins, part, package) + check_dram_io(path, data, pins)
     if part:
