@@ -22,7 +22,7 @@ from sailbench.gateware.profiles.profile_yaml import ProfileError
 
 __all__ = ["ProfileError", "DramProfile", "SerDesChannel", "SerDesRefClk", "Cable", "BoardProfile", "get_profile",
            "buildable_profile", "validate_profile", "with_sys_clk", "profiles", "profile_names",
-           "BOARDS_DIR", "ecp5_idcode", "serdes_channels_of", "channel_budget_error"]
+           "BOARDS_DIR", "ecp5_idcode", "serdes_channels_of", "channel_budget_error", "profile_dirs", "profile_files"]
 
 BOARDS_DIR = Path(__file__).resolve().parents[1] / "boards"
 ENV_PROFILES = "SAILBENCH_PROFILES"      # more profile folders, separated by os.pathsep
@@ -207,7 +207,8 @@ def profile_dirs() -> list[Path]:
 _cache: dict[tuple, dict[str, BoardProfile]] = {}
 
 
-def _profile_files() -> list[Path]:
+def profile_files() -> list[Path]:
+    """Every profile file of the profile folders (profile_dirs()), folder by folder, sorted by name."""
     files = []
     for d in profile_dirs():
         if d.is_dir():
@@ -218,7 +219,7 @@ def _profile_files() -> list[Path]:
 def profiles() -> dict[str, BoardProfile]:
     """Every profile of the profile folders, by name (read again when a file changes)."""
     from sailbench.gateware.profiles.profile_file import read_profile
-    files = _profile_files()
+    files = profile_files()
     key = tuple((str(f), f.stat().st_mtime_ns) for f in files)
     if key not in _cache:
         found: dict[str, BoardProfile] = {}

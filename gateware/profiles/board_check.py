@@ -3,9 +3,10 @@
 Each problem is a `Finding` naming the file, the key (or LPF port) and the line. The checks:
 part and package known (Trellis' lists), every pin a ball of that package, one VCCIO per bank
 (an SSTL135 DDR3L pin and an LVCMOS25 pin cannot share a bank), the DDR byte lanes inside the
-DQS groups ECP5DDRPHY needs, the SerDes channel budget, then every other profile rule
-(profile_file.read_profile). All findings are collected, not only the first. LiteX-free: the
-pins of a litex-boards platform come from a subprocess (gateware/profiles/platform_pins.py).
+DQS groups ECP5DDRPHY needs, the DDR pins at dram.io_standard's VCCIO, the SerDes channel budget,
+then every other profile rule (profile_file.read_profile). All findings are collected, not only
+the first. LiteX-free: the pins of a litex-boards platform come from a subprocess
+(gateware/profiles/platform_pins.py).
 """
 from __future__ import annotations
 
@@ -129,6 +130,31 @@ def check_banks(pins: list[Pin], part: str, package: str) -> list[Finding]:
     return out
 
 
+def check_dram_io(path: Path, data: LineMap, pins: list[Pin]) -> list[Finding]:
+    """The DDR pins at the VCCIO of the profile's `dram.io_standard` (SSTL135 for DDR3L at 1.35 V, SSTL15 for
+    DDR3 at 1.5 V): one finding per other standard found, at its first pin, with how many pins have it."""
+    dram = data.get("dram") if isinstance(data.get("dram"), LineMap) else LineMap()
+    standard = str(dram.get("io_standard", "SSTL135_I"))
+    want = ecp5_package.VCCIO.get(standard.upper())
+    if want is None:
+        return []          # not a DRAM I/O standard: the profile rules name it
+    line = _line(data, "dram", "io_standard")
+    off: dict[str, list[Pin]] = {}
+    for p in pins:
+        volts = ecp5_package.VCCIO.get((p.io or "").upper())
+        if (p.resource == "ddram" or p.resource.startswith("ddram_")) and volts is not None and volts != want:
+            off.setdefault(p.io, []).append(p)
+    out = []
+    for io, group in off.items():
+        p, others = group[0], len(group) - 1
+        more = f" and {others} other DDR pin{'s' if others != 1 else ''}" if others else ""
+        out.append(Finding(p.path, p.key, p.line,
+                           f"{p.port}[{p.bit}] on {p.ball}{more} {'are' if others else 'is'} {io} "
+                           f"({ecp5_package.VCCIO[io.upper()]:g} V) but dram.io_standard is {standard} "
+                           f"({want:g} V, line {line})"))
+    return out
+
+
 def _ddr(pins: list[Pin], sub: str) -> list[Pin]:
     return sorted((p for p in pins if (p.resource, p.subsignal) == ("ddram", sub) or
                    (p.resource, p.subsignal) == (f"ddram_{sub}", None)), key=lambda p: p.bit)
@@ -185,9 +211,9 @@ def check_file(path: Path, progress: Callable[[str], None] = lambda s: None) -> 
             pins = profile_pins(path, data)
         except ProfileError as e:
             findings.append(Finding(str(path), e.key or "pins", e.line, str(e).split(": ", 2)[-1]))
-        progress(f"{len(pins)} pins: balls of {package}, banks, DQS groups")
+        progress(f"{len(pins)} pins: balls of {package}, banks, DQS groups, DDR I/O standard")
         findings += check_balls(pins, part, package, serdes_resources(data)) + check_banks(pins, part, package)
-        findings += check_dqs_groups(pins, part, package)
+        findings += check_dqs_groups(pins, part, package) + check_dram_io(path, data, pins)
     if part:
         progress("SerDes channel budget")
         findings += check_serdes(path, data, part)

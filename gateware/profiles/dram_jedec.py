@@ -128,17 +128,35 @@ def describe(part: str, speed_bin: str, nbanks: int, nrows: int, ncols: int, chi
             "page_kb": page_kb(ncols, chip_width), "chip_width": chip_width, "cl_of_bin": SPEED_BINS[speed_bin].cl}
 
 
+MAIN_TIMINGS = ("tRFC", "tRCD", "tRP")      # what a report line always names
+
+
+def timings_record(timings: dict | None) -> dict | None:
+    """What a DDR record keeps of its build's `dram.timings`: every timing's sys cycles, the value it
+    came from and where from (jedec or datasheet), and the table's basis (part, speed bin, density);
+    None for a manifest without sources (older builds)."""
+    sources = (timings or {}).get("sources") or {}
+    if not sources:
+        return None
+    return {"sources": {name: {"cycles": timings.get(name), **src} for name, src in sources.items()},
+            "basis": dict(timings.get("basis") or {})}
+
+
 def timings_text(timings: dict | None) -> str:
-    """One phrase for a report: "tRFC 160 ns, tRCD 13.75 ns, tRP 13.75 ns (JEDEC DDR3-1600K, 2 Gbit)", naming
-    any datasheet override; "" for a manifest without sources (older builds)."""
+    """One phrase for a report: "tRFC 160 ns, tRCD 13.75 ns, tRP 13.75 ns (JEDEC DDR3-1600K, 2 Gbit)", tRFC,
+    tRCD and tRP always, then every other timing taken from the datasheet, each override marked; the
+    timings not named are the JEDEC table's. Takes a manifest's `dram.timings` or a DDR record's
+    `dram_timings`; "" for a manifest without sources (older builds)."""
     sources = (timings or {}).get("sources") or {}
     if not sources:
         return ""
     basis = timings.get("basis") or {}
+    names = [n for n in MAIN_TIMINGS if n in sources]
+    names += sorted(n for n, s in sources.items() if s["source"] == "datasheet" and n not in MAIN_TIMINGS)
     parts = []
-    for name in ("tRFC", "tRCD", "tRP"):
-        s = sources.get(name)
-        if s:
-            parts.append(f"{name} {s['ns']:g} ns" + (" (datasheet)" if s["source"] == "datasheet" else ""))
+    for name in names:
+        s = sources[name]
+        value = f"{s['ns']:g} ns" if s.get("ns") is not None else f"{s['ck']} tCK"
+        parts.append(f"{name} {value}" + (" (datasheet)" if s["source"] == "datasheet" else ""))
     where = f"JEDEC {basis.get('speed_bin', '')}, {basis.get('density_gbit', 0):g} Gbit".replace(" ,", ",")
     return f"{', '.join(parts)} ({where})"

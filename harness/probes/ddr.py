@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass
 
+from sailbench.gateware.profiles.dram_jedec import timings_record
 from sailbench.harness.board.board import Board
 from sailbench.harness.errors import ConfigError, MeasurementError, ProbeError
 from sailbench.harness.probes.bist_model import expected_alias_errors, unique_words
@@ -42,6 +43,9 @@ class DdrResult:
     unique_bytes: int
     wall_s: float
     breakdown: DdrBreakdown | None = None   # where the window went (builds with DFI accounting)
+    # the build's DRAM timings: each one's sys cycles, value and source (jedec / datasheet), and the basis
+    # (part, speed bin, density): what the figure was measured with (dram_jedec.timings_record)
+    dram_timings: dict | None = None
 
     def to_record(self) -> dict:
         rec = asdict(self)
@@ -121,7 +125,8 @@ class DdrProbe:
             bytes=length, cycles=cycles, bist_ticks=ticks, sys_clk_hz=self.sys_clk_hz,
             rate_bytes_per_s=rate, peak_bytes_per_s=self.peak, efficiency=rate / self.peak if self.peak else 0.0,
             errors=max(0, raw_errors - alias), raw_errors=raw_errors, expected_alias_errors=alias,
-            unique_bytes=unique, wall_s=round(wall, 4), breakdown=self.last_breakdown)
+            unique_bytes=unique, wall_s=round(wall, 4), breakdown=self.last_breakdown,
+            dram_timings=timings_record(self.dram.timings))
 
     # -- public ----------------------------------------------------------------------------------
     @step(logger, "DDR write probe")

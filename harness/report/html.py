@@ -17,6 +17,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from sailbench.gateware.profiles.dram_jedec import timings_text
 from sailbench.harness.judge.regression import figure_key, size_text
 from sailbench.harness.report.model import BoardReport, RunReport
 from sailbench.harness.report.leveling import CSS as EYE_CSS, leveling_for_results
@@ -105,6 +106,14 @@ def _ceiling(rec: dict[str, Any]) -> float | None:
     return rec.get("peak_bytes_per_s") or rec.get("ceiling_bytes_per_s")
 
 
+def _peak_cell(rec: dict[str, Any], ceiling: float | None) -> str:
+    """The ceiling; a DDR figure's also says which DRAM timings it was measured with and where from."""
+    if not ceiling:
+        return "-"
+    timings = timings_text(rec.get("dram_timings"))
+    return mb_per_s(ceiling) + (f'<br><span class="muted">{escape(timings)}</span>' if timings else "")
+
+
 def _short(constant: str) -> str:
     return constant.removesuffix("_BW_BYTES_PER_SEC")
 
@@ -126,7 +135,7 @@ def _figures_table(data: dict[str, Any]) -> str:
             escape(label) + (' <span class="muted">(simulated)</span>' if simulated else ""),
             f'<span class="rate" data-figure="{escape(figure_id(key))}" data-bytes-per-s="{rate!r}">'
             f'{mb_per_s(rate)}</span>{spread}',
-            mb_per_s(ceiling) if ceiling else "-",
+            _peak_cell(rec, ceiling),
             percent(rate / ceiling) if ceiling else "-",
         ]
         if verdict:

@@ -164,7 +164,7 @@ def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, co
     d = board.manifest.dram
     outcome.ceiling = (f"{d.module} x{d.data_width} at {d.transfers_per_s / 1e6:.0f} MT/s "
                        f"(1:{d.ratio}, sys {clock.used_hz / 1e6:.3f} MHz) = {probe.peak / 1e6:.1f} MB/s")
-    from sailbench.gateware.profiles.dram_jedec import timings_text    # where tRFC/tRCD/tRP came from (JEDEC, datasheet)
+    from sailbench.gateware.profiles.dram_jedec import timings_record, timings_text   # where each timing came from
     if timings_text(d.timings):
         outcome.ceiling += f"; {timings_text(d.timings)}"
     medians: dict[tuple[str, str], float] = {}
@@ -198,7 +198,8 @@ def _bench_ddr(board: Board, lab: Lab, settings: BenchSettings, repeats: int, co
                                 "rate_bytes_per_s": med, "min_rate_bytes_per_s": min(rates),
                                 "max_rate_bytes_per_s": max(rates), "peak_bytes_per_s": runs[0].peak_bytes_per_s,
                                 "errors": errors, "sys_clk_hz": runs[0].sys_clk_hz,
-                                "breakdown": typical.breakdown.to_record() if typical.breakdown else None})
+                                "breakdown": typical.breakdown.to_record() if typical.breakdown else None,
+                                "dram_timings": timings_record(d.timings)})
             verdict = None
             if pattern == "sequential":
                 verdict = judge(LOCAL_DDR, constants[LOCAL_DDR], med, lab.judgement.tolerance, lab.judgement.slack)

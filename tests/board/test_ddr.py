@@ -97,6 +97,11 @@ def test_record_holds_the_figures_reports_need(board, sequential):
     assert rec["rate_bytes_per_s"] <= rec["peak_bytes_per_s"]
     assert rec["peak_bytes_per_s"] == pytest.approx(
         board.manifest.dram.peak_bytes_per_s * rec["sys_clk_hz"] / board.nominal_sys_clk_hz)
+    # which DRAM timings the figure was measured with, each with its sys cycles and where it came from
+    timings = board.manifest.dram.timings
+    assert rec["dram_timings"]["basis"] == timings["basis"]
+    assert {n: (s["cycles"], s["source"]) for n, s in rec["dram_timings"]["sources"].items()} == \
+        {n: (timings[n], s["source"]) for n, s in timings["sources"].items()}
 
 
 def test_random_addressing_errors_are_only_the_predicted_aliasing(board, ddr_probe, sequential):

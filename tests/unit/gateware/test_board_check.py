@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 from sailbench.gateware.profiles.board_check import check_file
-from sailbench.gateware.profiles import BOARDS_DIR
 from sailbench.harness.cli import main
+
+from unit.fakes.profile_files import PROFILE_FILES, file_id
 
 BAD = """\
 description: three mistakes in one profile
@@ -61,6 +62,23 @@ def test_a_byte_lane_outside_its_dqs_group_is_named(tmp_path):
     assert len(dqs) == 1 and "ddram_dq[7] on D1" in dqs[0].message and dqs[0].key == "pins.map.ddram.dq.balls"
 
 
+def test_ddr_pins_at_another_vccio_than_dram_io_standard_are_named_once_per_standard(tmp_path):
+    """A DDR3L profile (dram.io_standard SSTL135_I, 1.35 V) whose DDR pins are SSTL15 (1.5 V): one finding
+    per standard found, at its first pin, counting the others."""
+    text = BAD.replace('      dq: {balls: "L5 F1", io: SSTL135_I}',
+                       '      dq: {balls: "L5 F1", io: SSTL15_I}\n      dqs_p: {balls: K2, io: SSTL15D_I}')
+    text += "dram: {part: MT41K64M16, data_width: 16, ratio: 2, speed_bin: DDR3-1600K, io_standard: SSTL135_I}\n"
+    path = tmp_path / "rev-v.yaml"
+    path.write_text(text)
+    findings, _ = check_file(path)
+    dram_line = len(text.splitlines())
+    io = [f for f in findings if "dram.io_standard" in f.message]
+    assert [(f.key, f.line) for f in io] == [("pins.map.ddram.dq.balls", 9), ("pins.map.ddram.dqs_p.balls", 10)]
+    assert io[0].message == (f"ddram_dq[0] on L5 and 1 other DDR pin are SSTL15_I (1.5 V) but dram.io_standard is "
+                             f"SSTL135_I (1.35 V, line {dram_line})")
+    assert io[1].message.startswith("ddram_dqs_p[0] on K2 is SSTL15D_I (1.5 V)")
+
+
 def test_the_command_prints_one_line_per_error_and_exits_1(tmp_path, capsys):
     path = tmp_path / "rev-x.yaml"
     path.write_text(BAD)
@@ -71,7 +89,7 @@ def test_the_command_prints_one_line_per_error_and_exits_1(tmp_path, capsys):
     assert out[-1].startswith(f"{path}: 3 problems") and "no synthesis run" in out[-1]
 
 
-@pytest.mark.parametrize("path", sorted(BOARDS_DIR.glob("*.yaml")), ids=lambda p: p.stem)
-def test_every_shipped_profile_passes_the_static_checks(path: Path):
+@pytest.mark.parametrize("path", PROFILE_FILES, ids=file_id)
+def test_every_profile_passes_the_static_checks(path: Path):
     findings, _ = check_file(path)
     assert not findings, [str(f) for f in findings]

@@ -10,7 +10,7 @@ def ber(errors, bits=10_000_000):
 def test_lanes_are_named_by_dcu_channel_and_pins():
     assert lane_place("versa-ecp5", 0) == "DCU0 CH0, PCIe x1 edge: TX W4/W5, RX Y5/Y6"
     assert lane_place("versa-ecp5", 1) == "DCU0 CH1, SMA: TX W8/W9, RX Y7/Y8"
-    assert lane_place("sail-reva", 3) == "DCU1 CH1, pins not in the platform's table"
+    assert lane_place("rev-z", 3) == "DCU1 CH1, pins not in the platform's table"     # a profile the table lacks
 
 
 def test_a_bitstreams_lane_is_named_by_its_manifest_channel():

@@ -150,3 +150,19 @@ def test_a_pairs_judged_total_is_a_row_with_its_verdict_and_bar():
     assert "496.6" in text and "500.0" in text and "INTERCARD 500.0" in text and "holds (sim)" in text, text
     assert text.count("simulated") == 1, text
     assert 'data-figure="pair/upstream-&gt;downstream/total of 4 lanes/-"' in page     # the bar chart too
+
+
+def test_a_ddr_figures_peak_cell_says_which_dram_timings_it_was_measured_with():
+    """A DDR record's `dram_timings` (gateware/profiles/dram_jedec.py timings_record): the peak cell names
+    tRFC, tRCD, tRP and any datasheet override, and the JEDEC bin and density the rest came from."""
+    data = results(with_hostlink=False)
+    source = {"ck": None, "source": "jedec"}
+    data["records"][1]["dram_timings"] = {
+        "sources": {"tRFC": {**source, "cycles": 13, "ns": 160.0}, "tRCD": {**source, "cycles": 2, "ns": 13.75},
+                    "tRP": {**source, "cycles": 2, "ns": 13.75, "source": "datasheet"}},
+        "basis": {"speed_bin": "DDR3-1600K", "density_gbit": 2.0}}
+    page = render_html(RunReport("bench", "r", "t", data["started"], None, [board_report(data, "/tmp/r.json", [])], 1))
+    table = re.search(r'<table class="figures">.*?</table>', page, re.S).group(0)
+    assert ('600.0<br><span class="muted">tRFC 160 ns, tRCD 13.75 ns, tRP 13.75 ns (datasheet) (JEDEC DDR3-1600K, '
+            '2 Gbit)</span>') in table
+    assert table.count("JEDEC") == 1                       # the read record carries none: its cell is the peak alone
