@@ -21,7 +21,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -129,20 +128,23 @@ def test_probe_error_after_the_first_record(lab):
     assert "BIST word" in r.stderr and "MEASUREMENT FAILED" in r.stdout
 
 
+def until_the_clock_record(p: subprocess.Popen) -> str:
+    """Read the bench's stdout up to its clock line, printed right after the clock record is written (an
+    event from the child itself, no polling); what was read, for the readers' check."""
+    head = []
+    for line in p.stdout:
+        head.append(line)
+        if line.startswith("sys clock"):
+            break
+    return "".join(head)
+
+
 def test_simulator_killed_after_the_clock_record(lab):
     p = subprocess.Popen([*SAILBENCH, "--lab", str(lab), "bench", "--board", "sim", "--ddr-length", "64K",
                           "--repeats", "50", "--patterns", "sequential", "--clock-seconds", "0.2", "--no-history"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 600
-        while p.poll() is None and time.monotonic() < deadline:
-            files = list((lab.parent / "results").glob("*.json"))
-            try:
-                if files and json.loads(files[0].read_text())["records"]:
-                    break
-            except ValueError:
-                pass
-            time.sleep(0.1)             # polling a file another process writes (no event to wait on)
+        head = until_the_clock_record(p)
         sims = simulators_under(p.pid)
         assert p.poll() is None and sims, "the bench ended before its simulator could be killed"
         for pid in sims:
@@ -152,7 +154,7 @@ def test_simulator_killed_after_the_clock_record(lab):
         if p.poll() is None:
             p.kill()
             p.communicate()
-    r = subprocess.CompletedProcess(p.args, p.returncode, out, err)
+    r = subprocess.CompletedProcess(p.args, p.returncode, head + out, err)
     doc = every_reader_agrees(r, lab, MEASUREMENT)
     assert doc["status"] == "error" and doc["records"][0]["probe"] == "clock"
 
@@ -164,19 +166,15 @@ def test_ctrl_c_after_the_clock_record(lab):
                           "--repeats", "50", "--patterns", "sequential", "--clock-seconds", "0.2", "--no-history"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        head = []
-        for line in p.stdout:                    # blocks on the child's own output: the event is its line
-            head.append(line)
-            if line.startswith("sys clock"):
-                break
-        assert p.poll() is None, "".join(head)
+        head = until_the_clock_record(p)
+        assert p.poll() is None, head
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=300)
     finally:
         if p.poll() is None:
             p.kill()
             p.communicate()
-    r = subprocess.CompletedProcess(p.args, p.returncode, "".join(head) + out, err)
+    r = subprocess.CompletedProcess(p.args, p.returncode, head + out, err)
     doc = every_reader_agrees(r, lab, INTERRUPTED)
     assert doc["status"] == "interrupted" and doc["records"][0]["probe"] == "clock" and r.returncode == 130
 
