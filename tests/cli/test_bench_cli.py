@@ -76,7 +76,8 @@ def test_bench_prints_table_and_writes_results(tmp_path):
 def test_ctrl_c_keeps_what_was_measured_and_cleans_up(tmp_path):
     p = subprocess.Popen([*SAILBENCH, "bench", "--board", "sim", "--ddr-length", "1M", "--repeats", "20",
                           "--clock-seconds", "0.2", "--results-dir", str(tmp_path)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))   # even from a background job
     deadline = time.monotonic() + 300
     records = []
     while time.monotonic() < deadline and p.poll() is None:

@@ -128,6 +128,12 @@ def test_probe_error_after_the_first_record(lab):
     assert "BIST word" in r.stderr and "MEASUREMENT FAILED" in r.stdout
 
 
+def ctrl_c_delivered() -> None:
+    """In the child before it runs: SIGINT at its default, so Python turns it into KeyboardInterrupt even
+    when this pytest was started in the background (a shell's background job inherits SIGINT ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def until_the_clock_record(p: subprocess.Popen) -> str:
     """Read the bench's stdout up to its clock line, printed right after the clock record is written (an
     event from the child itself, no polling); what was read, for the readers' check."""
@@ -164,7 +170,7 @@ def test_ctrl_c_after_the_clock_record(lab):
     it comes): interrupted, exit 130, and the reports are still written."""
     p = subprocess.Popen([*SAILBENCH, "--lab", str(lab), "bench", "--board", "sim", "--ddr-length", "64K",
                           "--repeats", "50", "--patterns", "sequential", "--clock-seconds", "0.2", "--no-history"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=ctrl_c_delivered)
     try:
         head = until_the_clock_record(p)
         assert p.poll() is None, head

@@ -211,7 +211,8 @@ def test_cli_ctrl_c_exit_130_and_interrupted_file(pair_lab, tmp_path):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "sailbench.harness.cli", "--lab", str(pair_lab.path), "pair", "--pair",
                              "sim-pair", "--link-timeout", "60"], cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+                            stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # also in a background job
     try:
         for line in proc.stdout:
             if line.startswith("measured pair"):      # the event: placed, pods up, measuring starts
