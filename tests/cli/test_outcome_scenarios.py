@@ -266,6 +266,8 @@ def test_pair_with_a_silent_lane(lab):
     assert doc["link_wait"]["status"] == "ready" and 1 in doc["link_wait"]["lanes_up"], doc["link_wait"]
     found = run_outcome(doc)
     assert "lane 1 upstream->downstream: no payload frames received" in found.message, found.message
+    headline = next(x for x in r.stdout.splitlines() if x.startswith("MEASUREMENT FAILED: "))
+    assert "lane 1 upstream->downstream: no payload frames received" in headline, r.stdout[-3000:]
     assert "OPTIMISTIC" not in r.stdout and "optimistic" not in {v["verdict"] for v in doc["verdicts"]}
     down = next(v for v in doc["verdicts"] if v.get("quantity") == "upstream->downstream")
     assert down["verdict"] == "not judged" and down["reason"] == "3 of 4 lanes", down
