@@ -103,6 +103,8 @@ def run(args: argparse.Namespace, lab) -> int:
         record_in_history(lab, run.results.path)
     print()
     print(render_pair(result, header=False))            # placement and link wait: said as progress
-    files = write_run_reports("pair", result.results_path).files
-    print(f"report: {files.html} (JUnit XML: {files.junit})")
+    reports = write_run_reports("pair", result.results_path)
+    not_judged = sum(j.verdict.verdict == "not judged" for j in result.judgements)
+    print(reports.outcome.headline(not_judged))         # what the exit status, JUnit and HTML say
+    print(f"report: {reports.files.html} (JUnit XML: {reports.files.junit})")
     return exit_code(result)

@@ -15,9 +15,17 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from sailbench.gateware.profiles.lane_rates import CODE_EFFICIENCY
+
 BER_TARGET = 1e-12
 ALPHA = 0.01
-LINE_BITS_PER_BYTE = 10          # 8b/10b: the bound counts line bits (64b/66b would give 8.25)
+
+
+def line_bits_per_byte(coding: str | None) -> float:
+    """Line bits that carry one payload byte under the record's line code: 10 for 8b/10b (the default, also
+    for a record that names no code), 8.25 for 64b/66b."""
+    payload, line = CODE_EFFICIENCY[coding or "8b10b"]
+    return 8 * line / payload
 
 
 def allowed_faults(bits: float, ber_target: float = BER_TARGET, alpha: float = ALPHA) -> int:
@@ -43,7 +51,7 @@ def payload_faults(r: dict[str, Any]) -> list[str]:
         return [f"{_where(r)}: no payload frames received ({sent if sent is not None else '?'} sent); "
                 "a silent lane is a failed measurement, not a slow link"]
     per_frame = int(r.get("payload_bytes_per_frame") or 0)
-    bits = max(int(sent or frames) * per_frame, int(r.get("bytes") or 0)) * LINE_BITS_PER_BYTE
+    bits = max(int(sent or frames) * per_frame, int(r.get("bytes") or 0)) * line_bits_per_byte(r.get("coding"))
     bound = allowed_faults(bits)
     out = []
     for key, what in (("bad_frames", "bad frames (CRC)"), ("sequence_errors", "sequence gaps")):

@@ -51,7 +51,7 @@ def _counters(board):
     return board.csr.read_many(["hostlink_phy_rx_frames", "hostlink_rx_packets", "hostlink_rx_oversized"])
 
 
-def _settle(board, before, key, want, timeout_s=5.0):
+def _settle(board, before, key, want, timeout_s=60.0):   # returns once counted; generous under load
     end = time.monotonic() + timeout_s
     now = _counters(board)
     while now[key] - before[key] < want and time.monotonic() < end:

@@ -73,5 +73,7 @@ def test_silent_port_gives_project_error_within_timeout(board):
     elapsed = time.monotonic() - t0
     client.close()
     srv.close()
-    assert elapsed < 3 * timeout + 1
+    # bounded, never a hang; generous (a loaded 2-core machine stretches time): the timeout itself is
+    # tested against the fake in tests/unit/transport/test_uartbone.py
+    assert elapsed < 30 * timeout
     assert "silent-board" in str(e.value) and url in str(e.value)

@@ -18,7 +18,8 @@ def _lines(stream, out: queue.Queue) -> None:
 
 def test_the_printed_litex_commands_reach_the_running_board_and_ctrl_c_claims_no_results(tmp_path):
     sim = subprocess.Popen([*SAILBENCH, "sim", "--board", "sim"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           text=True)
+                           text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    # (SIGINT at its default in the child: Ctrl-C reaches it even when pytest runs as a background job)
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=_lines, args=(sim.stdout, lines), daemon=True).start()
     server = None

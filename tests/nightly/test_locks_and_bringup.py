@@ -26,10 +26,10 @@ def test_two_concurrent_runs_on_one_board_serialise(tmp_path):
     lab = write_lab(tmp_path, SIM)
     first = sailbench_popen(lab, "bench", "--board", "sim", "--no-history", *SMALL)
     lock_file = lock_path(tmp_path / "locks", "sim", checkout_scope(True))     # this checkout's simulated board
-    deadline = time.monotonic() + 120
-    while read_holder(lock_file).get("pid") != first.pid:      # the first run holds the board
-        assert time.monotonic() < deadline and first.poll() is None, first.communicate()
-        time.sleep(0.05)
+    for line in first.stdout:           # printed once the board is held and the results file opened: the event
+        if ": results -> " in line:
+            break
+    assert read_holder(lock_file).get("pid") == first.pid, first.communicate()     # the first run holds the board
     second = sailbench_popen(lab, "bench", "--board", "sim", "--no-history", *SMALL)
     out1, err1 = first.communicate(timeout=600)
     out2, err2 = second.communicate(timeout=600)

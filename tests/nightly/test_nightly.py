@@ -183,7 +183,9 @@ def test_quarantine_after_consecutive_failed_nights(nights):
     assert "QUARANTINED after 2 consecutive failed nights" in nights.board("4", "silent")["message"]
     q = nights.board("5", "silent")
     assert q["outcome"] == "quarantined" and "sailbench bringup --board silent" in q["message"]
-    assert q["duration_s"] < 2        # skipped, not opened
+    # skipped, not opened: no lock wait, no health check, no results file (not a wall-clock bound)
+    assert "board 'silent': waiting for its lock" not in fifth.stdout and not q.get("results_path")
+    assert "board 'silent': waiting for its lock" in fourth.stdout      # the same line when it is opened
     junit = ET.parse(report_path(fifth.stdout, "JUnit XML: ")).getroot()
     assert junit.find("testsuite/testcase/skipped") is not None
 

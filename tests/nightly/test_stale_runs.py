@@ -3,9 +3,8 @@ simulated board (same results directory) makes it read "interrupted (process gon
 the history. Costs two short benches on the simulated board (its build is the session's, cached)."""
 from __future__ import annotations
 
-import json
 import signal
-import time
+from pathlib import Path
 
 from sailbench.harness.record.history import History
 from sailbench.harness.record.results import status_text
@@ -17,25 +16,23 @@ SIM = """\
 """
 
 
-def _running_file(results, proc, timeout_s: float = 300):
-    """The killed-to-be run's results file, once it exists and has a record (the board is open)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        for path in results.glob("*-sim-*.json"):
-            try:
-                data = json.loads(path.read_text())
-            except ValueError:
-                continue                    # never half-written (atomic), but be safe
-            if data["status"] == "running" and data["records"]:
-                return path
-        assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
-        time.sleep(0.05)
+def _running_file(proc) -> Path:
+    """The killed-to-be run's results file, once it has a record (the board is open): the bench prints the
+    file's path when it opens it and its clock line right after the first record (events, no polling)."""
+    path = None
+    for line in proc.stdout:
+        if ": results -> " in line:
+            path = Path(line.split(": results -> ", 1)[1].strip())
+        if line.startswith("sys clock"):
+            break
+    assert path is not None and proc.poll() is None, proc.communicate()
+    return path
 
 
 def test_a_sigkilled_bench_reads_interrupted_after_the_next_bench(tmp_path):
     lab = write_lab(tmp_path, SIM)
     first = sailbench_popen(lab, "bench", "--board", "sim", *SMALL)
-    killed = _running_file(tmp_path / "results", first)
+    killed = _running_file(first)
     first.send_signal(signal.SIGKILL)
     first.communicate(timeout=60)
     assert load_json(killed)["status"] == "running"           # it could not record how it ended

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -32,19 +31,32 @@ def hold(lab, name: str) -> PairReservation:
 
 
 def wait_phase(run: PairRun, phase: Phase, timeout_s: float = 300) -> None:
-    deadline = time.monotonic() + timeout_s
-    while run.phase is not phase:
-        assert not run.phase.terminal, f"run ended {run.phase.value}: {run.reason}"
-        assert time.monotonic() < deadline, f"still {run.phase.value}: {run.reason}"
-        time.sleep(0.05)
+    """Woken by the phase transition itself (PhaseMachine.wait_phase), not by polling."""
+    reached = run.phases.wait_phase(phase, timeout_s)
+    assert reached, f"run is {run.phase.value}, not {phase.value}: {run.reason}"
+
+
+class RecordSeen:
+    """A results sink whose event is set when a record of `step` is added (or already was)."""
+
+    def __init__(self, step: str):
+        self.step, self.event = step, threading.Event()
+
+    def record_added(self, results, record: dict) -> None:
+        if record.get("step") == self.step:
+            self.event.set()
+
+    def run_updated(self, results) -> None:
+        pass
 
 
 def wait_record(run: PairRun, step: str, timeout_s: float = 120) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not any(r.get("step") == step for r in results_of(run)["records"]):
-        assert not run.phase.terminal, f"run ended {run.phase.value}: {run.reason}"
-        assert time.monotonic() < deadline, f"no '{step}' record after {timeout_s} s"
-        time.sleep(0.05)
+    """Until the run's results get a record of `step`: an event set by the results file, not a poll."""
+    seen = RecordSeen(step)
+    run.results.sinks.append(seen)
+    if any(r.get("step") == step for r in run.results.data["records"]):     # added before the sink was
+        seen.event.set()
+    assert seen.event.wait(timeout_s), f"no '{step}' record after {timeout_s} s ({run.phase.value}: {run.reason})"
 
 
 def test_end_to_end_pass(pair_lab, needs_lanes):
@@ -199,7 +211,8 @@ def test_cli_ctrl_c_exit_130_and_interrupted_file(pair_lab, tmp_path):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "sailbench.harness.cli", "--lab", str(pair_lab.path), "pair", "--pair",
                              "sim-pair", "--link-timeout", "60"], cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+                            stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # also in a background job
     try:
         for line in proc.stdout:
             if line.startswith("measured pair"):      # the event: placed, pods up, measuring starts

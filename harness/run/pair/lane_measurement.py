@@ -191,7 +191,7 @@ class LaneMeasurement:
                 self.results.add_record({"probe": "lane", "quantity": "payload",
                                          "frames_sent": sender[str(lane)]["tx_frames"],
                                          "bad_frames": v["rx_bad_frames"], "payload_bytes_per_frame": s.payload_length,
-                                         **r.to_dict()})
+                                         "coding": line_rate_of(self.session).coding, **r.to_dict()})
         return out, windows
 
     def _inject(self) -> dict[tuple[str, int], int]:

@@ -41,6 +41,7 @@ class PhaseMachine:
     def __init__(self, pair: str):
         self.pair = pair
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)      # notified on every transition
         self._done = threading.Event()
         self.phase = Phase.PENDING
         self.reason = "waiting to reserve the pair"
@@ -58,6 +59,7 @@ class PhaseMachine:
             self.history.append((to.value, reason, time.monotonic()))
             if to.terminal:
                 self._done.set()
+            self._changed.notify_all()
 
     def note(self, reason: str) -> None:
         """Update the reason without changing phase (e.g. why it is still Pending)."""
@@ -71,3 +73,10 @@ class PhaseMachine:
 
     def wait_terminal(self, timeout_s: float | None) -> bool:
         return self._done.wait(timeout_s)
+
+    def wait_phase(self, phase: Phase, timeout_s: float) -> bool:
+        """Block until the phase is `phase` (True) or a terminal other phase, or `timeout_s` passed (False):
+        woken by the transition itself, not by polling."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.phase is phase or self.phase.terminal, timeout_s)
+            return self.phase is phase

@@ -26,3 +26,11 @@ def test_messages_name_the_lane_and_the_count():
                                    "a BER of 1e-12 allows over 2.56e+04 line bits"]
     assert "no payload frames received (10 sent)" in payload_faults(rec | {"frames": 0})[0]
     assert prbs_faults({"lane": 0, "direction": "x", "bits": 1e6, "errors": 0, "lock_losses": 0}) == []
+
+
+def test_the_bound_counts_the_line_bits_of_the_records_code():
+    """64b/66b carries a byte in 8.25 line bits, 8b/10b in 10: the same payload is fewer line bits at 64b/66b."""
+    rec = {"lane": 1, "direction": "x", "frames_sent": 10, "payload_bytes_per_frame": 2048, "bytes": 20480,
+           "frames": 10, "bad_frames": 1, "sequence_errors": 0}
+    assert payload_faults(rec)[0].endswith("over 2.05e+05 line bits")                          # 20480 B x 10
+    assert payload_faults(rec | {"coding": "64b66b"})[0].endswith("over 1.69e+05 line bits")   # 20480 B x 8.25

@@ -114,3 +114,19 @@ def test_phases_and_terminal_is_final():
     assert m.phase is Phase.FAILED and m.wait_terminal(0)
     m.note("ignored")
     assert m.reason == "rank 1 died"
+
+
+def test_wait_phase_is_woken_by_the_transition():
+    """A waiter on Ready wakes when another thread moves the machine (an event, no polling); a terminal
+    phase other than the one waited for ends the wait with False, and so does the timeout."""
+    import threading
+    m = PhaseMachine("p")
+    assert not m.wait_phase(Phase.READY, 0)                  # the timeout: still Pending
+    woke = threading.Event()
+    waiter = threading.Thread(target=lambda: m.wait_phase(Phase.READY, 60) and woke.set())
+    waiter.start()
+    m.transition(Phase.READY, "pods up")
+    waiter.join(60)
+    assert woke.is_set()
+    m.transition(Phase.FAILED, "rank 1 died")
+    assert not m.wait_phase(Phase.SUCCEEDED, 60)             # returns at once: Failed is final
