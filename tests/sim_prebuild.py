@@ -5,16 +5,14 @@ suite's end-to-end tests need seven of them; built on demand, the first test of 
 its build with one core idle. So the session runs the tests that need no simulator first (unit
 tests, migen simulations in the test process, history, loader), and meanwhile one background
 thread builds, one after another, the simulations the selected folders use, in the order they
-will be asked for. A test that needs a build still being made waits on the build cache's file lock
-(never a second build); a finished build is a cache hit; a failed background build is not reported
-here: the test's own call meets the same failure and reports it.
+will be asked for (background_build.py: a test that needs a build still being made waits for it).
 """
 from __future__ import annotations
 
-import threading
-import traceback
 from pathlib import Path
-from typing import Callable
+
+import background_build
+from background_build import Builder
 
 # Folders whose tests start no simulator: they run first (a stable sort keeps each folder's order).
 NO_SIMULATOR = ("tests/unit/", "tests/gateware/", "tests/history/", "tests/loader/")
@@ -22,21 +20,22 @@ LAST = ("tests/bitstream/",)
 
 PROFILE = "versa-ecp5"      # the repository lab.yaml's simulated boards and pairs, and the test labs'
 
-# name -> the build, the same call the harness makes for it (same inputs, same build directory)
-def _sim(**kw) -> Callable[[Callable[[str], None]], object]:
+
+def _sim(**kw) -> Builder:
     def build(progress):
         from sailbench.harness.build.cache import ensure_sim_build
         return ensure_sim_build(PROFILE, progress=progress, **kw)
     return build
 
 
-def _pair(**kw) -> Callable[[Callable[[str], None]], object]:
+def _pair(**kw) -> Builder:
     def build(progress):
         from sailbench.harness.build.cache import ensure_pair_build
         return ensure_pair_build(PROFILE, 4, progress=progress, **kw)
     return build
 
 
+# name -> the build, the same call the harness makes for it (same inputs, same build directory)
 BUILDS = {
     "sim": _sim(),
     "pair": _pair(),
@@ -46,7 +45,8 @@ BUILDS = {
     "pair-2.5g": _pair(line_rate_gbps=2.5),
     "pair-64b66b": _pair(coding="64b66b"),
 }
-# folder -> the builds its tests use
+# folder -> the builds its tests use (tests/unit/test_sim_prebuild.py checks it against the folders'
+# sources: their build arguments, lab.yaml options and command lines)
 USED_BY = {
     "tests/benchmarks/": ("sim",),
     "tests/board/": ("sim",),
@@ -55,8 +55,6 @@ USED_BY = {
     "tests/nightly/": ("sim", "sim-no-dram", "pair"),
     "tests/pair/": ("pair", "pair-2.5g", "pair-64b66b"),
 }
-
-_thread: threading.Thread | None = None
 
 
 def rank(path: str) -> int:
@@ -82,21 +80,6 @@ def needed(paths: list[str]) -> list[str]:
 
 
 def start(names: list[str], log_path: Path) -> None:
-    """Build each named simulation in order in one daemon thread; progress lines go to `log_path`."""
-    global _thread
-    if _thread is not None or not names:
-        return
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-
-    def run() -> None:
-        with open(log_path, "a", buffering=1) as log:
-            for name in names:
-                log.write(f"prebuild {name}: start\n")
-                try:
-                    BUILDS[name](lambda m: log.write(f"[{name}] {m}\n"))
-                    log.write(f"prebuild {name}: done\n")
-                except Exception:   # the test's own call reports it
-                    log.write(f"prebuild {name}: failed\n{traceback.format_exc()}\n")
-
-    _thread = threading.Thread(target=run, name="simulation-prebuild", daemon=True)
-    _thread.start()
+    """Build the named simulations one after another in one background thread (each is wanted in
+    that order; one Verilator build at a time leaves a core to the tests); progress to `log_path`."""
+    background_build.start([(name, BUILDS[name]) for name in names], log_path, one_thread=True)
