@@ -45,15 +45,23 @@ BUILDS = {
     "pair-2.5g": _pair(line_rate_gbps=2.5),
     "pair-64b66b": _pair(coding="64b66b"),
 }
-# folder -> the builds its tests use (tests/unit/test_sim_prebuild.py checks it against the folders'
-# sources: their build arguments, lab.yaml options and command lines)
+# folder or file -> the builds its tests use: a folder's common one, and the variants only some of
+# its files use under those files (running one file prebuilds only what it needs). The order of the
+# entries is the order the builds are first asked for. tests/unit/test_sim_prebuild.py checks the
+# table against the files' sources (their build arguments, lab.yaml options and command lines).
 USED_BY = {
     "tests/benchmarks/": ("sim",),
     "tests/board/": ("sim",),
     "tests/labgrid/": ("sim",),
-    "tests/cli/": ("sim", "pair", "sim-sgmii", "sim-bare"),
-    "tests/nightly/": ("sim", "sim-no-dram", "pair"),
-    "tests/pair/": ("pair", "pair-2.5g", "pair-64b66b"),
+    "tests/cli/": ("sim",),
+    "tests/cli/test_acceptance_run.py": ("pair",),
+    "tests/cli/test_bench_sgmii.py": ("sim-sgmii",),
+    "tests/cli/test_outcome_scenarios.py": ("sim-bare", "pair"),
+    "tests/nightly/": ("sim",),
+    "tests/nightly/test_locks_and_bringup.py": ("sim-no-dram",),
+    "tests/nightly/test_nightly.py": ("pair",),
+    "tests/pair/": ("pair",),
+    "tests/pair/test_pair_rates.py": ("pair-2.5g", "pair-64b66b"),
 }
 
 
@@ -73,8 +81,8 @@ def needed(paths: list[str]) -> list[str]:
     """The builds the tests at `paths` (in run order) use, in the order they are first needed."""
     names: list[str] = []
     for path in paths:
-        for folder, builds in USED_BY.items():
-            if folder in path:
+        for place, builds in USED_BY.items():
+            if place in path:
                 names += [b for b in builds if b not in names]
     return names
 

@@ -16,11 +16,16 @@ def test_tests_without_a_simulator_run_first_and_bitstreams_last_keeping_each_gr
         "tests/board/test_a.py", "tests/pair/test_d.py", "tests/bitstream/test_b.py"]
 
 
-def test_builds_follow_the_selected_folders_in_the_order_first_needed():
+def test_builds_follow_the_selected_tests_in_the_order_first_needed():
     assert sim_prebuild.needed(["/r/tests/unit/test_x.py", "/r/tests/gateware/test_y.py"]) == []
-    assert sim_prebuild.needed(["/r/tests/pair/test_p.py", "/r/tests/board/test_b.py"]) == [
-        "pair", "pair-2.5g", "pair-64b66b", "sim"]
-    assert set(sim_prebuild.needed([f"/r/{f}test_x.py" for f in sim_prebuild.USED_BY])) == set(sim_prebuild.BUILDS)
+    assert sim_prebuild.needed(["/r/tests/pair/test_p.py", "/r/tests/board/test_b.py"]) == ["pair", "sim"]
+    assert sim_prebuild.needed(["/r/tests/pair/test_pair_rates.py", "/r/tests/pair/test_p.py"]) == [
+        "pair", "pair-2.5g", "pair-64b66b"]
+    assert sim_prebuild.needed([f"/r/tests/cli/test_{n}.py" for n in ("acceptance_run", "bench_cli", "bench_sgmii",
+                                                                     "outcome_scenarios")]) == [
+        "sim", "pair", "sim-sgmii", "sim-bare"]
+    every = [f"/r/{place}" + ("" if place.endswith(".py") else "test_x.py") for place in sim_prebuild.USED_BY]
+    assert set(sim_prebuild.needed(every)) == set(sim_prebuild.BUILDS)
 
 
 # What a test source says when it starts each simulation: the build's own arguments, or the lab.yaml
@@ -41,26 +46,45 @@ TESTS = Path(__file__).resolve().parents[1]
 NOT_PREBUILT = ("tests/acceptance/",)
 
 
-def _builds_named_in(folder: Path) -> set[str]:
-    text = "\n".join(p.read_text() for p in sorted(folder.rglob("*.py")))
+def _builds_named_in(*files: Path) -> set[str]:
+    text = "\n".join(p.read_text() for p in files)
     return {name for name, pattern in USES.items() if re.search(pattern, text)}
 
 
-def test_every_folder_prebuilds_the_simulations_its_tests_start():
-    """A folder that starts a simulation USED_BY does not list would wait for it with a core idle;
-    one listed but no longer started costs the suite a build."""
-    assert set(USES) == set(sim_prebuild.BUILDS)
-    found = {}
+def _end_to_end_files() -> dict[str, Path]:
+    """tests/<folder>/...py -> path, for the folders whose tests start simulations."""
+    files = {}
     for folder in sorted(p for p in TESTS.iterdir() if p.is_dir() and p.name.isidentifier()):
         key = f"tests/{folder.name}/"
-        if key in sim_prebuild.NO_SIMULATOR or key in sim_prebuild.LAST or key in NOT_PREBUILT:
-            continue
-        found[key] = _builds_named_in(folder)
-    assert found == {folder: set(builds) for folder, builds in sim_prebuild.USED_BY.items()}
+        if key not in sim_prebuild.NO_SIMULATOR + sim_prebuild.LAST + NOT_PREBUILT:
+            files.update({f"tests/{p.relative_to(TESTS).as_posix()}": p for p in sorted(folder.rglob("*.py"))})
+    return files
+
+
+def test_every_test_file_has_the_simulations_it_starts_prebuilt():
+    """A file that starts a simulation USED_BY does not give it would wait for it with a core idle."""
+    assert set(USES) == set(sim_prebuild.BUILDS)
+    missing = {}
+    for rel, path in _end_to_end_files().items():
+        prebuilt = {b for place, builds in sim_prebuild.USED_BY.items() if place in rel for b in builds}
+        if _builds_named_in(path) - prebuilt:
+            missing[rel] = sorted(_builds_named_in(path) - prebuilt)
+    assert missing == {}
+
+
+def test_every_prebuild_is_started_by_the_files_it_is_listed_for():
+    """A build USED_BY gives a folder or file that none of its files start costs the suite a build."""
+    files = _end_to_end_files()
+    stale = {}
+    for place, builds in sim_prebuild.USED_BY.items():
+        covered = [path for rel, path in files.items() if place in rel]
+        if not covered or set(builds) - _builds_named_in(*covered):
+            stale[place] = sorted(set(builds) - _builds_named_in(*covered)) if covered else "no such folder or file"
+    assert stale == {}
 
 
 def test_history_and_loader_tests_start_no_simulation():
     """They run first, beside the simulation builds (unit and gateware tests name the same options
     for fakes and migen-level models, so their sources cannot tell)."""
     for folder in ("history", "loader"):
-        assert _builds_named_in(TESTS / folder) == set(), folder
+        assert _builds_named_in(*(TESTS / folder).rglob("*.py")) == set(), folder
