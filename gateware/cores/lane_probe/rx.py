@@ -1,9 +1,10 @@
 """Receive side of the lane probe (clock domain "sys", renamed to the RX word clock).
 
 `_LaneRX` wires its pieces in this order: words in and comma search, 8b/10b
-decode and error check, the training FSM, the partner's status from its idles,
-the PRBS checker, the framed-payload checker, then the counters' clear and
-latch. What the 64b/66b side shares with it is in rx_common.py.
+decode and error check, the training FSM and the link state, the partner's
+status from its idles, the PRBS checker, the framed-payload checker, then the
+counters' clear and latch. What the 64b/66b side shares with it is in
+rx_common.py.
 """
 from __future__ import annotations
 
