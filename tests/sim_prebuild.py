@@ -5,16 +5,14 @@ suite's end-to-end tests need seven of them; built on demand, the first test of 
 its build with one core idle. So the session runs the tests that need no simulator first (unit
 tests, migen simulations in the test process, history, loader), and meanwhile one background
 thread builds, one after another, the simulations the selected folders use, in the order they
-will be asked for. A test that needs a build still being made waits on the build cache's file lock
-(never a second build); a finished build is a cache hit; a failed background build is not reported
-here: the test's own call meets the same failure and reports it.
+will be asked for (background_build.py: a test that needs a build still being made waits for it).
 """
 from __future__ import annotations
 
-import threading
-import traceback
 from pathlib import Path
-from typing import Callable
+
+import background_build
+from background_build import Builder
 
 # Folders whose tests start no simulator: they run first (a stable sort keeps each folder's order).
 NO_SIMULATOR = ("tests/unit/", "tests/gateware/", "tests/history/", "tests/loader/")
@@ -22,21 +20,22 @@ LAST = ("tests/bitstream/",)
 
 PROFILE = "versa-ecp5"      # the repository lab.yaml's simulated boards and pairs, and the test labs'
 
-# name -> the build, the same call the harness makes for it (same inputs, same build directory)
-def _sim(**kw) -> Callable[[Callable[[str], None]], object]:
+
+def _sim(**kw) -> Builder:
     def build(progress):
         from sailbench.harness.build.cache import ensure_sim_build
         return ensure_sim_build(PROFILE, progress=progress, **kw)
     return build
 
 
-def _pair(**kw) -> Callable[[Callable[[str], None]], object]:
+def _pair(**kw) -> Builder:
     def build(progress):
         from sailbench.harness.build.cache import ensure_pair_build
         return ensure_pair_build(PROFILE, 4, progress=progress, **kw)
     return build
 
 
+# name -> the build, the same call the harness makes for it (same inputs, same build directory)
 BUILDS = {
     "sim": _sim(),
     "pair": _pair(),
@@ -46,17 +45,24 @@ BUILDS = {
     "pair-2.5g": _pair(line_rate_gbps=2.5),
     "pair-64b66b": _pair(coding="64b66b"),
 }
-# folder -> the builds its tests use
+# folder or file -> the builds its tests use: a folder's common one, and the variants only some of
+# its files use under those files (running one file prebuilds only what it needs). The order of the
+# entries is the order the builds are first asked for. tests/unit/test_sim_prebuild.py checks the
+# table against the files' sources (their build arguments, lab.yaml options and command lines).
 USED_BY = {
     "tests/benchmarks/": ("sim",),
     "tests/board/": ("sim",),
     "tests/labgrid/": ("sim",),
-    "tests/cli/": ("sim", "pair", "sim-sgmii", "sim-bare"),
-    "tests/nightly/": ("sim", "sim-no-dram", "pair"),
-    "tests/pair/": ("pair", "pair-2.5g", "pair-64b66b"),
+    "tests/cli/": ("sim",),
+    "tests/cli/test_acceptance_run.py": ("pair",),
+    "tests/cli/test_bench_sgmii.py": ("sim-sgmii",),
+    "tests/cli/test_outcome_scenarios.py": ("sim-bare", "pair"),
+    "tests/nightly/": ("sim",),
+    "tests/nightly/test_locks_and_bringup.py": ("sim-no-dram",),
+    "tests/nightly/test_nightly.py": ("pair",),
+    "tests/pair/": ("pair",),
+    "tests/pair/test_pair_rates.py": ("pair-2.5g", "pair-64b66b"),
 }
-
-_thread: threading.Thread | None = None
 
 
 def rank(path: str) -> int:
@@ -89,28 +95,13 @@ def needed(paths: list[str]) -> list[str]:
     """The builds the tests at `paths` (in run order) use, in the order they are first needed."""
     names: list[str] = []
     for path in paths:
-        for folder, builds in USED_BY.items():
-            if folder in path:
+        for place, builds in USED_BY.items():
+            if place in path:
                 names += [b for b in builds if b not in names]
     return names
 
 
 def start(names: list[str], log_path: Path) -> None:
-    """Build each named simulation in order in one daemon thread; progress lines go to `log_path`."""
-    global _thread
-    if _thread is not None or not names:
-        return
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-
-    def run() -> None:
-        with open(log_path, "a", buffering=1) as log:
-            for name in names:
-                log.write(f"prebuild {name}: start\n")
-                try:
-                    BUILDS[name](lambda m: log.write(f"[{name}] {m}\n"))
-                    log.write(f"prebuild {name}: done\n")
-                except Exception:   # the test's own call reports it
-                    log.write(f"prebuild {name}: failed\n{traceback.format_exc()}\n")
-
-    _thread = threading.Thread(target=run, name="simulation-prebuild", daemon=True)
-    _thread.start()
+    """Build the named simulations one after another in one background thread (each is wanted in
+    that order; one Verilator build at a time leaves a core to the tests); progress to `log_path`."""
+    background_build.start([(name, BUILDS[name]) for name in names], log_path, one_thread=True)

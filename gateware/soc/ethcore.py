@@ -30,10 +30,22 @@ from liteeth.mac.common import LiteEthMACCrossbar, LiteEthMACDepacketizer, LiteE
 from liteeth.mac.core import LiteEthMACCore
 
 
+def _buffered(port, dw: int, owner: LiteXModule):
+    """A user port like the crossbar's `port`, joined to it through a registered stream.Buffer
+    (valid and ready) each way, added to `owner`: no combinational valid/ready path between them."""
+    user = type(port)(dw)
+    tx = stream.Buffer(user.sink.description, pipe_valid=True, pipe_ready=True)
+    rx = stream.Buffer(port.source.description, pipe_valid=True, pipe_ready=True)
+    owner.submodules += tx, rx
+    owner.comb += [user.sink.connect(tx.sink), tx.source.connect(port.sink),
+                   port.source.connect(rx.sink), rx.source.connect(user.source)]
+    return user
+
+
 class _BufferedPorts:
-    """Stands in for a LiteEth layer (`.crossbar.get_port`) and hands out ports with a registered
-    stream.Buffer (valid and ready) each way, added to `owner`: a layer above (ARP, IP, ICMP,
-    UDP) then has no combinational valid/ready path into the crossbar below."""
+    """Stands in for a LiteEth layer (`.crossbar.get_port`) and hands out its ports `_buffered`:
+    a layer above (ARP, IP, ICMP, UDP) then has no combinational valid/ready path into the
+    crossbar below."""
     def __init__(self, layer, owner: LiteXModule):
         self._layer, self._owner = layer, owner
         self.crossbar = self
@@ -42,21 +54,14 @@ class _BufferedPorts:
         return getattr(self._layer, name)
 
     def get_port(self, key, dw=8):
-        port = self._layer.crossbar.get_port(key, dw)
-        user = type(port)(dw)
-        tx = stream.Buffer(user.sink.description, pipe_valid=True, pipe_ready=True)
-        rx = stream.Buffer(port.source.description, pipe_valid=True, pipe_ready=True)
-        self._owner.submodules += tx, rx
-        self._owner.comb += [user.sink.connect(tx.sink), tx.source.connect(port.sink),
-                             port.source.connect(rx.sink), rx.source.connect(user.source)]
-        return user
+        return _buffered(self._layer.crossbar.get_port(key, dw), dw, self._owner)
 
 
 class _BufferedUDPPorts:
     """Stands in for LiteEthUDP towards its users (Etherbone, the host-link generator and sink):
-    `.crossbar.get_port(port, dw, cd)` returns a user port with a registered stream.Buffer (valid
-    and ready) each way, so a user's packetizers and FSMs have no combinational valid/ready path
-    through the UDP crossbar into the UDP packetizer/depacketizer. Only sys 32-bit users."""
+    `.crossbar.get_port(port, dw, cd)` returns the UDP crossbar's port `_buffered`, so a user's
+    packetizers and FSMs have no combinational valid/ready path through the UDP crossbar into the
+    UDP packetizer/depacketizer. Only sys users are buffered."""
     def __init__(self, udp, owner: LiteXModule):
         self._udp, self._owner = udp, owner
         self.crossbar = self
@@ -67,15 +72,7 @@ class _BufferedUDPPorts:
 
     def get_port(self, udp_port, dw=8, cd="sys"):
         port = self._udp.crossbar.get_port(udp_port, dw=dw, cd=cd)
-        if cd != "sys":
-            return port
-        user = type(port)(dw)
-        tx = stream.Buffer(user.sink.description, pipe_valid=True, pipe_ready=True)
-        rx = stream.Buffer(port.source.description, pipe_valid=True, pipe_ready=True)
-        self._owner.submodules += tx, rx
-        self._owner.comb += [user.sink.connect(tx.sink), tx.source.connect(port.sink),
-                             port.source.connect(rx.sink), rx.source.connect(user.source)]
-        return user
+        return _buffered(port, dw, self._owner) if cd == "sys" else port
 
 
 class BufferedMAC(LiteXModule):

@@ -93,26 +93,20 @@ HOST_IP = "192.168.1.100"        # the TAP's address (inside the same netns)
 SOC_MAC = 0x10e2d5000001
 ETHERBONE_PORT = 1234
 
+
+def stream_pads(name: str, index: int = 0) -> tuple:
+    """Pads that carry a byte stream each way between the SoC and a simulator host module
+    (serial2tcp, ethernet): source_* towards the host, sink_* from it, each valid/ready/data."""
+    return (name, index, *[Subsignal(f"{side}_{sig}", Pins(width))
+                           for side in ("source", "sink") for sig, width in (("valid", 1), ("ready", 1), ("data", 8))])
+
+
 _io = [
     ("sys_clk", 0, Pins(1)),     # I/O clock (see above)
     ("core_clk", 0, Pins(1)),    # SoC sys clock
     ("sys_rst", 0, Pins(1)),
-    ("serial", 0,
-        Subsignal("source_valid", Pins(1)),
-        Subsignal("source_ready", Pins(1)),
-        Subsignal("source_data",  Pins(8)),
-        Subsignal("sink_valid",   Pins(1)),
-        Subsignal("sink_ready",   Pins(1)),
-        Subsignal("sink_data",    Pins(8)),
-    ),
-    ("eth", 0,
-        Subsignal("source_valid", Pins(1)),
-        Subsignal("source_ready", Pins(1)),
-        Subsignal("source_data",  Pins(8)),
-        Subsignal("sink_valid",   Pins(1)),
-        Subsignal("sink_ready",   Pins(1)),
-        Subsignal("sink_data",    Pins(8)),
-    ),
+    stream_pads("serial"),
+    stream_pads("eth"),
 ]
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from migen import ClockDomain
 
-from litex.build.generic_platform import Pins, Subsignal
+from litex.build.generic_platform import Pins
 from litex.build.sim import SimPlatform
 from litex.build.sim.config import SimConfig
 from litex.gen import LiteXModule
@@ -35,7 +35,7 @@ from sailbench.gateware.build.build_info import compile_jobs, package_versions, 
 from sailbench.gateware.build.csr_export import lane_csr_fields
 from sailbench.gateware.build.manifest import BuildManifest, LaneInfo, PairBoard
 from sailbench.gateware.profiles import BoardProfile, get_profile
-from sailbench.gateware.targets.sim import SIM_IO_CLOCKER_HZ, SIM_SYS_CLOCKER_HZ
+from sailbench.gateware.targets.sim import SIM_IO_CLOCKER_HZ, SIM_SYS_CLOCKER_HZ, stream_pads
 from sailbench.gateware.targets.sim_pair_options import DEFAULT_RATE, ROLES, TARGET, pair_build_dir
 from sailbench.gateware.cores.clock_meter import ClockMeter
 from sailbench.gateware.cores.lane_group import LaneGroup
@@ -63,19 +63,13 @@ def sim_word_clocker_hz(rate: LineRate, sys_clk_hz: float) -> int:
 SIM_MODULES_DIR = Path(__file__).resolve().parents[1] / "sim_c_modules"   # sailbench's own sim modules (C)
 
 
-def _serial(index: int):
-    return ("serial", index,
-            Subsignal("source_valid", Pins(1)), Subsignal("source_ready", Pins(1)), Subsignal("source_data", Pins(8)),
-            Subsignal("sink_valid", Pins(1)), Subsignal("sink_ready", Pins(1)), Subsignal("sink_data", Pins(8)))
-
-
 _io = [
     ("sys_clk", 0, Pins(1)),
     ("core_clk", 0, Pins(1)),
     ("word_clk", 0, Pins(1)),
     ("sys_rst", 0, Pins(1)),
-    _serial(0),
-    _serial(1),
+    stream_pads("serial", 0),
+    stream_pads("serial", 1),
 ]
 
 

@@ -4,60 +4,33 @@ nextpnr (YoWASP) is single-threaded and a probe bitstream takes minutes; the sim
 spend much of their time waiting on simulators and sockets. So once collection has picked the
 bitstream tests, one background thread per bitstream builds the bitstreams they need, all at
 once (on two cores, one after another left the second core idle for the last build's minutes
-once the other tests were done), and the bitstream tests run last. Each fixture calls the same build function: the build cache's file
-lock makes a fixture that asks for a bitstream still being built wait for it (never a second
-build), and a finished build is a cache hit. A failed background build is not reported here: the
-fixture's own call meets the same failure and reports it on its test.
+once the other tests were done), and the bitstream tests run last (tests/sim_prebuild.py's run
+order). Each fixture calls the same build function (background_build.py: a fixture that asks for a
+bitstream still being built waits for it, never a second build).
 """
 from __future__ import annotations
 
-import os
-import threading
-import traceback
+import functools
 from pathlib import Path
 from typing import Callable
 
-# The simulation tests keep their timing (simulators, sockets, pair deadlines) while nextpnr takes
-# whatever CPU they leave; a bitstream test waiting for its build has the machine to itself by then.
-NICENESS = 10
-# Niced, a build waits for the CPU the tests leave it: its timeout is long (the fixture that needs it
-# still has its test's own timeout).
+import background_build
+
+# Normal priority, not niced: a bitstream build is one single-threaded chain of yosys then nextpnr,
+# the longest of the suite. Niced (10), it got only the CPU the tests left it and finished after
+# them, alone on one core while the other idled (the Versa probe in a CI run: yosys 715 s while the
+# tests ran, the build 1061 s, the suite's tail). At normal priority it takes its fair share from the
+# start and the machine stays busy to the end: the same CPU work in less wall time, the tests'
+# simulators somewhat slower meanwhile.
+NICENESS = 0
+# A build beside the tests (and beside other jobs on a shared machine) may take far longer than
+# alone: its timeout is long (the fixture that needs it still has its test's own timeout).
 PREBUILD_TIMEOUT_S = 3 * 3600
 
-Builder = Callable[..., object]     # builder(progress, timeout_s=...)
-
-_threads: list[threading.Thread] = []
+BitstreamBuilder = Callable[..., object]     # builder(progress, timeout_s=...)
 
 
-def start(builders: list[tuple[str, Builder]], log_path: Path) -> None:
-    """Build each (name, builder) in a daemon thread of its own; progress lines go to `log_path`."""
-    if _threads or not builders:
-        return
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    log = open(log_path, "a", buffering=1)
-    lock = threading.Lock()
-
-    def write(line: str) -> None:
-        with lock:
-            log.write(line + "\n")
-
-    def run(name: str, builder: Builder) -> None:
-        os.nice(NICENESS)   # Linux: this thread only, and the tool processes it starts inherit it
-        write(f"prebuild {name}: start")
-        try:
-            builder(lambda m: write(f"[{name}] {m}"), timeout_s=PREBUILD_TIMEOUT_S)
-            write(f"prebuild {name}: done")
-        except Exception:   # the fixture's own call reports it on its test
-            write(f"prebuild {name}: failed\n{traceback.format_exc()}")
-
-    for name, builder in builders:
-        thread = threading.Thread(target=run, args=(name, builder), name=f"bitstream-prebuild-{name}", daemon=True)
-        _threads.append(thread)
-        thread.start()
-
-
-def toolchain_last(items: list) -> None:
-    """Move the bitstream tests to the end, in place, keeping each group's order."""
-    bitstream = [i for i in items if "tests/bitstream/" in str(i.fspath)]
-    others = [i for i in items if "tests/bitstream/" not in str(i.fspath)]
-    items[:] = others + bitstream
+def start(builders: list[tuple[str, BitstreamBuilder]], log_path: Path) -> None:
+    """Build each (name, builder) in a background thread of its own, all started now."""
+    background_build.start([(name, functools.partial(builder, timeout_s=PREBUILD_TIMEOUT_S))
+                            for name, builder in builders], log_path, niceness=NICENESS)

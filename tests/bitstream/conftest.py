@@ -5,8 +5,9 @@ directory is cached by its input hash) and run by plain `pytest`, as CI does.
 The bitstream is built once per session for the repository lab.yaml's
 `versa-ecp5` board, the same inputs `sailbench build --board versa-ecp5` uses.
 The bitstreams the selected tests need are built in the background from the end of
-collection (bitstream_prebuild.py) and the bitstream tests run last, so nextpnr's minutes overlap
-the simulation tests instead of adding to them. The background log: build/prebuild.log.
+collection (bitstream_prebuild.py) and the bitstream tests run last (tests/conftest.py's run order),
+so nextpnr's minutes overlap the simulation tests instead of adding to them. The background log:
+build/prebuild.log.
 """
 from pathlib import Path
 
@@ -27,7 +28,6 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.toolchain)
             if item.get_closest_marker("timeout") is None:
                 item.add_marker(pytest.mark.timeout(BITSTREAM_TIMEOUT_S))
-    prebuild.toolchain_last(items)
 
 
 def pytest_collection_finish(session):

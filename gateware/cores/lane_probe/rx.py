@@ -1,10 +1,10 @@
 """Receive side of the lane probe (clock domain "sys", renamed to the RX word clock).
 
-`_LaneRX` wires its pieces in this order (the order of the statements is the
-order of the original single constructor, so the generated logic is the
-same): words in and comma search, 8b/10b decode and error check, the
-training FSM, the partner's status from its idles, the PRBS checker, the
-framed-payload checker, then the counters' clear and latch.
+`_LaneRX` wires its pieces in this order: words in and comma search, 8b/10b
+decode and error check, the training FSM and the link state, the partner's
+status from its idles, the PRBS checker, the framed-payload checker, then the
+counters' clear and latch. What the 64b/66b side shares with it is in
+rx_common.py.
 """
 from __future__ import annotations
 
@@ -14,17 +14,11 @@ from litex.gen import Reduce
 from litex.soc.cores.code_8b10b import Decoder
 
 from sailbench.gateware.cores.lane_probe.common import (BYTES_PER_WORD, COMMA, CRC_INIT, EOF, SOF, STATUS_ALIGNED,
-                                                      STATUS_TRAINING, WORD_BITS, LaneTiming, LinkState, Stage)
-from sailbench.gateware.cores.lane_probe.counters import _Counted, _word_cycles
+                                                      STATUS_TRAINING, WORD_BITS, LaneTiming, Stage)
+from sailbench.gateware.cores.lane_probe.counters import _word_cycles
 from sailbench.gateware.cores.lane_probe.crc import crc_next
-from sailbench.gateware.cores.lane_probe.prbs_checker import _PRBSBitChecker
 from sailbench.gateware.cores.lane_probe.reference import code_group_table, encode_8b10b
-
-# Counters of the receive side, in the order they are created (name, width).
-RX_COUNTERS = (("ups", 32), ("error_events", 32), ("train_cycle", 64), ("up_cycle", 64), ("code_errors", 32),
-               ("disparity_errors", 32), ("prbs_bits", 64), ("prbs_errors", 64), ("prbs_lock_losses", 32),
-               ("rx_frames", 32), ("rx_bytes", 64), ("rx_gaps", 32), ("rx_late", 32), ("rx_bad_frames", 32),
-               ("rx_first_cycle", 64), ("rx_last_cycle", 64), ("rx_last_seq", 32))
+from sailbench.gateware.cores.lane_probe.rx_common import _LaneRXBase
 
 
 class _Decoded:
@@ -40,30 +34,10 @@ class _Decoded:
         self.idle = self.comma0 & ~k1
 
 
-class _LaneRX(_Counted):
+class _LaneRX(_LaneRXBase):
     def __init__(self, timing: LaneTiming, cycles=None, snap=None, rx_data=None):
-        self._counters(snap)
-        self.rx_data = Signal(WORD_BITS) if rx_data is None else rx_data
-        self.serdes_ready = Signal()
-        self.rx_idle = Signal()
-        self.enable = Signal()
-        self.retrain = Signal()
-        self.prbs_config = Signal(2)
-        self.error_window = Signal(16)
-        self.error_threshold = Signal(16)
-        self.error_hold = Signal(32)
-
-        self.stage = Signal(3, reset=Stage.RESET)
-        self.state = Signal(2)
-        self.signal = Signal()
-        self.partner_aligned = Signal()
-        self.aligned = Signal()          # stage partner or up: tell the partner, take frames
-        self.up = Signal()
+        self._rx_ports(snap, rx_data)
         self.offset = Signal(5)          # bit offset of the word boundary
-        self.prbs_locked = Signal()
-
-        for name, width in RX_COUNTERS:
-            self.counter(name, width)
 
         # # #
 
@@ -73,6 +47,7 @@ class _LaneRX(_Counted):
         raw, searching, hit, hit_at, aligned = self._words_in(timing)
         self.decoded = w = self._decode(aligned)
         self._training(timing, cycles, w, searching, hit, hit_at)
+        self._link_state()
         self._partner_status(w)
         self._prbs(timing, raw)
         self._frames(cycles, w)
@@ -83,11 +58,7 @@ class _LaneRX(_Counted):
         raw, prev = Signal(WORD_BITS), Signal(WORD_BITS)
         self.sync += [raw.eq(self.rx_data), prev.eq(raw)]
         window = Cat(prev, raw)
-        quiet = Signal(max=timing.quiet_words + 1, reset=timing.quiet_words)
-        self.sync += If((raw == 0) | (raw == 2**WORD_BITS - 1),
-            If(quiet != timing.quiet_words, quiet.eq(quiet + 1)),
-        ).Else(quiet.eq(0))
-        self.comb += self.signal.eq(~self.rx_idle & (quiet != timing.quiet_words))
+        self._signal_detect(timing, raw)
         k28_5 = [encode_8b10b(COMMA, True, rd)[0] for rd in (0, 1)]
         searching = Signal()
         hit, hit_at = Signal(), Signal(5)     # lowest offset holding a K28.5, in the last word
@@ -143,17 +114,7 @@ class _LaneRX(_Counted):
         self.window = (window_words, window_errs, trips, window_full)     # for tests
         self.sync += If(settle != 0, settle.eq(settle - 1))
         self.sync += [
-            If(~self.enable | self.retrain,
-                stage.eq(Stage.RESET), timer.eq(timing.reset_words),
-            ).Elif(stage == Stage.RESET,
-                If(timer == 0,
-                    stage.eq(Stage.SERDES), c["train_cycle"].eq(cycles),
-                ).Else(timer.eq(timer - 1)),
-            ).Elif(~self.signal | ~self.serdes_ready,
-                stage.eq(Stage.SERDES),
-            ).Elif(self.prbs_config != 0,
-                stage.eq(Stage.PRBS),
-            ).Else(Case(stage, {
+            self._stage_start(timing, cycles, timer).Else(Case(stage, {
                 Stage.PRBS: stage.eq(Stage.SERDES),
                 Stage.SERDES: [stage.eq(Stage.SYNC), have.eq(0)],
                 Stage.SYNC: If(~have,
@@ -189,26 +150,14 @@ class _LaneRX(_Counted):
                 ).Else(
                     window_words.eq(window_words + 1), window_errs.eq(window_errs + w.nerr),
                 ),
-                Stage.ERROR: If(self.error_hold != 0,
-                    If(timer <= 1,
-                        stage.eq(Stage.RESET), timer.eq(timing.reset_words),
-                    ).Else(timer.eq(timer - 1)),
-                ),
+                Stage.ERROR: self._error_stage(timing, timer),
             })),
             If(stage == Stage.UP,
                 c["code_errors"].eq(c["code_errors"] + w.code_err[0] + w.code_err[1]),
                 c["disparity_errors"].eq(c["disparity_errors"] + w.disp_err[0] + w.disp_err[1]),
             ),
         ]
-        self.comb += [
-            searching.eq((stage == Stage.SYNC) & ~have),
-            self.aligned.eq((stage == Stage.PARTNER) | (stage == Stage.UP)),
-            self.up.eq(stage == Stage.UP),
-            If((stage == Stage.RESET) | ~self.signal, self.state.eq(LinkState.DOWN)
-            ).Elif(stage == Stage.UP, self.state.eq(LinkState.UP)
-            ).Elif(stage == Stage.ERROR, self.state.eq(LinkState.ERROR)
-            ).Else(self.state.eq(LinkState.TRAINING)),
-        ]
+        self.comb += searching.eq((stage == Stage.SYNC) & ~have)
 
     def _error_window(self, window_words, window_errs, w: _Decoded):
         """The Up stage's error-window tests, prepared one word ahead so that the word's own errors
@@ -256,18 +205,6 @@ class _LaneRX(_Counted):
             self.partner_aligned.eq(0),
         )
 
-    def _prbs(self, timing: LaneTiming, raw):
-        """PRBS checker on the raw words (a PRBS has no word boundary to find)."""
-        c = self.live
-        self.checker = checker = _PRBSBitChecker(WORD_BITS, timing.prbs_lock_words, timing.prbs_unlock_words)
-        self.comb += [checker.config.eq(self.prbs_config), checker.i.eq(raw), self.prbs_locked.eq(checker.locked)]
-        self.sync += [
-            If(checker.checked,
-                c["prbs_bits"].eq(c["prbs_bits"] + WORD_BITS), c["prbs_errors"].eq(c["prbs_errors"] + checker.errors),
-            ),
-            If(checker.lost, c["prbs_lock_losses"].eq(c["prbs_lock_losses"] + 1)),
-        ]
-
     def _frames(self, cycles, w: _Decoded):
         """Framed payload: SOF, sequence, payload, CRC, EOF; good and bad frames, gaps, late frames.
 
@@ -281,9 +218,7 @@ class _LaneRX(_Counted):
         Stage 2 stamps SOF with `cycles`, stage 3 stamps EOF with `cycles` one word late, so both
         stamps are one word later than the words' arrival and last - first is unchanged.
         """
-        c = self.live
-        frames, nbytes, gaps, late, bad = c["rx_frames"], c["rx_bytes"], c["rx_gaps"], c["rx_late"], c["rx_bad_frames"]
-        first, last, last_seq = c["rx_first_cycle"], c["rx_last_cycle"], c["rx_last_seq"]
+        bad = self.live["rx_bad_frames"]
         # Stage 1: the word's class, registered.
         data, k1 = Signal(16), Signal()
         is_sof, is_eof, is_k, any_err, aligned = Signal(), Signal(), Signal(), Signal(), Signal()
@@ -339,17 +274,7 @@ class _LaneRX(_Counted):
             eof_cycle.eq(cycles),
             If(eof_seen,
                 If(eof_ok & crc_match,
-                    frames.eq(frames + 1),
-                    nbytes.eq(nbytes + BYTES_PER_WORD * (nwords - 4)),
-                    last_seq.eq(seq),
-                    If(~have_first, have_first.eq(1), first.eq(sof_cycle)),
-                    last.eq(eof_cycle),
-                    # Serial-number arithmetic: the 32-bit sequence may wrap on long runs.
-                    If((seq - expected)[31],
-                        late.eq(late + 1),
-                    ).Else(
-                        gaps.eq(gaps + (seq - expected)[0:32]), expected.eq(seq + 1),
-                    ),
+                    *self._good_frame(BYTES_PER_WORD * (nwords - 4), seq, sof_cycle, eof_cycle, have_first, expected),
                 ).Else(bad.eq(bad + 1)),
             ),
             If(self.clear, have_first.eq(0), expected.eq(0)),

@@ -9,14 +9,13 @@ lock retrains (sync). disparity_errors stays 0 (64b/66b has no running disparity
 """
 from __future__ import annotations
 
-from migen import Case, Cat, If, Signal
+from migen import Case, If, Signal
 
 from sailbench.gateware.cores.lane_probe.code_64b66b import HEADER_CTRL, HEADER_DATA, BlockLock, Descrambler, RXGearbox
 from sailbench.gateware.cores.lane_probe.common import (CRC_INIT, STATUS_ALIGNED, STATUS_TRAINING, WORD_BITS,
-                                                      LaneTiming, LinkState, Stage)
-from sailbench.gateware.cores.lane_probe.counters import _Counted, _word_cycles
-from sailbench.gateware.cores.lane_probe.prbs_checker import _PRBSBitChecker
-from sailbench.gateware.cores.lane_probe.rx import RX_COUNTERS
+                                                      LaneTiming, Stage)
+from sailbench.gateware.cores.lane_probe.counters import _word_cycles
+from sailbench.gateware.cores.lane_probe.rx_common import _LaneRXBase
 from sailbench.gateware.cores.lane_probe.tx_64b66b import (BLOCK_IDLE, BLOCK_START, BLOCK_TERM, BYTES_PER_BLOCK,
                                                          crc_next_block)
 
@@ -35,51 +34,24 @@ class _Block:
         self.err = Signal()
 
 
-class _LaneRX66(_Counted):
+class _LaneRX66(_LaneRXBase):
     def __init__(self, timing: LaneTiming, cycles=None, snap=None, rx_data=None):
-        self._counters(snap)
-        self.rx_data = Signal(WORD_BITS) if rx_data is None else rx_data
-        self.serdes_ready = Signal()
-        self.rx_idle = Signal()
-        self.enable = Signal()
-        self.retrain = Signal()
-        self.prbs_config = Signal(2)
-        self.error_window = Signal(16)
-        self.error_threshold = Signal(16)
-        self.error_hold = Signal(32)
-
-        self.stage = Signal(3, reset=Stage.RESET)
-        self.state = Signal(2)
-        self.signal = Signal()
-        self.partner_aligned = Signal()
-        self.aligned = Signal()
-        self.up = Signal()
-        self.prbs_locked = Signal()
-
-        for name, width in RX_COUNTERS:
-            self.counter(name, width)
+        self._rx_ports(snap, rx_data)
 
         # # #
 
         cycles = _word_cycles(self, cycles)
         self.watch("rx_cycles", cycles)
-        raw = self._words_in(timing)
+        raw = Signal(WORD_BITS)
+        self.sync += raw.eq(self.rx_data)
+        self._signal_detect(timing, raw)
         b = self._blocks(raw)
         self._training(timing, cycles, b)
+        self._link_state()
         self._partner_status(b)
         self._prbs(timing, raw)
         self._frames(cycles, b)
         self._counters_logic()
-
-    def _words_in(self, timing: LaneTiming):
-        raw = Signal(WORD_BITS)
-        self.sync += raw.eq(self.rx_data)
-        quiet = Signal(max=timing.quiet_words + 1, reset=timing.quiet_words)
-        self.sync += If((raw == 0) | (raw == 2**WORD_BITS - 1),
-            If(quiet != timing.quiet_words, quiet.eq(quiet + 1)),
-        ).Else(quiet.eq(0))
-        self.comb += self.signal.eq(~self.rx_idle & (quiet != timing.quiet_words))
-        return raw
 
     def _blocks(self, raw) -> _Block:
         self.gearbox = gearbox = RXGearbox(WORD_BITS)
@@ -117,17 +89,7 @@ class _LaneRX66(_Counted):
         nerr = b.err
         self.comb += lock.reset.eq((stage == Stage.RESET) | (stage == Stage.SERDES) | (stage == Stage.PRBS))
         self.sync += [
-            If(~self.enable | self.retrain,
-                stage.eq(Stage.RESET), timer.eq(timing.reset_words),
-            ).Elif(stage == Stage.RESET,
-                If(timer == 0,
-                    stage.eq(Stage.SERDES), c["train_cycle"].eq(cycles),
-                ).Else(timer.eq(timer - 1)),
-            ).Elif(~self.signal | ~self.serdes_ready,
-                stage.eq(Stage.SERDES),
-            ).Elif(self.prbs_config != 0,
-                stage.eq(Stage.PRBS),
-            ).Elif(((stage == Stage.ALIGN) | (stage == Stage.PARTNER) | (stage == Stage.UP)) & ~lock.locked,
+            self._stage_start(timing, cycles, timer).Elif(((stage == Stage.ALIGN) | (stage == Stage.PARTNER) | (stage == Stage.UP)) & ~lock.locked,
                 stage.eq(Stage.SYNC),
             ).Else(Case(stage, {
                 Stage.PRBS: stage.eq(Stage.SERDES),
@@ -153,21 +115,9 @@ class _LaneRX66(_Counted):
                 ).Else(
                     window_words.eq(window_words + 1), window_errs.eq(window_errs + nerr),
                 ),
-                Stage.ERROR: If(self.error_hold != 0,
-                    If(timer <= 1,
-                        stage.eq(Stage.RESET), timer.eq(timing.reset_words),
-                    ).Else(timer.eq(timer - 1)),
-                ),
+                Stage.ERROR: self._error_stage(timing, timer),
             })),
             If((stage == Stage.UP) & b.err, c["code_errors"].eq(c["code_errors"] + 1)),
-        ]
-        self.comb += [
-            self.aligned.eq((stage == Stage.PARTNER) | (stage == Stage.UP)),
-            self.up.eq(stage == Stage.UP),
-            If((stage == Stage.RESET) | ~self.signal, self.state.eq(LinkState.DOWN)
-            ).Elif(stage == Stage.UP, self.state.eq(LinkState.UP)
-            ).Elif(stage == Stage.ERROR, self.state.eq(LinkState.ERROR)
-            ).Else(self.state.eq(LinkState.TRAINING)),
         ]
 
     def _partner_status(self, b: _Block):
@@ -182,22 +132,9 @@ class _LaneRX66(_Counted):
             self.partner_aligned.eq(0),
         )
 
-    def _prbs(self, timing: LaneTiming, raw):
-        c = self.live
-        self.checker = checker = _PRBSBitChecker(WORD_BITS, timing.prbs_lock_words, timing.prbs_unlock_words)
-        self.comb += [checker.config.eq(self.prbs_config), checker.i.eq(raw), self.prbs_locked.eq(checker.locked)]
-        self.sync += [
-            If(checker.checked,
-                c["prbs_bits"].eq(c["prbs_bits"] + WORD_BITS), c["prbs_errors"].eq(c["prbs_errors"] + checker.errors),
-            ),
-            If(checker.lost, c["prbs_lock_losses"].eq(c["prbs_lock_losses"] + 1)),
-        ]
-
     def _frames(self, cycles, b: _Block):
         """Frames: start, data blocks, terminate with the CRC; good and bad frames, gaps, late frames."""
-        c = self.live
-        frames, nbytes, gaps, late, bad = c["rx_frames"], c["rx_bytes"], c["rx_gaps"], c["rx_late"], c["rx_bad_frames"]
-        first, last, last_seq = c["rx_first_cycle"], c["rx_last_cycle"], c["rx_last_seq"]
+        bad = self.live["rx_bad_frames"]
         ok = b.valid & ~b.err
         is_start = ok & b.ctrl & (b.kind == BLOCK_START)
         is_term = ok & b.ctrl & (b.kind == BLOCK_TERM)
@@ -223,16 +160,7 @@ class _LaneRX66(_Counted):
             ).Elif(is_term,
                 in_frame.eq(0),
                 If(in_frame & good,
-                    frames.eq(frames + 1),
-                    nbytes.eq(nbytes + BYTES_PER_BLOCK * nblocks),
-                    last_seq.eq(seq),
-                    If(~have_first, have_first.eq(1), first.eq(sof_cycle)),
-                    last.eq(cycles),
-                    If((seq - expected)[31],
-                        late.eq(late + 1),
-                    ).Else(
-                        gaps.eq(gaps + (seq - expected)[0:32]), expected.eq(seq + 1),
-                    ),
+                    *self._good_frame(BYTES_PER_BLOCK * nblocks, seq, sof_cycle, cycles, have_first, expected),
                 ).Else(bad.eq(bad + 1)),
             ).Elif(in_frame,
                 If(is_idle,

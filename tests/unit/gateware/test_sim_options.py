@@ -53,3 +53,15 @@ def test_the_harness_passes_the_clock_and_refuses_a_silly_one(tmp_path, monkeypa
     assert cache._sim_args("versa-ecp5", True, True, 50_000_000)[-2:] == ["--sys-clk-hz", "50000000"]
     with pytest.raises(BuildError, match="simulated sys clock 5 Hz"):
         cache.sim_build_dir("versa-ecp5", sys_clk_hz=5)
+
+
+def test_stream_pads_are_what_litex_sim_stream_modules_drive():
+    """serial2tcp and ethernet (and LiteX's RS232PHYModel) use source_*/sink_* valid, ready, data[8]:
+    the simulated board's serial and eth pads and the pair's two serial pads are built alike."""
+    from sailbench.gateware.targets import sim, sim_pair
+    name, index, *subs = sim.stream_pads("eth")
+    assert (name, index) == ("eth", 0)
+    assert [(s.name, len(s.constraints[0].identifiers)) for s in subs] == [
+        ("source_valid", 1), ("source_ready", 1), ("source_data", 8), ("sink_valid", 1), ("sink_ready", 1), ("sink_data", 8)]
+    assert [pads[:2] for pads in sim._io[3:]] == [("serial", 0), ("eth", 0)]
+    assert [pads[:2] for pads in sim_pair._io[4:]] == [("serial", 0), ("serial", 1)]

@@ -141,7 +141,8 @@ def test_sailbench_pair_says_its_placement_and_link_wait_once(monkeypatch, tmp_p
 
     import sailbench.harness.report.run_files as run_files
     monkeypatch.setattr(run_files, "write_run_reports", lambda kind, path: types.SimpleNamespace(
-        files=types.SimpleNamespace(html=tmp_path / "r.html", junit=tmp_path / "r.junit.xml")))
+        files=types.SimpleNamespace(html=tmp_path / "r.html", junit=tmp_path / "r.junit.xml"),
+        outcome=types.SimpleNamespace(headline=lambda not_judged=0: "every verdict held")))
     assert main(["--lab", str(ROOT / "lab.yaml"), "pair", "--pair", "sim-pair", "--no-history"]) == 0
     out = capsys.readouterr().out
     assert out.count("measured pair 'sim-pair'") == 1 and out.count("link-ready wait") == 1, out
