@@ -8,8 +8,10 @@ racing.
 """
 from __future__ import annotations
 
+import atexit
 import fcntl
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -25,6 +27,28 @@ from sailbench.harness.errors import BuildError, ToolError
 from sailbench.harness.steps import layer_logger, step
 
 logger = layer_logger("build")
+
+# Build children still running. Each runs in a session of its own, so its whole tree (LiteX, make,
+# Verilator or yosys/nextpnr) can be stopped together: when the build that started it ends by an
+# exception (Ctrl-C, a timeout), and at exit for a build a daemon thread started (the test suite's
+# background builds), so no build outlives the process that wanted it and races the next run's.
+_running: set[subprocess.Popen] = set()
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+    _running.discard(proc)
+
+
+@atexit.register
+def _stop_running_builds() -> None:
+    for proc in list(_running):
+        _stop(proc)
 
 
 def build_root() -> Path:
@@ -133,22 +157,25 @@ def build_in_child(module: str, args: list[str], out: Path, what: str, kind: str
         t0 = time.monotonic()
         with step(logger, f"build {what}"), open(log_path, "w") as log, \
                 open(log_path, errors="replace") as tail:
-            proc = subprocess.Popen([sys.executable, "-m", module, *args],
-                                    stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT)
-            last = t0
-            while proc.poll() is None:
-                time.sleep(0.5)
-                now = time.monotonic()
-                if now - t0 > timeout_s:
-                    proc.kill()
-                    raise BuildError(f"{kind} build did not finish in {timeout_s:.0f} s; log: {log_path}")
-                relayed = _relay(tail, relay_prefix, progress)
-                if relayed:
-                    last = now
-                elif now - last >= 30 or (relay_prefix is None and now - last >= 10):
-                    progress(f"  ... still building ({now - t0:.0f} s, log: {log_path})")
-                    last = now
-            _relay(tail, relay_prefix, progress)
+            proc = subprocess.Popen([sys.executable, "-m", module, *args], stdout=log, stderr=subprocess.STDOUT,
+                                    cwd=REPO_ROOT, start_new_session=True)
+            _running.add(proc)
+            try:
+                last = t0
+                while proc.poll() is None:
+                    time.sleep(0.5)
+                    now = time.monotonic()
+                    if now - t0 > timeout_s:
+                        raise BuildError(f"{kind} build did not finish in {timeout_s:.0f} s; log: {log_path}")
+                    relayed = _relay(tail, relay_prefix, progress)
+                    if relayed:
+                        last = now
+                    elif now - last >= 30 or (relay_prefix is None and now - last >= 10):
+                        progress(f"  ... still building ({now - t0:.0f} s, log: {log_path})")
+                        last = now
+                _relay(tail, relay_prefix, progress)
+            finally:
+                _stop(proc)
         if proc.returncode != 0 or not (out / MANIFEST_NAME).is_file():
             text = log_path.read_text(errors="replace").splitlines()
             errors = [ln for ln in text if ln.startswith("error: ")]
