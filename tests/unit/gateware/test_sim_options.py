@@ -63,5 +63,7 @@ def test_stream_pads_are_what_litex_sim_stream_modules_drive():
     assert (name, index) == ("eth", 0)
     assert [(s.name, len(s.constraints[0].identifiers)) for s in subs] == [
         ("source_valid", 1), ("source_ready", 1), ("source_data", 8), ("sink_valid", 1), ("sink_ready", 1), ("sink_data", 8)]
-    assert [pads[:2] for pads in sim._io[3:]] == [("serial", 0), ("eth", 0)]
-    assert [pads[:2] for pads in sim_pair._io[4:]] == [("serial", 0), ("serial", 1)]
+    # (LiteX's SimPlatform appends ("sim_trace", 0) to the io list it is given: a build earlier in
+    # this process leaves it there)
+    assert [pads[:2] for pads in sim._io[3:] if pads[0] != "sim_trace"] == [("serial", 0), ("eth", 0)]
+    assert [pads[:2] for pads in sim_pair._io[4:] if pads[0] != "sim_trace"] == [("serial", 0), ("serial", 1)]
