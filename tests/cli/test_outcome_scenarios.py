@@ -145,22 +145,31 @@ def until_the_clock_record(p: subprocess.Popen) -> str:
     return "".join(head)
 
 
-def test_simulator_killed_after_the_clock_record(lab):
+def _bench_stopped_after_the_clock_record(lab, stop, **popen) -> subprocess.CompletedProcess:
+    """A bench whose progress line after the clock record has been read is handed to `stop`; the whole
+    run's output once it ended."""
     p = subprocess.Popen([*SAILBENCH, "--lab", str(lab), "bench", "--board", "sim", "--ddr-length", "64K",
                           "--repeats", "50", "--patterns", "sequential", "--clock-seconds", "0.2", "--no-history"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
     try:
         head = until_the_clock_record(p)
-        sims = simulators_under(p.pid)
-        assert p.poll() is None and sims, "the bench ended before its simulator could be killed"
-        for pid in sims:
-            os.kill(pid, signal.SIGKILL)
+        stop(p, head)
         out, err = p.communicate(timeout=300)
     finally:
         if p.poll() is None:
             p.kill()
             p.communicate()
-    r = subprocess.CompletedProcess(p.args, p.returncode, head + out, err)
+    return subprocess.CompletedProcess(p.args, p.returncode, head + out, err)
+
+
+def test_simulator_killed_after_the_clock_record(lab):
+    def kill_the_simulator(p, head):
+        sims = simulators_under(p.pid)
+        assert p.poll() is None and sims, "the bench ended before its simulator could be killed"
+        for pid in sims:
+            os.kill(pid, signal.SIGKILL)
+
+    r = _bench_stopped_after_the_clock_record(lab, kill_the_simulator)
     doc = every_reader_agrees(r, lab, MEASUREMENT)
     assert doc["status"] == "error" and doc["records"][0]["probe"] == "clock"
 
@@ -168,19 +177,11 @@ def test_simulator_killed_after_the_clock_record(lab):
 def test_ctrl_c_after_the_clock_record(lab):
     """SIGINT once the clock is recorded (the progress line that follows its record, read from the pipe as
     it comes): interrupted, exit 130, and the reports are still written."""
-    p = subprocess.Popen([*SAILBENCH, "--lab", str(lab), "bench", "--board", "sim", "--ddr-length", "64K",
-                          "--repeats", "50", "--patterns", "sequential", "--clock-seconds", "0.2", "--no-history"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=ctrl_c_delivered)
-    try:
-        head = until_the_clock_record(p)
+    def ctrl_c(p, head):
         assert p.poll() is None, head
         p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=300)
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.communicate()
-    r = subprocess.CompletedProcess(p.args, p.returncode, head + out, err)
+
+    r = _bench_stopped_after_the_clock_record(lab, ctrl_c, preexec_fn=ctrl_c_delivered)
     doc = every_reader_agrees(r, lab, INTERRUPTED)
     assert doc["status"] == "interrupted" and doc["records"][0]["probe"] == "clock" and r.returncode == 130
 
