@@ -32,23 +32,32 @@ from typing import Callable
 from sailbench.harness.judge.pair import BitErrorRatio, counted_clock_hz
 from sailbench.harness.probes.lanes import Lanes
 
-LANE_PINS = {   # profile -> lane -> what the lane's channel is wired to (litex-boards platform)
-    "versa-ecp5": {0: "PCIe x1 edge: TX W4/W5, RX Y5/Y6", 1: "SMA: TX W8/W9, RX Y7/Y8"},
-}
 NOT_LOCKED = ("reset", "serdes")
 
 
 def lane_place(profile: str, lane: int, channels=None) -> str:
     """Where lane `lane` is wired. A bitstream's manifest says it (`lane.channels`: the channel and
     the pads' balls the build used); without one (the simulated pair's virtual lanes), lane i is
-    taken as DCU i//2 CH i%2 with the profile's table."""
+    taken as DCU i//2 CH i%2, named by the profile file's channel there (its connector and pads)."""
     ch = next((c for c in channels or () if c.lane == lane), None)
     if ch is not None:
         pins = ch.pins or {}
         return (f"{ch.serdes}, {ch.tx_pads}: TX {pins.get('tx') or '?'}, {ch.rx_pads}: RX "
                 f"{pins.get('rx') or '?'}")
-    pins = LANE_PINS.get(profile, {}).get(lane, "pins not in the platform's table")
-    return f"DCU{lane // 2} CH{lane % 2}, {pins}"
+    return f"DCU{lane // 2} CH{lane % 2}, {_profile_channel(profile, lane // 2, lane % 2)}"
+
+
+def _profile_channel(profile: str, dual: int, channel: int) -> str:
+    from sailbench.gateware.profiles import ProfileError, get_profile
+    try:
+        prof = get_profile(profile)
+    except ProfileError:
+        return "no such profile"
+    wired = (*prof.lanes, *prof.optional_lanes, *((prof.sgmii_channel,) if prof.sgmii_channel else ()))
+    c = next((c for c in wired if (c.dual, c.channel) == (dual, channel)), None)
+    if c is None:
+        return "not wired to a connector in the profile"
+    return f"{c.connector or 'no connector named'}: TX {c.tx_pads}, RX {c.rx_pads}"
 
 
 @dataclass

@@ -7,10 +7,13 @@ def ber(errors, bits=10_000_000):
     return BitErrorRatio(0, "loopback", "prbs31", errors, bits, 1000, 62.5e6)
 
 
-def test_lanes_are_named_by_dcu_channel_and_pins():
-    assert lane_place("versa-ecp5", 0) == "DCU0 CH0, PCIe x1 edge: TX W4/W5, RX Y5/Y6"
-    assert lane_place("versa-ecp5", 1) == "DCU0 CH1, SMA: TX W8/W9, RX Y7/Y8"
-    assert lane_place("rev-z", 3) == "DCU1 CH1, pins not in the platform's table"     # a profile the table lacks
+def test_lanes_are_named_by_dcu_channel_and_the_profile_files_connector():
+    """Without a manifest (the simulated pair's virtual lanes) the profile file names the channel: a new
+    board's file is enough, no table in Python."""
+    assert lane_place("versa-ecp5", 0) == "DCU0 CH0, PCIe x1 edge: TX pcie_x1:tx, RX pcie_x1:rx"
+    assert lane_place("versa-ecp5", 1) == "DCU0 CH1, SMA: TX sma_tx, RX sma_rx"
+    assert lane_place("versa-ecp5", 3) == "DCU1 CH1, not wired to a connector in the profile"   # use: free
+    assert lane_place("rev-z", 3) == "DCU1 CH1, no such profile"
 
 
 def test_a_bitstreams_lane_is_named_by_its_manifest_channel():
@@ -21,7 +24,7 @@ def test_a_bitstreams_lane_is_named_by_its_manifest_channel():
                       tx_clock_domain="lane0_tx", rx_clock_domain="lane0_rx", word_clk_hz=62.5e6,
                       bytes_per_word=2, refclk_hz=156.25e6, pll={}, pins={"tx": "W8/W9", "rx": "Y7/Y8"})
     assert lane_place("versa-ecp5", 0, [sma]) == "DCU0 CH1, sma_tx: TX W8/W9, sma_rx: RX Y7/Y8"
-    assert lane_place("versa-ecp5", 1, [sma]) == "DCU0 CH1, SMA: TX W8/W9, RX Y7/Y8"   # not in this build
+    assert lane_place("versa-ecp5", 1, [sma]) == "DCU0 CH1, SMA: TX sma_tx, RX sma_rx"   # not in this build
 
 
 def test_each_outcome_says_what_to_check():
