@@ -27,7 +27,7 @@ def test_clean_lanes_pass_with_their_bound(pair):
     for c in checks:
         assert c.rx_word_clk_hz == pytest.approx(62.5e6, rel=1e-4) and not c.clock_off, c.text()
         assert f"RX word clock {c.rx_word_clk_hz / 1e6:.4f} MHz" in c.text()   # 62.4998 is +-2 counts
-    assert checks[1].place == "DCU0 CH1, SMA: TX W8/W9, RX Y7/Y8"
+    assert checks[1].place == "DCU0 CH1, SMA: TX sma_tx, RX sma_rx"    # the profile file names the channel
 
 
 def test_a_cut_lane_and_an_erroring_lane_show_as_those_lanes(pair):
