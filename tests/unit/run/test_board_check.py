@@ -96,3 +96,18 @@ def test_a_tool_over_its_time_is_a_tool_error_naming_its_log(tmp_path, monkeypat
     with pytest.raises(ToolError) as info:
         board_check._run([sys.executable, "-V"], tmp_path, tmp_path / "x.log", 5)
     assert str(info.value) == f"{Path(sys.executable).name} took over 5 s; log: {tmp_path / 'x.log'}"
+
+
+def test_the_default_pack_is_the_pins_only_design_and_full_pack_the_probe_soc(monkeypatch, statically_clean):
+    called = []
+    monkeypatch.setattr(board_check, "pack_check", lambda path, progress: called.append("pins") or [])
+    monkeypatch.setattr(board_check, "full_pack_check", lambda path, progress: called.append("full") or [])
+    assert check(VERSA)[0] == 0 and check(VERSA, full_pack=True)[0] == 0
+    assert called == ["pins", "full"]
+
+
+def test_the_pins_summary_names_what_the_design_leaves_out_and_why():
+    pins = {"directions": {"clk100": "in", "user_led0": "out"},
+            "skipped": [{"resource": "sma_tx", "index": 0, "why": "not user I/O balls: W8 W9"}]}
+    assert board_check.pins_summary(pins) == "2 resources in the design; left out: sma_tx0 (not user I/O balls: W8 W9)"
+    assert board_check.pins_summary({"directions": {"a": "in"}, "skipped": []}) == "1 resources in the design"
