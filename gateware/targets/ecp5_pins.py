@@ -22,8 +22,9 @@ import sys
 from functools import reduce
 from operator import xor
 from pathlib import Path
+from types import SimpleNamespace
 
-from migen import ClockDomain, Signal, TSTriple
+from migen import ClockDomain, ClockDomainsRenamer, Signal, TSTriple
 from migen.genlib.record import DIR_M_TO_S
 from litex.build.generic_platform import IOStandard, Pins
 from litex.gen import LiteXModule
@@ -83,18 +84,17 @@ def _resource_balls(resource: tuple) -> list[str]:
 class PinsTop(LiteXModule):
     """Every requestable pin of `platform`, kept alive by a counter and an input XOR."""
 
-    def __init__(self, platform, profile: BoardProfile, with_ddr: bool = True):
+    def __init__(self, platform, profile: BoardProfile, with_ddr: bool = True, with_serdes: bool = True):
         from litedram.phy import ECP5DDRPHY
         from sailbench.gateware.targets.ecp5 import Ecp5CRG
+        self.platform = platform
         self.counter = counter = Signal(COUNTER_BITS)
         self.inputs: list[Signal] = []
         self.outputs: list[Signal] = []
         self.directions: dict[str, str] = {}
-        requested = {(profile.clk_in, 0)}
-        ddr = with_ddr and profile.dram is not None and _has(platform, "ddram")
-        if ddr:
+        self.skipped: list[dict] = []
+        if with_ddr and profile.dram is not None and _has(platform, "ddram"):
             self.crg = Ecp5CRG(platform, profile.sys_clk_hz, profile.clk_in)
-            requested |= {("rst_n", 0), ("ddram", 0)}
             self.ddrphy = ECP5DDRPHY(platform.request("ddram"), sys_clk_freq=profile.sys_clk_hz)
             self.comb += [self.crg.stop.eq(self.ddrphy.init.stop), self.crg.reset.eq(self.ddrphy.init.reset)]
             self._tie_dfi(self.ddrphy.dfi)
@@ -103,28 +103,49 @@ class PinsTop(LiteXModule):
             self.cd_sys = ClockDomain()
             self.comb += self.cd_sys.clk.eq(platform.request(profile.clk_in))
         self.directions[profile.clk_in] = "in (the CRG's clock)"
-        taken_balls = {b for r in platform.constraint_manager.available if (r[0], r[1]) in requested
-                       for b in _resource_balls(r)}
-        self.skipped = []
+        if with_serdes:
+            self._add_serdes(profile)
+        taken = {b for resource, _ in platform.constraint_manager.matched for b in _resource_balls(resource)}
         user_io = balls(profile.part, profile.package)
         for resource in list(platform.constraint_manager.available):
             name, number = resource[0], resource[1]
-            if (name, number) in requested:
-                continue
             pins = _resource_balls(resource)
             dedicated = [b for b in pins if b not in user_io]
-            again = [b for b in pins if b in taken_balls]
+            again = [b for b in pins if b in taken]
             if dedicated or again:
                 why = f"not user I/O balls: {' '.join(dedicated)}" if dedicated else \
                     f"balls already taken: {' '.join(again)}"
                 self.skipped.append({"resource": name, "index": number, "why": why})
                 continue
-            taken_balls.update(pins)
+            taken.update(pins)
             self._keep_alive(name, number, platform.request(name, number), resource)
         x = Signal()
         self.sync += [counter.eq(counter + 1), x.eq(reduce(xor, self.inputs, 0))]
         for i, o in enumerate(self.outputs):
             self.comb += o.eq(counter[i % COUNTER_BITS] ^ x)
+
+    def _add_serdes(self, profile: BoardProfile) -> None:
+        """The real build's SerDes side for every lane channel of the profile (optional ones too): the
+        EXTREFB with its enables, one SerDesECP5Channel per channel and one DCUA per DCU."""
+        from sailbench.gateware.cores.lane_probe import LINE_RATE
+        from sailbench.gateware.phy.dcu_ecp5 import SerDesECP5Channel, SerDesECP5DCU
+        from sailbench.gateware.soc.ecp5_serdes import add_serdes_refclk, lane_pll_setting, request_pair
+        if profile.serdes_refclk is None:
+            return
+        by_dcu: dict[int, list] = {}
+        for i, ch in enumerate([*profile.lanes, *profile.optional_lanes]):
+            setting = lane_pll_setting(profile, i, ch, LINE_RATE / 1e9)
+            pll = SimpleNamespace(refclk=add_serdes_refclk(self, profile, ch.dual), config=setting.pll_config())
+            serdes = SerDesECP5Channel(pll, request_pair(self, ch.tx_pads), request_pair(self, ch.rx_pads),
+                                       dual=ch.dual, channel=ch.channel,
+                                       tx_polarity=ch.tx_polarity, rx_polarity=ch.rx_polarity)
+            serdes.serdes_params.update(setting.dcua_params())
+            self.outputs += [serdes.tx_data[j] for j in range(len(serdes.tx_data))]
+            self.inputs += [serdes.rx_data[j] for j in range(len(serdes.rx_data))]
+            by_dcu.setdefault(ch.dual, []).append(ClockDomainsRenamer({"tx": f"lane{i}_tx", "rx": f"lane{i}_rx"})(serdes))
+            self.directions[f"lane{i}"] = f"{ch.name} ({ch.tx_pads} -> {ch.rx_pads})"
+        for dual, channels in sorted(by_dcu.items()):
+            self.add_module(name=f"dcu{dual}", module=SerDesECP5DCU(channels))
 
     def _tie_dfi(self, dfi) -> None:
         for phase in dfi.phases:
@@ -163,11 +184,11 @@ def _has(platform, name: str) -> bool:
     return any(r[0] == name for r in platform.constraint_manager.available)
 
 
-def generate(profile: BoardProfile, out: Path, with_ddr: bool = True) -> Path:
+def generate(profile: BoardProfile, out: Path, with_ddr: bool = True, with_serdes: bool = True) -> Path:
     """Verilog, LPF and yosys script of the pins-only design in `out`/gateware; returns that folder."""
     from sailbench.gateware.targets.ecp5 import board_platform
     platform = board_platform(profile)
-    top = PinsTop(platform, profile, with_ddr)
+    top = PinsTop(platform, profile, with_ddr, with_serdes)
     gw = out / "gateware"
     platform.build(top, build_dir=str(gw), build_name=BUILD_NAME, run=False)
     (gw / "pins.json").write_text(json.dumps({"directions": top.directions, "skipped": top.skipped}, indent=1) + "\n")
@@ -179,9 +200,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--profile", required=True, help="a profile name or file")
     p.add_argument("--build-root", required=True, help="the folder to write into (its gateware/ subfolder)")
     p.add_argument("--no-ddr", action="store_true", help="DDR pins as plain I/O, not through ECP5DDRPHY")
+    p.add_argument("--no-serdes", action="store_true", help="no DCUA/EXTREFB: the SerDes pads left out")
     a = p.parse_args(argv)
     try:
-        gw = generate(get_profile(a.profile), Path(a.build_root).resolve(), with_ddr=not a.no_ddr)
+        gw = generate(get_profile(a.profile), Path(a.build_root).resolve(), with_ddr=not a.no_ddr,
+                      with_serdes=not a.no_serdes)
     except ProfileError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

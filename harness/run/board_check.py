@@ -83,7 +83,8 @@ def pack_check(path: Path, progress: Callable[[str], None]) -> list[str]:
 
 def pins_summary(pins: dict) -> str:
     """One progress line: how many resources the design carries, and those it leaves out and why."""
-    line = f"{len(pins['directions'])} resources in the design"
+    n = len(pins["directions"])
+    line = f"{n} resource{'s' if n != 1 else ''} in the design"
     if pins["skipped"]:
         line += "; left out: " + ", ".join(f"{s['resource']}{s['index']} ({s['why']})" for s in pins["skipped"])
     return line
