@@ -60,7 +60,8 @@ def pin_direction(resource: str, subsignal: str | None, io: str | None = None) -
         if r == "eth_clocks":
             direction = "in" if s.startswith("rx") else "out"
     else:
-        direction = "in" if r.startswith(INPUT_RESOURCES) else "out" if r.startswith(OUTPUT_RESOURCES) or r.endswith(OUTPUT_SUFFIXES) else "inout"
+        direction = "in" if r.startswith(INPUT_RESOURCES) else \
+            "out" if r.startswith(OUTPUT_RESOURCES) or r.endswith(OUTPUT_SUFFIXES) else "inout"
     if direction == "inout" and io:
         if is_pseudo_differential(io):
             return "out"
@@ -142,7 +143,8 @@ class PinsTop(LiteXModule):
             serdes.serdes_params.update(setting.dcua_params())
             self.outputs += [serdes.tx_data[j] for j in range(len(serdes.tx_data))]
             self.inputs += [serdes.rx_data[j] for j in range(len(serdes.rx_data))]
-            by_dcu.setdefault(ch.dual, []).append(ClockDomainsRenamer({"tx": f"lane{i}_tx", "rx": f"lane{i}_rx"})(serdes))
+            renamed = ClockDomainsRenamer({"tx": f"lane{i}_tx", "rx": f"lane{i}_rx"})(serdes)
+            by_dcu.setdefault(ch.dual, []).append(renamed)
             self.directions[f"lane{i}"] = f"{ch.name} ({ch.tx_pads} -> {ch.rx_pads})"
         for dual, channels in sorted(by_dcu.items()):
             self.add_module(name=f"dcu{dual}", module=SerDesECP5DCU(channels))
