@@ -1,6 +1,7 @@
 """harness/run/board_check.py: what `sailbench board check` reports and returns around the static checks
 (gateware/board_check.py, tested in tests/unit/gateware/test_board_check.py) and the pack step, whose
-synthesis and nextpnr run are stood in for here (a real pack takes minutes: none is run by the unit tests)."""
+synthesis and nextpnr run are stood in for here (the unit tests run no toolchain; tests/bitstream/
+test_board_check_pack.py packs for real)."""
 import subprocess
 import sys
 from pathlib import Path
