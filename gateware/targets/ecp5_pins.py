@@ -126,15 +126,17 @@ class PinsTop(LiteXModule):
             self.comb += o.eq(counter[i % COUNTER_BITS] ^ x)
 
     def _add_serdes(self, profile: BoardProfile) -> None:
-        """The real build's SerDes side for every lane channel of the profile (optional ones too): the
-        EXTREFB with its enables, one SerDesECP5Channel per channel and one DCUA per DCU."""
+        """The real build's SerDes side for the profile's lane channels (a default build's: not the
+        optional ones): the EXTREFB with its enables, one SerDesECP5Channel per channel and one DCUA
+        per DCU. (The Versa's optional PCIe lane requests litex-boards' whole pcie_x1 resource, whose
+        clk_p/clk_n sit on SerDes reference balls nextpnr will not take as I/O.)"""
         from sailbench.gateware.cores.lane_probe import LINE_RATE
         from sailbench.gateware.phy.dcu_ecp5 import SerDesECP5Channel, SerDesECP5DCU
         from sailbench.gateware.soc.ecp5_serdes import add_serdes_refclk, lane_pll_setting, request_pair
         if profile.serdes_refclk is None:
             return
         by_dcu: dict[int, list] = {}
-        for i, ch in enumerate([*profile.lanes, *profile.optional_lanes]):
+        for i, ch in enumerate(profile.lanes):
             setting = lane_pll_setting(profile, i, ch, LINE_RATE / 1e9)
             pll = SimpleNamespace(refclk=add_serdes_refclk(self, profile, ch.dual), config=setting.pll_config())
             serdes = SerDesECP5Channel(pll, request_pair(self, ch.tx_pads), request_pair(self, ch.rx_pads),

@@ -86,7 +86,7 @@ def pins_summary(pins: dict) -> str:
     n = len(pins["directions"])
     line = f"{n} resource{'s' if n != 1 else ''} in the design"
     if pins["skipped"]:
-        line += "; left out: " + ", ".join(f"{s['resource']}{s['index']} ({s['why']})" for s in pins["skipped"])
+        line += "; left out: " + ", ".join(f"{s['resource']}[{s['index']}] ({s['why']})" for s in pins["skipped"])
     return line
 
 

@@ -59,8 +59,6 @@ def test_every_user_io_pin_of_the_versa_is_located_with_its_standard(versa_desig
     assert _io and expected and expected <= set(located.values())
     dedicated = {name: ball for name, ball in located.items() if ball not in user_io}
     assert dedicated == {"sma_tx_p": "W8", "sma_tx_n": "W9", "sma_rx_p": "Y7", "sma_rx_n": "Y8",   # the DCUA's
-                         "pcie_x1_tx_p": "W4", "pcie_x1_tx_n": "W5", "pcie_x1_rx_p": "Y5", "pcie_x1_rx_n": "Y6",
-                         "pcie_x1_clk_p": "Y11", "pcie_x1_clk_n": "Y12",       # requested with the pcie lane
                          "refclk1_p": "Y19", "refclk1_n": "W20"}                 # the EXTREFB's
     assert 'IOBUF PORT "ddram_dq[0]" IO_TYPE=SSTL135_I' in lpf          # as the build writes it
     assert 'IOBUF PORT "clk100" IO_TYPE=LVDS' in lpf
@@ -70,13 +68,14 @@ def test_the_flash_twice_and_an_unused_refclk_are_left_out_with_the_reason(versa
     _, _, _, pins = versa_design
     why = {(s["resource"], s["index"]): s["why"] for s in pins["skipped"]}
     assert why == {("spiflash4x", 0): "balls already taken: R2 W2 V2 Y2 W1",
-                   ("refclk", 0): "not user I/O balls: Y11 Y12"}
+                   ("refclk", 0): "not user I/O balls: Y11 Y12",
+                   ("pcie_x1", 0): "not user I/O balls: Y11 Y12 Y5 Y6 W4 W5"}      # the optional lane's
 
 
 def test_each_lane_channel_is_a_dcua_channel_on_its_pads(versa_design):
     _, lpf, top, pins = versa_design
     assert pins["directions"]["lane0"] == "DCU0 CH1 (sma_tx -> sma_rx)"
-    assert pins["directions"]["lane1"] == "DCU0 CH0 (pcie_x1:tx -> pcie_x1:rx)"     # the optional lane too
+    assert "lane1" not in pins["directions"]                                    # optional: not by default
     assert len(re.findall(r"^DCUA\b", top, re.M)) == 1 and len(re.findall(r"^EXTREFB\b", top, re.M)) == 1
     assert 'LOCATE COMP "sma_tx_p" SITE "W8";' in lpf
 

@@ -110,5 +110,5 @@ def test_the_default_pack_is_the_pins_only_design_and_full_pack_the_probe_soc(mo
 def test_the_pins_summary_names_what_the_design_leaves_out_and_why():
     pins = {"directions": {"clk100": "in", "user_led0": "out"},
             "skipped": [{"resource": "sma_tx", "index": 0, "why": "not user I/O balls: W8 W9"}]}
-    assert board_check.pins_summary(pins) == "2 resources in the design; left out: sma_tx0 (not user I/O balls: W8 W9)"
+    assert board_check.pins_summary(pins) == "2 resources in the design; left out: sma_tx[0] (not user I/O balls: W8 W9)"
     assert board_check.pins_summary({"directions": {"a": "in"}, "skipped": []}) == "1 resource in the design"
