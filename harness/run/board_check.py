@@ -26,6 +26,7 @@ from sailbench.gateware.profiles.board_check import check_file
 from sailbench.gateware.profiles import ProfileError, get_profile
 from sailbench.harness.build.cache import build_root
 from sailbench.harness.errors import ConfigError, ToolError
+from sailbench.harness.run.netlist_ports import name_ports
 
 ARCH = {"LFE5U-12F": "12k", "LFE5U-25F": "25k", "LFE5U-45F": "45k", "LFE5U-85F": "85k", "LFE5UM-25F": "um-25k",
         "LFE5UM-45F": "um-45k", "LFE5UM-85F": "um-85k", "LFE5UM5G-25F": "um5g-25k", "LFE5UM5G-45F": "um5g-45k",
@@ -119,7 +120,7 @@ def synth_and_pack(gw: Path, part: str, package: str, speed_grade: int, progress
               str(speed_grade), "--json", "top.json", "--lpf", "top.lpf", "--pack-only"],
              gw, gw / "nextpnr.log", TOOL_TIMEOUT_S)
     log = (gw / "nextpnr.log").read_text()
-    errors = [m.removeprefix("ERROR: ") for m in log.splitlines() if m.startswith("ERROR")]
+    errors = [name_ports(m.removeprefix("ERROR: "), gw / "top.json") for m in log.splitlines() if m.startswith("ERROR")]
     if r.returncode != 0:
         return [f"nextpnr: {e}" for e in errors] or [f"nextpnr failed (log: {gw / 'nextpnr.log'})"]
     progress(f"packed in {time.monotonic() - t0:.0f} s (logs: {gw})")
