@@ -25,8 +25,8 @@ def arguments(p: argparse.ArgumentParser) -> None:
     c.add_argument("file", type=Path, help="the profile file (e.g. gateware/boards/versa-ecp5.yaml)")
     c.add_argument("--no-pack", action="store_true", help="static checks only: no synthesis and pack")
     c.add_argument("--full-pack", action="store_true",
-                   help="pack the whole probe SoC instead of the pins-only design (also its cores and their "
-                        "primitives: SerDes DCUs, RGMII delays; minutes of synthesis)")
+                   help="pack the whole probe SoC instead of the pins-only design (its cores too: the RGMII "
+                        "PHY's delay cells, the lane probes; minutes of synthesis)")
     n = bs.add_parser("new", help="scaffold a board profile from a Lattice LPF",
                       description="Write a profile file from a Lattice LPF (LOCATE COMP / IOBUF PORT lines), "
                                   "asking by flag only for what an LPF cannot say.")

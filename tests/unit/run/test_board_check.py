@@ -112,3 +112,14 @@ def test_the_pins_summary_names_what_the_design_leaves_out_and_why():
             "skipped": [{"resource": "sma_tx", "index": 0, "why": "not user I/O balls: W8 W9"}]}
     assert board_check.pins_summary(pins) == "2 resources in the design; left out: sma_tx[0] (not user I/O balls: W8 W9)"
     assert board_check.pins_summary({"directions": {"a": "in"}, "skipped": []}) == "1 resource in the design"
+
+
+@pytest.mark.parametrize("check, module, extra", [
+    ("pack_check", "sailbench.gateware.targets.ecp5_pins", []),
+    ("full_pack_check", "sailbench.gateware.targets.ecp5", ["--no-compile"]),
+])
+def test_each_pack_generates_its_design_and_a_generator_failure_is_one_error(monkeypatch, check, module, extra):
+    calls = []
+    monkeypatch.setattr(board_check, "_generate", lambda m, args, scratch: calls.append((m, args)) or "it broke")
+    assert getattr(board_check, check)(VERSA, lambda s: None) == ["it broke"]
+    assert calls == [(module, ["--profile", str(VERSA.absolute()), *extra])]
