@@ -17,10 +17,16 @@ DESCRIPTION = ("`board check FILE` validates a profile file before any long buil
 
 def arguments(p: argparse.ArgumentParser) -> None:
     bs = p.add_subparsers(dest="board_command", metavar="ACTION", required=True)
-    c = bs.add_parser("check", help="validate a board profile file (seconds; the pack step a minute or more)",
-                      description="Static checks of a profile file, then synthesis and nextpnr --pack-only.")
+    c = bs.add_parser("check", help="validate a board profile file (static checks and a pins-only pack: seconds)",
+                      description="Static checks of a profile file (part, package, balls, banks, DQS groups, SerDes "
+                                  "budget), then synthesis and nextpnr --pack-only of a pins-only design: every pin "
+                                  "of the profile with the I/O standard and attributes the build gives it, the DDR "
+                                  "pins through ECP5DDRPHY (DQS groups); nextpnr names any signal it rejects.")
     c.add_argument("file", type=Path, help="the profile file (e.g. gateware/boards/versa-ecp5.yaml)")
     c.add_argument("--no-pack", action="store_true", help="static checks only: no synthesis and pack")
+    c.add_argument("--full-pack", action="store_true",
+                   help="pack the whole probe SoC instead of the pins-only design (its cores too: the RGMII "
+                        "PHY's delay cells, the lane probes; minutes of synthesis)")
     n = bs.add_parser("new", help="scaffold a board profile from a Lattice LPF",
                       description="Write a profile file from a Lattice LPF (LOCATE COMP / IOBUF PORT lines), "
                                   "asking by flag only for what an LPF cannot say.")
@@ -37,7 +43,8 @@ def arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, lab) -> int:
     if args.board_command == "check":
         from sailbench.harness.run.board_check import run_board_check
-        return run_board_check(args.file, pack=not args.no_pack, progress=lambda m: print(m, flush=True))
+        return run_board_check(args.file, pack=not args.no_pack, full_pack=args.full_pack,
+                               progress=lambda m: print(m, flush=True))
     from sailbench.harness.run.board_new import NewBoard, run_board_new
     if args.output.suffix != ".yaml":
         raise ConfigError("the profile file's name is NAME.yaml (the name is the profile's)", path=str(args.output))

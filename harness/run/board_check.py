@@ -3,13 +3,16 @@
 First the static checks (gateware/profiles/board_check.py: part and package, balls, banks, DQS
 groups, SerDes channel budget, profile rules), each problem one line naming the file, the
 key and the line. With none, and a profile that names its pins through a LiteX platform, a
-fast synthesis and nextpnr `--pack-only` (no place and route) in a scratch directory: any
-signal nextpnr rejects is named. Progress lines go to `progress`.
+synthesis and nextpnr `--pack-only` (no place and route) in a scratch directory: any signal
+nextpnr rejects is named. By default of the pins-only design (gateware/targets/ecp5_pins.py:
+every pin with its I/O standard, the DDR pins through ECP5DDRPHY; seconds); with `full` of the
+whole probe SoC (minutes of synthesis). Progress lines go to `progress`.
 
 Exit status: 0 the profile passed, 1 a check failed, 2 the check could not run.
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -23,6 +26,7 @@ from sailbench.gateware.profiles.board_check import check_file
 from sailbench.gateware.profiles import ProfileError, get_profile
 from sailbench.harness.build.cache import build_root
 from sailbench.harness.errors import ConfigError, ToolError
+from sailbench.harness.run.netlist_ports import name_ports
 
 ARCH = {"LFE5U-12F": "12k", "LFE5U-25F": "25k", "LFE5U-45F": "45k", "LFE5U-85F": "85k", "LFE5UM-25F": "um-25k",
         "LFE5UM-45F": "um-45k", "LFE5UM-85F": "um-85k", "LFE5UM5G-25F": "um5g-25k", "LFE5UM5G-45F": "um5g-45k",
@@ -47,20 +51,56 @@ def _tool(name: str) -> str:
     return found
 
 
-def pack_check(path: Path, progress: Callable[[str], None]) -> list[str]:
-    """Generate the probe design for the profile, synthesise it and let nextpnr pack it (no
-    place and route). Returns nextpnr's (or the generator's) errors, each naming the signal."""
-    profile = get_profile(str(path))
+def _scratch(profile_name: str) -> Path:
     root = build_root()
     root.mkdir(parents=True, exist_ok=True)        # YoWASP sees only the tree it runs in
-    scratch = Path(tempfile.mkdtemp(prefix=f"board-check-{profile.name}-", dir=root))
+    return Path(tempfile.mkdtemp(prefix=f"board-check-{profile_name}-", dir=root))
+
+
+def _generate(module: str, args: list[str], scratch: Path) -> str | None:
+    """Run a gateware generator into `scratch`; None when it worked, else its last line."""
+    log = scratch / "generate.log"
+    r = _run([sys.executable, "-m", module, *args, "--build-root", str(scratch)], Path.cwd(), log, GENERATE_TIMEOUT_S)
+    if r.returncode == 0:
+        return None
+    tail = log.read_text().strip().splitlines()[-1:] or ["?"]
+    return f"the design does not generate: {tail[0]} (log: {log})"
+
+
+def pack_check(path: Path, progress: Callable[[str], None]) -> list[str]:
+    """Generate the pins-only design for the profile (every pin, the DDR pins through
+    ECP5DDRPHY), synthesise it and let nextpnr pack it. Returns the errors, each naming the signal."""
+    profile = get_profile(str(path))
+    scratch = _scratch(profile.name)
+    t0 = time.monotonic()
+    progress(f"generating the pins-only design (log: {scratch / 'generate.log'})")
+    failed = _generate("sailbench.gateware.targets.ecp5_pins", ["--profile", str(path.absolute())], scratch)
+    if failed:
+        return [failed]
+    gw = scratch / "gateware"
+    progress(pins_summary(json.loads((gw / "pins.json").read_text())))
+    return synth_and_pack(gw, profile.part, profile.package, profile.speed_grade, progress, t0)
+
+
+def pins_summary(pins: dict) -> str:
+    """One progress line: how many resources the design carries, and those it leaves out and why."""
+    n = len(pins["directions"])
+    line = f"{n} resource{'s' if n != 1 else ''} in the design"
+    if pins["skipped"]:
+        line += "; left out: " + ", ".join(f"{s['resource']}[{s['index']}] ({s['why']})" for s in pins["skipped"])
+    return line
+
+
+def full_pack_check(path: Path, progress: Callable[[str], None]) -> list[str]:
+    """Generate the whole probe SoC for the profile, synthesise it and let nextpnr pack it (no
+    place and route; minutes of synthesis). Returns the errors, each naming the signal."""
+    profile = get_profile(str(path))
+    scratch = _scratch(profile.name)
     t0 = time.monotonic()
     progress(f"generating the probe design (log: {scratch / 'generate.log'})")
-    r = _run([sys.executable, "-m", "sailbench.gateware.targets.ecp5", "--profile", str(path.absolute()),
-              "--build-root", str(scratch), "--no-compile"], Path.cwd(), scratch / "generate.log", GENERATE_TIMEOUT_S)
-    if r.returncode != 0:
-        tail = (scratch / "generate.log").read_text().strip().splitlines()[-1:] or ["?"]
-        return [f"the design does not generate: {tail[0]} (log: {scratch / 'generate.log'})"]
+    failed = _generate("sailbench.gateware.targets.ecp5", ["--profile", str(path.absolute()), "--no-compile"], scratch)
+    if failed:
+        return [failed]
     gw = next(scratch.glob("*/gateware"))
     return synth_and_pack(gw, profile.part, profile.package, profile.speed_grade, progress, t0)
 
@@ -80,14 +120,14 @@ def synth_and_pack(gw: Path, part: str, package: str, speed_grade: int, progress
               str(speed_grade), "--json", "top.json", "--lpf", "top.lpf", "--pack-only"],
              gw, gw / "nextpnr.log", TOOL_TIMEOUT_S)
     log = (gw / "nextpnr.log").read_text()
-    errors = [m.removeprefix("ERROR: ") for m in log.splitlines() if m.startswith("ERROR")]
+    errors = [name_ports(m.removeprefix("ERROR: "), gw / "top.json") for m in log.splitlines() if m.startswith("ERROR")]
     if r.returncode != 0:
         return [f"nextpnr: {e}" for e in errors] or [f"nextpnr failed (log: {gw / 'nextpnr.log'})"]
     progress(f"packed in {time.monotonic() - t0:.0f} s (logs: {gw})")
     return []
 
 
-def run_board_check(path: Path, pack: bool = True, progress: Callable[[str], None] = print,
+def run_board_check(path: Path, pack: bool = True, full_pack: bool = False, progress: Callable[[str], None] = print,
                     report: Callable[[str], None] = print) -> int:
     if not path.is_file():
         raise ConfigError("profile file not found", path=str(path))
@@ -110,7 +150,7 @@ def run_board_check(path: Path, pack: bool = True, progress: Callable[[str], Non
         why = profile.not_buildable_reason
         report(f"{path}: static checks passed ({time.monotonic() - t0:.1f} s); no pack: {why}")
         return 0
-    errors = pack_check(path, lambda s: progress(f"[board check] {s}"))
+    errors = (full_pack_check if full_pack else pack_check)(path, lambda s: progress(f"[board check] {s}"))
     for e in errors:
         one_line = re.sub(r"\s+", " ", e)
         report(f"error: {path}: {one_line}")

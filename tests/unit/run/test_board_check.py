@@ -1,6 +1,7 @@
 """harness/run/board_check.py: what `sailbench board check` reports and returns around the static checks
 (gateware/board_check.py, tested in tests/unit/gateware/test_board_check.py) and the pack step, whose
-synthesis and nextpnr run are stood in for here (a real pack takes minutes: none is run by the unit tests)."""
+synthesis and nextpnr run are stood in for here (the unit tests run no toolchain; tests/bitstream/
+test_board_check_pack.py packs for real)."""
 import subprocess
 import sys
 from pathlib import Path
@@ -96,3 +97,29 @@ def test_a_tool_over_its_time_is_a_tool_error_naming_its_log(tmp_path, monkeypat
     with pytest.raises(ToolError) as info:
         board_check._run([sys.executable, "-V"], tmp_path, tmp_path / "x.log", 5)
     assert str(info.value) == f"{Path(sys.executable).name} took over 5 s; log: {tmp_path / 'x.log'}"
+
+
+def test_the_default_pack_is_the_pins_only_design_and_full_pack_the_probe_soc(monkeypatch, statically_clean):
+    called = []
+    monkeypatch.setattr(board_check, "pack_check", lambda path, progress: called.append("pins") or [])
+    monkeypatch.setattr(board_check, "full_pack_check", lambda path, progress: called.append("full") or [])
+    assert check(VERSA)[0] == 0 and check(VERSA, full_pack=True)[0] == 0
+    assert called == ["pins", "full"]
+
+
+def test_the_pins_summary_names_what_the_design_leaves_out_and_why():
+    pins = {"directions": {"clk100": "in", "user_led0": "out"},
+            "skipped": [{"resource": "sma_tx", "index": 0, "why": "not user I/O balls: W8 W9"}]}
+    assert board_check.pins_summary(pins) == "2 resources in the design; left out: sma_tx[0] (not user I/O balls: W8 W9)"
+    assert board_check.pins_summary({"directions": {"a": "in"}, "skipped": []}) == "1 resource in the design"
+
+
+@pytest.mark.parametrize("check, module, extra", [
+    ("pack_check", "sailbench.gateware.targets.ecp5_pins", []),
+    ("full_pack_check", "sailbench.gateware.targets.ecp5", ["--no-compile"]),
+])
+def test_each_pack_generates_its_design_and_a_generator_failure_is_one_error(monkeypatch, check, module, extra):
+    calls = []
+    monkeypatch.setattr(board_check, "_generate", lambda m, args, scratch: calls.append((m, args)) or "it broke")
+    assert getattr(board_check, check)(VERSA, lambda s: None) == ["it broke"]
+    assert calls == [(module, ["--profile", str(VERSA.absolute()), *extra])]
