@@ -56,15 +56,24 @@ def add_serdes_refclk(soc, profile: BoardProfile, dual: int = 0):
 
 def request_pair(soc, name: str, index: int | None = None):
     """A differential pad pair (`.p`, `.n`) of the platform: "sma_tx" is a resource with subsignals
-    p/n; "sata:tx" is the tx_p/tx_n subsignals of resource "sata" (litex-boards' ECPIX-5 puts its
-    SATA connector's clock and both pairs in one resource, requested once)."""
+    p/n; "sata:tx" is the tx_p/tx_n subsignals of resource "sata". Only that pair is requested (as a
+    resource of its own, `sata_tx`): litex-boards puts a connector's clock and both pairs in one
+    resource (the ECPIX-5's `sata`, the Versa's `pcie_x1`), and requesting the whole of it made
+    every subsignal an I/O, the Versa's PCIe clock on balls nextpnr does not take as I/O (Y11/Y12)."""
     resource, _, pair = name.partition(":")
     if not pair:
         return soc.platform.request(resource, index)
-    requested = soc.__dict__.setdefault("serdes_pad_resources", {})
-    if (resource, index) not in requested:
-        requested[(resource, index)] = soc.platform.request(resource, index)
-    pads = requested[(resource, index)]
+    number = 0 if index is None else index
+    part = f"{resource}_{pair}"
+    manager = soc.platform.constraint_manager
+    if not any(r[0] == part and r[1] == number for r in manager.available + [m[0] for m in manager.matched]):
+        whole = next((r for r in manager.available if r[0] == resource and r[1] == number), None)
+        if whole is None:
+            raise ValueError(f"the platform has no resource '{resource}' {number} for SerDes pads '{name}'")
+        subs = [c for c in whole[2:] if getattr(c, "name", None) in (f"{pair}_p", f"{pair}_n")]
+        rest = [c for c in whole[2:] if not hasattr(c, "constraints")]       # IOStandard, Misc of the whole
+        manager.add_extension([(part, number, *subs, *rest)])
+    pads = soc.platform.request(part, number)
     return SimpleNamespace(p=getattr(pads, f"{pair}_p"), n=getattr(pads, f"{pair}_n"))
 
 

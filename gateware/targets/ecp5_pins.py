@@ -126,17 +126,18 @@ class PinsTop(LiteXModule):
             self.comb += o.eq(counter[i % COUNTER_BITS] ^ x)
 
     def _add_serdes(self, profile: BoardProfile) -> None:
-        """The real build's SerDes side for the profile's lane channels (a default build's: not the
-        optional ones): the EXTREFB with its enables, one SerDesECP5Channel per channel and one DCUA
-        per DCU. (The Versa's optional PCIe lane requests litex-boards' whole pcie_x1 resource, whose
-        clk_p/clk_n sit on SerDes reference balls nextpnr will not take as I/O.)"""
+        """The real build's SerDes side for every lane channel the profile has, optional ones too
+        (a board check is of the board, not of a default build): the EXTREFB with its enables, one
+        SerDesECP5Channel per channel and one DCUA per DCU, pads requested as the build requests
+        them (ecp5_serdes.request_pair: only the pair, so the Versa's PCIe x1 edge lane no longer
+        drags its connector clock's Y11/Y12 in as I/O, which nextpnr refused)."""
         from sailbench.gateware.cores.lane_probe import LINE_RATE
         from sailbench.gateware.phy.dcu_ecp5 import SerDesECP5Channel, SerDesECP5DCU
         from sailbench.gateware.soc.ecp5_serdes import add_serdes_refclk, lane_pll_setting, request_pair
         if profile.serdes_refclk is None:
             return
         by_dcu: dict[int, list] = {}
-        for i, ch in enumerate(profile.lanes):
+        for i, ch in enumerate((*profile.lanes, *profile.optional_lanes)):
             setting = lane_pll_setting(profile, i, ch, LINE_RATE / 1e9)
             pll = SimpleNamespace(refclk=add_serdes_refclk(self, profile, ch.dual), config=setting.pll_config())
             serdes = SerDesECP5Channel(pll, request_pair(self, ch.tx_pads), request_pair(self, ch.rx_pads),

@@ -59,6 +59,8 @@ def test_every_user_io_pin_of_the_versa_is_located_with_its_standard(versa_desig
     assert _io and expected and expected <= set(located.values())
     dedicated = {name: ball for name, ball in located.items() if ball not in user_io}
     assert dedicated == {"sma_tx_p": "W8", "sma_tx_n": "W9", "sma_rx_p": "Y7", "sma_rx_n": "Y8",   # the DCUA's
+                         "pcie_x1_tx0_tx_p": "W4", "pcie_x1_tx0_tx_n": "W5",      # the optional lane: its pairs
+                         "pcie_x1_rx0_rx_p": "Y5", "pcie_x1_rx0_rx_n": "Y6",      # alone, not the connector's clock
                          "refclk1_p": "Y19", "refclk1_n": "W20"}                 # the EXTREFB's
     assert 'IOBUF PORT "ddram_dq[0]" IO_TYPE=SSTL135_I' in lpf          # as the build writes it
     assert 'IOBUF PORT "clk100" IO_TYPE=LVDS' in lpf
@@ -75,7 +77,7 @@ def test_the_flash_twice_and_an_unused_refclk_are_left_out_with_the_reason(versa
 def test_each_lane_channel_is_a_dcua_channel_on_its_pads(versa_design):
     _, lpf, top, pins = versa_design
     assert pins["directions"]["lane0"] == "DCU0 CH1 (sma_tx -> sma_rx)"
-    assert "lane1" not in pins["directions"]                                    # optional: not by default
+    assert pins["directions"]["lane1"] == "DCU0 CH0 (pcie_x1:tx -> pcie_x1:rx)"     # optional, on the board
     assert len(re.findall(r"^DCUA\b", top, re.M)) == 1 and len(re.findall(r"^EXTREFB\b", top, re.M)) == 1
     assert 'LOCATE COMP "sma_tx_p" SITE "W8";' in lpf
 
