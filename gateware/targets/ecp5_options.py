@@ -75,7 +75,7 @@ def ecp5_inputs(profile: BoardProfile, options: Ecp5Options) -> dict:
 
 # What a bitstream is built from (see build_info.build_hash): not the simulation's files.
 ECP5_SOURCES = ("__init__.py", "build/__init__.py", "build/build_info.py", "build/build_once.py", "build/manifest.py",
-                "build/csr_export.py", "build/pnr_report.py", "build/yowasp.py", "profiles/__init__.py",
+                "build/csr_export.py", "build/executables.py", "build/pnr_report.py", "build/yowasp.py", "profiles/__init__.py",
                 "profiles/dram_jedec.py", "profiles/lane_rates.py", "soc/*.py", "targets/__init__.py", "targets/ecp5.py",
                 "targets/ecp5_options.py", "cores/*.py", "cores/*/*.py", "phy/*.py", "platforms/*.py")
 

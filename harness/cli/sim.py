@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
 
+from sailbench.gateware.build.executables import beside_python_or_on_path
 from sailbench.harness.cli import options
 from sailbench.harness.errors import SailbenchError
 
@@ -26,10 +26,7 @@ def arguments(p: argparse.ArgumentParser) -> None:
 def litex_tool(name: str) -> str:
     """LiteX's console script `name` as a command that runs inside a namespace (where PATH may differ):
     next to this Python's interpreter (the venv's bin/), else on PATH, else through the interpreter."""
-    beside = Path(sys.executable).parent / name
-    if beside.exists():
-        return str(beside)
-    found = shutil.which(name)
+    found = beside_python_or_on_path(name)
     if found:
         return found
     module = {"litex_server": "litex.tools.litex_server", "litex_cli": "litex.tools.litex_client"}[name]

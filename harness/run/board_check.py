@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from sailbench.gateware.build.executables import beside_python_or_on_path
 from sailbench.gateware.profiles.board_check import check_file
 from sailbench.gateware.profiles import ProfileError, get_profile
 from sailbench.harness.build.cache import build_root
@@ -44,8 +44,7 @@ def _run(cmd: list[str], cwd: Path, log: Path, timeout_s: float) -> subprocess.C
 
 
 def _tool(name: str) -> str:
-    beside = Path(sys.executable).parent / name
-    found = str(beside) if beside.is_file() else shutil.which(name)
+    found = beside_python_or_on_path(name)
     if not found:
         raise ToolError(f"'{name}' not found beside {sys.executable} or on PATH; pip install {name}")
     return found

@@ -44,6 +44,7 @@ LITEX_FREE_GATEWARE = frozenset({
     "sailbench.gateware",
     "sailbench.gateware.profiles",
     "sailbench.gateware.build.build_info",
+    "sailbench.gateware.build.executables",
     "sailbench.gateware.build.manifest",
     "sailbench.gateware.targets.sim_options",
     "sailbench.gateware.targets.sim_pair_options",

